@@ -1,0 +1,50 @@
+# Two commands set everything up: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test test-sqlite test-postgres lint translations install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-installs only when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[postgres,server]'
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[postgres,server,dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+# Compiled catalogues are build output, not committed.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d hackkit/translations -f --statistics 2>&1 | tail -n 1
+
+run: install
+	$(BIN)/hackkit setup
+	@echo "hackkit is serving on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	$(BIN)/hackkit run --host $(HOST) --port $(PORT) --with-threads
+
+# The whole suite on SQLite, then again on PostgreSQL (skipped with a reason if none runs).
+test: install-dev
+	$(BIN)/pytest -n 2 --dist loadfile
+	HACKKIT_TEST_DB=postgresql $(BIN)/pytest -n 2 --dist loadfile
+
+lint: install-dev
+	$(BIN)/ruff check hackkit tests
+	$(BIN)/ruff format --check hackkit tests
+
+# Refresh the catalogues after changing user-facing text.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o hackkit/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i hackkit/translations/messages.pot -d hackkit/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,72 @@
+"""hackkit: the hub of a civic co-creation hackathon."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hackkit.config import build_config
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the hub. `config` overrides settings from the environment (tests use it)."""
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("HACKKIT_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(build_config(app.instance_path, os.environ, config))
+    if app.config["HACKKIT_PROXY_COUNT"]:
+        count = app.config["HACKKIT_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from hackkit import i18n
+    from hackkit.auth.session import init_login
+    from hackkit.extensions import babel, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    init_login(app)
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from hackkit.admin.views import bp as admin_bp
+    from hackkit.api import bp as api_bp
+    from hackkit.auth.views import bp as auth_bp
+    from hackkit.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from hackkit.errors import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from hackkit.cli import demo_cli, setup_command, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(setup_command)

@@ -1,0 +1,11 @@
+"""The native JSON API under /api/v1. Authenticated by bearer tokens, never by cookies,
+so it needs no CSRF token and a logged-in browser cannot be tricked into using it."""
+
+from flask import Blueprint
+
+from hackkit.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+from hackkit.api import auth, openapi  # noqa: E402,F401  (routes register on bp)

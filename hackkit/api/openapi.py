@@ -1,0 +1,78 @@
+"""The OpenAPI description of /api/v1: the one source of truth for what the API offers."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from hackkit.api import bp
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["ok", "error", "status"],
+    "properties": {
+        "ok": {"type": "boolean", "const": False},
+        "error": {"type": "string"},
+        "status": {"type": "integer"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+}
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+OPENAPI = {
+    "openapi": "3.0.3",
+    "info": {"title": "hackkit API", "version": "1",
+             "description": "Events, teams, submissions, judging and city datasets of a hackkit hub."},
+    "servers": [{"url": "/api/v1"}],
+    "components": {
+        "schemas": {"Error": ERROR_SCHEMA},
+        "securitySchemes": {
+            "basic": {"type": "http", "scheme": "basic"},
+            "bearer": {"type": "http", "scheme": "bearer"},
+        },
+    },
+    "paths": {
+        "/tokens": {
+            "post": {
+                "summary": "Exchange an e-mail address and password for an API token",
+                "security": [{"basic": []}],
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "scope": {"type": "string", "enum": ["read", "write"]}},
+                }}}},
+                "responses": {
+                    "201": {"description": "The token; shown only this once",
+                            "content": {"application/json": {"schema": {
+                                "type": "object", "required": ["token"],
+                                "properties": {"token": {"type": "string"}, "name": {"type": "string"},
+                                               "scope": {"type": "string"}}}}}},
+                    "400": _error("Bad scope"),
+                    "401": _error("Wrong or missing credentials"),
+                    "429": _error("Too many failed attempts"),
+                },
+            }
+        },
+        "/me": {
+            "get": {
+                "summary": "The account the token belongs to",
+                "security": [{"bearer": []}],
+                "responses": {
+                    "200": {"description": "The account", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["id", "display_name", "role"],
+                        "properties": {"id": {"type": "integer"}, "display_name": {"type": "string"},
+                                       "email": {"type": "string"}, "role": {"type": "string"}}}}}},
+                    "401": _error("No or bad token"),
+                },
+            }
+        },
+    },
+}
+
+
+@bp.route("/openapi.json")
+def openapi_document():
+    return jsonify(OPENAPI)

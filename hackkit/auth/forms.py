@@ -1,0 +1,62 @@
+"""Account forms. They collect input; the rules live in services.accounts."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class SignupForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()],
+                             description=_l("At least 10 characters. A few words together work well."))
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    next = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    skills = StringField(_l("Skills"), description=_l("Separate them with commas, e.g. Python, design, GIS."))
+    languages = StringField(_l("Languages you speak"), description=_l("Separate them with commas."))
+    bio = TextAreaField(_l("Short bio"), validators=[Length(max=500)], description=_l("At most 500 characters."))
+    looking_for_team = BooleanField(_l("I am looking for a team"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()],
+                                 description=_l("At least 10 characters. You will be logged out everywhere else."))
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    confirm = BooleanField(_l("I understand that my account and profile are deleted for good."),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+
+
+ROLE_LABELS = {"participant": _l("participant"), "judge": _l("judge"), "organizer": _l("organizer")}
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+
+
+class LogoutForm(FlaskForm):
+    """Log-out is a POST with a CSRF token, so no other site can sign someone out."""
+
+
+def apply_service_errors(form: FlaskForm, errors: dict) -> None:
+    """Show a service's field errors next to the matching inputs."""
+    for field_name, messages in errors.items():
+        field = getattr(form, field_name, None)
+        if field is not None:
+            field.errors = list(field.errors) + [str(m) for m in messages]

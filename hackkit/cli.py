@@ -1,0 +1,118 @@
+"""`hackkit` commands. Each is a thin wrapper over a service; the same groups work
+under `flask --app hackkit`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from hackkit.extensions import db
+from hackkit.models import ROLES
+from hackkit.services import accounts, demo
+from hackkit.services.errors import ServiceError
+
+
+def _fail(error: ServiceError) -> None:
+    details = "; ".join(str(m) for msgs in error.errors.values() for m in msgs) or str(error.message)
+    raise click.ClickException(details)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.group("users", help="Manage accounts.")
+def users_cli() -> None:
+    pass
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="participant", show_default=True)
+@click.option("--name", "display_name", help="Display name (default: the part of the e-mail before @).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@with_appcontext
+def create_user(email: str, role: str, display_name: str | None, password_stdin: bool) -> None:
+    """Create an account; this is how the first organizer is made."""
+    password = _read_password(password_stdin)
+    try:
+        user = accounts.register_user(db.session, email, display_name or email.split("@")[0], password, role=role)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+@with_appcontext
+def set_role(email: str, role: str) -> None:
+    """Change an account's role from the server's shell (no organizer needed)."""
+    user = accounts.find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail {email}.")
+    try:
+        # The shell is trusted like an organizer; the last-organizer rule still holds.
+        accounts.change_role(db.session, _ShellActor(), user, role)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"{user.email} is now {user.role}.")
+
+
+class _ShellActor:
+    """Whoever can run commands on the server already controls the database."""
+
+    is_authenticated = True
+    role = "organizer"
+
+
+@click.group("demo", help="The demo event.")
+def demo_cli() -> None:
+    pass
+
+
+@demo_cli.command("seed")
+@with_appcontext
+def seed() -> None:
+    """Add the demo people and event (existing ones are left alone) and print new logins."""
+    created = demo.seed_demo(db.session)
+    if created:
+        demo.save_logins(current_app.instance_path, created)
+    _print_logins(created, current_app.instance_path)
+
+
+def _print_logins(created, instance_path: str) -> None:
+    logins = demo.read_logins(instance_path)
+    if logins:
+        click.echo("Demo logins (role, e-mail, password), also in instance/demo-logins.txt:")
+        click.echo(logins.rstrip())
+    elif not created:
+        click.echo("The demo accounts already exist; their passwords are not stored here.")
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Apply migrations, seed the demo on first start, print the demo logins."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    if demo.is_empty(db.session):
+        created = demo.seed_demo(db.session)
+        demo.save_logins(current_app.instance_path, created)
+        click.echo("First start: seeded the demo event.")
+    _print_logins([], current_app.instance_path)
+
+
+def _create_app():
+    from hackkit import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="hackkit: the hub of a civic co-creation hackathon.")

@@ -1,0 +1,118 @@
+"""Every setting hackkit reads, with its default and one line of help.
+
+This table is the single source of truth: `docs/configuration.md` is checked
+against it by the tests, and `create_app` reads nothing that is not listed here.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str  # environment variable a deployer sets
+    key: str  # Flask config key the code reads
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("HACKKIT_ENV", "HACKKIT_ENV", "development",
+            "`production` turns on Secure cookies and HSTS; anything else is development."),
+    Setting("HACKKIT_DATABASE_URL", "SQLALCHEMY_DATABASE_URI", None,
+            "SQLAlchemy URL of the database; unset means a SQLite file in the instance folder."),
+    Setting("HACKKIT_SECRET_KEY", "SECRET_KEY", None,
+            "Key that signs sessions; unset means one generated once into instance/secret_key."),
+    Setting("HACKKIT_TILES", "HACKKIT_TILES", "osm",
+            "Map tiles: `osm` for OpenStreetMap, `none` for no external tile server."),
+    Setting("HACKKIT_RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI", "memory://",
+            "Where rate-limit counters live: memory:// (one process) or redis://host:6379."),
+    Setting("HACKKIT_MAX_UPLOAD_MB", "HACKKIT_MAX_UPLOAD_MB", 50,
+            "Largest request body the hub accepts, in megabytes (bigger gets 413).", int),
+    Setting("HACKKIT_LOGIN_LIMIT_ACCOUNT", "HACKKIT_LOGIN_LIMIT_ACCOUNT", "5 per minute;30 per hour",
+            "Failed log-ins allowed per e-mail address before it must wait."),
+    Setting("HACKKIT_LOGIN_LIMIT_ADDRESS", "HACKKIT_LOGIN_LIMIT_ADDRESS", "20 per minute;100 per hour",
+            "Failed log-ins allowed per client IP address before it must wait."),
+    Setting("HACKKIT_RATELIMIT_ENABLED", "RATELIMIT_ENABLED", True,
+            "Set to 0 only for load tests: turns every rate limit off.", _bool),
+    Setting("HACKKIT_PROXY_COUNT", "HACKKIT_PROXY_COUNT", 0,
+            "Number of reverse proxies in front of the hub whose X-Forwarded-* headers to trust.", int),
+)
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Turn the configured URL into one SQLAlchemy can open.
+
+    `postgresql://` and Heroku-style `postgres://` both mean psycopg 3 here, the only
+    PostgreSQL driver hackkit installs.
+    """
+    if not raw:
+        return "sqlite:///" + str(Path(instance_path) / "hackkit.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Read the instance secret key, creating it (mode 0600) on first use."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    # O_EXCL: if two workers start at once, only one writes and the other reads it.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def build_config(instance_path: str, environ: Mapping[str, str], overrides: Mapping[str, Any]) -> dict:
+    """Settings from the table, then the environment, then explicit overrides."""
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = setting.default
+        if environ.get(setting.env) not in (None, ""):
+            value = setting.parse(environ[setting.env])
+        config[setting.key] = value
+    config.update(overrides)
+
+    config["SQLALCHEMY_DATABASE_URI"] = database_url(config["SQLALCHEMY_DATABASE_URI"], instance_path)
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = load_secret_key(instance_path)
+
+    production = config["HACKKIT_ENV"] == "production"
+    config.setdefault("MAX_CONTENT_LENGTH", config["HACKKIT_MAX_UPLOAD_MB"] * 1024 * 1024)
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("SESSION_COOKIE_SECURE", production)
+    config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    config.setdefault("REMEMBER_COOKIE_SECURE", production)
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"]))
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open over lunch still submits
+    return config
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # Several threads of the dev server share the file; wait for locks instead of failing.
+        return {"connect_args": {"timeout": 15}}
+    # pre_ping: a restarted PostgreSQL is picked up again instead of failing one request
+    # per dead pooled connection; connect_timeout turns "down" into a quick 503.
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}

@@ -1,0 +1,8 @@
+"""SQLAlchemy models, one module per aggregate. Importing this registers them all."""
+
+from hackkit.models.base import Base
+from hackkit.models.event import Event
+from hackkit.models.token import ApiToken
+from hackkit.models.user import ROLES, User
+
+__all__ = ["Base", "Event", "ApiToken", "ROLES", "User"]

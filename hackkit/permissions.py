@@ -1,0 +1,28 @@
+"""Who may do what: one table of actions, checked by services through require()."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from hackkit.services.errors import Forbidden, Unauthorized
+
+# action -> roles allowed. Object-level rules (own team, assigned judge) live beside the
+# action in the service that knows the object, and still start with this table.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "users.list": frozenset({"organizer"}),
+    "users.change_role": frozenset({"organizer"}),
+    "events.create": frozenset({"organizer"}),
+}
+
+
+def can(actor, action: str) -> bool:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return actor.role in PERMISSIONS[action]
+
+
+def require(actor, action: str) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise Unauthorized(_l("Log in first."))
+    if not can(actor, action):
+        raise Forbidden(_l("You do not have permission to do this."))

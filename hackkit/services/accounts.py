@@ -1,0 +1,176 @@
+"""Accounts: sign-up, log-in, profile, password, roles and deletion."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from hackkit.models import ROLES, User
+from hackkit.models.base import utcnow
+from hackkit.models.user import new_session_token
+from hackkit.permissions import require
+from hackkit.services import passwords
+from hackkit.services.errors import Conflict, Invalid, NotFound, Unauthorized
+
+MAX_LIST_ITEMS = 20
+MAX_ITEM_LENGTH = 40
+
+
+def normalise_email(email: str) -> str:
+    try:
+        # No DNS look-up: sign-up must work on a venue network without internet.
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise Invalid(_l("Enter a valid e-mail address."), {"email": [_l("Enter a valid e-mail address.")]})
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def _clean_display_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise Invalid(_l("Enter a display name."), {"display_name": [_l("Enter a display name.")]})
+    if len(name) > 80:
+        raise Invalid(_l("Use at most 80 characters."), {"display_name": [_l("Use at most 80 characters.")]})
+    return name
+
+
+def _check_password(password: str, email: str, display_name: str, field: str = "password") -> None:
+    problems = passwords.password_problems(password, email, display_name)
+    if problems:
+        raise Invalid(problems[0], {field: problems})
+
+
+def register_user(session: Session, email: str, display_name: str, password: str,
+                  role: str = "participant") -> User:
+    """Create an account. Nothing is written unless every field is acceptable."""
+    email = normalise_email(email)
+    display_name = _clean_display_name(display_name)
+    if role not in ROLES:
+        raise Invalid(_l("Unknown role."), {"role": [_l("Choose participant, judge or organizer.")]})
+    _check_password(password, email, display_name)
+    if find_by_email(session, email):
+        message = _l("An account with this e-mail address already exists. Log in instead.")
+        raise Invalid(message, {"email": [message]})
+    user = User(email=email, display_name=display_name, role=role,
+                password_hash=passwords.hash_password(password), skills=[], languages=[])
+    session.add(user)
+    try:
+        session.commit()
+    except sa.exc.IntegrityError:  # someone signed up with the same address a moment ago
+        session.rollback()
+        message = _l("An account with this e-mail address already exists. Log in instead.")
+        raise Invalid(message, {"email": [message]})
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """The account for these credentials; one message for every failure (no account probing)."""
+    user = find_by_email(session, email or "")
+    if not passwords.verify_password(user.password_hash if user else None, password or ""):
+        raise Unauthorized(_l("That e-mail address and password do not match an account."))
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = utcnow()
+    session.commit()
+    return user
+
+
+def _clean_list(values, field: str) -> list[str]:
+    if isinstance(values, str):
+        values = values.split(",")
+    cleaned: list[str] = []
+    for value in values or []:
+        value = " ".join(str(value).split())
+        if not value or value.lower() in (v.lower() for v in cleaned):
+            continue
+        if len(value) > MAX_ITEM_LENGTH:
+            raise Invalid(_l("Keep each entry under %(n)d characters.", n=MAX_ITEM_LENGTH),
+                          {field: [_l("Keep each entry under %(n)d characters.", n=MAX_ITEM_LENGTH)]})
+        cleaned.append(value)
+    if len(cleaned) > MAX_LIST_ITEMS:
+        raise Invalid(_l("List at most %(n)d entries.", n=MAX_LIST_ITEMS),
+                      {field: [_l("List at most %(n)d entries.", n=MAX_LIST_ITEMS)]})
+    return cleaned
+
+
+def update_profile(session: Session, user: User, *, display_name: str, skills, languages,
+                   bio: str, looking_for_team: bool) -> User:
+    display_name = _clean_display_name(display_name)
+    skills = _clean_list(skills, "skills")
+    languages = _clean_list(languages, "languages")
+    bio = (bio or "").strip()
+    if len(bio) > 500:
+        raise Invalid(_l("Keep the bio under 500 characters."), {"bio": [_l("Keep the bio under 500 characters.")]})
+    user.display_name = display_name
+    user.skills = skills
+    user.languages = languages
+    user.bio = bio
+    user.looking_for_team = bool(looking_for_team)
+    session.commit()
+    return user
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Sign the account out everywhere: every login cookie carries the old token."""
+    user.session_token = new_session_token()
+    session.commit()
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    if not passwords.verify_password(user.password_hash, current or ""):
+        message = _l("Your current password is not right.")
+        raise Invalid(message, {"current_password": [message]})
+    _check_password(new, user.email, user.display_name, field="new_password")
+    user.password_hash = passwords.hash_password(new)
+    user.session_token = new_session_token()
+    session.commit()
+
+
+def set_password(session: Session, user: User, new: str) -> None:
+    """Administrative reset (CLI): no current password, same policy."""
+    _check_password(new, user.email, user.display_name)
+    user.password_hash = passwords.hash_password(new)
+    user.session_token = new_session_token()
+    session.commit()
+
+
+def _organizer_count(session: Session) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(User).where(User.role == "organizer"))
+
+
+def change_role(session: Session, actor: User, user: User, role: str) -> User:
+    require(actor, "users.change_role")
+    if role not in ROLES:
+        raise Invalid(_l("Unknown role."), {"role": [_l("Choose participant, judge or organizer.")]})
+    if user.role == "organizer" and role != "organizer" and _organizer_count(session) <= 1:
+        raise Conflict(_l("This is the last organizer; make someone else organizer first."))
+    user.role = role
+    session.commit()
+    return user
+
+
+def delete_account(session: Session, user: User, password: str) -> None:
+    if not passwords.verify_password(user.password_hash, password or ""):
+        message = _l("Your password is not right.")
+        raise Invalid(message, {"password": [message]})
+    if user.role == "organizer" and _organizer_count(session) <= 1:
+        raise Conflict(_l("You are the last organizer; make someone else organizer first."))
+    session.delete(user)
+    session.commit()
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such account."))
+    return user
+
+
+def list_users(session: Session, actor: User) -> list[User]:
+    require(actor, "users.list")
+    return list(session.scalars(sa.select(User).order_by(User.role.desc(), User.display_name)))

@@ -1,0 +1,81 @@
+"""The demo event `make run` seeds on first start, so a newcomer has something to click."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hackkit.models import Event, User
+from hackkit.models.base import utcnow
+from hackkit.services.accounts import register_user
+
+DEMO_PEOPLE = (
+    ("organizer@demo.example.org", "Olivia Organizer", "organizer"),
+    ("judge@demo.example.org", "Jan Judge", "judge"),
+    ("ada@demo.example.org", "Ada Participant", "participant"),
+    ("bram@demo.example.org", "Bram Participant", "participant"),
+)
+DEMO_EVENT_SLUG = "antwerp-open-data-demo"
+
+
+def is_empty(session: Session) -> bool:
+    """True on first start: no account and no event exist yet."""
+    has_user = session.scalar(sa.select(sa.func.count()).select_from(User))
+    has_event = session.scalar(sa.select(sa.func.count()).select_from(Event))
+    return not has_user and not has_event
+
+
+def _demo_password() -> str:
+    # Random per installation: a demo hub that ends up on the internet has no known password.
+    return "demo-" + secrets.token_urlsafe(9)
+
+
+def seed_demo(session: Session) -> list[tuple[str, str, str]]:
+    """Create the demo people and event; returns (role, e-mail, password) for new accounts.
+
+    Accounts and the event that already exist are left exactly as they are.
+    """
+    created: list[tuple[str, str, str]] = []
+    for email, name, role in DEMO_PEOPLE:
+        if session.scalar(sa.select(User).where(User.email == email)):
+            continue
+        password = _demo_password()
+        register_user(session, email, name, password, role=role)
+        created.append((role, email, password))
+
+    if not session.scalar(sa.select(Event).where(Event.slug == DEMO_EVENT_SLUG)):
+        now = utcnow().replace(minute=0, second=0, microsecond=0)
+        starts = now + timedelta(days=14)
+        session.add(Event(
+            slug=DEMO_EVENT_SLUG,
+            name="Antwerp Open Data Hackathon (demo)",
+            tagline="Build something useful for the city with its open data.",
+            description="A demo event seeded by hackkit so you can try every part of the hub.",
+            venue="City library", city="Antwerp", timezone="Europe/Brussels",
+            registration_opens=now - timedelta(days=7), registration_closes=starts,
+            starts_at=starts, ends_at=starts + timedelta(days=2),
+            submission_deadline=starts + timedelta(days=2), max_team_size=5,
+            visibility="published",
+        ))
+        session.commit()
+    return created
+
+
+def save_logins(instance_path: str, logins: list[tuple[str, str, str]]) -> Path:
+    """Append new demo logins to a private file, so `make run` can show them every time."""
+    path = Path(instance_path) / "demo-logins.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as handle:
+        for role, email, password in logins:
+            handle.write(f"{role:<12} {email:<32} {password}\n")
+    return path
+
+
+def read_logins(instance_path: str) -> str:
+    path = Path(instance_path) / "demo-logins.txt"
+    return path.read_text() if path.exists() else ""

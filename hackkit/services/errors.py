@@ -1,0 +1,32 @@
+"""The failures a service can report. One error handler turns them into a page or JSON."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 400
+
+    def __init__(self, message, errors: dict[str, list] | None = None):
+        super().__init__(str(message))
+        self.message = message  # may be a lazy translation; rendered in the request's language
+        self.errors = errors or {}
+
+
+class Invalid(ServiceError):
+    status = 400
+
+
+class Unauthorized(ServiceError):
+    status = 401
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Conflict(ServiceError):
+    status = 409
