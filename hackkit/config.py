@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -27,26 +28,69 @@ def _bool(value: str) -> bool:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("HACKKIT_ENV", "HACKKIT_ENV", "development",
-            "`production` turns on Secure cookies and HSTS; anything else is development."),
-    Setting("HACKKIT_DATABASE_URL", "SQLALCHEMY_DATABASE_URI", None,
-            "SQLAlchemy URL of the database; unset means a SQLite file in the instance folder."),
-    Setting("HACKKIT_SECRET_KEY", "SECRET_KEY", None,
-            "Key that signs sessions; unset means one generated once into instance/secret_key."),
-    Setting("HACKKIT_TILES", "HACKKIT_TILES", "osm",
-            "Map tiles: `osm` for OpenStreetMap, `none` for no external tile server."),
-    Setting("HACKKIT_RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI", "memory://",
-            "Where rate-limit counters live: memory:// (one process) or redis://host:6379."),
-    Setting("HACKKIT_MAX_UPLOAD_MB", "HACKKIT_MAX_UPLOAD_MB", 50,
-            "Largest request body the hub accepts, in megabytes (bigger gets 413).", int),
-    Setting("HACKKIT_LOGIN_LIMIT_ACCOUNT", "HACKKIT_LOGIN_LIMIT_ACCOUNT", "5 per minute;30 per hour",
-            "Failed log-ins allowed per e-mail address before it must wait."),
-    Setting("HACKKIT_LOGIN_LIMIT_ADDRESS", "HACKKIT_LOGIN_LIMIT_ADDRESS", "20 per minute;100 per hour",
-            "Failed log-ins allowed per client IP address before it must wait."),
-    Setting("HACKKIT_RATELIMIT_ENABLED", "RATELIMIT_ENABLED", True,
-            "Set to 0 only for load tests: turns every rate limit off.", _bool),
-    Setting("HACKKIT_PROXY_COUNT", "HACKKIT_PROXY_COUNT", 0,
-            "Number of reverse proxies in front of the hub whose X-Forwarded-* headers to trust.", int),
+    Setting(
+        "HACKKIT_ENV",
+        "HACKKIT_ENV",
+        "development",
+        "`production` turns on Secure cookies and HSTS; anything else is development.",
+    ),
+    Setting(
+        "HACKKIT_DATABASE_URL",
+        "SQLALCHEMY_DATABASE_URI",
+        None,
+        "SQLAlchemy URL of the database; unset means a SQLite file in the instance folder.",
+    ),
+    Setting(
+        "HACKKIT_SECRET_KEY",
+        "SECRET_KEY",
+        None,
+        "Key that signs sessions; unset means one generated once into instance/secret_key.",
+    ),
+    Setting(
+        "HACKKIT_TILES",
+        "HACKKIT_TILES",
+        "osm",
+        "Map tiles: `osm` for OpenStreetMap, `none` for no external tile server.",
+    ),
+    Setting(
+        "HACKKIT_RATELIMIT_STORAGE_URI",
+        "RATELIMIT_STORAGE_URI",
+        "memory://",
+        "Where rate-limit counters live: memory:// (one process) or redis://host:6379.",
+    ),
+    Setting(
+        "HACKKIT_MAX_UPLOAD_MB",
+        "HACKKIT_MAX_UPLOAD_MB",
+        50,
+        "Largest request body the hub accepts, in megabytes (bigger gets 413).",
+        int,
+    ),
+    Setting(
+        "HACKKIT_LOGIN_LIMIT_ACCOUNT",
+        "HACKKIT_LOGIN_LIMIT_ACCOUNT",
+        "5 per minute;30 per hour",
+        "Failed log-ins allowed per e-mail address before it must wait.",
+    ),
+    Setting(
+        "HACKKIT_LOGIN_LIMIT_ADDRESS",
+        "HACKKIT_LOGIN_LIMIT_ADDRESS",
+        "20 per minute;100 per hour",
+        "Failed log-ins allowed per client IP address before it must wait.",
+    ),
+    Setting(
+        "HACKKIT_RATELIMIT_ENABLED",
+        "RATELIMIT_ENABLED",
+        True,
+        "Set to 0 only for load tests: turns every rate limit off.",
+        _bool,
+    ),
+    Setting(
+        "HACKKIT_PROXY_COUNT",
+        "HACKKIT_PROXY_COUNT",
+        0,
+        "Number of reverse proxies in front of the hub whose X-Forwarded-* headers to trust.",
+        int,
+    ),
 )
 
 
@@ -60,7 +104,7 @@ def database_url(raw: str | None, instance_path: str) -> str:
         return "sqlite:///" + str(Path(instance_path) / "hackkit.sqlite3")
     for prefix in ("postgres://", "postgresql://"):
         if raw.startswith(prefix):
-            return "postgresql+psycopg://" + raw[len(prefix):]
+            return "postgresql+psycopg://" + raw[len(prefix) :]
     return raw
 
 

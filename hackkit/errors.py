@@ -27,8 +27,9 @@ def error_response(status: int, message: str, errors: dict | None = None, header
         response = jsonify(body)
     else:
         # The 503 page leaves out the account menu: drawing it would query the dead database.
-        response = make_response(render_template("errors/error.html", status=status,
-                                                 message=str(message), minimal=status == 503))
+        response = make_response(
+            render_template("errors/error.html", status=status, message=str(message), minimal=status == 503)
+        )
     response.status_code = status
     response.headers.update(headers or {})
     return response
@@ -56,8 +57,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return error_response(400, _("This form has expired or was not sent from this site. "
-                                     "Go back, reload the page and try again."))
+        return error_response(
+            400, _("This form has expired or was not sent from this site. Go back, reload the page and try again.")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -94,4 +96,4 @@ def _rollback_quietly() -> None:
     try:
         db.session.rollback()
     except Exception:  # the connection itself may be gone; the next request starts clean
-        pass
+        log.debug("rollback after a failed request also failed", exc_info=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request, session
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -27,8 +27,11 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context():
-        return {"languages": LANGUAGES, "current_locale": str(get_locale() or "en"),
-                "format_datetime_in": format_datetime_in}
+        return {
+            "languages": LANGUAGES,
+            "current_locale": str(get_locale() or "en"),
+            "format_datetime_in": format_datetime_in,
+        }
 
 
 def remember_choice(lang: str) -> bool:

@@ -29,8 +29,11 @@ def identify_caller():
         return None
     found = tokens.user_for_token(db.session, token)
     if found is None:
-        return error_response(401, _("This API token is not valid or has been revoked."),
-                              headers={"WWW-Authenticate": 'Bearer realm="hackkit"'})
+        return error_response(
+            401,
+            _("This API token is not valid or has been revoked."),
+            headers={"WWW-Authenticate": 'Bearer realm="hackkit"'},
+        )
     g.api_user, g.api_token = found
     return None
 
@@ -51,8 +54,11 @@ def require_api_user(write: bool = False):
 def create_token():
     credentials = request.authorization
     if credentials is None or credentials.type != "basic":
-        return error_response(401, _("Send your e-mail address and password with HTTP Basic authentication."),
-                              headers={"WWW-Authenticate": 'Basic realm="hackkit"'})
+        return error_response(
+            401,
+            _("Send your e-mail address and password with HTTP Basic authentication."),
+            headers={"WWW-Authenticate": 'Basic realm="hackkit"'},
+        )
     try:
         user = accounts.authenticate(db.session, credentials.username or "", credentials.password or "")
     except Unauthorized as error:
@@ -69,6 +75,15 @@ def create_token():
 @bp.route("/me")
 def me():
     user = require_api_user()
-    return jsonify({"id": user.id, "display_name": user.display_name, "email": user.email, "role": user.role,
-                    "skills": user.skills, "languages": user.languages, "bio": user.bio,
-                    "looking_for_team": user.looking_for_team})
+    return jsonify(
+        {
+            "id": user.id,
+            "display_name": user.display_name,
+            "email": user.email,
+            "role": user.role,
+            "skills": user.skills,
+            "languages": user.languages,
+            "bio": user.bio,
+            "looking_for_team": user.looking_for_team,
+        }
+    )

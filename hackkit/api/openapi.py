@@ -19,14 +19,19 @@ ERROR_SCHEMA = {
 
 
 def _error(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
 OPENAPI = {
     "openapi": "3.0.3",
-    "info": {"title": "hackkit API", "version": "1",
-             "description": "Events, teams, submissions, judging and city datasets of a hackkit hub."},
+    "info": {
+        "title": "hackkit API",
+        "version": "1",
+        "description": "Events, teams, submissions, judging and city datasets of a hackkit hub.",
+    },
     "servers": [{"url": "/api/v1"}],
     "components": {
         "schemas": {"Error": ERROR_SCHEMA},
@@ -40,16 +45,37 @@ OPENAPI = {
             "post": {
                 "summary": "Exchange an e-mail address and password for an API token",
                 "security": [{"basic": []}],
-                "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                    "type": "object",
-                    "properties": {"name": {"type": "string"}, "scope": {"type": "string", "enum": ["read", "write"]}},
-                }}}},
+                "requestBody": {
+                    "required": False,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "scope": {"type": "string", "enum": ["read", "write"]},
+                                },
+                            }
+                        }
+                    },
+                },
                 "responses": {
-                    "201": {"description": "The token; shown only this once",
-                            "content": {"application/json": {"schema": {
-                                "type": "object", "required": ["token"],
-                                "properties": {"token": {"type": "string"}, "name": {"type": "string"},
-                                               "scope": {"type": "string"}}}}}},
+                    "201": {
+                        "description": "The token; shown only this once",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["token"],
+                                    "properties": {
+                                        "token": {"type": "string"},
+                                        "name": {"type": "string"},
+                                        "scope": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
                     "400": _error("Bad scope"),
                     "401": _error("Wrong or missing credentials"),
                     "429": _error("Too many failed attempts"),
@@ -61,10 +87,23 @@ OPENAPI = {
                 "summary": "The account the token belongs to",
                 "security": [{"bearer": []}],
                 "responses": {
-                    "200": {"description": "The account", "content": {"application/json": {"schema": {
-                        "type": "object", "required": ["id", "display_name", "role"],
-                        "properties": {"id": {"type": "integer"}, "display_name": {"type": "string"},
-                                       "email": {"type": "string"}, "role": {"type": "string"}}}}}},
+                    "200": {
+                        "description": "The account",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["id", "display_name", "role"],
+                                    "properties": {
+                                        "id": {"type": "integer"},
+                                        "display_name": {"type": "string"},
+                                        "email": {"type": "string"},
+                                        "role": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
                     "401": _error("No or bad token"),
                 },
             }

@@ -22,8 +22,17 @@ def _failed(response) -> bool:
 
 def login_limits(view):
     """Decorate a credential-checking view with both limits."""
-    view = limiter.limit(lambda: current_app.config["HACKKIT_LOGIN_LIMIT_ACCOUNT"], key_func=_account_key,
-                         deduct_when=_failed, methods=["POST"], scope="login-account")(view)
-    view = limiter.limit(lambda: current_app.config["HACKKIT_LOGIN_LIMIT_ADDRESS"],
-                         deduct_when=_failed, methods=["POST"], scope="login-address")(view)
+    view = limiter.limit(
+        lambda: current_app.config["HACKKIT_LOGIN_LIMIT_ACCOUNT"],
+        key_func=_account_key,
+        deduct_when=_failed,
+        methods=["POST"],
+        scope="login-account",
+    )(view)
+    view = limiter.limit(
+        lambda: current_app.config["HACKKIT_LOGIN_LIMIT_ADDRESS"],
+        deduct_when=_failed,
+        methods=["POST"],
+        scope="login-address",
+    )(view)
     return view

@@ -6,8 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from hackkit.auth.forms import (DeleteAccountForm, LoginForm, PasswordChangeForm, ProfileForm, SignupForm,
-                                apply_service_errors)
+from hackkit.auth.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    SignupForm,
+    apply_service_errors,
+)
 from hackkit.auth.limits import login_limits
 from hackkit.auth.redirects import safe_next
 from hackkit.extensions import db
@@ -36,8 +42,9 @@ def signup():
             apply_service_errors(form, error.errors)
         else:
             _start_session(user)
-            flash(_("Welcome, %(name)s! Tell others what you can do on your profile.", name=user.display_name),
-                  "success")
+            flash(
+                _("Welcome, %(name)s! Tell others what you can do on your profile.", name=user.display_name), "success"
+            )
             return redirect(url_for("auth.profile"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/signup.html", form=form), status
@@ -84,9 +91,15 @@ def profile():
         form.languages.data = ", ".join(current_user.languages or [])
     if form.validate_on_submit():
         try:
-            accounts.update_profile(db.session, current_user, display_name=form.display_name.data,
-                                    skills=form.skills.data, languages=form.languages.data, bio=form.bio.data,
-                                    looking_for_team=form.looking_for_team.data)
+            accounts.update_profile(
+                db.session,
+                current_user,
+                display_name=form.display_name.data,
+                skills=form.skills.data,
+                languages=form.languages.data,
+                bio=form.bio.data,
+                looking_for_team=form.looking_for_team.data,
+            )
         except Invalid as error:
             db.session.rollback()
             apply_service_errors(form, error.errors)

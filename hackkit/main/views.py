@@ -15,9 +15,7 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    events = db.session.scalars(
-        sa.select(Event).where(Event.visibility == "published").order_by(Event.starts_at)
-    ).all()
+    events = db.session.scalars(sa.select(Event).where(Event.visibility == "published").order_by(Event.starts_at)).all()
     return render_template("main/index.html", events=events)
 
 

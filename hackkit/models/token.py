@@ -24,4 +24,4 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped["User"] = relationship(back_populates="tokens")  # noqa: F821
+    user: Mapped[User] = relationship(back_populates="tokens")  # noqa: F821

@@ -22,8 +22,9 @@ def normalise_email(email: str) -> str:
     try:
         # No DNS look-up: sign-up must work on a venue network without internet.
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise Invalid(_l("Enter a valid e-mail address."), {"email": [_l("Enter a valid e-mail address.")]})
+    except EmailNotValidError as error:
+        message = _l("Enter a valid e-mail address.")
+        raise Invalid(message, {"email": [message]}) from error
 
 
 def find_by_email(session: Session, email: str) -> User | None:
@@ -45,8 +46,7 @@ def _check_password(password: str, email: str, display_name: str, field: str = "
         raise Invalid(problems[0], {field: problems})
 
 
-def register_user(session: Session, email: str, display_name: str, password: str,
-                  role: str = "participant") -> User:
+def register_user(session: Session, email: str, display_name: str, password: str, role: str = "participant") -> User:
     """Create an account. Nothing is written unless every field is acceptable."""
     email = normalise_email(email)
     display_name = _clean_display_name(display_name)
@@ -56,15 +56,21 @@ def register_user(session: Session, email: str, display_name: str, password: str
     if find_by_email(session, email):
         message = _l("An account with this e-mail address already exists. Log in instead.")
         raise Invalid(message, {"email": [message]})
-    user = User(email=email, display_name=display_name, role=role,
-                password_hash=passwords.hash_password(password), skills=[], languages=[])
+    user = User(
+        email=email,
+        display_name=display_name,
+        role=role,
+        password_hash=passwords.hash_password(password),
+        skills=[],
+        languages=[],
+    )
     session.add(user)
     try:
         session.commit()
-    except sa.exc.IntegrityError:  # someone signed up with the same address a moment ago
+    except sa.exc.IntegrityError as error:  # someone signed up with the same address a moment ago
         session.rollback()
         message = _l("An account with this e-mail address already exists. Log in instead.")
-        raise Invalid(message, {"email": [message]})
+        raise Invalid(message, {"email": [message]}) from error
     return user
 
 
@@ -89,17 +95,22 @@ def _clean_list(values, field: str) -> list[str]:
         if not value or value.lower() in (v.lower() for v in cleaned):
             continue
         if len(value) > MAX_ITEM_LENGTH:
-            raise Invalid(_l("Keep each entry under %(n)d characters.", n=MAX_ITEM_LENGTH),
-                          {field: [_l("Keep each entry under %(n)d characters.", n=MAX_ITEM_LENGTH)]})
+            raise Invalid(
+                _l("Keep each entry under %(n)d characters.", n=MAX_ITEM_LENGTH),
+                {field: [_l("Keep each entry under %(n)d characters.", n=MAX_ITEM_LENGTH)]},
+            )
         cleaned.append(value)
     if len(cleaned) > MAX_LIST_ITEMS:
-        raise Invalid(_l("List at most %(n)d entries.", n=MAX_LIST_ITEMS),
-                      {field: [_l("List at most %(n)d entries.", n=MAX_LIST_ITEMS)]})
+        raise Invalid(
+            _l("List at most %(n)d entries.", n=MAX_LIST_ITEMS),
+            {field: [_l("List at most %(n)d entries.", n=MAX_LIST_ITEMS)]},
+        )
     return cleaned
 
 
-def update_profile(session: Session, user: User, *, display_name: str, skills, languages,
-                   bio: str, looking_for_team: bool) -> User:
+def update_profile(
+    session: Session, user: User, *, display_name: str, skills, languages, bio: str, looking_for_team: bool
+) -> User:
     display_name = _clean_display_name(display_name)
     skills = _clean_list(skills, "skills")
     languages = _clean_list(languages, "languages")

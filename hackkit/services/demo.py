@@ -51,17 +51,24 @@ def seed_demo(session: Session) -> list[tuple[str, str, str]]:
     if not session.scalar(sa.select(Event).where(Event.slug == DEMO_EVENT_SLUG)):
         now = utcnow().replace(minute=0, second=0, microsecond=0)
         starts = now + timedelta(days=14)
-        session.add(Event(
-            slug=DEMO_EVENT_SLUG,
-            name="Antwerp Open Data Hackathon (demo)",
-            tagline="Build something useful for the city with its open data.",
-            description="A demo event seeded by hackkit so you can try every part of the hub.",
-            venue="City library", city="Antwerp", timezone="Europe/Brussels",
-            registration_opens=now - timedelta(days=7), registration_closes=starts,
-            starts_at=starts, ends_at=starts + timedelta(days=2),
-            submission_deadline=starts + timedelta(days=2), max_team_size=5,
-            visibility="published",
-        ))
+        session.add(
+            Event(
+                slug=DEMO_EVENT_SLUG,
+                name="Antwerp Open Data Hackathon (demo)",
+                tagline="Build something useful for the city with its open data.",
+                description="A demo event seeded by hackkit so you can try every part of the hub.",
+                venue="City library",
+                city="Antwerp",
+                timezone="Europe/Brussels",
+                registration_opens=now - timedelta(days=7),
+                registration_closes=starts,
+                starts_at=starts,
+                ends_at=starts + timedelta(days=2),
+                submission_deadline=starts + timedelta(days=2),
+                max_team_size=5,
+                visibility="published",
+            )
+        )
         session.commit()
     return created
 

@@ -1,0 +1,240 @@
+"""Fixtures in the shape of Flask's tutorial: app, client, runner and an auth helper.
+
+Every test gets a fresh database: on SQLite a copy of a migrated template file, on
+PostgreSQL (HACKKIT_TEST_DB=postgresql) a per-run database whose tables are emptied
+after each test. The schema always comes from the real Alembic migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from hackkit import create_app
+from hackkit.config import SETTINGS
+from hackkit.extensions import db
+
+DB_KIND = os.environ.get("HACKKIT_TEST_DB", "sqlite")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "HACKKIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def _postgres_problem() -> str | None:
+    try:
+        engine = sa.create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as error:  # any failure means: no usable server here
+        return f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.__class__.__name__}"
+    return None
+
+
+def pytest_report_header(config):
+    return f"hackkit database under test: {DB_KIND}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if DB_KIND != "postgresql":
+        return
+    problem = _postgres_problem()
+    if problem is None:
+        return
+    if os.environ.get("HACKKIT_REQUIRE_POSTGRES"):
+        raise pytest.UsageError(problem + " (HACKKIT_REQUIRE_POSTGRES is set, so this is a failure)")
+    for item in items:
+        item.add_marker(pytest.mark.skip(reason=problem))
+
+
+class PostgresDatabases:
+    """Creates throw-away databases on the local server and drops them afterwards."""
+
+    def __init__(self):
+        self.admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+
+    def create(self) -> str:
+        name = f"hackkit_test_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        self.created.append(name)
+        return sa.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as conn:
+            for name in self.created:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases():
+    if DB_KIND != "postgresql":
+        yield None
+        return
+    databases = PostgresDatabases()
+    yield databases
+    databases.drop_all()
+
+
+def migrate(url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"INSTANCE_PATH": str(instance), "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory, postgres_databases):
+    """A database at the newest migration: a template file (SQLite) or a live database."""
+    instance = tmp_path_factory.mktemp("template")
+    if DB_KIND == "postgresql":
+        url = postgres_databases.create()
+    else:
+        url = "sqlite:///" + str(instance / "template.sqlite3")
+    migrate(url, instance)
+    return url
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path, postgres_databases):
+    """An empty database of the kind under test, for tests of migrations and setup."""
+    if DB_KIND == "postgresql":
+        return postgres_databases.create()
+    return "sqlite:///" + str(tmp_path / "fresh.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    """A developer's own HACKKIT_* settings must not leak into the tests."""
+    for setting in SETTINGS:
+        monkeypatch.delenv(setting.env, raising=False)
+    monkeypatch.delenv("HACKKIT_INSTANCE_PATH", raising=False)
+
+
+def make_app(tmp_path: Path, database_url: str, **overrides):
+    config = {
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def empty_all_tables(url: str) -> None:
+    engine = sa.create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path):
+    """A migrated, empty database for one test (whichever apps the test makes on it)."""
+    if DB_KIND == "postgresql":
+        yield migrated_database
+        empty_all_tables(migrated_database)
+        return
+    path = tmp_path / "hackkit.sqlite3"
+    shutil.copyfile(migrated_database.removeprefix("sqlite:///"), path)
+    yield "sqlite:///" + str(path)
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    app = make_app(tmp_path, database_url)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
+
+
+def csrf_token(client, url: str) -> str:
+    page = client.get(url)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} (status {page.status_code})"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
+    """Submit a form the way a browser does: load the page, then post with its CSRF token."""
+    token = csrf_token(client, page or url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+class AuthActions:
+    """Create accounts and log in as them through the real log-in form."""
+
+    def __init__(self, app, client):
+        self.app = app
+        self.client = client
+        self.count = 0
+
+    def create_user(
+        self,
+        role: str = "participant",
+        email: str | None = None,
+        password: str = TEST_PASSWORD,
+        name: str | None = None,
+    ):
+        from hackkit.services.accounts import register_user
+
+        self.count += 1
+        email = email or f"{role}{self.count}@example.org"
+        with self.app.app_context():
+            user = register_user(db.session, email, name or f"{role.title()} {self.count}", password, role=role)
+            db.session.refresh(user)  # load every column before the object leaves the session
+            db.session.expunge(user)
+        return user
+
+    def login(
+        self,
+        email: str,
+        password: str = TEST_PASSWORD,
+        client=None,
+        next: str | None = None,
+        environ_base: dict | None = None,
+    ):
+        data = {"email": email, "password": password}
+        if next is not None:
+            data["next"] = next
+        return post_form(client or self.client, "/login", data, environ_base=environ_base or {})
+
+    def login_as(self, role: str = "participant", client=None):
+        user = self.create_user(role)
+        response = self.login(user.email, client=client)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    def logout(self, client=None):
+        return post_form(client or self.client, "/logout", {}, page="/")
+
+
+@pytest.fixture
+def auth(app, client):
+    return AuthActions(app, client)

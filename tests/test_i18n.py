@@ -1,0 +1,84 @@
+"""Dutch and English: the browser's language by default, a switch, nothing left untranslated."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from hackkit.extensions import db
+from hackkit.models import User
+from tests.conftest import post_form
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_browser_language_is_the_default(client):
+    dutch = client.get("/login", headers={"Accept-Language": "nl-BE,nl;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="nl">' in dutch and "Inloggen" in dutch
+    english = client.get("/login", headers={"Accept-Language": "fr,en;q=0.8"}).get_data(as_text=True)
+    assert '<html lang="en">' in english and "Log in" in english
+
+
+def test_language_switch_sticks_for_the_session_and_returns_to_the_page(client):
+    response = post_form(client, "/language", {"lang": "nl", "next": "/signup"}, page="/signup")
+    assert response.status_code == 302 and response.headers["Location"] == "/signup"
+    page = client.get("/signup", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="nl">' in page
+
+
+def test_language_switch_ignores_unknown_languages_and_off_site_next(client):
+    response = post_form(client, "/language", {"lang": "xx", "next": "https://evil.example/"}, page="/")
+    assert response.headers["Location"] == "/"
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_signed_in_choice_is_remembered_on_the_account(client, app, auth):
+    user = auth.login_as()
+    post_form(client, "/language", {"lang": "nl"}, page="/")
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "nl"
+    other_browser = app.test_client()
+    auth.login(user.email, client=other_browser)
+    assert '<html lang="nl">' in other_browser.get("/account", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_service_messages_are_translated(client):
+    page = post_form(
+        client,
+        "/signup",
+        {"email": "ada@example.org", "display_name": "Ada", "password": "short", "confirm": "short"},
+        headers={"Accept-Language": "nl"},
+    )
+    text = page.get_data(as_text=True)
+    assert "Use at least" not in text and "10" in text
+
+
+def test_every_user_facing_string_has_a_dutch_translation(tmp_path):
+    template = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(template),
+            "--no-location",
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    wanted = {m.id for m in read_po(template.open("rb")) if m.id}
+    with (ROOT / "hackkit/translations/nl/LC_MESSAGES/messages.po").open("rb") as handle:
+        dutch = {m.id: m.string for m in read_po(handle) if m.id}
+    missing = sorted(str(m) for m in wanted if not dutch.get(m))
+    assert not missing, f"untranslated (run `make messages` and translate): {missing}"
