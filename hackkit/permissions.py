@@ -11,7 +11,10 @@ from hackkit.services.errors import Forbidden, Unauthorized
 PERMISSIONS: dict[str, frozenset[str]] = {
     "users.list": frozenset({"organizer"}),
     "users.change_role": frozenset({"organizer"}),
-    "events.create": frozenset({"organizer"}),
+    # Organizers run events: create and edit them, challenges, announcements, exports.
+    "events.manage": frozenset({"organizer"}),
+    # Anyone with an account may take part; judges too (a judge in a team is conflicted).
+    "events.register": frozenset({"participant", "judge", "organizer"}),
 }
 
 

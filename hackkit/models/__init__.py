@@ -1,8 +1,25 @@
 """SQLAlchemy models, one module per aggregate. Importing this registers them all."""
 
 from hackkit.models.base import Base
-from hackkit.models.event import Event
+from hackkit.models.event import Announcement, Challenge, Event, Registration
+from hackkit.models.submission import Submission, SubmissionVersion
+from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
 from hackkit.models.token import ApiToken
 from hackkit.models.user import ROLES, User
 
-__all__ = ["Base", "Event", "ApiToken", "ROLES", "User"]
+__all__ = [
+    "Announcement",
+    "ApiToken",
+    "Base",
+    "Challenge",
+    "DeadlineExtension",
+    "Event",
+    "JoinRequest",
+    "Membership",
+    "ROLES",
+    "Registration",
+    "Submission",
+    "SubmissionVersion",
+    "Team",
+    "User",
+]

@@ -1,11 +1,11 @@
-"""Events: the hackathon itself, its schedule and its rules."""
+"""Events: the hackathon itself, its schedule, challenges, announcements and registrations."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hackkit.models.base import Base, UTCDateTime, utcnow
 
@@ -36,3 +36,50 @@ class Event(Base):
     code_of_conduct: Mapped[str] = mapped_column(sa.Text, default="")
     visibility: Mapped[str] = mapped_column(sa.String(20), default="draft")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    challenges: Mapped[list[Challenge]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Challenge.id"
+    )
+    announcements: Mapped[list[Announcement]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Announcement.created_at.desc()"
+    )
+
+
+class Challenge(Base):
+    __tablename__ = "challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    department: Mapped[str] = mapped_column(sa.String(200), default="")  # the city department that owns it
+    description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown: the problem
+    success: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown: what success looks like
+    # Slugs of catalogue datasets the challenge offers (the catalogue links them by slug).
+    datasets: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="challenges")
+
+
+class Announcement(Base):
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text)  # Markdown
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="announcements")
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (sa.UniqueConstraint("event_id", "user_id", name="uq_registrations_event_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()  # noqa: F821

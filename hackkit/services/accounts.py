@@ -13,9 +13,7 @@ from hackkit.models.user import new_session_token
 from hackkit.permissions import require
 from hackkit.services import passwords
 from hackkit.services.errors import Conflict, Invalid, NotFound, Unauthorized
-
-MAX_LIST_ITEMS = 20
-MAX_ITEM_LENGTH = 40
+from hackkit.services.validation import string_list
 
 
 def normalise_email(email: str) -> str:
@@ -86,34 +84,12 @@ def authenticate(session: Session, email: str, password: str) -> User:
     return user
 
 
-def _clean_list(values, field: str) -> list[str]:
-    if isinstance(values, str):
-        values = values.split(",")
-    cleaned: list[str] = []
-    for value in values or []:
-        value = " ".join(str(value).split())
-        if not value or value.lower() in (v.lower() for v in cleaned):
-            continue
-        if len(value) > MAX_ITEM_LENGTH:
-            raise Invalid(
-                _l("Keep each entry under %(n)d characters.", n=MAX_ITEM_LENGTH),
-                {field: [_l("Keep each entry under %(n)d characters.", n=MAX_ITEM_LENGTH)]},
-            )
-        cleaned.append(value)
-    if len(cleaned) > MAX_LIST_ITEMS:
-        raise Invalid(
-            _l("List at most %(n)d entries.", n=MAX_LIST_ITEMS),
-            {field: [_l("List at most %(n)d entries.", n=MAX_LIST_ITEMS)]},
-        )
-    return cleaned
-
-
 def update_profile(
     session: Session, user: User, *, display_name: str, skills, languages, bio: str, looking_for_team: bool
 ) -> User:
     display_name = _clean_display_name(display_name)
-    skills = _clean_list(skills, "skills")
-    languages = _clean_list(languages, "languages")
+    skills = string_list(skills, "skills")
+    languages = string_list(languages, "languages")
     bio = (bio or "").strip()
     if len(bio) > 500:
         raise Invalid(_l("Keep the bio under 500 characters."), {"bio": [_l("Keep the bio under 500 characters.")]})

@@ -1,0 +1,205 @@
+"""Events, challenges, announcements and registration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from hackkit.models import Announcement, Challenge, Event, Registration, User
+from hackkit.models.base import utcnow
+from hackkit.models.event import VISIBILITIES
+from hackkit.permissions import can, require
+from hackkit.services import validation as v
+from hackkit.services.errors import Conflict, NotFound
+
+EVENT_TEXT_FIELDS = {
+    "name": 200,
+    "tagline": 300,
+    "description": 20000,
+    "venue": 200,
+    "city": 100,
+    "code_of_conduct": 20000,
+}
+EVENT_MOMENTS = ("registration_opens", "registration_closes", "starts_at", "ends_at", "submission_deadline")
+
+
+def _event_values(data: dict, current: Event | None) -> dict:
+    """Validate the fields present in `data` (all required ones when creating)."""
+    creating = current is None
+    values: dict = {}
+    if creating or "slug" in data:
+        values["slug"] = v.slug(data)
+    for field, limit in EVENT_TEXT_FIELDS.items():
+        if creating or field in data:
+            values[field] = v.text(data, field, max_length=limit, required=field == "name")
+    if creating or "timezone" in data:
+        values["timezone"] = v.timezone_name({"timezone": data.get("timezone", "Europe/Brussels")})
+    zone = values.get("timezone") or current.timezone
+    for field in EVENT_MOMENTS:
+        if creating or field in data:
+            required = field in ("starts_at", "ends_at", "submission_deadline")
+            values[field] = v.moment(data, field, zone, required=required)
+    if creating or "max_team_size" in data:
+        values["max_team_size"] = v.integer(data, "max_team_size", minimum=1, maximum=50, default=5)
+    if creating or "visibility" in data:
+        values["visibility"] = v.choice(data, "visibility", VISIBILITIES, default="draft")
+
+    merged = {f: values[f] if f in values else getattr(current, f, None) for f in EVENT_MOMENTS}
+    if merged["starts_at"] >= merged["ends_at"]:
+        raise v.fail("ends_at", _l("The event must end after it starts."))
+    if merged["submission_deadline"] <= merged["starts_at"]:
+        raise v.fail("submission_deadline", _l("The submission deadline must be after the start."))
+    opens, closes = merged["registration_opens"], merged["registration_closes"]
+    if opens and closes and opens >= closes:
+        raise v.fail("registration_closes", _l("Registration must close after it opens."))
+    return values
+
+
+def _slug_taken(session: Session, slug: str, except_id: int | None = None) -> bool:
+    query = sa.select(Event.id).where(Event.slug == slug)
+    if except_id:
+        query = query.where(Event.id != except_id)
+    return session.scalar(query) is not None
+
+
+def create_event(session: Session, actor: User, data: dict) -> Event:
+    require(actor, "events.manage")
+    values = _event_values(data, None)
+    if _slug_taken(session, values["slug"]):
+        raise Conflict(_l("Another event already uses this address."), {"slug": [_l("This slug is taken.")]})
+    event = Event(**values)
+    session.add(event)
+    session.commit()
+    return event
+
+
+def update_event(session: Session, actor: User, event: Event, data: dict) -> Event:
+    require(actor, "events.manage")
+    values = _event_values(data, event)
+    if "slug" in values and _slug_taken(session, values["slug"], except_id=event.id):
+        raise Conflict(_l("Another event already uses this address."), {"slug": [_l("This slug is taken.")]})
+    for field, value in values.items():
+        setattr(event, field, value)
+    session.commit()
+    return event
+
+
+def is_visible(actor, event: Event) -> bool:
+    return event.visibility != "draft" or can(actor, "events.manage")
+
+
+def get_event(session: Session, actor, slug: str) -> Event:
+    """The event at this slug; drafts exist only for organizers."""
+    event = session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None or not is_visible(actor, event):
+        raise NotFound(_l("There is no event at this address."))
+    return event
+
+
+def list_events(session: Session, actor) -> list[Event]:
+    query = sa.select(Event).order_by(Event.starts_at.desc())
+    if not can(actor, "events.manage"):
+        query = query.where(Event.visibility != "draft")
+    return list(session.scalars(query))
+
+
+# Challenges ---------------------------------------------------------------------------------
+
+
+def _challenge_values(data: dict, creating: bool) -> dict:
+    values = {}
+    limits = {"title": 200, "department": 200, "description": 20000, "success": 20000}
+    for field, limit in limits.items():
+        if creating or field in data:
+            values[field] = v.text(data, field, max_length=limit, required=field == "title")
+    if creating or "datasets" in data:
+        values["datasets"] = v.string_list(data.get("datasets"), "datasets", max_items=30, max_length=80)
+    return values
+
+
+def add_challenge(session: Session, actor: User, event: Event, data: dict) -> Challenge:
+    require(actor, "events.manage")
+    challenge = Challenge(event=event, **_challenge_values(data, creating=True))
+    session.add(challenge)
+    session.commit()
+    return challenge
+
+
+def update_challenge(session: Session, actor: User, challenge: Challenge, data: dict) -> Challenge:
+    require(actor, "events.manage")
+    for field, value in _challenge_values(data, creating=False).items():
+        setattr(challenge, field, value)
+    session.commit()
+    return challenge
+
+
+def get_challenge(session: Session, actor, challenge_id: int) -> Challenge:
+    challenge = session.get(Challenge, challenge_id)
+    if challenge is None or not is_visible(actor, challenge.event):
+        raise NotFound(_l("There is no such challenge."))
+    return challenge
+
+
+# Announcements ------------------------------------------------------------------------------
+
+
+def post_announcement(session: Session, actor: User, event: Event, body: str) -> Announcement:
+    require(actor, "events.manage")
+    text = v.text({"body": body}, "body", max_length=5000, required=True)
+    announcement = Announcement(event=event, author_id=actor.id, body=text)
+    session.add(announcement)
+    session.commit()
+    return announcement
+
+
+# Registration -------------------------------------------------------------------------------
+
+
+def registration_is_open(event: Event, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    if event.visibility != "published":
+        return False
+    opens = event.registration_opens or event.created_at
+    closes = event.registration_closes or event.submission_deadline
+    return opens <= now < closes
+
+
+def is_registered(session: Session, event: Event, user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    query = sa.select(Registration.id).where(Registration.event_id == event.id, Registration.user_id == user.id)
+    return session.scalar(query) is not None
+
+
+def register(session: Session, actor: User, event: Event, now: datetime | None = None) -> Registration:
+    require(actor, "events.register")
+    if is_registered(session, event, actor):
+        raise Conflict(_l("You are already registered for this event."))
+    if not registration_is_open(event, now):
+        raise Conflict(_l("Registration for this event is closed."))
+    registration = Registration(event_id=event.id, user_id=actor.id)
+    session.add(registration)
+    try:
+        session.commit()
+    except sa.exc.IntegrityError as error:  # a double click: the first one won
+        session.rollback()
+        raise Conflict(_l("You are already registered for this event.")) from error
+    return registration
+
+
+def registrations(session: Session, actor: User, event: Event) -> list[Registration]:
+    require(actor, "events.manage")
+    query = sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.created_at)
+    return list(session.scalars(query))
+
+
+def ensure_registered(session: Session, actor: User, event: Event, now: datetime | None = None) -> None:
+    """Register someone who follows an invite link while registration is open."""
+    if is_registered(session, event, actor):
+        return
+    if not registration_is_open(event, now):
+        raise Conflict(_l("Registration for this event is closed."))
+    register(session, actor, event, now)

@@ -1,0 +1,223 @@
+"""Project submissions: one per team, editable until the deadline, every version kept.
+
+At the team's deadline (the event's, or an organizer's extension) the submission is
+frozen: every later edit is refused with 409 and nothing changes. Judges see the
+newest version that was *submitted* before that deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from hackkit.licences import SPDX_LICENCES
+from hackkit.models import Challenge, Submission, SubmissionVersion, Team, User
+from hackkit.models.base import utcnow
+from hackkit.permissions import can
+from hackkit.services import validation as v
+from hackkit.services.errors import Conflict, Forbidden, NotFound
+from hackkit.services.teams import effective_deadline, is_member
+
+# The fields a team edits, in the order the form and the API list them.
+FIELDS = (
+    "title",
+    "tagline",
+    "description",
+    "repo_url",
+    "demo_url",
+    "video_url",
+    "challenge_id",
+    "datasets",
+    "sample_app",
+    "licence",
+    "credited_user_ids",
+)
+
+
+def snapshot(submission: Submission) -> dict:
+    data = {field: getattr(submission, field) for field in FIELDS}
+    data["status"] = submission.status
+    return data
+
+
+def get_submission(session: Session, team: Team) -> Submission | None:
+    return session.scalar(sa.select(Submission).where(Submission.team_id == team.id))
+
+
+def can_see_drafts(actor, team: Team) -> bool:
+    return is_member(team, actor) or can(actor, "events.manage")
+
+
+def _clean(session: Session, team: Team, data: dict) -> dict:
+    values: dict = {}
+    limits = {"title": 200, "tagline": 300, "description": 20000, "sample_app": 80}
+    for field, limit in limits.items():
+        if field in data:
+            values[field] = v.text(data, field, max_length=limit)
+    for field in ("repo_url", "demo_url", "video_url"):
+        if field in data:
+            values[field] = v.web_url(data, field)
+    if "licence" in data:
+        licence = v.text(data, "licence", max_length=80)
+        if licence and licence not in SPDX_LICENCES:
+            raise v.fail("licence", _l("Choose a licence from the list (SPDX identifiers such as MIT)."))
+        values["licence"] = licence
+    if "challenge_id" in data:
+        values["challenge_id"] = _challenge_id(session, team, data["challenge_id"])
+    if "datasets" in data:
+        values["datasets"] = _datasets(data["datasets"])
+    if "credited_user_ids" in data:
+        values["credited_user_ids"] = _credited(team, data["credited_user_ids"])
+    return values
+
+
+def _challenge_id(session: Session, team: Team, value) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        challenge_id = int(value)
+    except (TypeError, ValueError):
+        raise v.fail("challenge_id", _l("Choose one of this event's challenges.")) from None
+    challenge = session.get(Challenge, challenge_id)
+    if challenge is None or challenge.event_id != team.event_id:
+        raise v.fail("challenge_id", _l("Choose one of this event's challenges."))
+    return challenge_id
+
+
+def _datasets(value) -> list[dict]:
+    if not isinstance(value, list) or len(value) > 30:
+        raise v.fail("datasets", _l("List at most 30 datasets, each with a slug and how you used it."))
+    cleaned, seen = [], set()
+    for item in value:
+        if isinstance(item, str):
+            item = {"slug": item, "how": ""}
+        if not isinstance(item, dict):
+            raise v.fail("datasets", _l("List at most 30 datasets, each with a slug and how you used it."))
+        slug = v.text(item, "slug", max_length=80, required=True)
+        how = v.text(item, "how", max_length=300)
+        if slug not in seen:
+            seen.add(slug)
+            cleaned.append({"slug": slug, "how": how})
+    return cleaned
+
+
+def _credited(team: Team, value) -> list[int]:
+    if not isinstance(value, list):
+        raise v.fail("credited_user_ids", _l("Credit members of your team."))
+    members = {m.user_id for m in team.memberships}
+    ids: list[int] = []
+    for item in value:
+        try:
+            user_id = int(item)
+        except (TypeError, ValueError):
+            raise v.fail("credited_user_ids", _l("Credit members of your team.")) from None
+        if user_id not in members:
+            raise v.fail("credited_user_ids", _l("Credit members of your team."))
+        if user_id not in ids:
+            ids.append(user_id)
+    return ids
+
+
+def save_submission(
+    session: Session, actor: User, team: Team, data: dict, *, status: str | None = None, now: datetime | None = None
+) -> Submission:
+    """Create or update the team's submission and record the new version.
+
+    `status` moves it between "draft" and "submitted"; None keeps the current one.
+    """
+    if not is_member(team, actor):
+        raise Forbidden(_l("Only members of the team can edit its submission."))
+    now = now or utcnow()
+    if now >= effective_deadline(team):
+        raise Conflict(_l("The submission deadline has passed. The submitted version is final."))
+    values = _clean(session, team, data)
+    if status not in (None, "draft", "submitted"):
+        raise v.fail("status", _l("Choose draft or submitted."))
+
+    submission = get_submission(session, team)
+    if submission is None:
+        submission = Submission(
+            team_id=team.id,
+            event_id=team.event_id,
+            status="draft",
+            datasets=[],
+            credited_user_ids=[m.user_id for m in team.memberships],
+        )
+        session.add(submission)
+        before: dict = {}
+    else:
+        before = snapshot(submission)
+    for field, value in values.items():
+        setattr(submission, field, value)
+    if status is not None:
+        submission.status = status
+    if submission.status == "submitted":
+        if not submission.title:
+            raise v.fail("title", _l("Give your project a title before you submit it."))
+        submission.submitted_at = submission.submitted_at or now
+    after = snapshot(submission)
+    changed = [field for field in after if before.get(field) != after[field]]
+    if not changed and before:
+        return submission  # nothing changed: no empty version in the history
+    submission.version = (submission.version or 0) + 1
+    submission.updated_at = now
+    session.flush()
+    session.add(
+        SubmissionVersion(
+            submission_id=submission.id,
+            number=submission.version,
+            author_id=actor.id,
+            created_at=now,
+            changed=changed,
+            data=after,
+        )
+    )
+    try:
+        session.commit()
+    except sa.exc.IntegrityError as error:  # two members saved at the same moment: one wins, one retries
+        session.rollback()
+        raise Conflict(_l("Someone else in your team saved at the same moment. Reload and try again.")) from error
+    return submission
+
+
+def history(session: Session, actor, team: Team) -> list[SubmissionVersion]:
+    if not can_see_drafts(actor, team):
+        raise Forbidden(_l("Only the team and organizers see the history."))
+    submission = get_submission(session, team)
+    return list(reversed(submission.versions)) if submission else []
+
+
+def frozen_version(session: Session, submission: Submission) -> SubmissionVersion | None:
+    """What judges see: the last version saved before the team's deadline, if it was submitted.
+
+    A team that moved its project back to draft before the deadline has nothing frozen.
+    """
+    latest = session.scalar(
+        sa.select(SubmissionVersion)
+        .where(
+            SubmissionVersion.submission_id == submission.id,
+            SubmissionVersion.created_at < effective_deadline(submission.team),
+        )
+        .order_by(SubmissionVersion.number.desc())
+        .limit(1)
+    )
+    return latest if latest is not None and latest.data.get("status") == "submitted" else None
+
+
+def public_view(session: Session, submission: Submission, now: datetime | None = None) -> dict | None:
+    """What the gallery shows: the submitted content, frozen after the deadline."""
+    now = now or utcnow()
+    if now >= effective_deadline(submission.team):
+        version = frozen_version(session, submission)
+        return version.data if version else None
+    return snapshot(submission) if submission.status == "submitted" else None
+
+
+def get_submission_by_id(session: Session, submission_id: int) -> Submission:
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        raise NotFound(_l("There is no such project."))
+    return submission

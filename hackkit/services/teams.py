@@ -1,0 +1,272 @@
+"""Teams: create, join by code or request, leave, captaincy, and the size limit.
+
+The maximum team size must hold when several people join at the same moment. A
+member joins only through `_add_member`, which claims a seat with one conditional
+UPDATE (`member_count < max`); the database serialises concurrent UPDATEs of the
+same row, so exactly the free seats are handed out, on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from hackkit.models import DeadlineExtension, Event, JoinRequest, Membership, Registration, Submission, Team, User
+from hackkit.models.base import utcnow
+from hackkit.permissions import can, require
+from hackkit.services import validation as v
+from hackkit.services.errors import Conflict, Forbidden, NotFound
+from hackkit.services.events import ensure_registered, is_registered, is_visible
+
+
+def effective_deadline(team: Team) -> datetime:
+    return team.deadline_override or team.event.submission_deadline
+
+
+def _require_before_deadline(team_or_event, now: datetime | None) -> None:
+    deadline = (
+        effective_deadline(team_or_event) if isinstance(team_or_event, Team) else team_or_event.submission_deadline
+    )
+    if (now or utcnow()) >= deadline:
+        raise Conflict(_l("The submission deadline has passed; teams can no longer change."))
+
+
+def get_team(session: Session, actor, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None or not is_visible(actor, team.event):
+        raise NotFound(_l("There is no such team."))
+    return team
+
+
+def team_of(session: Session, event: Event, user) -> Team | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return session.scalar(
+        sa.select(Team).join(Membership).where(Membership.event_id == event.id, Membership.user_id == user.id)
+    )
+
+
+def is_member(team: Team, user) -> bool:
+    return getattr(user, "is_authenticated", False) and any(m.user_id == user.id for m in team.memberships)
+
+
+def _name_values(session: Session, event: Event, data: dict, team: Team | None) -> dict:
+    values = {}
+    if team is None or "name" in data:
+        name = " ".join(v.text(data, "name", max_length=80, required=True).split())
+        query = sa.select(Team.id).where(Team.event_id == event.id, Team.name_key == name.lower())
+        if team is not None:
+            query = query.where(Team.id != team.id)
+        if session.scalar(query):
+            message = _l("A team with this name already exists in this event.")
+            raise Conflict(message, {"name": [message]})
+        values.update(name=name, name_key=name.lower())
+    if team is None or "description" in data:
+        values["description"] = v.text(data, "description", max_length=500)
+    if team is None or "missing_skills" in data:
+        values["missing_skills"] = v.string_list(data.get("missing_skills"), "missing_skills")
+    return values
+
+
+def create_team(session: Session, actor: User, event: Event, data: dict, now: datetime | None = None) -> Team:
+    if not is_registered(session, event, actor):
+        raise Forbidden(_l("Register for the event before you create a team."))
+    _require_before_deadline(event, now)
+    if team_of(session, event, actor):
+        raise Conflict(_l("You are already in a team for this event; leave it first."))
+    team = Team(event=event, captain_id=actor.id, member_count=0, **_name_values(session, event, data, None))
+    session.add(team)
+    try:
+        session.flush()
+        _add_member(session, team, actor)
+        session.commit()
+    except sa.exc.IntegrityError as error:  # the same name or a second team at the same moment
+        session.rollback()
+        raise Conflict(_l("That team name was just taken, or you joined another team.")) from error
+    return team
+
+
+def update_team(session: Session, actor: User, team: Team, data: dict) -> Team:
+    if not is_member(team, actor) and not can(actor, "events.manage"):
+        raise Forbidden(_l("Only members can change their team."))
+    for field, value in _name_values(session, team.event, data, team).items():
+        setattr(team, field, value)
+    session.commit()
+    return team
+
+
+def _add_member(session: Session, team: Team, user: User) -> Membership:
+    """Claim a seat atomically, then record the membership; the caller commits."""
+    limit = team.event.max_team_size
+    claimed = session.execute(
+        sa.update(Team)
+        .where(Team.id == team.id, Team.member_count < limit)
+        .values(member_count=Team.member_count + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        session.rollback()
+        raise Conflict(_l("This team is full (at most %(n)d members).", n=limit))
+    membership = Membership(team_id=team.id, event_id=team.event_id, user_id=user.id)
+    session.add(membership)
+    try:
+        session.flush()
+    except sa.exc.IntegrityError as error:
+        session.rollback()
+        raise Conflict(_l("You are already in a team for this event; leave it first.")) from error
+    session.expire(team, ["member_count", "memberships"])
+    return membership
+
+
+def join_team(session: Session, actor: User, team: Team, invite_code: str, now: datetime | None = None) -> Membership:
+    # Compare in constant time: the code is the only secret between a team and strangers.
+    if not hmac.compare_digest((invite_code or "").encode(), team.invite_code.encode()):
+        raise Forbidden(_l("This invite code is not right for this team."))
+    _require_before_deadline(team, now)
+    if is_member(team, actor):
+        raise Conflict(_l("You are already a member of this team."))
+    ensure_registered(session, actor, team.event, now)
+    membership = _add_member(session, team, actor)
+    _close_pending_requests(session, team.event, actor)
+    session.commit()
+    return membership
+
+
+def _close_pending_requests(session: Session, event: Event, user: User) -> None:
+    """Someone who found a team no longer waits on the others."""
+    pending = session.scalars(
+        sa.select(JoinRequest)
+        .join(Team)
+        .where(Team.event_id == event.id, JoinRequest.user_id == user.id, JoinRequest.status == "pending")
+    )
+    for request in pending:
+        request.status = "withdrawn"
+        request.decided_at = utcnow()
+
+
+def request_to_join(
+    session: Session, actor: User, team: Team, message: str, now: datetime | None = None
+) -> JoinRequest:
+    if not is_registered(session, team.event, actor):
+        raise Forbidden(_l("Register for the event before you ask to join a team."))
+    _require_before_deadline(team, now)
+    if team_of(session, team.event, actor):
+        raise Conflict(_l("You are already in a team for this event; leave it first."))
+    existing = session.scalar(
+        sa.select(JoinRequest).where(
+            JoinRequest.team_id == team.id, JoinRequest.user_id == actor.id, JoinRequest.status == "pending"
+        )
+    )
+    if existing:
+        raise Conflict(_l("You already asked to join this team; the captain will answer."))
+    request = JoinRequest(
+        team_id=team.id, user_id=actor.id, message=v.text({"message": message}, "message", max_length=1000)
+    )
+    session.add(request)
+    session.commit()
+    return request
+
+
+def get_join_request(session: Session, request_id: int) -> JoinRequest:
+    request = session.get(JoinRequest, request_id)
+    if request is None:
+        raise NotFound(_l("There is no such request."))
+    return request
+
+
+def decide_join_request(
+    session: Session, actor: User, request: JoinRequest, accept: bool, now: datetime | None = None
+) -> JoinRequest:
+    team = request.team
+    if team.captain_id != actor.id:
+        raise Forbidden(_l("Only the captain answers requests to join."))
+    if request.status != "pending":
+        raise Conflict(_l("This request has already been answered."))
+    if accept:
+        _require_before_deadline(team, now)
+        _add_member(session, team, request.user)
+        _close_pending_requests(session, team.event, request.user)
+    request.status = "accepted" if accept else "declined"
+    request.decided_at = utcnow()
+    request.decided_by_id = actor.id
+    session.commit()
+    return request
+
+
+def pending_requests(session: Session, team: Team) -> list[JoinRequest]:
+    return list(
+        session.scalars(
+            sa.select(JoinRequest)
+            .where(JoinRequest.team_id == team.id, JoinRequest.status == "pending")
+            .order_by(JoinRequest.created_at)
+        )
+    )
+
+
+def remove_member(session: Session, actor: User, team: Team, user_id: int, now: datetime | None = None) -> None:
+    """Leave (yourself) or remove someone (the captain). The team goes when its last member does."""
+    membership = next((m for m in team.memberships if m.user_id == user_id), None)
+    if membership is None:
+        raise NotFound(_l("This person is not in the team."))
+    leaving = actor.id == user_id
+    if not leaving and team.captain_id != actor.id:
+        raise Forbidden(_l("Only the captain can remove members."))
+    _require_before_deadline(team, now)
+    if leaving and team.captain_id == actor.id and team.member_count > 1:
+        raise Conflict(_l("Hand the captaincy to another member before you leave."))
+    session.delete(membership)
+    session.execute(sa.update(Team).where(Team.id == team.id).values(member_count=Team.member_count - 1))
+    session.flush()
+    session.expire(team, ["member_count", "memberships"])
+    if team.member_count == 0:
+        if session.scalar(sa.select(Submission.id).where(Submission.team_id == team.id)) is None:
+            session.delete(team)
+        else:
+            team.captain_id = None  # keep the project; an organizer can see who made it in its history
+    session.commit()
+
+
+def transfer_captaincy(session: Session, actor: User, team: Team, new_captain_id: int) -> Team:
+    if team.captain_id != actor.id:
+        raise Forbidden(_l("Only the captain can hand over the captaincy."))
+    if not any(m.user_id == new_captain_id for m in team.memberships):
+        raise v.fail("captain_id", _l("The new captain must be a member of the team."))
+    team.captain_id = new_captain_id
+    session.commit()
+    return team
+
+
+def extend_deadline(session: Session, actor: User, team: Team, new_deadline: datetime, reason: str) -> Team:
+    require(actor, "events.manage")
+    reason = v.text({"reason": reason}, "reason", max_length=1000, required=True)
+    if new_deadline.tzinfo is None:
+        raise v.fail("new_deadline", _l("Give the new deadline with its time zone."))
+    team.deadline_override = new_deadline
+    session.add(DeadlineExtension(team_id=team.id, organizer_id=actor.id, new_deadline=new_deadline, reason=reason))
+    session.commit()
+    return team
+
+
+def teams_of_event(session: Session, event: Event) -> list[Team]:
+    return list(session.scalars(sa.select(Team).where(Team.event_id == event.id).order_by(Team.name_key)))
+
+
+def teams_looking_for_members(session: Session, event: Event) -> list[Team]:
+    return [t for t in teams_of_event(session, event) if t.missing_skills and t.member_count < event.max_team_size]
+
+
+def people_looking_for_team(session: Session, event: Event) -> list[User]:
+    """Registered people without a team who said they are looking for one."""
+    in_team = sa.select(Membership.user_id).where(Membership.event_id == event.id)
+    return list(
+        session.scalars(
+            sa.select(User)
+            .join(Registration, Registration.user_id == User.id)
+            .where(Registration.event_id == event.id, User.looking_for_team.is_(True), User.id.not_in(in_team))
+            .order_by(User.display_name)
+        )
+    )

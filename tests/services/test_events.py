@@ -1,0 +1,91 @@
+"""Event rules: who creates them, valid schedules, drafts, registration windows."""
+
+from datetime import timedelta
+
+import pytest
+
+from hackkit.extensions import db
+from hackkit.services import events
+from hackkit.services.errors import Conflict, Forbidden, Invalid, NotFound
+from tests import factories as f
+
+
+@pytest.fixture
+def session(app):
+    with app.app_context():
+        yield db.session
+
+
+def test_only_organizers_create_events(session):
+    with pytest.raises(Forbidden):
+        f.event(session, organizer=f.user(session, "participant"))
+
+
+def test_event_times_without_offset_are_read_in_the_event_time_zone(session):
+    ev = f.event(
+        session,
+        timezone="America/New_York",
+        starts_at="2030-05-01T09:00",
+        ends_at="2030-05-02T18:00",
+        submission_deadline="2030-05-02T12:00",
+        registration_opens=None,
+        registration_closes=None,
+    )
+    assert ev.starts_at.isoformat() == "2030-05-01T13:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"slug": "Not A Slug"}, "slug"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"ends_at": "2000-01-01T00:00+00:00"}, "ends_at"),
+        ({"max_team_size": 0}, "max_team_size"),
+        ({"visibility": "secret"}, "visibility"),
+        ({"starts_at": "next tuesday"}, "starts_at"),
+        ({"name": ""}, "name"),
+    ],
+)
+def test_invalid_event_fields_are_refused_with_the_field_named(session, overrides, field):
+    with pytest.raises(Invalid) as caught:
+        f.event(session, **overrides)
+    assert field in caught.value.errors
+
+
+def test_duplicate_slug_is_a_conflict(session):
+    organizer = f.user(session, "organizer")
+    f.event(session, organizer, slug="antwerp")
+    with pytest.raises(Conflict):
+        f.event(session, organizer, slug="antwerp")
+
+
+def test_drafts_are_visible_to_organizers_only(session):
+    organizer = f.user(session, "organizer")
+    draft = f.event(session, organizer, visibility="draft")
+    assert events.get_event(session, organizer, draft.slug) == draft
+    with pytest.raises(NotFound):
+        events.get_event(session, f.user(session), draft.slug)
+    assert draft not in events.list_events(session, None)
+
+
+def test_registration_only_while_the_window_is_open(session):
+    ev = f.event(session)
+    person = f.user(session)
+    closes = ev.registration_closes
+    with pytest.raises(Conflict):
+        events.register(session, person, ev, now=closes)
+    with pytest.raises(Conflict):
+        events.register(session, person, ev, now=ev.registration_opens - timedelta(seconds=1))
+    events.register(session, person, ev, now=closes - timedelta(seconds=1))
+    with pytest.raises(Conflict):
+        events.register(session, person, ev)  # twice
+
+
+def test_update_event_keeps_the_schedule_consistent(session):
+    organizer = f.user(session, "organizer")
+    ev = f.event(session, organizer)
+    with pytest.raises(Invalid):
+        events.update_event(session, organizer, ev, {"submission_deadline": (ev.starts_at - timedelta(hours=1))})
+    session.rollback()
+    events.update_event(session, organizer, ev, {"name": "Renamed", "max_team_size": 4})
+    assert (ev.name, ev.max_team_size) == ("Renamed", 4)

@@ -1,0 +1,178 @@
+"""Submission rules: members only, the deadline to the second, versions, the frozen copy."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hackkit.extensions import db
+from hackkit.services import events, submissions, teams
+from hackkit.services.errors import Conflict, Forbidden, Invalid
+from tests import factories as f
+
+
+@pytest.fixture
+def session(app):
+    with app.app_context():
+        yield db.session
+
+
+@pytest.fixture
+def setup(session):
+    ev = f.event(session)
+    captain = f.registered(session, ev)
+    team = f.team(session, ev, captain=captain)
+    return ev, team, captain
+
+
+def test_members_create_a_draft_then_submit(session, setup):
+    ev, team, captain = setup
+    draft = submissions.save_submission(session, captain, team, {"title": "Bench finder"})
+    assert draft.status == "draft" and draft.version == 1
+    submitted = submissions.save_submission(session, captain, team, {"tagline": "Sit down"}, status="submitted")
+    assert submitted.status == "submitted" and submitted.version == 2
+    assert submitted.credited_user_ids == [captain.id]
+
+
+def test_outsiders_cannot_edit(session, setup):
+    ev, team, _ = setup
+    with pytest.raises(Forbidden):
+        submissions.save_submission(session, f.registered(session, ev), team, {"title": "Hijack"})
+
+
+def test_submitting_needs_a_title(session, setup):
+    _, team, captain = setup
+    with pytest.raises(Invalid) as caught:
+        submissions.save_submission(session, captain, team, {}, status="submitted")
+    assert "title" in caught.value.errors
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"repo_url": "javascript:alert(1)"}, "repo_url"),
+        ({"demo_url": "ftp://example.org/x"}, "demo_url"),
+        ({"licence": "Beerware-Forever"}, "licence"),
+        ({"challenge_id": 99999}, "challenge_id"),
+        ({"credited_user_ids": [424242]}, "credited_user_ids"),
+        ({"datasets": "not a list"}, "datasets"),
+    ],
+)
+def test_bad_fields_are_refused_and_nothing_is_saved(session, setup, data, field):
+    _, team, captain = setup
+    with pytest.raises(Invalid) as caught:
+        submissions.save_submission(session, captain, team, {"title": "Ok", **data})
+    assert field in caught.value.errors
+    session.rollback()
+    assert submissions.get_submission(session, team) is None
+
+
+def test_challenge_of_another_event_is_refused(session, setup):
+    _, team, captain = setup
+    other_event = f.event(session)
+    organizer = f.user(session, "organizer")
+    foreign = events.add_challenge(session, organizer, other_event, {"title": "Elsewhere"})
+    with pytest.raises(Invalid):
+        submissions.save_submission(session, captain, team, {"challenge_id": foreign.id})
+
+
+def test_deadline_boundary_to_the_second(session, setup):
+    ev, team, captain = setup
+    deadline = ev.submission_deadline
+    submissions.save_submission(
+        session, captain, team, {"title": "Last minute"}, status="submitted", now=deadline - timedelta(seconds=1)
+    )
+    with pytest.raises(Conflict) as caught:
+        submissions.save_submission(session, captain, team, {"title": "Too late"}, now=deadline)
+    assert "deadline has passed" in str(caught.value.message)
+    with pytest.raises(Conflict):
+        submissions.save_submission(session, captain, team, {"title": "Too late"}, now=deadline + timedelta(seconds=1))
+    session.rollback()
+    assert submissions.get_submission(session, team).title == "Last minute"
+
+
+def test_deadline_is_the_events_local_time_not_the_servers(session):
+    # 23:59 in Auckland is 10:59 UTC (NZ summer time, UTC+13) on the same day.
+    ev = f.event(
+        session,
+        timezone="Pacific/Auckland",
+        starts_at="2030-01-10T09:00",
+        ends_at="2030-01-12T18:00",
+        submission_deadline="2030-01-11T23:59",
+        registration_opens=None,
+        registration_closes=None,
+    )
+    assert ev.submission_deadline == datetime(2030, 1, 11, 23, 59, tzinfo=ZoneInfo("Pacific/Auckland"))
+    captain = f.user(session)
+    events.register(session, captain, ev, now=datetime(2030, 1, 10, 0, 0, tzinfo=ZoneInfo("UTC")))
+    team = teams.create_team(
+        session, captain, ev, {"name": "Kiwi"}, now=datetime(2030, 1, 10, 0, 0, tzinfo=ZoneInfo("UTC"))
+    )
+    ok = datetime(2030, 1, 11, 10, 58, 59, tzinfo=ZoneInfo("UTC"))
+    late = datetime(2030, 1, 11, 10, 59, 0, tzinfo=ZoneInfo("UTC"))
+    submissions.save_submission(session, captain, team, {"title": "On time"}, status="submitted", now=ok)
+    with pytest.raises(Conflict):
+        submissions.save_submission(session, captain, team, {"title": "Late"}, now=late)
+
+
+def test_history_records_who_when_and_what(session, setup):
+    ev, team, captain = setup
+    mate = f.registered(session, ev)
+    teams.join_team(session, mate, team, team.invite_code)
+    submissions.save_submission(session, captain, team, {"title": "One"})
+    submissions.save_submission(session, mate, team, {"title": "Two", "repo_url": "https://example.org/r"})
+    submissions.save_submission(session, mate, team, {"title": "Two"})  # no change, no version
+    versions = submissions.history(session, captain, team)
+    assert [v.number for v in versions] == [2, 1]
+    assert versions[0].author_id == mate.id and set(versions[0].changed) == {"title", "repo_url"}
+    assert versions[1].data["title"] == "One"
+    with pytest.raises(Forbidden):
+        submissions.history(session, f.registered(session, ev), team)
+    organizer = f.user(session, "organizer")
+    assert len(submissions.history(session, organizer, team)) == 2
+
+
+def test_judges_see_the_version_submitted_before_the_deadline(session, setup):
+    ev, team, captain = setup
+    deadline = ev.submission_deadline
+    submissions.save_submission(
+        session, captain, team, {"title": "Final"}, status="submitted", now=deadline - timedelta(minutes=5)
+    )
+    submission = submissions.get_submission(session, team)
+    frozen = submissions.frozen_version(session, submission)
+    assert frozen.data["title"] == "Final"
+    assert submissions.public_view(session, submission, now=deadline + timedelta(hours=1))["title"] == "Final"
+
+
+def test_a_draft_at_the_deadline_is_not_frozen_for_judging(session, setup):
+    ev, team, captain = setup
+    submissions.save_submission(
+        session, captain, team, {"title": "Never submitted"}, now=ev.submission_deadline - timedelta(minutes=1)
+    )
+    submission = submissions.get_submission(session, team)
+    assert submissions.frozen_version(session, submission) is None
+    assert submissions.public_view(session, submission, now=ev.submission_deadline) is None
+
+
+def test_an_extension_lets_one_team_edit_and_is_logged(session, setup):
+    ev, team, captain = setup
+    organizer = f.user(session, "organizer")
+    later = ev.submission_deadline + timedelta(hours=2)
+    with pytest.raises(Invalid):
+        teams.extend_deadline(session, organizer, team, later, reason="")
+    with pytest.raises(Forbidden):
+        teams.extend_deadline(session, captain, team, later, reason="we want more time")
+    teams.extend_deadline(session, organizer, team, later, reason="power cut at their table")
+    submissions.save_submission(
+        session,
+        captain,
+        team,
+        {"title": "Saved by extension"},
+        status="submitted",
+        now=ev.submission_deadline + timedelta(hours=1),
+    )
+    other = f.team(session, ev)
+    with pytest.raises(Conflict):
+        submissions.save_submission(
+            session, other.memberships[0].user, other, {"title": "x"}, now=ev.submission_deadline + timedelta(hours=1)
+        )

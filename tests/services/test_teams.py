@@ -1,0 +1,157 @@
+"""Team rules: one team per person, the size limit, requests, captaincy, the deadline."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from hackkit.extensions import db
+from hackkit.models import Membership, Team
+from hackkit.services import teams
+from hackkit.services.errors import Conflict, Forbidden, Invalid
+from tests import factories as f
+
+
+@pytest.fixture
+def session(app):
+    with app.app_context():
+        yield db.session
+
+
+def members(session, team) -> set[int]:
+    return set(session.scalars(sa.select(Membership.user_id).where(Membership.team_id == team.id)))
+
+
+def test_creating_a_team_needs_registration_and_makes_the_creator_captain(session):
+    ev = f.event(session)
+    with pytest.raises(Forbidden):
+        teams.create_team(session, f.user(session), ev, {"name": "Outsiders"})
+    captain = f.registered(session, ev)
+    team = teams.create_team(session, captain, ev, {"name": "Data Divers", "missing_skills": "design, GIS"})
+    assert team.captain_id == captain.id and members(session, team) == {captain.id}
+    assert team.member_count == 1 and team.missing_skills == ["design", "GIS"]
+
+
+def test_team_names_are_unique_per_event_whatever_the_case(session):
+    ev = f.event(session)
+    f.team(session, ev, name="Data Divers")
+    with pytest.raises(Conflict) as caught:
+        f.team(session, ev, name="data  DIVERS")
+    assert "name" in caught.value.errors
+    f.team(session, f.event(session), name="Data Divers")  # another event may reuse it
+
+
+def test_one_team_per_person_per_event(session):
+    ev = f.event(session)
+    captain = f.registered(session, ev)
+    f.team(session, ev, captain=captain)
+    with pytest.raises(Conflict):
+        teams.create_team(session, captain, ev, {"name": "Second"})
+    other = f.team(session, ev)
+    with pytest.raises(Conflict):
+        teams.join_team(session, captain, other, other.invite_code)
+
+
+def test_joining_needs_the_right_code_and_stops_at_the_size_limit(session):
+    ev = f.event(session, max_team_size=2)
+    team = f.team(session, ev)
+    with pytest.raises(Forbidden):
+        teams.join_team(session, f.registered(session, ev), team, "wrong-code")
+    teams.join_team(session, f.registered(session, ev), team, team.invite_code)
+    with pytest.raises(Conflict) as caught:
+        teams.join_team(session, f.registered(session, ev), team, team.invite_code)
+    assert "full" in str(caught.value.message)
+    assert len(members(session, team)) == 2 == session.get(Team, team.id).member_count
+
+
+def test_invite_link_registers_a_newcomer_while_registration_is_open(session):
+    ev = f.event(session)
+    team = f.team(session, ev)
+    newcomer = f.user(session)
+    teams.join_team(session, newcomer, team, team.invite_code)
+    assert newcomer.id in members(session, team)
+
+
+def test_join_request_accepted_by_the_captain(session):
+    ev = f.event(session)
+    captain = f.registered(session, ev)
+    team = f.team(session, ev, captain=captain)
+    asker = f.registered(session, ev)
+    request = teams.request_to_join(session, asker, team, "I know QGIS")
+    with pytest.raises(Conflict):
+        teams.request_to_join(session, asker, team, "again")
+    with pytest.raises(Forbidden):
+        teams.decide_join_request(session, asker, request, accept=True)
+    teams.decide_join_request(session, captain, request, accept=True)
+    assert asker.id in members(session, team) and request.status == "accepted"
+    with pytest.raises(Conflict):
+        teams.decide_join_request(session, captain, request, accept=False)
+
+
+def test_declined_request_adds_nobody(session):
+    ev = f.event(session)
+    captain = f.registered(session, ev)
+    team = f.team(session, ev, captain=captain)
+    asker = f.registered(session, ev)
+    request = teams.request_to_join(session, asker, team, "")
+    teams.decide_join_request(session, captain, request, accept=False)
+    assert members(session, team) == {captain.id} and request.status == "declined"
+
+
+def test_accepting_into_a_full_team_is_refused(session):
+    ev = f.event(session, max_team_size=1)
+    captain = f.registered(session, ev)
+    team = f.team(session, ev, captain=captain)
+    request = teams.request_to_join(session, f.registered(session, ev), team, "")
+    with pytest.raises(Conflict):
+        teams.decide_join_request(session, captain, request, accept=True)
+    assert members(session, team) == {captain.id}
+
+
+def test_captain_hands_over_before_leaving_and_can_remove_members(session):
+    ev = f.event(session)
+    captain = f.registered(session, ev)
+    team = f.team(session, ev, captain=captain)
+    mate, third = f.registered(session, ev), f.registered(session, ev)
+    teams.join_team(session, mate, team, team.invite_code)
+    teams.join_team(session, third, team, team.invite_code)
+    with pytest.raises(Conflict):
+        teams.remove_member(session, captain, team, captain.id)
+    with pytest.raises(Forbidden):
+        teams.remove_member(session, mate, team, third.id)
+    teams.remove_member(session, captain, team, third.id)
+    with pytest.raises(Invalid):
+        teams.transfer_captaincy(session, captain, team, third.id)
+    teams.transfer_captaincy(session, captain, team, mate.id)
+    teams.remove_member(session, captain, team, captain.id)
+    assert members(session, team) == {mate.id} and team.captain_id == mate.id
+    assert session.get(Team, team.id).member_count == 1
+
+
+def test_last_member_leaving_removes_an_empty_team(session):
+    ev = f.event(session)
+    captain = f.registered(session, ev)
+    team = f.team(session, ev, captain=captain)
+    team_id = team.id
+    teams.remove_member(session, captain, team, captain.id)
+    assert session.get(Team, team_id) is None
+
+
+def test_teams_cannot_change_after_the_deadline(session):
+    ev = f.event(session)
+    team = f.team(session, ev)
+    after = ev.submission_deadline + timedelta(seconds=1)
+    with pytest.raises(Conflict):
+        teams.join_team(session, f.registered(session, ev), team, team.invite_code, now=after)
+
+
+def test_people_and_teams_looking_for_each_other(session):
+    ev = f.event(session)
+    seeker = f.registered(session, ev)
+    seeker.looking_for_team = True
+    session.commit()
+    team = teams.create_team(session, f.registered(session, ev), ev, {"name": "Maps", "missing_skills": ["design"]})
+    assert seeker in teams.people_looking_for_team(session, ev)
+    assert team in teams.teams_looking_for_members(session, ev)
+    teams.join_team(session, seeker, team, team.invite_code)
+    assert seeker not in teams.people_looking_for_team(session, ev)
