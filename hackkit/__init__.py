@@ -51,11 +51,15 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.admin.views import bp as admin_bp
     from hackkit.api import bp as api_bp
     from hackkit.auth.views import bp as auth_bp
+    from hackkit.events.views import bp as events_bp
     from hackkit.main.views import bp as main_bp
+    from hackkit.teams.views import bp as teams_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(teams_bp)
     app.register_blueprint(api_bp)
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.serving import make_server
 
 from hackkit import create_app
 from hackkit.config import SETTINGS
@@ -159,6 +161,20 @@ def app(tmp_path, database_url):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app served over real HTTP on a free port; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="hackkit-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture

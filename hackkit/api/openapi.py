@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import jsonify
 
 from hackkit.api import bp
+from hackkit.api.openapi_hub import PATHS as HUB_PATHS
+from hackkit.api.openapi_hub import SCHEMAS as HUB_SCHEMAS
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -34,7 +36,7 @@ OPENAPI = {
     },
     "servers": [{"url": "/api/v1"}],
     "components": {
-        "schemas": {"Error": ERROR_SCHEMA},
+        "schemas": {"Error": ERROR_SCHEMA, **HUB_SCHEMAS},
         "securitySchemes": {
             "basic": {"type": "http", "scheme": "basic"},
             "bearer": {"type": "http", "scheme": "bearer"},
@@ -110,6 +112,9 @@ OPENAPI = {
         },
     },
 }
+
+
+OPENAPI["paths"].update(HUB_PATHS)
 
 
 @bp.route("/openapi.json")

@@ -221,3 +221,25 @@ def get_submission_by_id(session: Session, submission_id: int) -> Submission:
     if submission is None:
         raise NotFound(_l("There is no such project."))
     return submission
+
+
+def gallery(session: Session, event, *, challenge_id: int | None = None, dataset: str | None = None,
+            query: str | None = None) -> list[tuple[Submission, dict]]:
+    """Submitted projects of an event as the public sees them, filtered."""
+    found = []
+    for submission in session.scalars(sa.select(Submission).where(Submission.event_id == event.id)
+                                      .order_by(Submission.submitted_at, Submission.id)):
+        content = public_view(session, submission)
+        if content is None:
+            continue
+        if challenge_id is not None and content.get("challenge_id") != challenge_id:
+            continue
+        if dataset and dataset not in {d["slug"] for d in content.get("datasets") or []}:
+            continue
+        if query:
+            haystack = " ".join(str(content.get(k) or "") for k in ("title", "tagline", "description")).lower()
+            haystack += " " + submission.team.name.lower()
+            if not all(word in haystack for word in query.lower().split()):
+                continue
+        found.append((submission, content))
+    return found

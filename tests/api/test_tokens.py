@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -91,6 +92,6 @@ def test_openapi_document_describes_every_api_route(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi_document":
             continue
-        path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in described, f"{method} {rule.rule} is missing from openapi.json"
