@@ -15,20 +15,36 @@ def iso(moment: datetime | None) -> str | None:
 
 def event_dict(event: Event) -> dict:
     return {
-        "id": event.id, "slug": event.slug, "name": event.name, "tagline": event.tagline,
-        "description": event.description, "venue": event.venue, "city": event.city, "timezone": event.timezone,
-        "registration_opens": iso(event.registration_opens), "registration_closes": iso(event.registration_closes),
-        "starts_at": iso(event.starts_at), "ends_at": iso(event.ends_at),
-        "submission_deadline": iso(event.submission_deadline), "max_team_size": event.max_team_size,
-        "code_of_conduct": event.code_of_conduct, "visibility": event.visibility,
+        "id": event.id,
+        "slug": event.slug,
+        "name": event.name,
+        "tagline": event.tagline,
+        "description": event.description,
+        "venue": event.venue,
+        "city": event.city,
+        "timezone": event.timezone,
+        "registration_opens": iso(event.registration_opens),
+        "registration_closes": iso(event.registration_closes),
+        "starts_at": iso(event.starts_at),
+        "ends_at": iso(event.ends_at),
+        "submission_deadline": iso(event.submission_deadline),
+        "max_team_size": event.max_team_size,
+        "code_of_conduct": event.code_of_conduct,
+        "visibility": event.visibility,
         "html_url": url_for("events.detail", slug=event.slug, _external=True),
     }
 
 
 def challenge_dict(challenge: Challenge) -> dict:
-    return {"id": challenge.id, "event": challenge.event.slug, "title": challenge.title,
-            "department": challenge.department, "description": challenge.description, "success": challenge.success,
-            "datasets": challenge.datasets}
+    return {
+        "id": challenge.id,
+        "event": challenge.event.slug,
+        "title": challenge.title,
+        "department": challenge.department,
+        "description": challenge.description,
+        "success": challenge.success,
+        "datasets": challenge.datasets,
+    }
 
 
 def announcement_dict(announcement: Announcement) -> dict:
@@ -37,17 +53,28 @@ def announcement_dict(announcement: Announcement) -> dict:
 
 def person_dict(user: User) -> dict:
     """What other participants may see of someone: never the e-mail address."""
-    return {"id": user.id, "display_name": user.display_name, "skills": user.skills, "languages": user.languages,
-            "bio": user.bio, "looking_for_team": user.looking_for_team}
+    return {
+        "id": user.id,
+        "display_name": user.display_name,
+        "skills": user.skills,
+        "languages": user.languages,
+        "bio": user.bio,
+        "looking_for_team": user.looking_for_team,
+    }
 
 
 def team_dict(team: Team, *, show_invite: bool = False) -> dict:
     data = {
-        "id": team.id, "event": team.event.slug, "name": team.name, "description": team.description,
-        "missing_skills": team.missing_skills, "captain_id": team.captain_id,
-        "members": [person_dict(m.user) for m in team.memberships], "member_count": team.member_count,
-        "max_team_size": team.event.max_team_size, "deadline": iso(team.deadline_override
-                                                                    or team.event.submission_deadline),
+        "id": team.id,
+        "event": team.event.slug,
+        "name": team.name,
+        "description": team.description,
+        "missing_skills": team.missing_skills,
+        "captain_id": team.captain_id,
+        "members": [person_dict(m.user) for m in team.memberships],
+        "member_count": team.member_count,
+        "max_team_size": team.event.max_team_size,
+        "deadline": iso(team.deadline_override or team.event.submission_deadline),
         "html_url": url_for("teams.detail", team_id=team.id, _external=True),
     }
     if show_invite:
@@ -58,35 +85,70 @@ def team_dict(team: Team, *, show_invite: bool = False) -> dict:
 
 def submission_fields(data: dict) -> dict:
     """The editable fields of a submission or of one of its saved versions."""
-    keys = ("title", "tagline", "description", "repo_url", "demo_url", "video_url", "challenge_id", "datasets",
-            "sample_app", "licence", "credited_user_ids", "status")
-    return {key: data.get(key) for key in keys}
+    keys = (
+        "title",
+        "tagline",
+        "description",
+        "repo_url",
+        "demo_url",
+        "video_url",
+        "challenge_id",
+        "datasets",
+        "sample_app",
+        "licence",
+        "credited_user_ids",
+        "status",
+    )
+    fields = {key: data.get(key) for key in keys}
+    fields["screenshots"] = [
+        url_for("main.screenshot", screenshot_id=i, _external=True) for i in data.get("screenshot_ids") or []
+    ]
+    return fields
 
 
 def submission_dict(submission: Submission, content: dict) -> dict:
-    return {"id": submission.id, "team_id": submission.team_id, "team": submission.team.name,
-            "event": submission.team.event.slug, "version": submission.version,
-            "submitted_at": iso(submission.submitted_at), "updated_at": iso(submission.updated_at),
-            **submission_fields(content),
-            "html_url": url_for("teams.project", team_id=submission.team_id, _external=True)}
+    return {
+        "id": submission.id,
+        "team_id": submission.team_id,
+        "team": submission.team.name,
+        "event": submission.team.event.slug,
+        "version": submission.version,
+        "submitted_at": iso(submission.submitted_at),
+        "updated_at": iso(submission.updated_at),
+        **submission_fields(content),
+        "html_url": url_for("teams.project", team_id=submission.team_id, _external=True),
+    }
 
 
 def version_dict(version: SubmissionVersion) -> dict:
-    return {"number": version.number, "author_id": version.author_id,
-            "author": version.author.display_name if version.author else None,
-            "created_at": iso(version.created_at), "changed": version.changed, "data": version.data}
+    return {
+        "number": version.number,
+        "author_id": version.author_id,
+        "author": version.author.display_name if version.author else None,
+        "created_at": iso(version.created_at),
+        "changed": version.changed,
+        "data": version.data,
+    }
 
 
 def registration_dict(registration: Registration) -> dict:
     user = registration.user
-    return {"user_id": user.id, "display_name": user.display_name, "email": user.email,
-            "registered_at": iso(registration.created_at)}
+    return {
+        "user_id": user.id,
+        "display_name": user.display_name,
+        "email": user.email,
+        "registered_at": iso(registration.created_at),
+    }
 
 
 def project_dict(submission: Submission, content: dict) -> dict:
     """A project as the public gallery shows it: the submitted content and credited names."""
     names = {m.user_id: m.user.display_name for m in submission.team.memberships}
-    return {"id": submission.id, "team_id": submission.team_id, "team": submission.team.name,
-            **{k: v for k, v in submission_fields(content).items() if k != "credited_user_ids"},
-            "credits": [names[i] for i in content.get("credited_user_ids") or [] if i in names],
-            "html_url": url_for("teams.project", team_id=submission.team_id, _external=True)}
+    return {
+        "id": submission.id,
+        "team_id": submission.team_id,
+        "team": submission.team.name,
+        **{k: v for k, v in submission_fields(content).items() if k != "credited_user_ids"},
+        "credits": [names[i] for i in content.get("credited_user_ids") or [] if i in names],
+        "html_url": url_for("teams.project", team_id=submission.team_id, _external=True),
+    }

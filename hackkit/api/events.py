@@ -85,14 +85,19 @@ def list_registrations(slug: str):
 def looking_for_each_other(slug: str):
     """Teams that miss skills, and people without a team who are looking for one."""
     event = events.get_event(db.session, caller(), slug)
-    return jsonify({
-        "teams": [team_dict(t) for t in teams.teams_looking_for_members(db.session, event)],
-        "people": [person_dict(p) for p in teams.people_looking_for_team(db.session, event)],
-    })
+    return jsonify(
+        {
+            "teams": [team_dict(t) for t in teams.teams_looking_for_members(db.session, event)],
+            "people": [person_dict(p) for p in teams.people_looking_for_team(db.session, event)],
+        }
+    )
 
 
-EXPORTS = {"participants.csv": exports.participants_csv, "teams.csv": exports.teams_csv,
-           "submissions.csv": exports.submissions_csv}
+EXPORTS = {
+    "participants.csv": exports.participants_csv,
+    "teams.csv": exports.teams_csv,
+    "submissions.csv": exports.submissions_csv,
+}
 
 
 @bp.get("/events/<slug>/exports/<any('participants.csv', 'teams.csv', 'submissions.csv'):name>")
@@ -112,5 +117,8 @@ def archive(slug: str):
     event = events.get_event(db.session, actor, slug)
     data = exports.archive_zip(db.session, actor, event, personal=personal)
     suffix = "organizer" if personal else "public"
-    return Response(data, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{event.slug}-{suffix}.zip"'})
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-{suffix}.zip"'},
+    )

@@ -32,5 +32,6 @@ def json_body() -> dict:
 
 def csv_response(text: str, filename: str) -> Response:
     # A BOM makes Excel open the file as UTF-8 instead of the local code page.
-    return Response("\ufeff" + text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        "\ufeff" + text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

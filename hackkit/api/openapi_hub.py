@@ -12,14 +12,28 @@ def _json(schema: dict, description: str = "OK") -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    text = {400: "Invalid input (see `errors`)", 401: "No or bad token", 403: "Not allowed",
-            404: "Not found", 409: "Conflict: deadline passed, team full, already registered"}
-    return {str(code): {"description": text[code], "content": {"application/json": {"schema": _ref("Error")}}}
-            for code in codes}
+    text = {
+        400: "Invalid input (see `errors`)",
+        401: "No or bad token",
+        403: "Not allowed",
+        404: "Not found",
+        409: "Conflict: deadline passed, team full, already registered",
+    }
+    return {
+        str(code): {"description": text[code], "content": {"application/json": {"schema": _ref("Error")}}}
+        for code in codes
+    }
 
 
-def _op(summary: str, ok: dict, *errors: int, body: dict | None = None, auth: bool = True, status: str = "200",
-        params: list | None = None) -> dict:
+def _op(
+    summary: str,
+    ok: dict,
+    *errors: int,
+    body: dict | None = None,
+    auth: bool = True,
+    status: str = "200",
+    params: list | None = None,
+) -> dict:
     operation = {"summary": summary, "responses": {status: ok, **_errors(*errors)}}
     if auth:
         operation["security"] = [{"bearer": []}]
@@ -43,33 +57,108 @@ TEXT = {"type": "string"}
 STRINGS = {"type": "array", "items": TEXT}
 
 SCHEMAS = {
-    "EventInput": {"type": "object", "properties": {
-        "slug": TEXT, "name": TEXT, "tagline": TEXT, "description": TEXT, "venue": TEXT, "city": TEXT,
-        "timezone": TEXT, "registration_opens": DATETIME, "registration_closes": DATETIME, "starts_at": DATETIME,
-        "ends_at": DATETIME, "submission_deadline": DATETIME, "max_team_size": {"type": "integer"},
-        "code_of_conduct": TEXT, "visibility": {"type": "string", "enum": ["draft", "published", "archived"]}}},
-    "Event": {"type": "object", "required": ["id", "slug", "name", "submission_deadline"], "properties": {
-        "id": {"type": "integer"}, "slug": TEXT, "name": TEXT, "timezone": TEXT, "starts_at": DATETIME,
-        "ends_at": DATETIME, "submission_deadline": DATETIME, "max_team_size": {"type": "integer"},
-        "visibility": TEXT, "html_url": TEXT}},
-    "Challenge": {"type": "object", "properties": {"id": {"type": "integer"}, "title": TEXT, "department": TEXT,
-                                                   "description": TEXT, "success": TEXT, "datasets": STRINGS}},
-    "Person": {"type": "object", "properties": {"id": {"type": "integer"}, "display_name": TEXT, "skills": STRINGS,
-                                                "languages": STRINGS, "bio": TEXT}},
-    "Team": {"type": "object", "required": ["id", "name", "captain_id", "members"], "properties": {
-        "id": {"type": "integer"}, "name": TEXT, "captain_id": {"type": "integer", "nullable": True},
-        "members": {"type": "array", "items": _ref("Person")}, "member_count": {"type": "integer"},
-        "missing_skills": STRINGS, "invite_code": {"type": "string", "description": "members and organizers only"},
-        "html_url": TEXT}},
-    "SubmissionInput": {"type": "object", "properties": {
-        "title": TEXT, "tagline": TEXT, "description": TEXT, "repo_url": TEXT, "demo_url": TEXT, "video_url": TEXT,
-        "challenge_id": {"type": "integer", "nullable": True}, "sample_app": TEXT, "licence": TEXT,
-        "datasets": {"type": "array", "items": {"type": "object", "properties": {"slug": TEXT, "how": TEXT}}},
-        "credited_user_ids": {"type": "array", "items": {"type": "integer"}},
-        "status": {"type": "string", "enum": ["draft", "submitted"]}}},
-    "Submission": {"allOf": [_ref("SubmissionInput"), {"type": "object", "properties": {
-        "id": {"type": "integer"}, "team_id": {"type": "integer"}, "version": {"type": "integer"},
-        "html_url": TEXT}}]},
+    "EventInput": {
+        "type": "object",
+        "properties": {
+            "slug": TEXT,
+            "name": TEXT,
+            "tagline": TEXT,
+            "description": TEXT,
+            "venue": TEXT,
+            "city": TEXT,
+            "timezone": TEXT,
+            "registration_opens": DATETIME,
+            "registration_closes": DATETIME,
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "submission_deadline": DATETIME,
+            "max_team_size": {"type": "integer"},
+            "code_of_conduct": TEXT,
+            "visibility": {"type": "string", "enum": ["draft", "published", "archived"]},
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": ["id", "slug", "name", "submission_deadline"],
+        "properties": {
+            "id": {"type": "integer"},
+            "slug": TEXT,
+            "name": TEXT,
+            "timezone": TEXT,
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "submission_deadline": DATETIME,
+            "max_team_size": {"type": "integer"},
+            "visibility": TEXT,
+            "html_url": TEXT,
+        },
+    },
+    "Challenge": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "title": TEXT,
+            "department": TEXT,
+            "description": TEXT,
+            "success": TEXT,
+            "datasets": STRINGS,
+        },
+    },
+    "Person": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "display_name": TEXT,
+            "skills": STRINGS,
+            "languages": STRINGS,
+            "bio": TEXT,
+        },
+    },
+    "Team": {
+        "type": "object",
+        "required": ["id", "name", "captain_id", "members"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": TEXT,
+            "captain_id": {"type": "integer", "nullable": True},
+            "members": {"type": "array", "items": _ref("Person")},
+            "member_count": {"type": "integer"},
+            "missing_skills": STRINGS,
+            "invite_code": {"type": "string", "description": "members and organizers only"},
+            "html_url": TEXT,
+        },
+    },
+    "SubmissionInput": {
+        "type": "object",
+        "properties": {
+            "title": TEXT,
+            "tagline": TEXT,
+            "description": TEXT,
+            "repo_url": TEXT,
+            "demo_url": TEXT,
+            "video_url": TEXT,
+            "challenge_id": {"type": "integer", "nullable": True},
+            "sample_app": TEXT,
+            "licence": TEXT,
+            "datasets": {"type": "array", "items": {"type": "object", "properties": {"slug": TEXT, "how": TEXT}}},
+            "credited_user_ids": {"type": "array", "items": {"type": "integer"}},
+            "status": {"type": "string", "enum": ["draft", "submitted"]},
+        },
+    },
+    "Submission": {
+        "allOf": [
+            _ref("SubmissionInput"),
+            {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "team_id": {"type": "integer"},
+                    "version": {"type": "integer"},
+                    "html_url": TEXT,
+                },
+            },
+        ]
+    },
 }
 
 SLUG, TEAM = _path_param("slug"), _path_param("team_id", "integer")
@@ -77,99 +166,281 @@ SLUG, TEAM = _path_param("slug"), _path_param("team_id", "integer")
 PATHS = {
     "/events": {
         "get": _op("List events (drafts only for organizers)", _json({"type": "object"}), auth=False),
-        "post": _op("Create an event (organizer)", _json(_ref("Event"), "Created"), 400, 401, 403, 409,
-                    body=_ref("EventInput"), status="201"),
+        "post": _op(
+            "Create an event (organizer)",
+            _json(_ref("Event"), "Created"),
+            400,
+            401,
+            403,
+            409,
+            body=_ref("EventInput"),
+            status="201",
+        ),
     },
     "/events/{slug}": {
-        "get": _op("An event with its challenges and announcements", _json(_ref("Event")), 404, auth=False,
-                   params=[SLUG]),
-        "patch": _op("Change any field of an event (organizer)", _json(_ref("Event")), 400, 401, 403, 404, 409,
-                     body=_ref("EventInput"), params=[SLUG]),
+        "get": _op(
+            "An event with its challenges and announcements", _json(_ref("Event")), 404, auth=False, params=[SLUG]
+        ),
+        "patch": _op(
+            "Change any field of an event (organizer)",
+            _json(_ref("Event")),
+            400,
+            401,
+            403,
+            404,
+            409,
+            body=_ref("EventInput"),
+            params=[SLUG],
+        ),
     },
     "/events/{slug}/challenges": {
         "get": _op("Challenges of an event", _json({"type": "object"}), 404, auth=False, params=[SLUG]),
-        "post": _op("Add a challenge (organizer)", _json(_ref("Challenge"), "Created"), 400, 401, 403, 404,
-                    body=_ref("Challenge"), status="201", params=[SLUG]),
+        "post": _op(
+            "Add a challenge (organizer)",
+            _json(_ref("Challenge"), "Created"),
+            400,
+            401,
+            403,
+            404,
+            body=_ref("Challenge"),
+            status="201",
+            params=[SLUG],
+        ),
     },
     "/challenges/{challenge_id}": {
-        "patch": _op("Change a challenge (organizer)", _json(_ref("Challenge")), 400, 401, 403, 404,
-                     body=_ref("Challenge"), params=[_path_param("challenge_id", "integer")]),
+        "patch": _op(
+            "Change a challenge (organizer)",
+            _json(_ref("Challenge")),
+            400,
+            401,
+            403,
+            404,
+            body=_ref("Challenge"),
+            params=[_path_param("challenge_id", "integer")],
+        ),
     },
     "/events/{slug}/announcements": {
-        "post": _op("Post an announcement (organizer)", _json({"type": "object"}, "Created"), 400, 401, 403, 404,
-                    body={"type": "object", "properties": {"body": TEXT}}, status="201", params=[SLUG]),
+        "post": _op(
+            "Post an announcement (organizer)",
+            _json({"type": "object"}, "Created"),
+            400,
+            401,
+            403,
+            404,
+            body={"type": "object", "properties": {"body": TEXT}},
+            status="201",
+            params=[SLUG],
+        ),
     },
     "/events/{slug}/registrations": {
-        "post": _op("Register yourself", _json({"type": "object"}, "Created"), 401, 403, 404, 409, status="201",
-                    params=[SLUG]),
-        "get": _op("Registered people with e-mail (organizer)", _json({"type": "object"}), 401, 403, 404,
-                   params=[SLUG]),
+        "post": _op(
+            "Register yourself", _json({"type": "object"}, "Created"), 401, 403, 404, 409, status="201", params=[SLUG]
+        ),
+        "get": _op(
+            "Registered people with e-mail (organizer)", _json({"type": "object"}), 401, 403, 404, params=[SLUG]
+        ),
     },
     "/events/{slug}/looking": {
-        "get": _op("Teams missing skills and people looking for a team", _json({"type": "object"}), 404,
-                   auth=False, params=[SLUG]),
+        "get": _op(
+            "Teams missing skills and people looking for a team",
+            _json({"type": "object"}),
+            404,
+            auth=False,
+            params=[SLUG],
+        ),
     },
     "/events/{slug}/teams": {
         "get": _op("Teams of an event", _json({"type": "object"}), 404, auth=False, params=[SLUG]),
-        "post": _op("Create a team (registered participant)", _json(_ref("Team"), "Created"), 400, 401, 403, 404,
-                    409, body={"type": "object", "properties": {"name": TEXT, "description": TEXT,
-                                                               "missing_skills": STRINGS}},
-                    status="201", params=[SLUG]),
+        "post": _op(
+            "Create a team (registered participant)",
+            _json(_ref("Team"), "Created"),
+            400,
+            401,
+            403,
+            404,
+            409,
+            body={"type": "object", "properties": {"name": TEXT, "description": TEXT, "missing_skills": STRINGS}},
+            status="201",
+            params=[SLUG],
+        ),
     },
     "/events/{slug}/projects": {
-        "get": _op("The project gallery", _json({"type": "object"}), 404, auth=False,
-                   params=[SLUG, _query("challenge", "integer"), _query("dataset"), _query("q")]),
+        "get": _op(
+            "The project gallery",
+            _json({"type": "object"}),
+            404,
+            auth=False,
+            params=[SLUG, _query("challenge", "integer"), _query("dataset"), _query("q")],
+        ),
     },
     "/events/{slug}/exports/{name}": {
-        "get": _op("Spreadsheet-safe CSV export (organizer)",
-                   {"description": "CSV", "content": {"text/csv": {"schema": TEXT}}}, 401, 403, 404,
-                   params=[SLUG, {"name": "name", "in": "path", "required": True, "schema": {
-                       "type": "string", "enum": ["participants.csv", "teams.csv", "submissions.csv"]}}]),
+        "get": _op(
+            "Spreadsheet-safe CSV export (organizer)",
+            {"description": "CSV", "content": {"text/csv": {"schema": TEXT}}},
+            401,
+            403,
+            404,
+            params=[
+                SLUG,
+                {
+                    "name": "name",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": ["participants.csv", "teams.csv", "submissions.csv"]},
+                },
+            ],
+        ),
     },
     "/events/{slug}/archive.zip": {
-        "get": _op("The event as a Frictionless Data Package; personal=1 adds personal data (organizer)",
-                   {"description": "zip", "content": {"application/zip": {"schema": {"type": "string",
-                                                                                    "format": "binary"}}}},
-                   401, 403, 404, auth=False, params=[SLUG, _query("personal")]),
+        "get": _op(
+            "The event as a Frictionless Data Package; personal=1 adds personal data (organizer)",
+            {"description": "zip", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+            401,
+            403,
+            404,
+            auth=False,
+            params=[SLUG, _query("personal")],
+        ),
     },
     "/teams/{team_id}": {
         "get": _op("A team (invite code for members only)", _json(_ref("Team")), 404, auth=False, params=[TEAM]),
-        "patch": _op("Change name, description, missing skills; captain_id hands over captaincy",
-                     _json(_ref("Team")), 400, 401, 403, 404, 409, body={"type": "object"}, params=[TEAM]),
+        "patch": _op(
+            "Change name, description, missing skills; captain_id hands over captaincy",
+            _json(_ref("Team")),
+            400,
+            401,
+            403,
+            404,
+            409,
+            body={"type": "object"},
+            params=[TEAM],
+        ),
     },
     "/teams/{team_id}/members": {
-        "post": _op("Join with the invite code", _json(_ref("Team"), "Joined"), 401, 403, 404, 409,
-                    body={"type": "object", "properties": {"invite_code": TEXT}}, status="201", params=[TEAM]),
+        "post": _op(
+            "Join with the invite code",
+            _json(_ref("Team"), "Joined"),
+            401,
+            403,
+            404,
+            409,
+            body={"type": "object", "properties": {"invite_code": TEXT}},
+            status="201",
+            params=[TEAM],
+        ),
     },
     "/teams/{team_id}/members/{user_id}": {
-        "delete": _op("Leave (yourself) or remove a member (captain)", {"description": "Done"}, 401, 403, 404,
-                      409, status="204", params=[TEAM, _path_param("user_id", "integer")]),
+        "delete": _op(
+            "Leave (yourself) or remove a member (captain)",
+            {"description": "Done"},
+            401,
+            403,
+            404,
+            409,
+            status="204",
+            params=[TEAM, _path_param("user_id", "integer")],
+        ),
     },
     "/teams/{team_id}/join-requests": {
-        "post": _op("Ask to join, with a message", _json({"type": "object"}, "Created"), 401, 403, 404, 409,
-                    body={"type": "object", "properties": {"message": TEXT}}, status="201", params=[TEAM]),
+        "post": _op(
+            "Ask to join, with a message",
+            _json({"type": "object"}, "Created"),
+            401,
+            403,
+            404,
+            409,
+            body={"type": "object", "properties": {"message": TEXT}},
+            status="201",
+            params=[TEAM],
+        ),
         "get": _op("Pending requests (captain)", _json({"type": "object"}), 401, 403, 404, params=[TEAM]),
     },
     "/join-requests/{request_id}": {
-        "post": _op("Accept or decline (captain)", _json({"type": "object"}), 400, 401, 403, 404, 409,
-                    body={"type": "object", "properties": {"decision": {"type": "string",
-                                                                        "enum": ["accept", "decline"]}}},
-                    params=[_path_param("request_id", "integer")]),
+        "post": _op(
+            "Accept or decline (captain)",
+            _json({"type": "object"}),
+            400,
+            401,
+            403,
+            404,
+            409,
+            body={"type": "object", "properties": {"decision": {"type": "string", "enum": ["accept", "decline"]}}},
+            params=[_path_param("request_id", "integer")],
+        ),
     },
     "/teams/{team_id}/deadline-extensions": {
-        "post": _op("Extend one team's deadline, with a reason (organizer)", _json(_ref("Team"), "Created"),
-                    400, 401, 403, 404, body={"type": "object", "properties": {"new_deadline": DATETIME,
-                                                                               "reason": TEXT}},
-                    status="201", params=[TEAM]),
+        "post": _op(
+            "Extend one team's deadline, with a reason (organizer)",
+            _json(_ref("Team"), "Created"),
+            400,
+            401,
+            403,
+            404,
+            body={"type": "object", "properties": {"new_deadline": DATETIME, "reason": TEXT}},
+            status="201",
+            params=[TEAM],
+        ),
     },
     "/teams/{team_id}/submission": {
-        "get": _op("The submission (team: current; others: submitted, frozen after the deadline)",
-                   _json(_ref("Submission")), 404, auth=False, params=[TEAM]),
-        "put": _op("Save the submission (team); 409 after the deadline", _json(_ref("Submission")), 400, 401, 403,
-                   404, 409, body=_ref("SubmissionInput"), params=[TEAM]),
+        "get": _op(
+            "The submission (team: current; others: submitted, frozen after the deadline)",
+            _json(_ref("Submission")),
+            404,
+            auth=False,
+            params=[TEAM],
+        ),
+        "put": _op(
+            "Save the submission (team); 409 after the deadline",
+            _json(_ref("Submission")),
+            400,
+            401,
+            403,
+            404,
+            409,
+            body=_ref("SubmissionInput"),
+            params=[TEAM],
+        ),
+    },
+    "/teams/{team_id}/submission/screenshots": {
+        "post": {
+            "summary": "Add a screenshot (PNG, JPEG or WebP, at most 5 MB; re-encoded without EXIF)",
+            "security": [{"bearer": []}],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["screenshot"],
+                            "properties": {"screenshot": {"type": "string", "format": "binary"}, "alt_text": TEXT},
+                        }
+                    }
+                },
+            },
+            "parameters": [TEAM],
+            "responses": {"201": _json({"type": "object"}, "Created"), **_errors(400, 401, 403, 404, 409)},
+        },
+    },
+    "/teams/{team_id}/submission/screenshots/{screenshot_id}": {
+        "delete": _op(
+            "Remove a screenshot from the project (older versions keep it)",
+            {"description": "Done"},
+            401,
+            403,
+            404,
+            409,
+            status="204",
+            params=[TEAM, _path_param("screenshot_id", "integer")],
+        ),
     },
     "/teams/{team_id}/submission/history": {
-        "get": _op("Every saved version: who, when, what changed (team, organizers)", _json({"type": "object"}),
-                   401, 403, 404, params=[TEAM]),
+        "get": _op(
+            "Every saved version: who, when, what changed (team, organizers)",
+            _json({"type": "object"}),
+            401,
+            403,
+            404,
+            params=[TEAM],
+        ),
     },
 }

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 
 from hackkit.api import bp
 from hackkit.api.helpers import caller, json_body, writer
 from hackkit.extensions import db
-from hackkit.serializers import project_dict, submission_dict, team_dict, version_dict
-from hackkit.services import events, submissions, teams, validation
-from flask_babel import lazy_gettext as _l
-
-from hackkit.services.errors import Forbidden, Invalid, NotFound
 from hackkit.permissions import can
-
+from hackkit.serializers import project_dict, submission_dict, team_dict, version_dict
+from hackkit.services import events, screenshots, submissions, teams, validation
+from hackkit.services.errors import Forbidden, Invalid, NotFound
 
 # Fields a GET returns that a PUT may send back unchanged (GET, edit, PUT is the usual script).
-READ_ONLY_FIELDS = {"id", "team_id", "team", "event", "version", "submitted_at", "updated_at", "html_url"}
+READ_ONLY_FIELDS = {
+    "id",
+    "team_id",
+    "team",
+    "event",
+    "version",
+    "submitted_at",
+    "updated_at",
+    "html_url",
+    "screenshots",
+}
 
 
 def _team_json(team, actor) -> dict:
@@ -86,9 +94,20 @@ def list_join_requests(team_id: int):
     team = teams.get_team(db.session, actor, team_id)
     if team.captain_id != actor.id:
         raise Forbidden(_l("Only the captain sees requests to join."))
-    return jsonify({"join_requests": [
-        {"id": r.id, "user": r.user.display_name, "user_id": r.user_id, "message": r.message,
-         "created_at": r.created_at.isoformat()} for r in teams.pending_requests(db.session, team)]})
+    return jsonify(
+        {
+            "join_requests": [
+                {
+                    "id": r.id,
+                    "user": r.user.display_name,
+                    "user_id": r.user_id,
+                    "message": r.message,
+                    "created_at": r.created_at.isoformat(),
+                }
+                for r in teams.pending_requests(db.session, team)
+            ]
+        }
+    )
 
 
 @bp.post("/join-requests/<int:request_id>")
@@ -134,8 +153,10 @@ def save_submission(team_id: int):
     status = body.pop("status", None)
     unknown = set(body) - set(submissions.FIELDS) - READ_ONLY_FIELDS
     if unknown:
-        raise Invalid(_l("Unknown fields: %(names)s.", names=", ".join(sorted(unknown))),
-                      {name: [_l("Unknown field.")] for name in unknown})
+        raise Invalid(
+            _l("Unknown fields: %(names)s.", names=", ".join(sorted(unknown))),
+            {name: [_l("Unknown field.")] for name in unknown},
+        )
     fields = {key: body[key] for key in submissions.FIELDS if key in body}
     existed = submissions.get_submission(db.session, team) is not None
     submission = submissions.save_submission(db.session, actor, team, fields, status=status)
@@ -155,6 +176,49 @@ def gallery(slug: str):
     from flask import request
 
     event = events.get_event(db.session, caller(), slug)
-    found = submissions.gallery(db.session, event, challenge_id=request.args.get("challenge", type=int),
-                                dataset=request.args.get("dataset") or None, query=request.args.get("q") or None)
+    found = submissions.gallery(
+        db.session,
+        event,
+        challenge_id=request.args.get("challenge", type=int),
+        dataset=request.args.get("dataset") or None,
+        query=request.args.get("q") or None,
+    )
     return jsonify({"projects": [project_dict(s, content) for s, content in found]})
+
+
+@bp.post("/teams/<int:team_id>/submission/screenshots")
+def add_screenshot(team_id: int):
+    """Multipart upload: `screenshot` (PNG, JPEG or WebP, at most 5 MB) and `alt_text`."""
+    from flask import current_app, request, url_for
+
+    actor = writer()
+    team = teams.get_team(db.session, actor, team_id)
+    upload = request.files.get("screenshot")
+    if upload is None:
+        raise Invalid(
+            _l("Send the image as the multipart field `screenshot`."), {"screenshot": [_l("This field is required.")]}
+        )
+    shot = screenshots.add_screenshot(
+        db.session,
+        actor,
+        team,
+        upload.read(screenshots.MAX_BYTES + 1),
+        request.form.get("alt_text", ""),
+        current_app.instance_path,
+    )
+    return jsonify(
+        {
+            "id": shot.id,
+            "url": url_for("main.screenshot", screenshot_id=shot.id, _external=True),
+            "width": shot.width,
+            "height": shot.height,
+        }
+    ), 201
+
+
+@bp.delete("/teams/<int:team_id>/submission/screenshots/<int:screenshot_id>")
+def remove_screenshot(team_id: int, screenshot_id: int):
+    actor = writer()
+    team = teams.get_team(db.session, actor, team_id)
+    screenshots.remove_screenshot(db.session, actor, team, screenshot_id)
+    return "", 204

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 
 from hackkit import i18n
 from hackkit.auth.redirects import safe_next
 from hackkit.extensions import db
 from hackkit.models import Event
+from hackkit.services import screenshots
 
 bp = Blueprint("main", __name__)
 
@@ -23,6 +25,16 @@ def index():
 def set_language():
     i18n.remember_choice(request.form.get("lang", ""))
     return redirect(safe_next(request.form.get("next"), url_for("main.index")))
+
+
+@bp.route("/screenshots/<int:screenshot_id>")
+def screenshot(screenshot_id: int):
+    path, content_type = screenshots.visible_screenshot(
+        db.session, current_user, screenshot_id, current_app.instance_path
+    )
+    response = send_file(path, mimetype=content_type, max_age=3600)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.route("/healthz")

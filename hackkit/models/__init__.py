@@ -2,7 +2,7 @@
 
 from hackkit.models.base import Base
 from hackkit.models.event import Announcement, Challenge, Event, Registration
-from hackkit.models.submission import Submission, SubmissionVersion
+from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
 from hackkit.models.token import ApiToken
 from hackkit.models.user import ROLES, User
@@ -19,6 +19,7 @@ __all__ = [
     "ROLES",
     "Registration",
     "Submission",
+    "SubmissionScreenshot",
     "SubmissionVersion",
     "Team",
     "User",

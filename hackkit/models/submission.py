@@ -32,6 +32,8 @@ class Submission(Base):
     sample_app: Mapped[str] = mapped_column(sa.String(80), default="")
     licence: Mapped[str] = mapped_column(sa.String(80), default="")  # an SPDX identifier
     credited_user_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    # Ids of SubmissionScreenshot rows in display order; part of every version's snapshot.
+    screenshot_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     version: Mapped[int] = mapped_column(default=0)  # number of the newest SubmissionVersion
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -59,3 +61,23 @@ class SubmissionVersion(Base):
 
     submission: Mapped[Submission] = relationship(back_populates="versions")
     author: Mapped[User | None] = relationship()  # noqa: F821
+
+
+class SubmissionScreenshot(Base):
+    """An uploaded image, re-encoded by us and stored under the instance folder.
+
+    Rows are never deleted with the list entry, so older versions still show theirs.
+    """
+
+    __tablename__ = "submission_screenshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)  # made by the server, never the user's
+    content_type: Mapped[str] = mapped_column(sa.String(40))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size: Mapped[int] = mapped_column()
+    alt_text: Mapped[str] = mapped_column(sa.String(300), default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

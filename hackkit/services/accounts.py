@@ -147,6 +147,9 @@ def delete_account(session: Session, user: User, password: str) -> None:
         raise Invalid(message, {"password": [message]})
     if user.role == "organizer" and _organizer_count(session) <= 1:
         raise Conflict(_l("You are the last organizer; make someone else organizer first."))
+    from hackkit.services.teams import forget_member  # teams build on accounts, not the reverse
+
+    forget_member(session, user)
     session.delete(user)
     session.commit()
 

@@ -35,28 +35,43 @@ def _csv(header: list[str], rows: list[list]) -> str:
 
 
 def _team_names(session: Session, event: Event) -> dict[int, str]:
-    rows = session.execute(
-        sa.select(Membership.user_id, Team.name).join(Team).where(Membership.event_id == event.id)
-    )
+    rows = session.execute(sa.select(Membership.user_id, Team.name).join(Team).where(Membership.event_id == event.id))
     return dict(rows.all())
 
 
 def participants_csv(session: Session, actor, event: Event) -> str:
     require(actor, "events.manage")
     teams_by_user = _team_names(session, event)
-    rows = [[r.user.id, r.user.display_name, r.user.email, iso(r.created_at), teams_by_user.get(r.user.id, ""),
-             ", ".join(r.user.skills or []), "yes" if r.user.looking_for_team else "no"]
-            for r in registrations(session, actor, event)]
+    rows = [
+        [
+            r.user.id,
+            r.user.display_name,
+            r.user.email,
+            iso(r.created_at),
+            teams_by_user.get(r.user.id, ""),
+            ", ".join(r.user.skills or []),
+            "yes" if r.user.looking_for_team else "no",
+        ]
+        for r in registrations(session, actor, event)
+    ]
     return _csv(["user_id", "display_name", "email", "registered_at", "team", "skills", "looking_for_team"], rows)
 
 
 def _team_rows(session: Session, event: Event, personal: bool) -> list[list]:
     rows = []
     for team in teams_of_event(session, event):
-        members = "; ".join(m.user.display_name + (f" <{m.user.email}>" if personal else "")
-                            for m in team.memberships)
-        rows.append([team.id, team.name, team.member_count, members, ", ".join(team.missing_skills or []),
-                     iso(team.deadline_override), iso(team.created_at)])
+        members = "; ".join(m.user.display_name + (f" <{m.user.email}>" if personal else "") for m in team.memberships)
+        rows.append(
+            [
+                team.id,
+                team.name,
+                team.member_count,
+                members,
+                ", ".join(team.missing_skills or []),
+                iso(team.deadline_override),
+                iso(team.created_at),
+            ]
+        )
     return rows
 
 
@@ -68,22 +83,52 @@ def teams_csv(session: Session, actor, event: Event) -> str:
     return _csv(TEAM_HEADER, _team_rows(session, event, personal=True))
 
 
-SUBMISSION_HEADER = ["submission_id", "team_id", "team", "status", "title", "tagline", "repo_url", "demo_url",
-                     "video_url", "challenge_id", "licence", "sample_app", "datasets", "version", "updated_at"]
+SUBMISSION_HEADER = [
+    "submission_id",
+    "team_id",
+    "team",
+    "status",
+    "title",
+    "tagline",
+    "repo_url",
+    "demo_url",
+    "video_url",
+    "challenge_id",
+    "licence",
+    "sample_app",
+    "datasets",
+    "version",
+    "updated_at",
+]
 
 
 def _submission_rows(session: Session, event: Event, public: bool) -> list[list]:
     rows = []
-    for submission in session.scalars(sa.select(Submission).where(Submission.event_id == event.id)
-                                      .order_by(Submission.id)):
+    for submission in session.scalars(
+        sa.select(Submission).where(Submission.event_id == event.id).order_by(Submission.id)
+    ):
         content = public_view(session, submission) if public else snapshot(submission)
         if content is None:
             continue
-        rows.append([submission.id, submission.team_id, submission.team.name, content.get("status"),
-                     content.get("title"), content.get("tagline"), content.get("repo_url"), content.get("demo_url"),
-                     content.get("video_url"), content.get("challenge_id"), content.get("licence"),
-                     content.get("sample_app"), "; ".join(d["slug"] for d in content.get("datasets") or []),
-                     submission.version, iso(submission.updated_at)])
+        rows.append(
+            [
+                submission.id,
+                submission.team_id,
+                submission.team.name,
+                content.get("status"),
+                content.get("title"),
+                content.get("tagline"),
+                content.get("repo_url"),
+                content.get("demo_url"),
+                content.get("video_url"),
+                content.get("challenge_id"),
+                content.get("licence"),
+                content.get("sample_app"),
+                "; ".join(d["slug"] for d in content.get("datasets") or []),
+                submission.version,
+                iso(submission.updated_at),
+            ]
+        )
     return rows
 
 
@@ -93,8 +138,15 @@ def submissions_csv(session: Session, actor, event: Event) -> str:
 
 
 def _schema(header: list[str]) -> dict:
-    return {"fields": [{"name": name, "type": "integer" if name.endswith("_id") or name in
-                        ("member_count", "version") else "string"} for name in header]}
+    return {
+        "fields": [
+            {
+                "name": name,
+                "type": "integer" if name.endswith("_id") or name in ("member_count", "version") else "string",
+            }
+            for name in header
+        ]
+    }
 
 
 def archive_zip(session: Session, actor, event: Event, *, personal: bool) -> bytes:
@@ -106,29 +158,55 @@ def archive_zip(session: Session, actor, event: Event, *, personal: bool) -> byt
     if personal:
         require(actor, "events.manage")
     tables: dict[str, tuple[list[str], list[list]]] = {
-        "event": (["event_id", "slug", "name", "city", "venue", "timezone", "starts_at", "ends_at",
-                   "submission_deadline"],
-                  [[event.id, event.slug, event.name, event.city, event.venue, event.timezone, iso(event.starts_at),
-                    iso(event.ends_at), iso(event.submission_deadline)]]),
-        "challenges": (["challenge_id", "title", "department", "description", "success", "datasets"],
-                       [[c.id, c.title, c.department, c.description, c.success, "; ".join(c.datasets or [])]
-                        for c in event.challenges]),
+        "event": (
+            ["event_id", "slug", "name", "city", "venue", "timezone", "starts_at", "ends_at", "submission_deadline"],
+            [
+                [
+                    event.id,
+                    event.slug,
+                    event.name,
+                    event.city,
+                    event.venue,
+                    event.timezone,
+                    iso(event.starts_at),
+                    iso(event.ends_at),
+                    iso(event.submission_deadline),
+                ]
+            ],
+        ),
+        "challenges": (
+            ["challenge_id", "title", "department", "description", "success", "datasets"],
+            [
+                [c.id, c.title, c.department, c.description, c.success, "; ".join(c.datasets or [])]
+                for c in event.challenges
+            ],
+        ),
         "teams": (TEAM_HEADER, _team_rows(session, event, personal=personal)),
         "projects": (SUBMISSION_HEADER, _submission_rows(session, event, public=not personal)),
     }
     if personal:
         registered = registrations(session, actor, event)
-        tables["participants"] = (["user_id", "display_name", "email", "registered_at"],
-                                  [[r.user.id, r.user.display_name, r.user.email, iso(r.created_at)]
-                                   for r in registered])
+        tables["participants"] = (
+            ["user_id", "display_name", "email", "registered_at"],
+            [[r.user.id, r.user.display_name, r.user.email, iso(r.created_at)] for r in registered],
+        )
     package = {
         "name": f"{event.slug}-{'organizer' if personal else 'public'}",
         "title": event.name,
         "profile": "data-package",
         "licenses": [] if personal else [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "resources": [{"name": name, "path": f"{name}.csv", "format": "csv", "mediatype": "text/csv",
-                       "encoding": "utf-8", "profile": "tabular-data-resource", "schema": _schema(header)}
-                      for name, (header, _rows) in tables.items()],
+        "resources": [
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "schema": _schema(header),
+            }
+            for name, (header, _rows) in tables.items()
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -35,10 +35,12 @@ FIELDS = (
     "licence",
     "credited_user_ids",
 )
+# Saved and versioned like the fields above, but changed only through services.screenshots.
+MANAGED_FIELDS = ("screenshot_ids",)
 
 
 def snapshot(submission: Submission) -> dict:
-    data = {field: getattr(submission, field) for field in FIELDS}
+    data = {field: getattr(submission, field) for field in FIELDS + MANAGED_FIELDS}
     data["status"] = submission.status
     return data
 
@@ -71,6 +73,8 @@ def _clean(session: Session, team: Team, data: dict) -> dict:
         values["datasets"] = _datasets(data["datasets"])
     if "credited_user_ids" in data:
         values["credited_user_ids"] = _credited(team, data["credited_user_ids"])
+    if "screenshot_ids" in data:
+        values["screenshot_ids"] = [int(i) for i in data["screenshot_ids"]]
     return values
 
 
@@ -144,6 +148,7 @@ def save_submission(
             event_id=team.event_id,
             status="draft",
             datasets=[],
+            screenshot_ids=[],
             credited_user_ids=[m.user_id for m in team.memberships],
         )
         session.add(submission)
@@ -223,12 +228,14 @@ def get_submission_by_id(session: Session, submission_id: int) -> Submission:
     return submission
 
 
-def gallery(session: Session, event, *, challenge_id: int | None = None, dataset: str | None = None,
-            query: str | None = None) -> list[tuple[Submission, dict]]:
+def gallery(
+    session: Session, event, *, challenge_id: int | None = None, dataset: str | None = None, query: str | None = None
+) -> list[tuple[Submission, dict]]:
     """Submitted projects of an event as the public sees them, filtered."""
     found = []
-    for submission in session.scalars(sa.select(Submission).where(Submission.event_id == event.id)
-                                      .order_by(Submission.submitted_at, Submission.id)):
+    for submission in session.scalars(
+        sa.select(Submission).where(Submission.event_id == event.id).order_by(Submission.submitted_at, Submission.id)
+    ):
         content = public_view(session, submission)
         if content is None:
             continue

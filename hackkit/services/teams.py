@@ -270,3 +270,24 @@ def people_looking_for_team(session: Session, event: Event) -> list[User]:
             .order_by(User.display_name)
         )
     )
+
+
+def forget_member(session: Session, user: User) -> None:
+    """Take a deleted account out of its teams, keeping counts and captaincy right.
+
+    The caller deletes the account and commits. A captain's team passes to the member who
+    joined first; a team left empty without a submission goes too.
+    """
+    for membership in session.scalars(sa.select(Membership).where(Membership.user_id == user.id)).all():
+        team = membership.team
+        session.delete(membership)
+        team.member_count -= 1
+        if team.captain_id == user.id:
+            successors = [m for m in team.memberships if m.user_id != user.id]
+            team.captain_id = successors[0].user_id if successors else None
+        if (
+            team.member_count == 0
+            and session.scalar(sa.select(Submission.id).where(Submission.team_id == team.id)) is None
+        ):
+            session.delete(team)
+    session.flush()

@@ -16,10 +16,14 @@ JOINERS = 8
 
 
 def post_json(url: str, body: dict, token: str) -> int:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local test server)
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -47,6 +51,7 @@ def test_concurrent_joins_never_overfill_a_team(app, live_server):
 
     assert sorted(statuses) == [201, 201] + [409] * (JOINERS - 2)
     with app.app_context():
-        members = db.session.scalar(sa.select(sa.func.count()).select_from(Membership)
-                                    .where(Membership.team_id == team_id))
+        members = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Membership).where(Membership.team_id == team_id)
+        )
         assert members == 3 == db.session.get(Team, team_id).member_count

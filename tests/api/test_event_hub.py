@@ -14,18 +14,28 @@ def iso(moment: datetime) -> str:
 @pytest.fixture
 def people(client, auth):
     """An organizer, three participants and a judge, each with a token."""
-    accounts = {role: auth.create_user(role.rstrip("0123456789")) for role in
-                ("organizer", "participant1", "participant2", "participant3", "judge")}
+    accounts = {
+        role: auth.create_user(role.rstrip("0123456789"))
+        for role in ("organizer", "participant1", "participant2", "participant3", "judge")
+    }
     return {role: (user, token_for(client, user.email)) for role, user in accounts.items()}
 
 
 @pytest.fixture
 def event(client, people):
     now = datetime.now(UTC)
-    body = {"slug": "antwerp-2026", "name": "Antwerp Data Weekend", "timezone": "Europe/Brussels",
-            "registration_opens": iso(now - timedelta(days=1)), "registration_closes": iso(now + timedelta(days=1)),
-            "starts_at": iso(now - timedelta(hours=1)), "ends_at": iso(now + timedelta(days=2)),
-            "submission_deadline": iso(now + timedelta(days=1)), "max_team_size": 2, "visibility": "published"}
+    body = {
+        "slug": "antwerp-2026",
+        "name": "Antwerp Data Weekend",
+        "timezone": "Europe/Brussels",
+        "registration_opens": iso(now - timedelta(days=1)),
+        "registration_closes": iso(now + timedelta(days=1)),
+        "starts_at": iso(now - timedelta(hours=1)),
+        "ends_at": iso(now + timedelta(days=2)),
+        "submission_deadline": iso(now + timedelta(days=1)),
+        "max_team_size": 2,
+        "visibility": "published",
+    }
     response = client.post("/api/v1/events", json=body, headers=people["organizer"][1])
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -40,11 +50,13 @@ def test_only_organizers_create_events(client, people, event):
 
 def test_event_read_and_patch(client, people, event):
     assert client.get("/api/v1/events/antwerp-2026").get_json()["name"] == "Antwerp Data Weekend"
-    response = client.patch("/api/v1/events/antwerp-2026", json={"tagline": "Build with open data"},
-                            headers=people["organizer"][1])
+    response = client.patch(
+        "/api/v1/events/antwerp-2026", json={"tagline": "Build with open data"}, headers=people["organizer"][1]
+    )
     assert response.status_code == 200 and response.get_json()["tagline"] == "Build with open data"
-    assert_error(client.patch("/api/v1/events/antwerp-2026", json={"name": "Mine"},
-                              headers=people["participant1"][1]), 403)
+    assert_error(
+        client.patch("/api/v1/events/antwerp-2026", json={"name": "Mine"}, headers=people["participant1"][1]), 403
+    )
     assert_error(client.get("/api/v1/events/nope"), 404)
 
 
@@ -58,9 +70,11 @@ def test_from_registration_to_submitted_project(client, people, event):
     captain, mate, outsider = people["participant1"][1], people["participant2"][1], people["participant3"][1]
     assert client.post("/api/v1/events/antwerp-2026/registrations", headers=captain).status_code == 201
     assert_error(client.post("/api/v1/events/antwerp-2026/registrations", headers=captain), 409)
-    challenge = client.post("/api/v1/events/antwerp-2026/challenges", headers=people["organizer"][1],
-                            json={"title": "Cooler streets", "department": "Environment",
-                                  "datasets": ["trees", "heat"]}).get_json()
+    challenge = client.post(
+        "/api/v1/events/antwerp-2026/challenges",
+        headers=people["organizer"][1],
+        json={"title": "Cooler streets", "department": "Environment", "datasets": ["trees", "heat"]},
+    ).get_json()
     team = client.post("/api/v1/events/antwerp-2026/teams", json={"name": "Shade Seekers"}, headers=captain)
     assert team.status_code == 201
     team = team.get_json()
@@ -71,16 +85,23 @@ def test_from_registration_to_submitted_project(client, people, event):
     assert all("email" not in member for member in public["members"])
 
     assert_error(client.post(f"/api/v1/teams/{team['id']}/members", json={"invite_code": "nope"}, headers=mate), 403)
-    joined = client.post(f"/api/v1/teams/{team['id']}/members", json={"invite_code": team["invite_code"]},
-                         headers=mate)
+    joined = client.post(f"/api/v1/teams/{team['id']}/members", json={"invite_code": team["invite_code"]}, headers=mate)
     assert joined.status_code == 201 and joined.get_json()["member_count"] == 2
-    full = client.post(f"/api/v1/teams/{team['id']}/members", json={"invite_code": team["invite_code"]},
-                       headers=outsider)
+    full = client.post(
+        f"/api/v1/teams/{team['id']}/members", json={"invite_code": team["invite_code"]}, headers=outsider
+    )
     assert "full" in assert_error(full, 409)["error"]
 
-    draft = client.put(f"/api/v1/teams/{team['id']}/submission", headers=captain,
-                       json={"title": "Shade map", "challenge_id": challenge["id"], "licence": "MIT",
-                             "datasets": [{"slug": "trees", "how": "tree canopy per street"}]})
+    draft = client.put(
+        f"/api/v1/teams/{team['id']}/submission",
+        headers=captain,
+        json={
+            "title": "Shade map",
+            "challenge_id": challenge["id"],
+            "licence": "MIT",
+            "datasets": [{"slug": "trees", "how": "tree canopy per street"}],
+        },
+    )
     assert draft.status_code == 201 and draft.get_json()["status"] == "draft"
     assert_error(client.get(f"/api/v1/teams/{team['id']}/submission"), 404)  # drafts are not public
 
@@ -104,8 +125,9 @@ def test_unknown_submission_fields_are_refused(client, people, event):
     captain = people["participant1"][1]
     client.post("/api/v1/events/antwerp-2026/registrations", headers=captain)
     team = client.post("/api/v1/events/antwerp-2026/teams", json={"name": "T"}, headers=captain).get_json()
-    body = assert_error(client.put(f"/api/v1/teams/{team['id']}/submission", headers=captain,
-                                   json={"title": "x", "score": 10}), 400)
+    body = assert_error(
+        client.put(f"/api/v1/teams/{team['id']}/submission", headers=captain, json={"title": "x", "score": 10}), 400
+    )
     assert "score" in body["errors"]
 
 
@@ -115,32 +137,42 @@ def test_edits_after_the_deadline_get_409_and_change_nothing(client, people, eve
     team = client.post("/api/v1/events/antwerp-2026/teams", json={"name": "Late"}, headers=captain).get_json()
     client.put(f"/api/v1/teams/{team['id']}/submission", headers=captain, json={"title": "Done", "status": "submitted"})
     past = datetime.now(UTC)  # after the save above, before the edit below
-    client.patch("/api/v1/events/antwerp-2026", headers=people["organizer"][1],
-                 json={"submission_deadline": iso(past), "starts_at": iso(past - timedelta(hours=5))})
-    body = assert_error(client.put(f"/api/v1/teams/{team['id']}/submission", headers=captain,
-                                   json={"title": "Changed"}), 409)
+    client.patch(
+        "/api/v1/events/antwerp-2026",
+        headers=people["organizer"][1],
+        json={"submission_deadline": iso(past), "starts_at": iso(past - timedelta(hours=5))},
+    )
+    body = assert_error(
+        client.put(f"/api/v1/teams/{team['id']}/submission", headers=captain, json={"title": "Changed"}), 409
+    )
     assert "deadline" in body["error"]
     assert client.get(f"/api/v1/teams/{team['id']}/submission").get_json()["title"] == "Done"
 
-    extension = client.post(f"/api/v1/teams/{team['id']}/deadline-extensions", headers=people["organizer"][1],
-                            json={"new_deadline": iso(past + timedelta(hours=1)), "reason": "laptop died"})
+    extension = client.post(
+        f"/api/v1/teams/{team['id']}/deadline-extensions",
+        headers=people["organizer"][1],
+        json={"new_deadline": iso(past + timedelta(hours=1)), "reason": "laptop died"},
+    )
     assert extension.status_code == 201
-    assert client.put(f"/api/v1/teams/{team['id']}/submission", headers=captain,
-                      json={"title": "Changed"}).status_code == 200
+    assert (
+        client.put(f"/api/v1/teams/{team['id']}/submission", headers=captain, json={"title": "Changed"}).status_code
+        == 200
+    )
 
 
 def test_join_request_flow_and_leaving(client, people, event):
     captain, asker = people["participant1"][1], people["participant2"][1]
     for headers in (captain, asker):
         client.post("/api/v1/events/antwerp-2026/registrations", headers=headers)
-    team = client.post("/api/v1/events/antwerp-2026/teams", json={"name": "Open", "missing_skills": ["design"]},
-                       headers=captain).get_json()
+    team = client.post(
+        "/api/v1/events/antwerp-2026/teams", json={"name": "Open", "missing_skills": ["design"]}, headers=captain
+    ).get_json()
     looking = client.get("/api/v1/events/antwerp-2026/looking").get_json()
     assert [t["name"] for t in looking["teams"]] == ["Open"]
-    request = client.post(f"/api/v1/teams/{team['id']}/join-requests", json={"message": "I design"},
-                          headers=asker).get_json()
-    assert_error(client.post(f"/api/v1/join-requests/{request['id']}", json={"decision": "accept"},
-                             headers=asker), 403)
+    request = client.post(
+        f"/api/v1/teams/{team['id']}/join-requests", json={"message": "I design"}, headers=asker
+    ).get_json()
+    assert_error(client.post(f"/api/v1/join-requests/{request['id']}", json={"decision": "accept"}, headers=asker), 403)
     pending = client.get(f"/api/v1/teams/{team['id']}/join-requests", headers=captain).get_json()["join_requests"]
     assert [r["message"] for r in pending] == ["I design"]
     decided = client.post(f"/api/v1/join-requests/{request['id']}", json={"decision": "accept"}, headers=captain)
@@ -153,16 +185,18 @@ def test_join_request_flow_and_leaving(client, people, event):
 def test_exports_are_for_organizers_and_spreadsheet_safe(client, people, event):
     captain = people["participant1"][1]
     client.post("/api/v1/events/antwerp-2026/registrations", headers=captain)
-    client.post("/api/v1/events/antwerp-2026/teams", json={"name": "=HYPERLINK(\"http://evil\")"}, headers=captain)
+    client.post("/api/v1/events/antwerp-2026/teams", json={"name": '=HYPERLINK("http://evil")'}, headers=captain)
     for name in ("participants.csv", "teams.csv", "submissions.csv"):
         url = f"/api/v1/events/antwerp-2026/exports/{name}"
         assert_error(client.get(url, headers=captain), 403)
         assert_error(client.get(url), 401)
         response = client.get(url, headers=people["organizer"][1])
         assert response.status_code == 200 and response.mimetype == "text/csv"
-    teams_csv = client.get("/api/v1/events/antwerp-2026/exports/teams.csv",
-                           headers=people["organizer"][1]).get_data(as_text=True)
+    teams_csv = client.get("/api/v1/events/antwerp-2026/exports/teams.csv", headers=people["organizer"][1]).get_data(
+        as_text=True
+    )
     assert "'=HYPERLINK" in teams_csv and ",=HYPERLINK" not in teams_csv
-    participants = client.get("/api/v1/events/antwerp-2026/exports/participants.csv",
-                              headers=people["organizer"][1]).get_data(as_text=True)
+    participants = client.get(
+        "/api/v1/events/antwerp-2026/exports/participants.csv", headers=people["organizer"][1]
+    ).get_data(as_text=True)
     assert people["participant1"][0].email in participants

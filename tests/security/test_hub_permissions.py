@@ -14,47 +14,177 @@ ROLES = ("anonymous", "participant", "captain", "member", "other_team", "judge",
 
 # action: (method, path template, JSON body, {role: status})
 MATRIX = {
-    "read event": ("GET", "/api/v1/events/{slug}", None,
-                   dict.fromkeys(ROLES, 200)),
-    "edit event": ("PATCH", "/api/v1/events/{slug}", {"tagline": "x"},
-                   {"anonymous": 401, "participant": 403, "captain": 403, "member": 403, "other_team": 403,
-                    "judge": 403, "organizer": 200}),
-    "add challenge": ("POST", "/api/v1/events/{slug}/challenges", {"title": "x"},
-                      {"anonymous": 401, "participant": 403, "captain": 403, "member": 403, "other_team": 403,
-                       "judge": 403, "organizer": 201}),
-    "list registrations (e-mails)": ("GET", "/api/v1/events/{slug}/registrations", None,
-                                     {"anonymous": 401, "participant": 403, "captain": 403, "member": 403,
-                                      "other_team": 403, "judge": 403, "organizer": 200}),
-    "export participants": ("GET", "/api/v1/events/{slug}/exports/participants.csv", None,
-                            {"anonymous": 401, "participant": 403, "captain": 403, "member": 403,
-                             "other_team": 403, "judge": 403, "organizer": 200}),
-    "organizer archive": ("GET", "/api/v1/events/{slug}/archive.zip?personal=1", None,
-                          {"anonymous": 401, "participant": 403, "captain": 403, "member": 403,
-                           "other_team": 403, "judge": 403, "organizer": 200}),
+    "read event": ("GET", "/api/v1/events/{slug}", None, dict.fromkeys(ROLES, 200)),
+    "edit event": (
+        "PATCH",
+        "/api/v1/events/{slug}",
+        {"tagline": "x"},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 403,
+            "member": 403,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 200,
+        },
+    ),
+    "add challenge": (
+        "POST",
+        "/api/v1/events/{slug}/challenges",
+        {"title": "x"},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 403,
+            "member": 403,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 201,
+        },
+    ),
+    "list registrations (e-mails)": (
+        "GET",
+        "/api/v1/events/{slug}/registrations",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 403,
+            "member": 403,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 200,
+        },
+    ),
+    "export participants": (
+        "GET",
+        "/api/v1/events/{slug}/exports/participants.csv",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 403,
+            "member": 403,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 200,
+        },
+    ),
+    "organizer archive": (
+        "GET",
+        "/api/v1/events/{slug}/archive.zip?personal=1",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 403,
+            "member": 403,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 200,
+        },
+    ),
     "public archive": ("GET", "/api/v1/events/{slug}/archive.zip", None, dict.fromkeys(ROLES, 200)),
     "read team": ("GET", "/api/v1/teams/{team_a}", None, dict.fromkeys(ROLES, 200)),
-    "edit team": ("PATCH", "/api/v1/teams/{team_a}", {"description": "x"},
-                  {"anonymous": 401, "participant": 403, "captain": 200, "member": 200, "other_team": 403,
-                   "judge": 403, "organizer": 200}),
-    "save submission": ("PUT", "/api/v1/teams/{team_a}/submission", {"title": "x"},
-                        {"anonymous": 401, "participant": 403, "captain": 200, "member": 200, "other_team": 403,
-                         "judge": 403, "organizer": 403}),
-    "read draft submission": ("GET", "/api/v1/teams/{team_a}/submission", None,
-                              {"anonymous": 404, "participant": 404, "captain": 200, "member": 200,
-                               "other_team": 404, "judge": 404, "organizer": 200}),
-    "submission history": ("GET", "/api/v1/teams/{team_a}/submission/history", None,
-                           {"anonymous": 401, "participant": 403, "captain": 200, "member": 200,
-                            "other_team": 403, "judge": 403, "organizer": 200}),
-    "see join requests": ("GET", "/api/v1/teams/{team_a}/join-requests", None,
-                          {"anonymous": 401, "participant": 403, "captain": 200, "member": 403,
-                           "other_team": 403, "judge": 403, "organizer": 403}),
-    "remove a member": ("DELETE", "/api/v1/teams/{team_a}/members/{member_id}", None,
-                        {"anonymous": 401, "participant": 403, "captain": 204, "member": 204, "other_team": 403,
-                         "judge": 403, "organizer": 403}),
-    "extend a deadline": ("POST", "/api/v1/teams/{team_a}/deadline-extensions",
-                          {"new_deadline": "2099-01-01T00:00+00:00", "reason": "power cut"},
-                          {"anonymous": 401, "participant": 403, "captain": 403, "member": 403, "other_team": 403,
-                           "judge": 403, "organizer": 201}),
+    "edit team": (
+        "PATCH",
+        "/api/v1/teams/{team_a}",
+        {"description": "x"},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 200,
+            "member": 200,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 200,
+        },
+    ),
+    "save submission": (
+        "PUT",
+        "/api/v1/teams/{team_a}/submission",
+        {"title": "x"},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 200,
+            "member": 200,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 403,
+        },
+    ),
+    "read draft submission": (
+        "GET",
+        "/api/v1/teams/{team_a}/submission",
+        None,
+        {
+            "anonymous": 404,
+            "participant": 404,
+            "captain": 200,
+            "member": 200,
+            "other_team": 404,
+            "judge": 404,
+            "organizer": 200,
+        },
+    ),
+    "submission history": (
+        "GET",
+        "/api/v1/teams/{team_a}/submission/history",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 200,
+            "member": 200,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 200,
+        },
+    ),
+    "see join requests": (
+        "GET",
+        "/api/v1/teams/{team_a}/join-requests",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 200,
+            "member": 403,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 403,
+        },
+    ),
+    "remove a member": (
+        "DELETE",
+        "/api/v1/teams/{team_a}/members/{member_id}",
+        None,
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 204,
+            "member": 204,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 403,
+        },
+    ),
+    "extend a deadline": (
+        "POST",
+        "/api/v1/teams/{team_a}/deadline-extensions",
+        {"new_deadline": "2099-01-01T00:00+00:00", "reason": "power cut"},
+        {
+            "anonymous": 401,
+            "participant": 403,
+            "captain": 403,
+            "member": 403,
+            "other_team": 403,
+            "judge": 403,
+            "organizer": 201,
+        },
+    ),
 }
 # "member" removing the member is leaving: allowed. Everyone else who is not the captain: refused.
 
@@ -75,10 +205,17 @@ def world(app):
         participant = f.registered(session, event)
         judge = f.user(session, "judge")
         events.register(session, judge, event)
-        people = {"participant": participant, "captain": captain, "member": member, "other_team": other,
-                  "judge": judge, "organizer": organizer}
-        headers = {role: {"Authorization": "Bearer " + tokens.issue_token(session, person)}
-                   for role, person in people.items()}
+        people = {
+            "participant": participant,
+            "captain": captain,
+            "member": member,
+            "other_team": other,
+            "judge": judge,
+            "organizer": organizer,
+        }
+        headers = {
+            role: {"Authorization": "Bearer " + tokens.issue_token(session, person)} for role, person in people.items()
+        }
         headers["anonymous"] = {}
         ids = {"slug": event.slug, "team_a": team_a.id, "member_id": member.id}
     return headers, ids
@@ -108,8 +245,9 @@ def test_permission_matrix(app, world, action):
 @pytest.mark.parametrize("role", ["captain", "member"])
 def test_removing_a_member_is_allowed_for_the_captain_and_the_member_themselves(app, world, role):
     headers, ids = world
-    response = app.test_client().delete(f"/api/v1/teams/{ids['team_a']}/members/{ids['member_id']}",
-                                        headers=headers[role])
+    response = app.test_client().delete(
+        f"/api/v1/teams/{ids['team_a']}/members/{ids['member_id']}", headers=headers[role]
+    )
     assert response.status_code == MATRIX["remove a member"][3][role]
 
 
@@ -126,10 +264,12 @@ def test_public_archive_has_no_personal_data(app, world):
 
     headers, ids = world
     public = app.test_client().get(f"/api/v1/events/{ids['slug']}/archive.zip").data
-    personal = app.test_client().get(f"/api/v1/events/{ids['slug']}/archive.zip?personal=1",
-                                     headers=headers["organizer"]).data
-    public_text = " ".join(zipfile.ZipFile(io.BytesIO(public)).read(n).decode()
-                           for n in zipfile.ZipFile(io.BytesIO(public)).namelist())
+    personal = (
+        app.test_client().get(f"/api/v1/events/{ids['slug']}/archive.zip?personal=1", headers=headers["organizer"]).data
+    )
+    public_text = " ".join(
+        zipfile.ZipFile(io.BytesIO(public)).read(n).decode() for n in zipfile.ZipFile(io.BytesIO(public)).namelist()
+    )
     personal_names = zipfile.ZipFile(io.BytesIO(personal)).namelist()
     assert "@example.org" not in public_text and "participants.csv" not in public_text
     assert "participants.csv" in personal_names and "datapackage.json" in personal_names

@@ -155,3 +155,18 @@ def test_people_and_teams_looking_for_each_other(session):
     assert team in teams.teams_looking_for_members(session, ev)
     teams.join_team(session, seeker, team, team.invite_code)
     assert seeker not in teams.people_looking_for_team(session, ev)
+
+
+def test_deleting_an_account_frees_its_seat_and_passes_the_captaincy(session):
+    from hackkit.services import accounts
+    from tests.conftest import TEST_PASSWORD
+
+    ev = f.event(session, max_team_size=2)
+    captain = f.registered(session, ev)
+    team = f.team(session, ev, captain=captain)
+    mate = f.registered(session, ev)
+    teams.join_team(session, mate, team, team.invite_code)
+    accounts.delete_account(session, captain, TEST_PASSWORD)
+    team = session.get(Team, team.id)
+    assert team.member_count == 1 and team.captain_id == mate.id
+    teams.join_team(session, f.registered(session, ev), team, team.invite_code)  # the seat is free again

@@ -1,8 +1,8 @@
 """event hub: challenges, announcements, registrations, teams, submissions
 
-Revision ID: cc1bc2855ffd
+Revision ID: 75a65cce4338
 Revises: 053ae5ad0c1a
-Create Date: 2026-11-26 00:03:53.253818
+Create Date: 2026-11-26 00:16:19.854836
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cc1bc2855ffd'
+revision = '75a65cce4338'
 down_revision = '053ae5ad0c1a'
 branch_labels = None
 depends_on = None
@@ -147,6 +147,7 @@ def upgrade():
     sa.Column('sample_app', sa.String(length=80), nullable=False),
     sa.Column('licence', sa.String(length=80), nullable=False),
     sa.Column('credited_user_ids', sa.JSON(), nullable=False),
+    sa.Column('screenshot_ids', sa.JSON(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -159,6 +160,25 @@ def upgrade():
     )
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submissions_event_id'), ['event_id'], unique=False)
+
+    op.create_table('submission_screenshots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('stored_name', sa.String(length=64), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('alt_text', sa.String(length=300), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_submission_screenshots_submission_id_submissions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_submission_screenshots_uploaded_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_submission_screenshots')),
+    sa.UniqueConstraint('stored_name', name=op.f('uq_submission_screenshots_stored_name'))
+    )
+    with op.batch_alter_table('submission_screenshots', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_submission_screenshots_submission_id'), ['submission_id'], unique=False)
 
     op.create_table('submission_versions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -185,6 +205,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_submission_versions_submission_id'))
 
     op.drop_table('submission_versions')
+    with op.batch_alter_table('submission_screenshots', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_submission_screenshots_submission_id'))
+
+    op.drop_table('submission_screenshots')
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_submissions_event_id'))
 
