@@ -1,7 +1,7 @@
 import sqlalchemy as sa
 
 from hackkit.extensions import db
-from hackkit.models import Event, User
+from hackkit.models import Event, Submission, Team, User
 from hackkit.services import accounts, demo
 
 
@@ -14,6 +14,10 @@ def test_demo_seed_creates_every_role_and_a_published_event(app):
             assert accounts.authenticate(db.session, email, password).role == role
         event = db.session.scalar(sa.select(Event))
         assert event.visibility == "published"
+        assert len(event.challenges) == 3 and event.announcements
+        team = db.session.scalar(sa.select(Team))
+        assert team.member_count == 2
+        assert db.session.scalar(sa.select(Submission)).status == "draft"
         assert event.registration_opens < event.starts_at < event.ends_at
         assert not demo.is_empty(db.session)
 
