@@ -88,3 +88,66 @@ def _overlapping_sets(rng: np.random.Generator, submissions: int, judges: int, p
             seen[judge].append(int(sub))
             load[judge] += 1
     return seen
+
+
+@dataclass(frozen=True)
+class Expo:
+    true_quality: dict[int, float]
+    votes: list  # list[pairwise.Vote], in the order they were cast
+    state: object  # pairwise.PairwiseState after all votes
+
+
+def simulate_expo(
+    seed: int,
+    items: int = 20,
+    judges: int = 20,
+    votes_per_judge: int = 10,
+    careless_judges: int = 2,
+    quality_sd: float = 1.5,
+    params=None,
+) -> Expo:
+    """Judges walk the expo as in Gavel: each compares the next project with the previous one.
+
+    A careful judge prefers the truly better project with Bradley-Terry probability
+    logistic(quality difference); a careless judge clicks at random. Judges take turns, so
+    the model sees their votes interleaved as at a real expo. Every judge has a conflict of
+    interest with one project, which must never be shown to them.
+    """
+    import random
+
+    from hackkit.judging import pairwise
+
+    rng = np.random.default_rng(seed)
+    chooser = random.Random(seed)
+    quality = {i: float(q) for i, q in enumerate(rng.normal(0.0, quality_sd, size=items))}
+    conflicts = {j: {int(rng.integers(items))} for j in range(judges)}
+    careless = set(range(careless_judges))
+    state = pairwise.initial_state(quality, params or pairwise.DEFAULT)
+    votes: list[pairwise.Vote] = []
+    current: dict[int, int | None] = {}
+    seen: dict[int, set[int]] = {j: set() for j in range(judges)}
+    for _ in range(votes_per_judge + 1):
+        for judge in range(judges):
+            if judge not in current:
+                first = pairwise.choose_first(state, quality, conflicts[judge], chooser)
+                current[judge] = first
+                seen[judge].add(first)
+                continue
+            anchor = current[judge]
+            if anchor is None:
+                continue
+            nxt = pairwise.choose_next(state, judge, anchor, quality, conflicts[judge], chooser, exclude=seen[judge])
+            if nxt is None:
+                current[judge] = None
+                continue
+            assert nxt not in conflicts[judge]
+            if judge in careless:
+                anchor_wins = rng.random() < 0.5
+            else:
+                anchor_wins = rng.random() < 1 / (1 + np.exp(quality[nxt] - quality[anchor]))
+            vote = pairwise.Vote(judge, anchor, nxt) if anchor_wins else pairwise.Vote(judge, nxt, anchor)
+            votes.append(vote)
+            state = pairwise.record(state, vote)
+            seen[judge].add(nxt)
+            current[judge] = nxt
+    return Expo(true_quality=quality, votes=votes, state=state)
