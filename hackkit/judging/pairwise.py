@@ -211,27 +211,32 @@ def initial_state(item_ids: Iterable[Id], params: CrowdBT = DEFAULT) -> Pairwise
 
 def record(state: PairwiseState, vote: Vote) -> PairwiseState:
     """The state after one more vote; the input state is left as it was."""
-    if vote.winner_id == vote.loser_id:
-        raise ValueError("a vote compares two different projects")
-    for item in (vote.winner_id, vote.loser_id):
-        if item not in state.items:
-            raise ValueError(f"vote names unknown project {item!r}")
-    judge, winner, loser = update(
-        state.params, state.judge(vote.judge_id), state.items[vote.winner_id], state.items[vote.loser_id]
-    )
-    items = {**state.items, vote.winner_id: winner, vote.loser_id: loser}
-    return PairwiseState(items=items, judges={**state.judges, vote.judge_id: judge}, params=state.params)
+    items, judges = dict(state.items), dict(state.judges)
+    _apply(items, judges, state.params, vote)
+    return PairwiseState(items=items, judges=judges, params=state.params)
 
 
 def replay(item_ids: Iterable[Id], votes: Iterable[Vote], params: CrowdBT = DEFAULT) -> PairwiseState:
     """The state is the priors plus every vote, in log order."""
     state = initial_state(item_ids, params)
-    # Mutable working copies: one replay of thousands of votes should not copy dicts per vote.
+    # One pair of working dicts for the whole log: copying them per vote would make a replay
+    # of thousands of votes quadratic.
     items, judges = dict(state.items), {}
     for vote in votes:
-        step = record(PairwiseState(items=items, judges=judges, params=params), vote)
-        items, judges = dict(step.items), dict(step.judges)
+        _apply(items, judges, params, vote)
     return PairwiseState(items=items, judges=judges, params=params)
+
+
+def _apply(items: dict[Id, ItemBelief], judges: dict[Id, JudgeBelief], params: CrowdBT, vote: Vote) -> None:
+    if vote.winner_id == vote.loser_id:
+        raise ValueError("a vote compares two different projects")
+    for item in (vote.winner_id, vote.loser_id):
+        if item not in items:
+            raise ValueError(f"vote names unknown project {item!r}")
+    judge = judges.get(vote.judge_id) or JudgeBelief(params.alpha_prior, params.beta_prior)
+    judges[vote.judge_id], items[vote.winner_id], items[vote.loser_id] = update(
+        params, judge, items[vote.winner_id], items[vote.loser_id]
+    )
 
 
 def undo_last_vote(votes: Sequence[Vote], judge_id: Id) -> tuple[list[Vote], Vote | None]:

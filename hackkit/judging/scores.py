@@ -29,11 +29,12 @@ z-score per judge over all their values):
    and the organizer's weights apply to it as in the raw mean.
 3. One spread per judge is estimated from all their values, so it is steadier than one per
    criterion when a judge sees only a handful of submissions.
-4. It measured best in our simulation (tests/judging/test_simulation.py, 30 submissions,
-   8 judges, 3 judges per submission, judges differing per criterion; mean Kendall tau with the
-   truth over 200 seeds): centre per criterion + scale per judge 0.807, z per judge 0.804,
-   z per (judge, criterion) 0.801, raw mean 0.710. Without per-criterion differences between
-   judges the first two tie (0.808 each).
+4. It measured best on the simulated juries of tests/judging/test_simulation.py (30
+   submissions, 8 judges, 3 judges per submission, judges differing per criterion; mean
+   Kendall tau with the truth over 200 seeds; the alternatives were run on the same juries
+   while choosing): centre per criterion + scale per judge 0.807, z per judge 0.804, z per
+   (judge, criterion) 0.801, raw mean 0.710. When judges do not differ per criterion the first
+   two tie (0.808 each).
 
 Population standard deviation (divide by n) is used so that every judge's z-values have the
 same root-mean-square (1.0) whatever the number of submissions they saw: each judge carries the
