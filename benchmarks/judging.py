@@ -13,7 +13,7 @@ import argparse
 import random
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from hackkit.judging import pairwise
 from hackkit.judging.assignment import assign_judges
@@ -32,10 +32,10 @@ def build_event(seed: int = 1):
     # About 2% of pairs are conflicts of interest, as with team members and colleagues on the jury.
     conflicts = {(j, s) for j in range(JUDGES) for s in range(SUBMISSIONS) if rng.random() < 0.02}
     plan = assign_judges(range(JUDGES), range(SUBMISSIONS), PER_SUBMISSION, conflicts=conflicts, seed=seed)
-    quality = [rng.gauss(0, 1) for _ in range(SUBMISSIONS)]
-    leniency = [rng.gauss(0, 0.7) for _ in range(JUDGES)]
+    quality: dict[Hashable, float] = {s: rng.gauss(0, 1) for s in range(SUBMISSIONS)}
+    leniency: dict[Hashable, float] = {j: rng.gauss(0, 0.7) for j in range(JUDGES)}
     scores = []
-    for judge, sub in sorted(plan.assignments):
+    for judge, sub in sorted(plan.assignments, key=repr):
         for c in criteria:
             latent = leniency[judge] + quality[sub] + rng.gauss(0, 0.5)
             middle, half = (c.scale_min + c.scale_max) / 2, (c.scale_max - c.scale_min) / 2

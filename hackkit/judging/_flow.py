@@ -123,11 +123,11 @@ def min_flow_with_bounds(nodes: int, edges: list[BoundedEdge], source: int, sink
         elif amount < 0:
             demand_edges[node] = net.add_edge(node, super_sink, -amount)
     if net.max_flow(super_source, super_sink) < sum(a for a in balance if a > 0):
-        short = frozenset(node for node, edge in demand_edges.items() if net.capacity[edge] > 0)
+        short = frozenset(node for node, demand in demand_edges.items() if net.capacity[demand] > 0)
         return BoundedFlow(flows=None, short_nodes=short)
     net.close(circulation)
-    for edge in demand_edges.values():
-        net.close(edge)
+    for demand in demand_edges.values():
+        net.close(demand)
     net.max_flow(sink, source)
     return BoundedFlow(
         flows=[edge.low + net.flow_on(i) for edge, i in zip(edges, ids, strict=True)],

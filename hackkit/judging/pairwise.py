@@ -221,7 +221,8 @@ def replay(item_ids: Iterable[Id], votes: Iterable[Vote], params: CrowdBT = DEFA
     state = initial_state(item_ids, params)
     # One pair of working dicts for the whole log: copying them per vote would make a replay
     # of thousands of votes quadratic.
-    items, judges = dict(state.items), {}
+    items: dict[Id, ItemBelief] = dict(state.items)
+    judges: dict[Id, JudgeBelief] = {}
     for vote in votes:
         _apply(items, judges, params, vote)
     return PairwiseState(items=items, judges=judges, params=params)

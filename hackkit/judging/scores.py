@@ -73,8 +73,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
 
 Id = Hashable
 Method = Literal["normalised", "raw"]
@@ -124,11 +124,20 @@ class SubmissionResult:
     criteria: dict[Id, CriterionResult]
     notes: tuple[str, ...] = field(default=())
 
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["notes"] = list(self.notes)
+        return data
+
 
 @dataclass(frozen=True)
 class Results:
     method: Method
     results: list[SubmissionResult]  # ranked first (best first), then unranked
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, in the shape of the results API (the service adds ``published``)."""
+        return {"method": self.method, "results": [r.as_dict() for r in self.results]}
 
 
 def compute_results(

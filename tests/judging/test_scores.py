@@ -181,6 +181,27 @@ def test_unknown_method_is_refused():
         compute_results([ONE_TO_FIVE], [], method="median")  # type: ignore[arg-type]
 
 
+def test_results_serialise_in_the_shape_of_the_results_api():
+    import json
+
+    rows = [("j", 1, "impact", 5), ("j", 2, "impact", 1)]
+    data = json.loads(json.dumps(compute_results([ONE_TO_FIVE], scores_of(rows), submission_ids=[1, 2, 3]).as_dict()))
+    assert data["method"] == "normalised"
+    first = data["results"][0]
+    assert {"submission_id", "rank", "score", "raw_score", "criteria", "judges", "notes"} <= set(first)
+    assert first["submission_id"] == 1 and first["rank"] == 1 and first["raw_score"] == 1.0
+    assert first["criteria"]["impact"] == {"mean": 5.0, "raw": 1.0, "normalised": 1.0, "judges": 1}
+    assert data["results"][2] == {
+        "submission_id": 3,
+        "rank": None,
+        "score": None,
+        "raw_score": None,
+        "judges": 0,
+        "criteria": {"impact": {"mean": None, "raw": None, "normalised": None, "judges": 0}},
+        "notes": ["no_scores"],
+    }
+
+
 def test_method_explanation_covers_ties_and_missing_scores():
     for method in ("normalised", "raw"):
         text = " ".join(explanation(method))
