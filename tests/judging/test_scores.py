@@ -1,6 +1,8 @@
 """Results from rubric scores: weights, scales, normalisation, ties and missing scores."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hackkit.judging.explanation import explanation
 from hackkit.judging.scores import Criterion, Score, ScoringInputError, compute_results
@@ -207,3 +209,49 @@ def test_method_explanation_covers_ties_and_missing_scores():
         text = " ".join(explanation(method))
         assert "weight" in text and "share a place" in text and "skipped a criterion" in text
     assert "compare every score with the other scores from the same judge" in " ".join(explanation("normalised"))
+
+
+WIDE = [Criterion(id=c, weight=w, scale_min=0, scale_max=100) for c, w in (("a", 3), ("b", 1))]
+
+
+@st.composite
+def jury_with_leniency(draw):
+    """Scores, plus for each judge a personal stretch and per-criterion shift to apply on top."""
+    judges, submissions = draw(st.integers(1, 5)), draw(st.integers(2, 8))
+    cells = [(j, s, c.id) for j in range(judges) for s in range(submissions) for c in WIDE]
+    kept = draw(st.lists(st.booleans(), min_size=len(cells), max_size=len(cells)))
+    values = draw(st.lists(st.integers(40, 60), min_size=len(cells), max_size=len(cells)))
+    rows = [(*cell, float(v)) for cell, keep, v in zip(cells, kept, values, strict=True) if keep]
+    stretch = {j: draw(st.sampled_from([0.5, 1.0, 1.5, 2.0])) for j in range(judges)}
+    shift = {(j, c.id): draw(st.integers(-10, 10)) for j in range(judges) for c in WIDE}
+    return rows, stretch, shift
+
+
+@settings(max_examples=200, deadline=None)
+@given(jury_with_leniency())
+def test_normalised_results_ignore_each_judges_leniency_and_scale_use(jury):
+    # A judge who is generally more generous on a criterion (shift) or spreads scores more
+    # widely (stretch) is the same judge: the normalised results must not change.
+    rows, stretch, shift = jury
+    personal = [(j, s, c, 50 + stretch[j] * (v - 50) + shift[(j, c)]) for j, s, c, v in rows]
+    before = compute_results(WIDE, scores_of(rows), submission_ids=range(8))
+    after = compute_results(WIDE, scores_of(personal), submission_ids=range(8))
+    for one, other in zip(before.results, after.results, strict=True):
+        assert one.submission_id == other.submission_id and one.rank == other.rank
+        assert one.score == other.score or one.score == pytest.approx(other.score, abs=1e-9)
+        assert one.notes == other.notes
+
+
+@settings(max_examples=200, deadline=None)
+@given(jury_with_leniency())
+def test_ranks_are_competition_ranks_and_raw_scores_stay_in_range(jury):
+    rows, _, _ = jury
+    for method in ("normalised", "raw"):
+        results = compute_results(WIDE, scores_of(rows), submission_ids=range(8), method=method).results
+        ranked = [r for r in results if r.rank is not None]
+        assert [r.rank for r in ranked] == sorted(r.rank for r in ranked)
+        for position, result in enumerate(ranked, start=1):
+            # competition ranking: a rank is the position of the first of its tie group
+            assert result.rank == min(p for p, r in enumerate(ranked, start=1) if r.rank == result.rank)
+            assert result.rank <= position
+        assert all(0 <= r.raw_score <= 1 for r in results if r.raw_score is not None)
