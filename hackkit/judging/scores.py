@@ -110,7 +110,7 @@ class CriterionResult:
 
     mean: float | None  # average raw value in the criterion's own units (e.g. 3.7 on 1-5)
     raw: float | None  # the same rescaled to 0..1
-    normalised: float | None  # average z-score over the judges who can be compared
+    normalised: float | None  # average normalised value over the judges who can be compared
     judges: int  # judges who scored this criterion for this submission
 
 
