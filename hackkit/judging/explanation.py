@@ -51,6 +51,13 @@ EDGE_CASES: tuple[str, ...] = (
     "exactly average.",
 )
 
+# One line per note code that SubmissionResult.notes can carry, for next to the project's result.
+NOTE_TEXT: dict[str, str] = {
+    "no_scores": "Nobody has scored this project.",
+    "missing_criteria": "Some criteria were not scored by anyone; the result uses the other criteria.",
+    "not_comparable": "Some scores come from judges who scored only this project; they count in the raw score only.",
+}
+
 
 def explanation(method: Method) -> tuple[str, ...]:
     """All paragraphs for the results page, in reading order."""

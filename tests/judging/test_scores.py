@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hackkit.judging.explanation import explanation
+from hackkit.judging.explanation import NOTE_TEXT, explanation
 from hackkit.judging.scores import Criterion, Score, ScoringInputError, compute_results
 
 ONE_TO_FIVE = Criterion(id="impact", weight=1, scale_min=1, scale_max=5)
@@ -255,3 +255,11 @@ def test_ranks_are_competition_ranks_and_raw_scores_stay_in_range(jury):
             assert result.rank == min(p for p, r in enumerate(ranked, start=1) if r.rank == result.rank)
             assert result.rank <= position
         assert all(0 <= r.raw_score <= 1 for r in results if r.raw_score is not None)
+
+
+def test_every_note_a_result_can_carry_has_a_plain_text():
+    rows = [("j", "a", "impact", 5), ("j", "b", "impact", 1), ("solo", "c", "impact", 5)]
+    criteria = [ONE_TO_FIVE, Criterion(id="extra", weight=1, scale_min=1, scale_max=5)]
+    results = compute_results(criteria, scores_of(rows), submission_ids=["a", "b", "c", "d"]).results
+    notes = {note for r in results for note in r.notes}
+    assert notes == {"no_scores", "missing_criteria", "not_comparable"} == set(NOTE_TEXT)

@@ -68,7 +68,7 @@ def test_pairwise_posterior_recovers_the_ranking_given_enough_votes():
         f"{enough_votes} votes mean tau {statistics.fmean(enough):.3f} (min {min(enough):.3f})"
     )
     assert enough_votes == 360
-    # Measured (30 seeds): 100 votes 0.675; 360 votes 0.817, every seed >= 0.737.
+    # Measured: 100 votes 0.653; 360 votes 0.816, every seed >= 0.737.
     assert statistics.fmean(enough) > 0.77
     assert min(enough) > 0.65
     assert statistics.fmean(enough) > statistics.fmean(few) + 0.08  # more votes, better ranking
