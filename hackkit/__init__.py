@@ -52,11 +52,13 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.api import bp as api_bp
     from hackkit.auth.views import bp as auth_bp
     from hackkit.main.views import bp as main_bp
+    from hackkit.maps.views import bp as maps_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(maps_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
