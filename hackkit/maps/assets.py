@@ -18,8 +18,10 @@ This module imports nothing from hackkit, so a sample app can copy it as it is.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import importlib
+import mimetypes
 import posixpath
 import re
 from collections.abc import Callable
@@ -265,3 +267,60 @@ def asset_text(asset: str) -> str:
         return f"url({match['q']}{posixpath.relpath(target, folder)}{match['q']})"
 
     return _CSS_URL.sub(replace, text)
+
+
+# Types the standard mimetypes table does not know everywhere.
+_MEDIA_TYPES = {
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".eot": "application/vnd.ms-fontobject",
+}
+_FALLBACK_FONTS = (".ttf", ".eot")
+_LOCAL_TAG = re.compile(r"""<(?P<tag>script|link)\b[^>]*?\b(?:src|href)="(?P<url>[^"]+)"[^>]*>(?:\s*</script>)?""")
+
+
+def _data_uri(asset: str) -> str:
+    path = served_files()[asset]
+    media = _MEDIA_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{media};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _css_with_data_uris(asset: str) -> str:
+    folder = posixpath.dirname(asset)
+
+    def embed(match: re.Match) -> str:
+        ref = match["url"].split("?")[0].split("#")[0]
+        target = posixpath.normpath(posixpath.join(folder, ref))
+        if ref.startswith("data:") or target not in served_files():
+            return match[0]  # data: already, or an IE-only hack like url(#default#VML)
+        if target.endswith(_FALLBACK_FONTS) or (target.endswith(".svg") and "/fonts/" in target):
+            # Browsers take the WOFF2/WOFF listed before these; copying them would triple the file.
+            return 'url("data:,")'
+        return f'url("{_data_uri(target)}")'
+
+    return _CSS_URL.sub(embed, asset_text(asset))
+
+
+def inline_assets(html: str, base: str = "/maps/assets") -> str:
+    """One self-contained file: each local script and stylesheet copied into the page.
+
+    For `app.py --html OUT`: the file opens from disk, on any machine, with no
+    server and no network. Images and fonts in the CSS become data: URIs.
+    """
+    prefix = base.rstrip("/") + "/"
+
+    def inline(match: re.Match) -> str:
+        url = match["url"]
+        if not url.startswith(prefix):
+            return match[0]
+        asset = url[len(prefix) :].split("?")[0]
+        if asset not in served_files():
+            raise UnservedAsset(url)
+        if match["tag"] == "script":
+            # "</script" inside the code would end the element early.
+            code = served_files()[asset].read_text(encoding="utf-8").replace("</script", "<\\/script")
+            return f"<script>{code}</script>"
+        return f"<style>{_css_with_data_uris(asset)}</style>"
+
+    return _LOCAL_TAG.sub(inline, html)

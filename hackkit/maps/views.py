@@ -37,10 +37,12 @@ def asset(path: str):
     if file is None:
         abort(404)
     if path.endswith(".css"):
+        # Served from memory: external url(...) inside it were pointed at our copies.
         response = Response(assets.asset_text(path), mimetype="text/css")
         response.cache_control.public = True
         response.cache_control.max_age = ONE_YEAR
-        return response
+        response.add_etag()
+        return response.make_conditional(request)
     return send_file(file, max_age=ONE_YEAR, conditional=True)
 
 

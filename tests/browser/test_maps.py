@@ -14,21 +14,33 @@ from hackkit.maps.demo import GRID, POINTS
 from tests.conftest import make_app
 from tests.maps import plugin_maps
 
+# Every Leaflet map on the page, whatever folium named its variable. (Some window
+# properties, such as localStorage on a page without an origin, throw when read.)
+FIND_MAPS = """const findMaps = () => Object.keys(window).filter((key) => {
+  try { return window[key] instanceof L.Map; } catch (error) { return false; }
+}).map((key) => window[key]);"""
+
 # What is on the map, found through Leaflet itself.
-MAP_CONTENTS = """() => {
-  const maps = Object.values(window).filter((value) => value instanceof L.Map);
+MAP_CONTENTS = (
+    "() => {"
+    + FIND_MAPS
+    + """
+  const maps = findMaps();
   if (maps.length !== 1) return {maps: maps.length};
   const map = maps[0];
   const found = {maps: 1, tileLayers: 0, clusteredMarkers: 0, geojsonFeatures: [], heatLayers: 0};
+  const is = (layer, name) => typeof L[name] === "function" && layer instanceof L[name];  // plugins may be absent
   map.eachLayer((layer) => {
-    if (layer instanceof L.TileLayer) found.tileLayers += 1;
-    if (layer instanceof L.MarkerClusterGroup) found.clusteredMarkers += layer.getLayers().length;
-    if (layer instanceof L.GeoJSON) found.geojsonFeatures.push(layer.getLayers().length);
-    if (layer instanceof L.HeatLayer) found.heatLayers += 1;
+    if (is(layer, "TileLayer")) found.tileLayers += 1;
+    if (is(layer, "MarkerClusterGroup")) found.clusteredMarkers += layer.getLayers().length;
+    if (is(layer, "GeoJSON")) found.geojsonFeatures.push(layer.getLayers().length);
+    if (is(layer, "HeatLayer")) found.heatLayers += 1;
   });
   found.geojsonFeatures.sort((a, b) => a - b);
   return found;
 }"""
+)
+ZOOM = "() => {" + FIND_MAPS + " return findMaps()[0].getZoom(); }"
 
 
 @pytest.fixture
@@ -75,13 +87,39 @@ def test_demo_map_is_drawn_offline_with_every_layer(page, browser_log):
 
 def test_clicking_a_cluster_zooms_in_and_shows_markers(page):
     page.goto("/maps/demo")
-    zoom_before = page.evaluate("() => Object.values(window).find((v) => v instanceof L.Map).getZoom()")
+    zoom_before = page.evaluate(ZOOM)
     page.locator(".marker-cluster").first.click()
-    page.wait_for_function(
-        f"() => Object.values(window).find((v) => v instanceof L.Map).getZoom() > {zoom_before}", timeout=5000
-    )
+    page.wait_for_function(f"({ZOOM})() > {zoom_before}")
     # Leaflet's default marker image is found next to leaflet.css, on the hub.
     page.wait_for_selector("img.leaflet-marker-icon[src*='/maps/assets/leaflet/images/marker-icon']")
+
+
+@pytest.fixture
+def plugin_map_url(request):
+    """Serve one of the test plugin maps from the hub under its own name."""
+
+    def serve(plugin: str) -> str:
+        def build():
+            m = plugin_maps.base("none")
+            plugin_maps.PLUGINS[plugin](m)
+            return m
+
+        name = f"test-{plugin}"
+        views.register_map(name, build)
+        request.addfinalizer(lambda: views.MAPS.pop(name, None))
+        return f"/maps/{name}"
+
+    return serve
+
+
+@pytest.mark.parametrize("plugin", sorted(plugin_maps.PLUGINS))
+def test_each_plugin_runs_offline_without_errors(page, plugin_map_url, plugin):
+    page.goto(plugin_map_url(plugin))
+    page.wait_for_load_state("load")
+    contents = page.evaluate(MAP_CONTENTS)
+    assert contents["maps"] == 1 and contents["tileLayers"] == 0
+    assert 1 in contents["geojsonFeatures"]  # the basemap's one district is drawn
+    # The page fixture then fails the test on any console error or external request.
 
 
 def test_time_slider_map_plays_offline(page, time_map, browser_log):
@@ -92,3 +130,18 @@ def test_time_slider_map_plays_offline(page, time_map, browser_log):
     page.wait_for_function("() => document.fonts.check('12px \"Glyphicons Halflings\"')")
     assert any("bootstrap3/dist/fonts/glyphicons" in url for url in browser_log.requests)
     assert page.locator(".legend svg").count() == 1
+
+
+def test_standalone_file_draws_the_map_with_no_server_at_all(page, browser_log):
+    from hackkit.maps import render_map_html
+    from hackkit.maps.assets import inline_assets
+
+    m = plugin_maps.base("none")
+    for plugin in ("marker_cluster", "heat_map", "colormap_legend", "fullscreen", "layer_control"):
+        plugin_maps.PLUGINS[plugin](m)
+    page.set_content(inline_assets(render_map_html(m)), wait_until="load")
+    page.wait_for_selector(".leaflet-container .marker-cluster")
+    contents = page.evaluate(MAP_CONTENTS)
+    assert contents["clusteredMarkers"] == len(plugin_maps.POINTS) and contents["heatLayers"] == 1
+    assert page.locator(".legend svg").count() == 1
+    assert all(url.startswith("data:") for url in browser_log.requests)

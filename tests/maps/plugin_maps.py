@@ -76,7 +76,9 @@ def search(m):
 
 
 def heat_map_with_time(m):
-    plugins.HeatMapWithTime([POINTS[:5], POINTS[5:10]], index=["a", "b"]).add_to(m)
+    # Lists, not tuples: this plugin writes its data with Python's repr.
+    frames = [[list(point) for point in POINTS[:5]], [list(point) for point in POINTS[5:10]]]
+    plugins.HeatMapWithTime(frames, index=["a", "b"]).add_to(m)
 
 
 PLUGINS = {

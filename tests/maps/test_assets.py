@@ -10,7 +10,7 @@ import pytest
 from folium import plugins
 
 from hackkit.maps import render_map_html
-from hackkit.maps.assets import CDN_REWRITES, LIBRARIES, UnservedAsset, localize_html, served_files
+from hackkit.maps.assets import CDN_REWRITES, LIBRARIES, UnservedAsset, inline_assets, localize_html, served_files
 from tests.maps.plugin_maps import PLUGINS, base, every_plugin_map
 
 # src/href of the tags that make a browser fetch something while loading the page.
@@ -89,3 +89,11 @@ def test_every_rewrite_target_is_installed_and_served():
     missing = sorted(target for target in targets if target not in served_files())
     assert not missing, f"not installed (run make install): {missing}"
     assert {asset.split("/", 1)[0] for asset in served_files()} == set(LIBRARIES)
+
+
+def test_standalone_file_carries_every_script_style_and_font_itself():
+    html = inline_assets(render_map_html(every_plugin_map("none")))
+    assert fetched_urls(html) == ["data:,"]  # only the empty favicon
+    assert "/maps/assets/" not in html
+    assert "font/woff2;base64," in html  # Font Awesome's glyphs
+    assert "</script" not in html.replace("</script>", "")  # no script ended early

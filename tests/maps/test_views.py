@@ -80,3 +80,10 @@ def test_demo_map_page_speaks_dutch(client):
 
 def test_unknown_map_is_not_found(client):
     assert client.get("/maps/no-such-map").status_code == 404
+
+
+@pytest.mark.parametrize("asset", ["leaflet/leaflet.js", "leaflet/leaflet.css"])
+def test_a_browser_revalidating_an_asset_gets_not_modified(client, asset):
+    first = client.get(f"/maps/assets/{asset}")
+    again = client.get(f"/maps/assets/{asset}", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
