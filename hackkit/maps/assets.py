@@ -36,11 +36,11 @@ NPM_MODULES = HERE / "node_modules"
 class UnservedAsset(ValueError):
     """A map wants a file from another server that we have no local copy of."""
 
-    def __init__(self, url: str):
-        super().__init__(
-            f"no local copy of {url}: add it to CDN_REWRITES and LIBRARIES in hackkit/maps/assets.py "
-            "(see docs/maps.md, 'Adding a plugin')"
+    def __init__(self, url: str, hint: str | None = None):
+        hint = hint or (
+            "add it to CDN_REWRITES and LIBRARIES in hackkit/maps/assets.py (see docs/maps.md, 'Adding a plugin')"
         )
+        super().__init__(f"no local copy of {url}: {hint}")
         self.url = url
 
 
@@ -193,7 +193,7 @@ def served_files() -> dict[str, Path]:
     for prefix, library in LIBRARIES.items():
         root = library.locate()
         if root is None or not root.is_dir():
-            continue  # not installed: its maps fail to render with a clear UnservedAsset/MissingAsset
+            continue  # not installed: a map that needs it fails to render, naming it
         for pattern in library.files:
             for path in sorted(root.glob(pattern)):
                 if path.is_file():
@@ -211,16 +211,15 @@ def _fingerprint(asset: str) -> str:
 def asset_url(asset: str, base: str) -> str:
     if asset not in served_files():
         library = LIBRARIES.get(asset.split("/", 1)[0])
-        where = f" (from {library.source}; is it installed?)" if library else ""
-        raise UnservedAsset(f"{asset}{where}")
+        source = library.source if library else "?"
+        raise UnservedAsset(asset, f"it comes from {source}, which is not installed (run make install)")
     return f"{base.rstrip('/')}/{asset}?v={_fingerprint(asset)}"
 
 
 # <script src>, <link href> and <img src>, with a closing </script> when there is one,
 # so a dropped script leaves no empty element behind.
 _TAG = re.compile(
-    r"""<(?P<tag>script|link|img)\b(?P<before>[^>]*?)\b(?P<attr>src|href)\s*=\s*(?P<q>["'])(?P<url>.*?)(?P=q)"""
-    r"""(?P<after>[^>]*)>(?P<close>\s*</script>)?""",
+    r"""<(?:script|link|img)\b[^>]*?\b(?:src|href)\s*=\s*(?P<q>["'])(?P<url>.*?)(?P=q)[^>]*>(?:\s*</script>)?""",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -263,7 +262,7 @@ def asset_text(asset: str) -> str:
             return match[0]
         target = local_asset(url)
         if target is None:
-            return "url()"
+            return 'url("data:,")'
         return f"url({match['q']}{posixpath.relpath(target, folder)}{match['q']})"
 
     return _CSS_URL.sub(replace, text)

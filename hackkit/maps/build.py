@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import folium
+from branca.element import MacroElement
+from folium.template import Template
 
 # Relative, not hackkit.maps: a sample app can carry this folder as its own package.
 from .assets import localize_html
@@ -38,7 +40,6 @@ def make_map(
     zoom: int,
     tiles: str | None = None,
     basemap_geojson: dict | None = None,
-    basemap_name: str = "Basemap",
     **kwargs: Any,
 ) -> folium.Map:
     """A folium.Map with OSM tiles, or (tiles="none") a local basemap of outlines.
@@ -65,7 +66,7 @@ def make_map(
         folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
         folium.GeoJson(
             basemap_geojson,
-            name=basemap_name,
+            name="basemap",
             style_function=lambda _feature: BASEMAP_STYLE,
             pane=BASEMAP_PANE,
             interactive=False,  # clicks go to the data layers above it
@@ -84,3 +85,35 @@ def render_map_html(m: folium.Map, asset_base: str = ASSET_BASE, title: str | No
     html = localize_html(root.render(), asset_base)
     # A language for screen readers; folium's page template has none.
     return html.replace("<html>", f'<html lang="{lang}">', 1)
+
+
+class _FetchInto(MacroElement):
+    """Fills a GeoJSON layer from a URL once the page has loaded (asynchronously)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        fetch({{ this.url|tojson }})
+            .then((response) => {
+                if (!response.ok) throw new Error(response.status + " " + response.url);
+                return response.json();
+            })
+            .then((data) => {{ this.layer.get_name() }}.addData(data));
+        {% endmacro %}"""
+    )
+
+    def __init__(self, url: str, layer: folium.GeoJson):
+        super().__init__()
+        self.url = url
+        self.layer = layer
+
+
+def geojson_from_url(url: str, **kwargs: Any) -> folium.GeoJson:
+    """A GeoJSON layer whose data the browser fetches from `url` (e.g. the hub's rows.geojson).
+
+    The page stays small and Python never loads the data. folium's own
+    GeoJson(url, embed=False) would download it in Python first and then fetch it
+    again in the browser with a synchronous request that freezes the page.
+    """
+    layer = folium.GeoJson({"type": "FeatureCollection", "features": []}, **kwargs)
+    layer.add_child(_FetchInto(url, layer))
+    return layer

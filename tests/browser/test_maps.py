@@ -7,9 +7,14 @@ their Leaflet class, elements by Leaflet's CSS classes), not by folium's variabl
 
 from __future__ import annotations
 
+import json
+from urllib.parse import quote
+
 import pytest
 
-from hackkit.maps import views
+from hackkit.maps import render_map_html, views
+from hackkit.maps.assets import inline_assets
+from hackkit.maps.build import geojson_from_url
 from hackkit.maps.demo import GRID, POINTS
 from tests.conftest import make_app
 from tests.maps import plugin_maps
@@ -96,15 +101,17 @@ def test_clicking_a_cluster_zooms_in_and_shows_markers(page):
 
 @pytest.fixture
 def plugin_map_url(request):
-    """Serve one of the test plugin maps from the hub under its own name."""
+    """Serve a test map from the hub: the base map plus one plugin (a name or a function)."""
 
-    def serve(plugin: str) -> str:
+    def serve(plugin) -> str:
+        add = plugin_maps.PLUGINS[plugin] if isinstance(plugin, str) else plugin
+
         def build():
             m = plugin_maps.base("none")
-            plugin_maps.PLUGINS[plugin](m)
+            add(m)
             return m
 
-        name = f"test-{plugin}"
+        name = f"test-{plugin if isinstance(plugin, str) else plugin.__name__}"
         views.register_map(name, build)
         request.addfinalizer(lambda: views.MAPS.pop(name, None))
         return f"/maps/{name}"
@@ -133,9 +140,6 @@ def test_time_slider_map_plays_offline(page, time_map, browser_log):
 
 
 def test_standalone_file_draws_the_map_with_no_server_at_all(page, browser_log):
-    from hackkit.maps import render_map_html
-    from hackkit.maps.assets import inline_assets
-
     m = plugin_maps.base("none")
     for plugin in ("marker_cluster", "heat_map", "colormap_legend", "fullscreen", "layer_control"):
         plugin_maps.PLUGINS[plugin](m)
@@ -145,3 +149,16 @@ def test_standalone_file_draws_the_map_with_no_server_at_all(page, browser_log):
     assert contents["clusteredMarkers"] == len(plugin_maps.POINTS) and contents["heatLayers"] == 1
     assert page.locator(".legend svg").count() == 1
     assert all(url.startswith("data:") for url in browser_log.requests)
+
+
+def test_geojson_loaded_by_url_is_drawn_after_the_page(page, plugin_map_url):
+    # A data: URL stands in for the hub's rows.geojson: fetched by the browser, never off the machine.
+    three = plugin_maps.DISTRICTS | {"features": 3 * plugin_maps.DISTRICTS["features"]}
+    url = "data:application/geo+json," + quote(json.dumps(three))
+
+    def by_url(m):
+        geojson_from_url(url, name="by url").add_to(m)
+
+    page.goto(plugin_map_url(by_url))
+    page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length === 3")
+    assert page.evaluate(MAP_CONTENTS)["geojsonFeatures"] == [1, 3]

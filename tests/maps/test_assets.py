@@ -11,6 +11,7 @@ from folium import plugins
 
 from hackkit.maps import render_map_html
 from hackkit.maps.assets import CDN_REWRITES, LIBRARIES, UnservedAsset, inline_assets, localize_html, served_files
+from hackkit.maps.build import geojson_from_url
 from tests.maps.plugin_maps import PLUGINS, base, every_plugin_map
 
 # src/href of the tags that make a browser fetch something while loading the page.
@@ -97,3 +98,11 @@ def test_standalone_file_carries_every_script_style_and_font_itself():
     assert "/maps/assets/" not in html
     assert "font/woff2;base64," in html  # Font Awesome's glyphs
     assert "</script" not in html.replace("</script>", "")  # no script ended early
+
+
+def test_geojson_from_url_leaves_the_data_out_of_the_page():
+    m = base("none")
+    geojson_from_url("/api/v1/datasets/toilets/rows.geojson", name="toilets").add_to(m)
+    html = render_map_html(m)
+    assert 'fetch("/api/v1/datasets/toilets/rows.geojson")' in html
+    assert "$.ajax" not in html  # folium's own URL loading blocks the page while it waits
