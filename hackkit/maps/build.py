@@ -19,6 +19,7 @@ from folium.template import Template
 from .assets import localize_html
 
 TILES = ("osm", "none")
+OSM_TILE_ORIGIN = "https://tile.openstreetmap.org"  # where folium's "OpenStreetMap" tiles come from
 ASSET_BASE = "/maps/assets"
 
 # The basemap is a backdrop, not data: thin grey lines that take no clicks.

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import folium
-from flask import Blueprint, Response, abort, request, send_file
+from flask import Blueprint, Response, abort, current_app, request, send_file
 from flask_babel import get_locale
 
 from hackkit.maps import assets
-from hackkit.maps.build import render_map_html
+from hackkit.maps.build import OSM_TILE_ORIGIN, render_map_html
 from hackkit.maps.demo import build_demo_map
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")
@@ -52,4 +52,20 @@ def map_page(name: str):
     if builder is None:
         abort(404)
     html = render_map_html(builder(), asset_base=request.script_root + "/maps/assets", lang=str(get_locale()))
-    return Response(html, mimetype="text/html")
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = map_page_policy(current_app.config["HACKKIT_TILES"])
+    return response
+
+
+def map_page_policy(tiles: str) -> str:
+    """The browser itself refuses anything but this server (and the tile server, with osm).
+
+    folium writes its map as inline scripts and styles, hence 'unsafe-inline'; this page
+    holds nothing but the map, so that stays off the hub's own pages.
+    """
+    images = "'self' data:" + (f" {OSM_TILE_ORIGIN}" if tiles == "osm" else "")
+    return (
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        f"img-src {images}; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+    )

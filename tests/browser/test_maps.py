@@ -7,9 +7,7 @@ their Leaflet class, elements by Leaflet's CSS classes), not by folium's variabl
 
 from __future__ import annotations
 
-import json
-from urllib.parse import quote
-
+import folium
 import pytest
 
 from hackkit.maps import render_map_html, views
@@ -48,9 +46,14 @@ MAP_CONTENTS = (
 ZOOM = "() => {" + FIND_MAPS + " return findMaps()[0].getZoom(); }"
 
 
+THREE_DISTRICTS = plugin_maps.DISTRICTS | {"features": 3 * plugin_maps.DISTRICTS["features"]}
+
+
 @pytest.fixture
 def app(tmp_path, database_url):
     app = make_app(tmp_path, database_url, HACKKIT_TILES="none")
+    # Stands in for the hub's rows.geojson until the data catalogue lands.
+    app.add_url_rule("/test/districts.geojson", "test_districts", lambda: THREE_DISTRICTS)
     yield app
 
 
@@ -152,13 +155,20 @@ def test_standalone_file_draws_the_map_with_no_server_at_all(page, browser_log):
 
 
 def test_geojson_loaded_by_url_is_drawn_after_the_page(page, plugin_map_url):
-    # A data: URL stands in for the hub's rows.geojson: fetched by the browser, never off the machine.
-    three = plugin_maps.DISTRICTS | {"features": 3 * plugin_maps.DISTRICTS["features"]}
-    url = "data:application/geo+json," + quote(json.dumps(three))
-
     def by_url(m):
-        geojson_from_url(url, name="by url").add_to(m)
+        geojson_from_url("/test/districts.geojson", name="by url").add_to(m)
 
     page.goto(plugin_map_url(by_url))
     page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length === 3")
     assert page.evaluate(MAP_CONTENTS)["geojsonFeatures"] == [1, 3]
+
+
+def test_map_page_policy_makes_the_browser_refuse_other_servers(page, plugin_map_url, browser_log):
+    def sneaky(m):
+        # A script a team might paste in: the page's policy stops it before the network does.
+        m.get_root().script.add_child(folium.Element("fetch('https://example.org/x').catch(() => {});"))
+
+    browser_log.allow_console_error("Content Security Policy|Refused to connect")
+    page.goto(plugin_map_url(sneaky))
+    page.wait_for_selector(".leaflet-container")
+    assert not browser_log.foreign_requests()

@@ -87,3 +87,20 @@ def test_a_browser_revalidating_an_asset_gets_not_modified(client, asset):
     first = client.get(f"/maps/assets/{asset}")
     again = client.get(f"/maps/assets/{asset}", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and not again.data
+
+
+def test_map_page_policy_allows_only_this_server_without_tiles(app):
+    app.config["HACKKIT_TILES"] = "none"
+    policy = app.test_client().get("/maps/demo").headers["Content-Security-Policy"]
+    assert "https:" not in policy and "img-src 'self' data:;" in policy
+    assert "connect-src 'self'" in policy and "frame-ancestors 'self'" in policy
+
+
+def test_map_page_policy_adds_only_the_tile_server_with_osm(app):
+    from hackkit.maps.build import OSM_TILE_ORIGIN
+
+    app.config["HACKKIT_TILES"] = "osm"
+    response = app.test_client().get("/maps/demo")
+    policy = response.headers["Content-Security-Policy"]
+    assert re.findall(r"https://[^\s;]+", policy) == [OSM_TILE_ORIGIN]
+    assert OSM_TILE_ORIGIN + "/{z}/{x}/{y}.png" in response.get_data(as_text=True)
