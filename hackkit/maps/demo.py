@@ -60,6 +60,7 @@ def demo_hotspots(count: int, seed: int) -> list[tuple[float, float]]:
 def build_demo_map() -> folium.Map:
     districts = demo_districts()
     m = make_map(CENTER, 13, basemap_geojson=districts)
+    m.get_root().title = _("Demo map")
 
     colormap = LinearColormap(["#f7fbff", "#08519c"], vmin=10, vmax=GRID * GRID * 10, caption=_("Demo indicator"))
     # Below the overlay pane, so the heat map is drawn over the coloured districts.

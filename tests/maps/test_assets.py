@@ -106,3 +106,16 @@ def test_geojson_from_url_leaves_the_data_out_of_the_page():
     html = render_map_html(m)
     assert 'fetch("/api/v1/datasets/toilets/rows.geojson")' in html
     assert "$.ajax" not in html  # folium's own URL loading blocks the page while it waits
+
+
+def test_map_modules_import_nothing_from_hackkit_so_sample_apps_can_copy_them():
+    import ast
+    from pathlib import Path
+
+    import hackkit.maps
+
+    for name in ("assets.py", "build.py"):
+        tree = ast.parse((Path(hackkit.maps.__file__).parent / name).read_text())
+        imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        assert not [m for m in imported if m.startswith("hackkit")], name

@@ -75,7 +75,7 @@ def test_demo_map_page_is_a_standalone_local_page(client):
 
 def test_demo_map_page_speaks_dutch(client):
     html = client.get("/maps/demo", headers={"Accept-Language": "nl"}).get_data(as_text=True)
-    assert '<html lang="nl">' in html and "Demowijk 1" in html
+    assert '<html lang="nl">' in html and "<title>Demokaart</title>" in html and "Demowijk 1" in html
 
 
 def test_unknown_map_is_not_found(client):
