@@ -10,8 +10,9 @@ or refused with UnservedAsset so that nothing leaves the machine by accident.
 The local copies come from installed packages, never from the repository:
 - PyPI: the XStatic wheels (Leaflet, markercluster, jQuery, jQuery UI, Font Awesome,
   d3 v3, moment) and the plugin files folium ships itself (heat map);
-- the npm registry, at install time: plugins no Python package ships (package.json
-  beside this file; `npm install --prefix <this folder>` puts them in node_modules/).
+- the npm registry, at install time: the plugins and d3 v4 that no Python package
+  ships (package.json beside this file; `npm install --prefix <this folder>` puts
+  them in node_modules/).
 
 This module imports nothing from hackkit, so a sample app can copy it as it is.
 """
@@ -88,6 +89,7 @@ LIBRARIES: dict[str, Library] = {
         "PyPI XStatic-Font-Awesome", _xstatic("font_awesome"), ("css/all.min.css", "webfonts/*.woff2", "webfonts/*.ttf")
     ),
     "d3": Library("PyPI XStatic-D3 (v3, for branca's colormap legend)", _xstatic("d3"), ("d3.js",)),
+    "d3v4": Library("npm d3@4 (alias d3v4)", _npm("d3v4"), ("build/d3.min.js",)),
     "moment": Library("PyPI XStatic-moment", _xstatic("moment"), ("moment.min.js",)),
     "folium": Library("PyPI folium (files it ships)", _folium_templates, ("*.js",)),
     "bootstrap": Library(
@@ -164,6 +166,7 @@ CDN_REWRITES: tuple[tuple[str, str | None], ...] = (
     # Code-highlighting styles the time plugins add; nothing on a map uses them.
     (r"/highlight\.js/.*\.css$", None),
     (rf"(/d3/3{_V}/d3|//d3js\.org/d3\.v3)(\.min)?\.js$", "d3/d3.js"),
+    (rf"(/d3/4{_V}/d3|//d3js\.org/d3\.v4)(\.min)?\.js$", "d3v4/build/d3.min.js"),
     (rf"/leaflet-search@{_V}/dist/leaflet-search(\.min)?\.js$", "leaflet-search/dist/leaflet-search.min.js"),
     (rf"/leaflet-search@{_V}/dist/leaflet-search(\.min)?\.css$", "leaflet-search/dist/leaflet-search.min.css"),
     # The time-slider control's CSS loads Bootstrap 3's glyph font from a CDN.

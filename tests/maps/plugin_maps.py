@@ -81,6 +81,12 @@ def heat_map_with_time(m):
     plugins.HeatMapWithTime(frames, index=["a", "b"]).add_to(m)
 
 
+def time_slider_choropleth(m):
+    day = 24 * 3600
+    styles = {"0": {str(1_700_000_000 + i * day): {"color": "#08519c", "opacity": 0.2 * (i + 1)} for i in range(3)}}
+    plugins.TimeSliderChoropleth(DISTRICTS, styledict=styles).add_to(m)
+
+
 PLUGINS = {
     f.__name__: f
     for f in (
@@ -93,6 +99,7 @@ PLUGINS = {
         fullscreen,
         search,
         heat_map_with_time,
+        time_slider_choropleth,
     )
 }
 
