@@ -39,7 +39,8 @@ class UnservedAsset(ValueError):
 
     def __init__(self, url: str, hint: str | None = None):
         hint = hint or (
-            "add it to CDN_REWRITES and LIBRARIES in hackkit/maps/assets.py (see docs/maps.md, 'Adding a plugin')"
+            "serve it from this server instead; for a plugin's file, add it to CDN_REWRITES and LIBRARIES "
+            "in hackkit/maps/assets.py (see docs/maps.md, 'Adding a plugin')"
         )
         super().__init__(f"no local copy of {url}: {hint}")
         self.url = url

@@ -119,3 +119,10 @@ def test_map_modules_import_nothing_from_hackkit_so_sample_apps_can_copy_them():
         imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         assert not [m for m in imported if m.startswith("hackkit")], name
+
+
+def test_an_external_image_in_a_popup_is_refused_too():
+    m = base("none")
+    folium.Marker((51.22, 4.40), popup=folium.Popup('<img src="https://example.org/photo.png">')).add_to(m)
+    with pytest.raises(UnservedAsset, match="example.org/photo.png: serve it from this server"):
+        render_map_html(m)
