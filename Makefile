@@ -20,8 +20,14 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[postgres,server,dev]'
 	touch $@
 
-install: $(VENV)/.installed translations
-install-dev: $(VENV)/.installed-dev translations
+# Leaflet plugins no Python package ships come from the npm registry (not committed).
+MAP_ASSETS := hackkit/maps/node_modules/.installed
+$(MAP_ASSETS): hackkit/maps/package.json
+	npm install --prefix hackkit/maps --no-package-lock --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed translations $(MAP_ASSETS)
+install-dev: $(VENV)/.installed-dev translations $(MAP_ASSETS)
 
 # Compiled catalogues are build output, not committed.
 translations: $(VENV)/.installed
@@ -47,4 +53,4 @@ messages: install
 	$(BIN)/pybabel update -i hackkit/translations/messages.pot -d hackkit/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info hackkit/maps/node_modules

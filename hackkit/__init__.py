@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.auth.views import bp as auth_bp
     from hackkit.events.views import bp as events_bp
     from hackkit.main.views import bp as main_bp
+    from hackkit.maps.views import bp as maps_bp
     from hackkit.teams.views import bp as teams_bp
 
     app.register_blueprint(main_bp)
@@ -61,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(teams_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(maps_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

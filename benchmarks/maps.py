@@ -1,0 +1,302 @@
+"""How many points can a folium map carry? Size, build time and draw time per approach.
+
+For each approach a sample app may use and each number of points, this builds the map
+with hackkit's own helpers (tiles "none", assets from the local assets route), and
+measures:
+- the HTML size,
+- the Python time to build and render it,
+- the time until it is drawn in headless Chromium: from navigation start until the
+  points are on the map (the layer holds every point and two animation frames have
+  passed, so the browser has painted them).
+
+Run:  .venv/bin/python benchmarks/maps.py [--sizes 1000,10000] [--approaches heat,url]
+      [--write]   (replaces the "## Maps" section of benchmarks/README.md)
+
+Everything is served from 127.0.0.1; the browser refuses any other address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+from flask import Flask, Response, abort, send_file
+from folium import plugins
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hackkit.maps import assets  # noqa: E402
+from hackkit.maps.build import geojson_from_url, make_map, render_map_html  # noqa: E402
+
+CENTER = (51.2194, 4.4025)
+SIZES = (1_000, 10_000, 50_000, 100_000)
+TIMEOUT_S = 120  # a map not drawn by then is reported as "> 120 s"
+# After a size takes longer than this to draw, larger sizes of that approach are not run:
+# they would only take minutes to confirm that the approach is far too slow.
+GIVE_UP_S = 60
+CHROMIUM = "/usr/bin/chromium"
+README = Path(__file__).resolve().parent / "README.md"
+
+# Each snippet is the body of a JS function given N; true once every point is on the map.
+FIND_MAP = (
+    "if (!window.L) return false;"  # polled from the first byte on: Leaflet may not be there yet
+    " const map = Object.values(window).find((v) => v instanceof L.Map); if (!map) return false;"
+)
+COUNT_GEOJSON = (
+    FIND_MAP + "let n = 0; map.eachLayer((l) => { if (l instanceof L.GeoJSON) n += l.getLayers().length; });"
+    " return n >= N;"
+)
+
+
+@dataclass(frozen=True)
+class Approach:
+    name: str
+    label: str
+    add: Callable[[folium.Map, list[tuple[float, float]], str], None]  # map, points, data URL
+    drawn: str  # JS condition
+    canvas: bool = False  # build the map with prefer_canvas=True
+
+
+def points(n: int) -> list[tuple[float, float]]:
+    rng = random.Random(n)
+    return [(CENTER[0] + rng.gauss(0, 0.03), CENTER[1] + rng.gauss(0, 0.05)) for _ in range(n)]
+
+
+def feature_collection(data: list[tuple[float, float]]) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": {}}
+            for lat, lon in data
+        ],
+    }
+
+
+def add_markers(m, data, _url):
+    for point in data:
+        folium.Marker(point).add_to(m)
+
+
+def add_canvas_geojson(m, data, _url):
+    folium.GeoJson(feature_collection(data), marker=folium.CircleMarker(radius=3, weight=1)).add_to(m)
+
+
+def add_fast_cluster(m, data, _url):
+    plugins.FastMarkerCluster(data).add_to(m)
+
+
+def add_heat(m, data, _url):
+    plugins.HeatMap(data, radius=8).add_to(m)
+
+
+def add_by_url(m, _data, url):
+    # The page carries only the URL; the browser fetches the GeoJSON after loading.
+    geojson_from_url(url, marker=folium.CircleMarker(radius=3, weight=1)).add_to(m)
+
+
+APPROACHES = {
+    a.name: a
+    for a in (
+        Approach(
+            "markers",
+            "plain markers",
+            add_markers,
+            "return document.querySelectorAll('.leaflet-marker-icon').length >= N;",
+        ),
+        Approach("canvas", "canvas GeoJSON (prefer_canvas)", add_canvas_geojson, COUNT_GEOJSON, canvas=True),
+        Approach(
+            "fastcluster",
+            "FastMarkerCluster",
+            add_fast_cluster,
+            FIND_MAP + "let n = 0; map.eachLayer((l) => { if (l instanceof L.MarkerClusterGroup) n += "
+            "l.getLayers().length; }); return n >= N && !!document.querySelector('.marker-cluster');",
+        ),
+        Approach(
+            "heat",
+            "HeatMap",
+            add_heat,
+            FIND_MAP + "let n = 0; map.eachLayer((l) => { if (L.HeatLayer && l instanceof L.HeatLayer) n += "
+            "l._latlngs.length; }); return n >= N && !!document.querySelector('canvas.leaflet-heatmap-layer');",
+        ),
+        Approach("url", "canvas GeoJSON loaded by URL", add_by_url, COUNT_GEOJSON, canvas=True),
+    )
+}
+
+
+class Server:
+    """The benchmark pages, their GeoJSON and the map assets on 127.0.0.1."""
+
+    def __init__(self):
+        self.pages: dict[str, str] = {}
+        self.geojson: dict[str, str] = {}
+        app = Flask(__name__)
+
+        @app.get("/maps/assets/<path:path>")
+        def asset(path):
+            file = assets.served_files().get(path)
+            if file is None:
+                abort(404)
+            if path.endswith(".css"):
+                return Response(assets.asset_text(path), mimetype="text/css")
+            return send_file(file)
+
+        @app.get("/bench/<key>.html")
+        def page(key):
+            return Response(self.pages.get(key) or abort(404), mimetype="text/html")
+
+        @app.get("/bench/<key>.geojson")
+        def geojson(key):
+            return Response(self.geojson.get(key) or abort(404), mimetype="application/geo+json")
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def build(approach: Approach, n: int, data_url: str) -> tuple[str, float]:
+    data = points(n)
+    started = time.perf_counter()
+    m = make_map(CENTER, 11, tiles="none", prefer_canvas=approach.canvas)
+    approach.add(m, data, data_url)
+    html = render_map_html(m, title=f"{approach.label}, {n} points")
+    return html, time.perf_counter() - started
+
+
+def draw_time(browser, url: str, approach: Approach, n: int) -> float | None:
+    """Seconds from navigation start until drawn, or None after TIMEOUT_S."""
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    base = url.split("/bench/")[0]
+    context.route(lambda u: not u.startswith(base), lambda route: route.abort())
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_S * 1000)
+    condition = f"() => {{ const N = {n}; {approach.drawn} }}"
+    try:
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(condition, polling=50)
+        # Two frames later the browser has painted what the layer holds.
+        ms = page.evaluate(
+            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+        )
+        return ms / 1000
+    except Exception as error:  # a timeout or a page that gave up: reported as not drawn
+        if "Timeout" not in type(error).__name__ and "Timeout" not in str(error):
+            raise
+        return None
+    finally:
+        context.close()
+
+
+def run(sizes, approach_names) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    server = Server()
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-quic"]
+        )
+        try:
+            for name in approach_names:
+                approach = APPROACHES[name]
+                slow = None  # the row that made us stop this approach
+                for n in sizes:
+                    if slow is not None:
+                        row = {"approach": approach.label, "points": n, "skipped": slow}
+                        rows.append(row)
+                        print(format_row(row), flush=True)
+                        continue
+                    key = f"{name}-{n}"
+                    data_url = f"/bench/{key}.geojson"
+                    if name == "url":
+                        server.geojson[key] = json.dumps(feature_collection(points(n)))
+                    html, build_s = build(approach, n, data_url)
+                    server.pages[key] = html
+                    drawn_s = draw_time(browser, f"{server.url}/bench/{key}.html", approach, n)
+                    row = {
+                        "approach": approach.label,
+                        "points": n,
+                        "html_bytes": len(html.encode()),
+                        "data_bytes": len(server.geojson.get(key, "").encode()),
+                        "build_s": build_s,
+                        "drawn_s": drawn_s,
+                    }
+                    rows.append(row)
+                    print(format_row(row), flush=True)
+                    if drawn_s is None or drawn_s > GIVE_UP_S:
+                        slow = row
+                    server.pages.pop(key)
+                    server.geojson.pop(key, None)
+        finally:
+            browser.close()
+            server.close()
+    return rows
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
+
+
+def format_row(row: dict) -> str:
+    if "skipped" in row:
+        before = row["skipped"]
+        took = f"{before['drawn_s']:.0f} s" if before["drawn_s"] is not None else f"over {TIMEOUT_S} s"
+        return f"| {row['approach']} | {row['points']:,} | not run: {before['points']:,} points took {took} | | |"
+    size = megabytes(row["html_bytes"])
+    if row["data_bytes"]:
+        size += f" + {megabytes(row['data_bytes'])} GeoJSON"
+    drawn = f"{row['drawn_s']:.2f} s" if row["drawn_s"] is not None else f"> {TIMEOUT_S} s"
+    return f"| {row['approach']} | {row['points']:,} | {size} | {row['build_s']:.2f} s | {drawn} |"
+
+
+def table(rows: list[dict]) -> str:
+    head = "| approach | points | HTML size | Python build | drawn in Chromium |\n|---|---:|---:|---:|---:|\n"
+    return head + "\n".join(format_row(row) for row in rows) + "\n"
+
+
+def write_readme(rows: list[dict], note: str) -> None:
+    section = f"## Maps\n\n{note}\n\n{table(rows)}"
+    text = README.read_text() if README.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"^## Maps\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    README.write_text(text.rstrip("\n") + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--approaches", default=",".join(APPROACHES))
+    parser.add_argument("--write", action="store_true", help="replace the '## Maps' section of benchmarks/README.md")
+    parser.add_argument("--note", default="", help="text above the table (machine, date)")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    names = args.approaches.split(",")
+    unknown = [n for n in names if n not in APPROACHES]
+    if unknown:
+        parser.error(f"unknown approach {unknown}; choose from {', '.join(APPROACHES)}")
+    print(table([]), end="", flush=True)
+    rows = run(sizes, names)
+    if args.write:
+        write_readme(rows, args.note)
+
+
+if __name__ == "__main__":
+    main()

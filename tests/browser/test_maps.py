@@ -1,0 +1,174 @@
+"""Maps in a real browser with HACKKIT_TILES=none: drawn, complete, and fully offline.
+
+The page fixture already fails a test on any request that leaves the live server and
+on any console error. The checks find the map by what it is (an L.Map, layers by
+their Leaflet class, elements by Leaflet's CSS classes), not by folium's variable names.
+"""
+
+from __future__ import annotations
+
+import folium
+import pytest
+
+from hackkit.maps import render_map_html, views
+from hackkit.maps.assets import inline_assets
+from hackkit.maps.build import geojson_from_url
+from hackkit.maps.demo import GRID, POINTS
+from tests.conftest import make_app
+from tests.maps import plugin_maps
+
+# Every Leaflet map on the page, whatever folium named its variable. (Some window
+# properties, such as localStorage on a page without an origin, throw when read.)
+FIND_MAPS = """const findMaps = () => Object.keys(window).filter((key) => {
+  try { return window[key] instanceof L.Map; } catch (error) { return false; }
+}).map((key) => window[key]);"""
+
+# What is on the map, found through Leaflet itself.
+MAP_CONTENTS = (
+    "() => {"
+    + FIND_MAPS
+    + """
+  const maps = findMaps();
+  if (maps.length !== 1) return {maps: maps.length};
+  const map = maps[0];
+  const found = {maps: 1, tileLayers: 0, clusteredMarkers: 0, geojsonFeatures: [], heatLayers: 0};
+  const is = (layer, name) => typeof L[name] === "function" && layer instanceof L[name];  // plugins may be absent
+  map.eachLayer((layer) => {
+    if (is(layer, "TileLayer")) found.tileLayers += 1;
+    if (is(layer, "MarkerClusterGroup")) found.clusteredMarkers += layer.getLayers().length;
+    if (is(layer, "GeoJSON")) found.geojsonFeatures.push(layer.getLayers().length);
+    if (is(layer, "HeatLayer")) found.heatLayers += 1;
+  });
+  found.geojsonFeatures.sort((a, b) => a - b);
+  return found;
+}"""
+)
+ZOOM = "() => {" + FIND_MAPS + " return findMaps()[0].getZoom(); }"
+
+
+THREE_DISTRICTS = plugin_maps.DISTRICTS | {"features": 3 * plugin_maps.DISTRICTS["features"]}
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    app = make_app(tmp_path, database_url, HACKKIT_TILES="none")
+    # Stands in for the hub's rows.geojson until the data catalogue lands.
+    app.add_url_rule("/test/districts.geojson", "test_districts", lambda: THREE_DISTRICTS)
+    yield app
+
+
+@pytest.fixture
+def time_map():
+    """A map page with the time slider, whose CSS asks a CDN for a glyph font."""
+
+    def build():
+        m = plugin_maps.base("none")
+        plugin_maps.timestamped_geojson(m)
+        plugin_maps.colormap_legend(m)
+        return m
+
+    views.register_map("test-time-slider", build)
+    yield "/maps/test-time-slider"
+    views.MAPS.pop("test-time-slider")
+
+
+def test_demo_map_is_drawn_offline_with_every_layer(page, browser_log):
+    page.goto("/maps/demo")
+    page.wait_for_selector(".leaflet-container .marker-cluster")
+    contents = page.evaluate(MAP_CONTENTS)
+    assert contents == {
+        "maps": 1,
+        "tileLayers": 0,
+        "clusteredMarkers": POINTS,
+        "geojsonFeatures": [GRID * GRID, GRID * GRID],  # the basemap and the indicator layer
+        "heatLayers": 1,
+    }
+    assert page.locator("img.leaflet-tile").count() == 0
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
+    assert page.locator(".legend svg").count() == 1  # branca's colormap legend, drawn by d3
+    assert page.locator(".leaflet-control-layers").count() == 1
+    assert page.locator(".leaflet-control-zoom-fullscreen").count() == 1
+    # Every file the page asked for came from the hub's assets route.
+    assets = [url for url in browser_log.requests if "/maps/assets/" in url]
+    assert len(assets) >= 10 and not browser_log.foreign_requests()
+
+
+def test_clicking_a_cluster_zooms_in_and_shows_markers(page):
+    page.goto("/maps/demo")
+    zoom_before = page.evaluate(ZOOM)
+    page.locator(".marker-cluster").first.click()
+    page.wait_for_function(f"({ZOOM})() > {zoom_before}")
+    # Leaflet's default marker image is found next to leaflet.css, on the hub.
+    page.wait_for_selector("img.leaflet-marker-icon[src*='/maps/assets/leaflet/images/marker-icon']")
+
+
+@pytest.fixture
+def plugin_map_url(request):
+    """Serve a test map from the hub: the base map plus one plugin (a name or a function)."""
+
+    def serve(plugin) -> str:
+        add = plugin_maps.PLUGINS[plugin] if isinstance(plugin, str) else plugin
+
+        def build():
+            m = plugin_maps.base("none")
+            add(m)
+            return m
+
+        name = f"test-{plugin if isinstance(plugin, str) else plugin.__name__}"
+        views.register_map(name, build)
+        request.addfinalizer(lambda: views.MAPS.pop(name, None))
+        return f"/maps/{name}"
+
+    return serve
+
+
+@pytest.mark.parametrize("plugin", sorted(plugin_maps.PLUGINS))
+def test_each_plugin_runs_offline_without_errors(page, plugin_map_url, plugin):
+    page.goto(plugin_map_url(plugin))
+    page.wait_for_load_state("load")
+    contents = page.evaluate(MAP_CONTENTS)
+    assert contents["maps"] == 1 and contents["tileLayers"] == 0
+    assert 1 in contents["geojsonFeatures"]  # the basemap's one district is drawn
+    # The page fixture then fails the test on any console error or external request.
+
+
+def test_time_slider_map_plays_offline(page, time_map, browser_log):
+    page.goto(time_map)
+    page.wait_for_selector(".leaflet-control-timecontrol")
+    page.locator(".timecontrol-forward").click()
+    # The play/forward buttons draw glyphs from a font the plugin's CSS wanted from a CDN.
+    page.wait_for_function("() => document.fonts.check('12px \"Glyphicons Halflings\"')")
+    assert any("bootstrap3/dist/fonts/glyphicons" in url for url in browser_log.requests)
+    assert page.locator(".legend svg").count() == 1
+
+
+def test_standalone_file_draws_the_map_with_no_server_at_all(page, browser_log):
+    m = plugin_maps.base("none")
+    for plugin in ("marker_cluster", "heat_map", "colormap_legend", "fullscreen", "layer_control"):
+        plugin_maps.PLUGINS[plugin](m)
+    page.set_content(inline_assets(render_map_html(m)), wait_until="load")
+    page.wait_for_selector(".leaflet-container .marker-cluster")
+    contents = page.evaluate(MAP_CONTENTS)
+    assert contents["clusteredMarkers"] == len(plugin_maps.POINTS) and contents["heatLayers"] == 1
+    assert page.locator(".legend svg").count() == 1
+    assert all(url.startswith("data:") for url in browser_log.requests)
+
+
+def test_geojson_loaded_by_url_is_drawn_after_the_page(page, plugin_map_url):
+    def by_url(m):
+        geojson_from_url("/test/districts.geojson", name="by url").add_to(m)
+
+    page.goto(plugin_map_url(by_url))
+    page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length === 3")
+    assert page.evaluate(MAP_CONTENTS)["geojsonFeatures"] == [1, 3]
+
+
+def test_map_page_policy_makes_the_browser_refuse_other_servers(page, plugin_map_url, browser_log):
+    def sneaky(m):
+        # A script a team might paste in: the page's policy stops it before the network does.
+        m.get_root().script.add_child(folium.Element("fetch('https://example.org/x').catch(() => {});"))
+
+    browser_log.allow_console_error("Content Security Policy|Refused to connect")
+    page.goto(plugin_map_url(sneaky))
+    page.wait_for_selector(".leaflet-container")
+    assert not browser_log.foreign_requests()
