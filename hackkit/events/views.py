@@ -1,17 +1,267 @@
-"""Event pages: the event itself, its challenges, announcements and organizer tools."""
+"""Event pages: the event itself, its challenges, announcements, the gallery and organizer tools."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import current_user
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
+from hackkit.api.helpers import csv_response
+from hackkit.auth.forms import apply_service_errors
+from hackkit.events.forms import AnnouncementForm, ChallengeForm, ConfirmForm, DeadlineExtensionForm, EventForm
 from hackkit.extensions import db
-from hackkit.services import events
+from hackkit.markup import render_markdown
+from hackkit.models.base import utcnow
+from hackkit.permissions import require
+from hackkit.services import events, exports, submissions, teams
+from hackkit.services import validation as v
+from hackkit.services.errors import Conflict, Invalid
 
 bp = Blueprint("events", __name__, url_prefix="/events")
+# Every page that shows user-written Markdown renders it through the one sanitiser.
+bp.add_app_template_global(render_markdown, "render_markdown")
+
+
+def _organizer_event(slug: str):
+    """The event for an organizer page; others get 403 from the permission table."""
+    require(current_user, "events.manage")
+    return events.get_event(db.session, current_user, slug)
+
+
+@bp.route("/")
+def index():
+    """Every event the visitor may see; organizers also see drafts here."""
+    return render_template("events/index.html", events=events.list_events(db.session, current_user))
 
 
 @bp.route("/<slug>")
 def detail(slug: str):
     event = events.get_event(db.session, current_user, slug)
-    return render_template("events/detail.html", event=event)
+    my_team = teams.team_of(db.session, event, current_user)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        now=utcnow(),
+        my_team=my_team,
+        team_deadline=teams.effective_deadline(my_team) if my_team else None,
+        registration_open=events.registration_is_open(event),
+        registered=events.is_registered(db.session, event, current_user),
+        looking_teams=teams.teams_looking_for_members(db.session, event),
+        looking_people=teams.people_looking_for_team(db.session, event),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/<slug>/register", methods=["POST"])
+@login_required
+def register(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            events.register(db.session, current_user, event)
+        except Conflict as error:  # already registered or closed: say so on the event page
+            flash(str(error.message), "error")
+        else:
+            flash(_("You are registered for %(name)s.", name=event.name), "success")
+    return redirect(url_for("events.detail", slug=event.slug))
+
+
+# Organizer: events ---------------------------------------------------------------------------
+
+
+def _save_event(form: EventForm, template: str, event=None, **context):
+    if form.validate_on_submit():
+        try:
+            if event is None:
+                event = events.create_event(db.session, current_user, form.values())
+                flash(_("The event is created."), "success")
+            else:
+                events.update_event(db.session, current_user, event, form.values())
+                flash(_("The event is saved."), "success")
+        except (Invalid, Conflict) as error:  # Conflict: the slug is taken
+            db.session.rollback()
+            apply_service_errors(form, error.errors or {"name": [error.message]})
+        else:
+            return redirect(url_for("events.manage", slug=event.slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, event=event, **context), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require(current_user, "events.manage")
+    return _save_event(EventForm(), "events/form.html")
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    event = _organizer_event(slug)
+    form = EventForm()
+    if request.method == "GET":
+        form.fill_from(event)
+    return _save_event(form, "events/form.html", event=event)
+
+
+# Organizer: challenges -----------------------------------------------------------------------
+
+
+@bp.route("/<slug>/challenges/new", methods=["GET", "POST"])
+@login_required
+def add_challenge(slug: str):
+    event = _organizer_event(slug)
+    form = ChallengeForm()
+    if form.validate_on_submit():
+        try:
+            events.add_challenge(db.session, current_user, event, form.values())
+        except Invalid as error:
+            db.session.rollback()
+            apply_service_errors(form, error.errors)
+        else:
+            flash(_("The challenge is added."), "success")
+            return redirect(url_for("events.detail", slug=event.slug, _anchor="challenges"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("events/challenge_form.html", form=form, event=event, challenge=None), status
+
+
+@bp.route("/<slug>/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_challenge(slug: str, challenge_id: int):
+    event = _organizer_event(slug)
+    challenge = events.get_challenge(db.session, current_user, challenge_id)
+    if challenge.event_id != event.id:
+        abort(404)
+    form = ChallengeForm()
+    if request.method == "GET":
+        form.fill_from(challenge)
+    if form.validate_on_submit():
+        try:
+            events.update_challenge(db.session, current_user, challenge, form.values())
+        except Invalid as error:
+            db.session.rollback()
+            apply_service_errors(form, error.errors)
+        else:
+            flash(_("The challenge is saved."), "success")
+            return redirect(url_for("events.detail", slug=event.slug, _anchor="challenges"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("events/challenge_form.html", form=form, event=event, challenge=challenge), status
+
+
+# Organizer: dashboard, announcements, deadline extensions, downloads --------------------------
+
+
+def _manage_page(event, status: int = 200, announcement_form=None, extension_forms=None):
+    team_list = teams.teams_of_event(db.session, event)
+    forms = {team.id: DeadlineExtensionForm(prefix=f"team-{team.id}", formdata=None) for team in team_list}
+    forms.update(extension_forms or {})
+    return render_template(
+        "events/manage.html",
+        event=event,
+        registrations=events.registrations(db.session, current_user, event),
+        teams=team_list,
+        submissions={s.team_id: s for s in _submissions_of(event)},
+        effective_deadline=teams.effective_deadline,
+        announcement_form=announcement_form or AnnouncementForm(formdata=None),
+        extension_forms=forms,
+    ), status
+
+
+def _submissions_of(event):
+    found = (submissions.get_submission(db.session, team) for team in teams.teams_of_event(db.session, event))
+    return [submission for submission in found if submission is not None]
+
+
+@bp.route("/<slug>/manage")
+@login_required
+def manage(slug: str):
+    return _manage_page(_organizer_event(slug))
+
+
+@bp.route("/<slug>/announcements", methods=["POST"])
+@login_required
+def announce(slug: str):
+    event = _organizer_event(slug)
+    form = AnnouncementForm()
+    if form.validate_on_submit():
+        try:
+            events.post_announcement(db.session, current_user, event, form.body.data)
+        except Invalid as error:
+            apply_service_errors(form, error.errors)
+        else:
+            flash(_("The announcement is posted."), "success")
+            return redirect(url_for("events.manage", slug=event.slug))
+    return _manage_page(event, 400, announcement_form=form)
+
+
+@bp.route("/<slug>/teams/<int:team_id>/deadline", methods=["POST"])
+@login_required
+def extend_deadline(slug: str, team_id: int):
+    event = _organizer_event(slug)
+    team = teams.get_team(db.session, current_user, team_id)
+    if team.event_id != event.id:
+        abort(404)
+    form = DeadlineExtensionForm(prefix=f"team-{team.id}")
+    if form.validate_on_submit():
+        try:
+            new_deadline = v.moment(
+                {"new_deadline": form.new_deadline.data}, "new_deadline", event.timezone, required=True
+            )
+            teams.extend_deadline(db.session, current_user, team, new_deadline, form.reason.data)
+        except Invalid as error:
+            apply_service_errors(form, error.errors)
+        else:
+            flash(_("The deadline of %(team)s is extended.", team=team.name), "success")
+            return redirect(url_for("events.manage", slug=event.slug, _anchor=f"team-{team.id}"))
+    return _manage_page(event, 400, extension_forms={team.id: form})
+
+
+CSV_EXPORTS = {
+    "participants.csv": exports.participants_csv,
+    "teams.csv": exports.teams_csv,
+    "submissions.csv": exports.submissions_csv,
+}
+
+
+@bp.route("/<slug>/exports/<any('participants.csv', 'teams.csv', 'submissions.csv'):name>")
+@login_required
+def export_csv(slug: str, name: str):
+    # The browser twin of the API's export: same service output, the session instead of a token.
+    event = _organizer_event(slug)
+    return csv_response(CSV_EXPORTS[name](db.session, current_user, event), f"{event.slug}-{name}")
+
+
+@bp.route("/<slug>/archive-<any('public', 'organizer'):kind>.zip")
+@login_required
+def archive(slug: str, kind: str):
+    event = _organizer_event(slug)
+    data = exports.archive_zip(db.session, current_user, event, personal=kind == "organizer")
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-{kind}.zip"'},
+    )
+
+
+# Everyone: the project gallery ---------------------------------------------------------------
+
+
+@bp.route("/<slug>/projects")
+def gallery(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    challenge_id = request.args.get("challenge", type=int)
+    dataset = request.args.get("dataset", "").strip() or None
+    query = request.args.get("q", "").strip()[:200] or None
+    found = submissions.gallery(db.session, event, challenge_id=challenge_id, dataset=dataset, query=query)
+    every = submissions.gallery(db.session, event) if (challenge_id or dataset or query) else found
+    # The dataset filter offers what challenges list and what projects say they used.
+    dataset_options = {name for c in event.challenges for name in c.datasets or []}
+    dataset_options |= {d["slug"] for _s, content in every for d in content.get("datasets") or []}
+    return render_template(
+        "events/gallery.html",
+        event=event,
+        projects=found,
+        challenges={c.id: c for c in event.challenges},
+        dataset_options=sorted(dataset_options),
+        chosen={"challenge": challenge_id, "dataset": dataset, "q": query or ""},
+    )

@@ -54,19 +54,28 @@ def seed_demo(session: Session) -> list[tuple[str, str, str]]:
 
 
 DEMO_CHALLENGES = (
-    {"title": "Cooler, greener streets", "department": "Environment and Climate",
-     "description": "Summer heat hits some districts much harder than others. Where would new trees, "
-                    "water points or shade help most?",
-     "success": "A map or tool the city can use to rank streets for greening.",
-     "datasets": ["districts", "incidents"]},
-    {"title": "A city you can get around", "department": "Mobility",
-     "description": "Help residents combine shared bikes, toilets and playgrounds when they plan a day out.",
-     "success": "Something a family can use on a Saturday morning.",
-     "datasets": ["bike-stations", "public-toilets", "playgrounds"]},
-    {"title": "Less litter, more recycling", "department": "Clean City",
-     "description": "Recycling points are not spread evenly. Who lives far from one?",
-     "success": "A clear picture of gaps, per district.",
-     "datasets": ["recycling-points", "districts"]},
+    {
+        "title": "Cooler, greener streets",
+        "department": "Environment and Climate",
+        "description": "Summer heat hits some districts much harder than others. Where would new trees, "
+        "water points or shade help most?",
+        "success": "A map or tool the city can use to rank streets for greening.",
+        "datasets": ["districts", "incidents"],
+    },
+    {
+        "title": "A city you can get around",
+        "department": "Mobility",
+        "description": "Help residents combine shared bikes, toilets and playgrounds when they plan a day out.",
+        "success": "Something a family can use on a Saturday morning.",
+        "datasets": ["bike-stations", "public-toilets", "playgrounds"],
+    },
+    {
+        "title": "Less litter, more recycling",
+        "department": "Clean City",
+        "description": "Recycling points are not spread evenly. Who lives far from one?",
+        "success": "A clear picture of gaps, per district.",
+        "datasets": ["recycling-points", "districts"],
+    },
 )
 
 
@@ -79,32 +88,54 @@ def _seed_event(session: Session) -> None:
     bram = session.scalar(sa.select(User).where(User.email == DEMO_PEOPLE[3][0]))
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     starts = now + timedelta(days=14)
-    event = events.create_event(session, organizer, {
-        "slug": DEMO_EVENT_SLUG, "name": "Antwerp Open Data Hackathon (demo)",
-        "tagline": "Build something useful for the city with its open data.",
-        "description": "A **demo event** seeded by hackkit so you can try every part of the hub. "
-                       "The datasets are demo data modelled on typical city data, not real measurements.",
-        "venue": "City library", "city": "Antwerp", "timezone": "Europe/Brussels",
-        "registration_opens": now - timedelta(days=7), "registration_closes": starts,
-        "starts_at": starts, "ends_at": starts + timedelta(days=2),
-        "submission_deadline": starts + timedelta(days=1, hours=12), "max_team_size": 5,
-        "code_of_conduct": "Be kind, credit others, and respect the privacy of residents.",
-        "visibility": "published",
-    })
+    event = events.create_event(
+        session,
+        organizer,
+        {
+            "slug": DEMO_EVENT_SLUG,
+            "name": "Antwerp Open Data Hackathon (demo)",
+            "tagline": "Build something useful for the city with its open data.",
+            "description": "A **demo event** seeded by hackkit so you can try every part of the hub. "
+            "The datasets are demo data modelled on typical city data, not real measurements.",
+            "venue": "City library",
+            "city": "Antwerp",
+            "timezone": "Europe/Brussels",
+            "registration_opens": now - timedelta(days=7),
+            "registration_closes": starts,
+            "starts_at": starts,
+            "ends_at": starts + timedelta(days=2),
+            "submission_deadline": starts + timedelta(days=1, hours=12),
+            "max_team_size": 5,
+            "code_of_conduct": "Be kind, credit others, and respect the privacy of residents.",
+            "visibility": "published",
+        },
+    )
     challenge_ids = [events.add_challenge(session, organizer, event, data).id for data in DEMO_CHALLENGES]
     events.post_announcement(session, organizer, event, "Registration is open. Bring a laptop and a friend!")
     if ada is None or bram is None:  # demo participants were removed before the event was: no team
         return
     for person in (ada, bram):
         events.register(session, person, event)
-    team = teams.create_team(session, ada, event, {"name": "Open Benches", "missing_skills": ["design"],
-                                                   "description": "Mapping where to sit, drink and play."})
+    team = teams.create_team(
+        session,
+        ada,
+        event,
+        {"name": "Open Benches", "missing_skills": ["design"], "description": "Mapping where to sit, drink and play."},
+    )
     teams.join_team(session, bram, team, team.invite_code)
-    submissions.save_submission(session, ada, team, {
-        "title": "Family day planner", "tagline": "Bikes, toilets and playgrounds on one map",
-        "challenge_id": challenge_ids[1], "licence": "MIT", "sample_app": "facility-finder",
-        "datasets": [{"slug": "public-toilets", "how": "nearest toilet to each playground"}],
-    })
+    submissions.save_submission(
+        session,
+        ada,
+        team,
+        {
+            "title": "Family day planner",
+            "tagline": "Bikes, toilets and playgrounds on one map",
+            "challenge_id": challenge_ids[1],
+            "licence": "MIT",
+            "sample_app": "facility-finder",
+            "datasets": [{"slug": "public-toilets", "how": "nearest toilet to each playground"}],
+        },
+    )
 
 
 def save_logins(instance_path: str, logins: list[tuple[str, str, str]]) -> Path:

@@ -42,6 +42,14 @@ def get_team(session: Session, actor, team_id: int) -> Team:
     return team
 
 
+def team_by_invite_code(session: Session, actor, code: str) -> Team:
+    """The team an invite link points to. Codes are 72 random bits: not guessable."""
+    team = session.scalar(sa.select(Team).where(Team.invite_code == (code or "")))
+    if team is None or not is_visible(actor, team.event):
+        raise NotFound(_l("This invite link is not valid. Ask the team for a new one."))
+    return team
+
+
 def team_of(session: Session, event: Event, user) -> Team | None:
     if not getattr(user, "is_authenticated", False):
         return None
@@ -90,9 +98,11 @@ def create_team(session: Session, actor: User, event: Event, data: dict, now: da
     return team
 
 
-def update_team(session: Session, actor: User, team: Team, data: dict) -> Team:
+def update_team(session: Session, actor: User, team: Team, data: dict, now: datetime | None = None) -> Team:
     if not is_member(team, actor) and not can(actor, "events.manage"):
         raise Forbidden(_l("Only members can change their team."))
+    if not can(actor, "events.manage"):
+        _require_before_deadline(team, now)
     for field, value in _name_values(session, team.event, data, team).items():
         setattr(team, field, value)
     session.commit()
@@ -245,6 +255,8 @@ def extend_deadline(session: Session, actor: User, team: Team, new_deadline: dat
     reason = v.text({"reason": reason}, "reason", max_length=1000, required=True)
     if new_deadline.tzinfo is None:
         raise v.fail("new_deadline", _l("Give the new deadline with its time zone."))
+    if new_deadline <= team.event.submission_deadline:
+        raise v.fail("new_deadline", _l("An extension must end after the event's own deadline."))
     team.deadline_override = new_deadline
     session.add(DeadlineExtension(team_id=team.id, organizer_id=actor.id, new_deadline=new_deadline, reason=reason))
     session.commit()
@@ -256,7 +268,11 @@ def teams_of_event(session: Session, event: Event) -> list[Team]:
 
 
 def teams_looking_for_members(session: Session, event: Event) -> list[Team]:
-    return [t for t in teams_of_event(session, event) if t.missing_skills and t.member_count < event.max_team_size]
+    return [
+        t
+        for t in teams_of_event(session, event)
+        if t.missing_skills and 0 < t.member_count < event.max_team_size and t.captain_id is not None
+    ]
 
 
 def people_looking_for_team(session: Session, event: Event) -> list[User]:

@@ -12,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from hackkit.services.errors import Invalid
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Words the pages use as addresses beside a slug (/events/new): a slug cannot be one of them.
+RESERVED_SLUGS = {"new", "edit", "manage", "api", "static"}
 
 
 def fail(field: str, message) -> Invalid:
@@ -36,6 +38,8 @@ def slug(data: dict, field: str = "slug") -> str:
     value = text(data, field, max_length=80, required=True).lower()
     if not SLUG_RE.match(value):
         raise fail(field, _l("Use lower-case letters, digits and single hyphens, like antwerp-2026."))
+    if value in RESERVED_SLUGS:
+        raise fail(field, _l("This word is reserved; choose another slug."))
     return value
 
 

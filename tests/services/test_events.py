@@ -89,3 +89,9 @@ def test_update_event_keeps_the_schedule_consistent(session):
     session.rollback()
     events.update_event(session, organizer, ev, {"name": "Renamed", "max_team_size": 4})
     assert (ev.name, ev.max_team_size) == ("Renamed", 4)
+
+
+def test_slugs_that_are_page_addresses_are_reserved(session):
+    with pytest.raises(Invalid) as caught:
+        f.event(session, slug="new")
+    assert "slug" in caught.value.errors

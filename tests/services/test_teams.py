@@ -170,3 +170,30 @@ def test_deleting_an_account_frees_its_seat_and_passes_the_captaincy(session):
     team = session.get(Team, team.id)
     assert team.member_count == 1 and team.captain_id == mate.id
     teams.join_team(session, f.registered(session, ev), team, team.invite_code)  # the seat is free again
+
+
+def test_an_extension_must_end_after_the_events_deadline(session):
+    ev = f.event(session)
+    team = f.team(session, ev)
+    organizer = f.user(session, "organizer")
+    with pytest.raises(Invalid):
+        teams.extend_deadline(session, organizer, team, ev.submission_deadline, reason="no real extension")
+
+
+def test_members_cannot_rename_their_team_after_the_deadline(session):
+    ev = f.event(session)
+    captain = f.registered(session, ev)
+    team = f.team(session, ev, captain=captain)
+    with pytest.raises(Conflict):
+        teams.update_team(session, captain, team, {"name": "Renamed"}, now=ev.submission_deadline)
+    teams.update_team(session, f.user(session, "organizer"), team, {"name": "Fixed by organizer"})
+
+
+def test_invite_codes_find_their_team_and_nothing_else(session):
+    from hackkit.services.errors import NotFound
+
+    ev = f.event(session)
+    team = f.team(session, ev)
+    assert teams.team_by_invite_code(session, None, team.invite_code) == team
+    with pytest.raises(NotFound):
+        teams.team_by_invite_code(session, None, "not-a-code")

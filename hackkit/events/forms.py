@@ -1,0 +1,119 @@
+"""Event forms. They collect input as text; services.events validates and stores it.
+
+Date-times are `datetime-local` inputs: the browser sends a naive "2026-05-16T18:00",
+which the services read as local time in the event's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from hackkit.services.events import EVENT_MOMENTS
+
+VISIBILITY_LABELS = {"draft": _l("Draft (organizers only)"), "published": _l("Published"), "archived": _l("Archived")}
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def moment_field(label, description=None):
+    return StringField(label, description=description, render_kw={"type": "datetime-local"})
+
+
+def local_value(moment: datetime | None, zone: str) -> str:
+    """A stored UTC moment as the value of a datetime-local input in the event's zone."""
+    return moment.astimezone(ZoneInfo(zone)).strftime(LOCAL_FORMAT) if moment else ""
+
+
+class EventForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Address"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("Lower-case letters, digits and hyphens; the page will be /events/<address>."),
+    )
+    tagline = StringField(_l("Tagline"), validators=[Length(max=300)])
+    description = TextAreaField(_l("Description"), description=_l("Markdown is allowed."))
+    venue = StringField(_l("Venue"), validators=[Length(max=200)])
+    city = StringField(_l("City"), validators=[Length(max=100)])
+    timezone = StringField(
+        _l("Time zone"),
+        default="Europe/Brussels",
+        validators=[DataRequired()],
+        description=_l("A name like Europe/Brussels. All times below are in this zone."),
+    )
+    registration_opens = moment_field(_l("Registration opens"), _l("Leave empty to open it at once."))
+    registration_closes = moment_field(_l("Registration closes"), _l("Leave empty to keep it open until the deadline."))
+    starts_at = moment_field(_l("Hacking starts"))
+    ends_at = moment_field(_l("Hacking ends"))
+    submission_deadline = moment_field(_l("Submission deadline"))
+    max_team_size = StringField(_l("Maximum team size"), default="5", render_kw={"type": "number", "min": 1, "max": 50})
+    code_of_conduct = TextAreaField(_l("Code of conduct"), description=_l("Markdown is allowed."))
+    visibility = SelectField(
+        _l("Visibility"), choices=[SelectChoice(value, label) for value, label in VISIBILITY_LABELS.items()]
+    )
+
+    FIELDS = (
+        "name",
+        "slug",
+        "tagline",
+        "description",
+        "venue",
+        "city",
+        "timezone",
+        *EVENT_MOMENTS,
+        "max_team_size",
+        "code_of_conduct",
+        "visibility",
+    )
+
+    def fill_from(self, event) -> None:
+        for name in self.FIELDS:
+            value = getattr(event, name)
+            if name in EVENT_MOMENTS:
+                value = local_value(value, event.timezone)
+            getattr(self, name).data = "" if value is None else str(value)
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in self.FIELDS}
+
+
+class ChallengeForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    department = StringField(
+        _l("City department"), validators=[Length(max=200)], description=_l("The department that owns it.")
+    )
+    description = TextAreaField(_l("The problem"), description=_l("Markdown is allowed."))
+    success = TextAreaField(_l("What success looks like"), description=_l("Markdown is allowed."))
+    datasets = StringField(
+        _l("Datasets"), description=_l("Slugs of catalogue datasets, separated by commas, e.g. trees, bike-counts.")
+    )
+
+    def fill_from(self, challenge) -> None:
+        for name in ("title", "department", "description", "success"):
+            getattr(self, name).data = getattr(challenge, name)
+        self.datasets.data = ", ".join(challenge.datasets or [])
+
+    def values(self) -> dict:
+        names = ("title", "department", "description", "success", "datasets")
+        return {name: getattr(self, name).data for name in names}
+
+
+class AnnouncementForm(FlaskForm):
+    body = TextAreaField(
+        _l("Announcement"), validators=[DataRequired(), Length(max=5000)], description=_l("Markdown is allowed.")
+    )
+
+
+class DeadlineExtensionForm(FlaskForm):
+    new_deadline = moment_field(_l("New deadline"), _l("In the event's time zone."))
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token (register, leave, join...)."""
