@@ -151,7 +151,6 @@ def test_wkt_and_geojson_columns_are_found(tmp_path):
 
 
 def test_geojson_json_and_xlsx_files(tmp_path):
-    point = {"type": "Point", "coordinates": [4.4, 51.2]}
     collection = {
         "type": "FeatureCollection",
         "features": [
