@@ -12,6 +12,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.list": frozenset({"organizer"}),
     "users.change_role": frozenset({"organizer"}),
     "events.create": frozenset({"organizer"}),
+    "datasets.import": frozenset({"organizer"}),
+    "datasets.edit": frozenset({"organizer"}),
+    "datasets.view_drafts": frozenset({"organizer"}),
 }
 
 
