@@ -51,12 +51,14 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.admin.views import bp as admin_bp
     from hackkit.api import bp as api_bp
     from hackkit.auth.views import bp as auth_bp
+    from hackkit.datasets.views import bp as datasets_bp
     from hackkit.main.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(datasets_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
