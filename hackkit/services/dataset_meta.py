@@ -39,6 +39,7 @@ THEMES: dict[str, str] = {
     "TRAN": "Transport",
 }
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "annual", "irregular", "never", "unknown")
+RESERVED_SLUGS = {"upload"}  # page addresses under /datasets/
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 TEXT_LIMITS = {"title": 200, "publisher": 200, "contact": 200, "spatial": 200, "source_url": 500, "description": 20000}
 
@@ -66,7 +67,7 @@ def clean_metadata(data: dict[str, Any]) -> dict[str, Any]:
         errors["source_url"] = [_l("Give a web address starting with http:// or https://.")]
     if "slug" in data:
         out["slug"] = str(data["slug"] or "").strip().lower()
-        if not SLUG.match(out["slug"]):
+        if not SLUG.match(out["slug"]) or out["slug"] in RESERVED_SLUGS:
             errors["slug"] = [_l("Use lower-case letters, digits and dashes (at most 80).")]
     if "license" in data:
         out["license"] = str(data["license"] or "")
