@@ -15,12 +15,7 @@ from hackkit.services.errors import ServiceError
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", None: "none (one column)"}
 
 
-class ShellActor:
-    """Whoever can run commands on the server already controls the database."""
-
-    is_authenticated = True
-    role = "organizer"
-    id = None
+ShellActor = datasets.SystemActor
 
 
 def originals_dir() -> Path:
@@ -56,6 +51,19 @@ def format_report(result: datasets.ImportResult) -> str:
 @click.group("datasets", help="The city data catalogue.")
 def datasets_cli() -> None:
     pass
+
+
+@datasets_cli.command("load-curated")
+@with_appcontext
+def load_curated_command() -> None:
+    """Load the curated demo datasets of datasets/ that are not in the catalogue yet."""
+    from hackkit.services import curated
+
+    try:
+        loaded = curated.load_curated(db.session, originals_dir())
+    except ServiceError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"Loaded curated datasets: {', '.join(loaded)}." if loaded else "The curated datasets are all loaded.")
 
 
 @datasets_cli.command("import")

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-TYPES = ("integer", "number", "boolean", "date", "datetime", "time", "text")
+TYPES = ("integer", "number", "boolean", "date", "datetime", "time", "text", "geojson")
 MISSING = frozenset({"", "na", "n/a", "nan", "?", "<null>", "null", "none", "-", "--", "#n/a", "nil"})
 TRUE = frozenset({"true", "yes", "ja", "oui", "waar", "vrai"})
 FALSE = frozenset({"false", "no", "nee", "non", "onwaar", "faux"})
@@ -212,6 +212,11 @@ def converter(kind: str, fmt: str | None):
 
     if kind == "text":
         return lambda value: value
+    if kind == "geojson":
+        from hackkit.ingest.geometry import to_geojson
+
+        # A cell that is not a geometry becomes empty rather than failing the import.
+        return lambda value: to_geojson(value, "geojson")
     if kind in ("integer", "number"):
         orders = [fmt == "comma"] if fmt else [False, True]
 

@@ -285,9 +285,13 @@ def _detect_geometry(columns, guessers, probes, overrides: Overrides, source: So
                 break
     if shape:
         column, kind = shape
+        crs = source.crs if source.format == "geojson" else None
+        if kind == "geojson" and not crs:
+            # Already GeoJSON in WGS84: the column itself is the geometry, no copy needed.
+            column.type, column.fmt = "geojson", None
+            return {"type": "geojson", "column": column.name, "detected": f"GeoJSON geometries in {column.name}"}
         out = _unique(columns, "geometry") if column.name != "geometry" else "geometry_wgs84"
         columns.append(Column(out, "geometry (GeoJSON, WGS84)", "geojson"))
-        crs = source.crs if source.format == "geojson" else None
         return {
             "type": "geojson",
             "column": out,
