@@ -64,8 +64,19 @@ def clean_names(titles: list[str]) -> list[str]:
     return names
 
 
+PLAIN_DECIMAL = re.compile(r"^-?[1-9]\d*\.\d+$|^-?0\.\d+$")
+
+
 def _parse_number(value: str, comma: bool) -> int | float | None:
     text = value.strip()
+    # Fast paths for the common shapes (plain integers, dot decimals): big files are mostly these.
+    if text.isascii() and text.isdigit():
+        if len(text) > 1 and text[0] == "0":
+            return None
+        number = int(text)
+        return number if number <= INT64 else None
+    if not comma and PLAIN_DECIMAL.match(text):
+        return float(text)
     if LEADING_ZERO.match(text.replace(",", ".") if comma else text):
         if not re.match(r"^[+-]?0[.,]", text):
             return None  # a code with leading zeros (postcode, account number) stays text
