@@ -43,6 +43,7 @@ class RowQuery:
     size: int = DEFAULT_SIZE
     after: tuple[Any, int] | None = None  # (sort value, _id) of the last row already seen
     fields: list[str] | None = None
+    total: int | None = None  # carried by a _next token
 
 
 def _bad(field_name: str, message) -> Invalid:
@@ -137,10 +138,12 @@ def parse_row_query(args: Mapping[str, Any], version: DatasetVersion) -> RowQuer
     return query
 
 
-def encode_token(query: RowQuery, value: Any, row_id: int) -> str:
+def encode_token(query: RowQuery, value: Any, row_id: int, total: int) -> str:
+    """The keyset position, plus the total: a version's table never changes, so the count
+    made for the first page stays true and later pages need not count again."""
     if isinstance(value, (date, datetime)):
         value = value.isoformat()
-    payload = json.dumps([query.sort, query.desc, value, row_id], separators=(",", ":"))
+    payload = json.dumps([query.sort, query.desc, value, row_id, total], separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
@@ -148,11 +151,12 @@ def decode_token(token: str, query: RowQuery, columns: dict[str, dict]) -> tuple
     problem = _bad("_next", _l("This _next token is not valid for this query."))
     try:
         padded = token + "=" * (-len(token) % 4)
-        sort, desc, value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        sort, desc, value, row_id, total = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (ValueError, TypeError, UnicodeDecodeError):
         raise problem from None
-    if sort != query.sort or desc != query.desc or not isinstance(row_id, int):
+    if sort != query.sort or desc != query.desc or not isinstance(row_id, int) or not isinstance(total, int):
         raise problem
+    query.total = total
     if sort is not None and value is not None:
         value = parse_value(columns[sort], str(value) if not isinstance(value, str) else value, "_next")
         if columns[sort]["type"] == "boolean" and isinstance(value, str):
@@ -250,7 +254,9 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     _table, statement = select_rows(version, query, dialect)
     with time_limit(conn, time_limit_ms):
         result = conn.execute(statement.limit(query.size + 1)).mappings().all()
-        total = conn.execute(count_rows(version, query, dialect)).scalar_one()
+        total = query.total
+        if total is None:
+            total = conn.execute(count_rows(version, query, dialect)).scalar_one()
     has_more = len(result) > query.size
     result = result[: query.size]
     names = query.fields or [c["name"] for c in version.columns]
@@ -258,7 +264,7 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     token = None
     if has_more and result:
         last = result[-1]
-        token = encode_token(query, last[query.sort] if query.sort else None, last[dataset_tables.ROW_ID])
+        token = encode_token(query, last[query.sort] if query.sort else None, last[dataset_tables.ROW_ID], total)
     return {"rows": rows, "next": token, "total": total}
 
 
