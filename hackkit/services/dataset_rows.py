@@ -255,6 +255,8 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     with time_limit(conn, time_limit_ms):
         result = conn.execute(statement.limit(query.size + 1)).mappings().all()
         total = query.total
+        if total is None and not query.filters and not query.search:
+            total = version.row_count  # counted once at import; the table never changes
         if total is None:
             total = conn.execute(count_rows(version, query, dialect)).scalar_one()
     has_more = len(result) > query.size
