@@ -44,8 +44,8 @@ test: install-dev
 	HACKKIT_TEST_DB=postgresql $(BIN)/pytest -n 2 --dist loadfile
 
 lint: install-dev
-	$(BIN)/ruff check hackkit tests
-	$(BIN)/ruff format --check hackkit tests
+	$(BIN)/ruff check hackkit tests datasets benchmarks
+	$(BIN)/ruff format --check hackkit tests datasets benchmarks
 
 # Refresh the catalogues after changing user-facing text.
 messages: install

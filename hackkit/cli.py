@@ -106,7 +106,20 @@ def setup_command() -> None:
         created = demo.seed_demo(db.session)
         demo.save_logins(current_app.instance_path, created)
         click.echo("First start: seeded the demo event.")
+    _load_curated_datasets()
     _print_logins([], current_app.instance_path)
+
+
+def _load_curated_datasets() -> None:
+    """The demo datasets of datasets/: loaded once, never overwritten on later starts."""
+    from pathlib import Path
+
+    from hackkit.services import curated, datasets
+
+    datasets.drop_orphan_tables(db.session)
+    loaded = curated.load_curated(db.session, Path(current_app.instance_path) / "dataset-originals")
+    if loaded:
+        click.echo(f"Loaded the curated datasets: {', '.join(loaded)}.")
 
 
 def _create_app():

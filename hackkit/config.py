@@ -66,6 +66,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "HACKKIT_DATASET_QUERY_MS",
+        "HACKKIT_DATASET_QUERY_MS",
+        1000,
+        "Time limit in milliseconds for one query of the dataset rows API (0 turns it off).",
+        int,
+    ),
+    Setting(
         "HACKKIT_LOGIN_LIMIT_ACCOUNT",
         "HACKKIT_LOGIN_LIMIT_ACCOUNT",
         "5 per minute;30 per hour",

@@ -15,6 +15,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "events.manage": frozenset({"organizer"}),
     # Anyone with an account may take part; judges too (a judge in a team is conflicted).
     "events.register": frozenset({"participant", "judge", "organizer"}),
+    "datasets.import": frozenset({"organizer"}),
+    "datasets.edit": frozenset({"organizer"}),
+    "datasets.view_drafts": frozenset({"organizer"}),
 }
 
 

@@ -67,6 +67,11 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_name(name, type_, parent_names):
+    """Dataset version tables (dsv_*) are made by the importer, not by migrations."""
+    return not (type_ == "table" and name and name.startswith("dsv_"))
+
+
 def render_item(type_, obj, autogen_context):
     """Write hackkit's column types as the plain SQL types they store, so that
     migrations never import application code that may move or change later."""
@@ -97,6 +102,7 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

@@ -139,6 +139,10 @@ def empty_all_tables(url: str) -> None:
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # Dataset version tables are made by the importer, outside the models' metadata.
+        for name in sa.inspect(conn).get_table_names():
+            if name.startswith("dsv_"):
+                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
     engine.dispose()
 
 

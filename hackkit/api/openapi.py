@@ -120,3 +120,12 @@ OPENAPI["paths"].update(HUB_PATHS)
 @bp.route("/openapi.json")
 def openapi_document():
     return jsonify(OPENAPI)
+
+
+def _add_dataset_paths() -> None:
+    from hackkit.api.openapi_datasets import DATASET_PATHS
+
+    OPENAPI["paths"].update(DATASET_PATHS)
+
+
+_add_dataset_paths()

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this registers them all."""
 
 from hackkit.models.base import Base
+from hackkit.models.dataset import Dataset, DatasetVersion
 from hackkit.models.event import Announcement, Challenge, Event, Registration
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
@@ -12,6 +13,8 @@ __all__ = [
     "ApiToken",
     "Base",
     "Challenge",
+    "Dataset",
+    "DatasetVersion",
     "DeadlineExtension",
     "Event",
     "JoinRequest",

@@ -30,3 +30,9 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class Unreadable(ServiceError):
+    """An uploaded file the importer cannot read (HTTP 422)."""
+
+    status = 422

@@ -1,0 +1,92 @@
+"""`hackkit datasets ...`: a thin wrapper over services.datasets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from hackkit.extensions import db
+from hackkit.services import datasets
+from hackkit.services.errors import ServiceError
+
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", None: "none (one column)"}
+
+
+ShellActor = datasets.SystemActor
+
+
+def originals_dir() -> Path:
+    return Path(current_app.instance_path) / "dataset-originals"
+
+
+def format_report(result: datasets.ImportResult) -> str:
+    version, report = result.version, result.version.report
+    state = "new dataset" if result.created else f"version {version.number}"
+    lines = [
+        f"Imported {version.original_name} as {result.dataset.slug} ({state}, {result.dataset.status}): "
+        f"{version.row_count} rows.",
+        f"Detected: format {report['format']}"
+        + (f", encoding {report['encoding']}" if report.get("encoding") else "")
+        + (
+            f", delimiter {DELIMITER_NAMES.get(report['delimiter'], report['delimiter'])}"
+            if report["format"] == "csv"
+            else ""
+        )
+        + f", header {'yes' if report['header'] else 'no'}",
+        f"Columns ({len(version.columns)}):",
+    ]
+    width = max((len(c["name"]) for c in version.columns), default=4)
+    for column in version.columns:
+        title = f"  ({column['title']})" if column["title"] != column["name"] else ""
+        lines.append(f"  {column['name']:<{width}}  {column['type']:<8}  {column['nulls']} empty{title}")
+    geometry = version.geometry
+    lines.append(f"Geometry: {geometry['detected'] if geometry else 'none found'}")
+    lines.extend(f"Note: {note}" for note in report.get("notes", []))
+    return "\n".join(lines)
+
+
+@click.group("datasets", help="The city data catalogue.")
+def datasets_cli() -> None:
+    pass
+
+
+@datasets_cli.command("load-curated")
+@with_appcontext
+def load_curated_command() -> None:
+    """Load the curated demo datasets of datasets/ that are not in the catalogue yet."""
+    from hackkit.services import curated
+
+    try:
+        loaded = curated.load_curated(db.session, originals_dir())
+    except ServiceError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"Loaded curated datasets: {', '.join(loaded)}." if loaded else "The curated datasets are all loaded.")
+
+
+@datasets_cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--slug", help="Address of the dataset (default: from the title or file name).")
+@click.option("--title", help="Title (default: from the file name).")
+@click.option("--publisher", help="Who publishes the data, e.g. the city department.")
+@click.option("--license", "license_id", help="Licence id, e.g. CC0-1.0, CC-BY-4.0, modellicentie-gratis-hergebruik.")
+@click.option("--draft", is_flag=True, help="Keep it visible to organizers only.")
+@with_appcontext
+def import_command(path: Path, slug, title, publisher, license_id, draft: bool) -> None:
+    """Import a CSV/TSV/XLSX/JSON/GeoJSON file; an existing slug gets a new version."""
+    metadata = {"slug": slug, "title": title, "publisher": publisher, "license": license_id}
+    try:
+        result = datasets.import_dataset(
+            db.session,
+            ShellActor(),
+            path,
+            originals_dir(),
+            metadata={k: v for k, v in metadata.items() if v is not None},
+            draft=draft,
+        )
+    except ServiceError as error:
+        details = "; ".join(f"{k}: {m}" for k, msgs in error.errors.items() for m in msgs)
+        raise click.ClickException(details or str(error.message)) from None
+    click.echo(format_report(result))

@@ -1,0 +1,86 @@
+"""Streaming CSV and GeoJSON out of a row stream, a line at a time."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from hackkit.models import DatasetVersion
+
+# A cell a spreadsheet would run as a formula; plain signed numbers and phone numbers are not.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBERISH = re.compile(r"^[+-]?[\d\s.,/()]*$")
+
+
+def spreadsheet_safe(value: str) -> str:
+    if value.startswith(FORMULA_START) and not NUMBERISH.match(value):
+        return "'" + value
+    return value
+
+
+def _cell(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    if kind == "text":
+        return spreadsheet_safe(str(value))
+    return str(value)
+
+
+def csv_lines(version: DatasetVersion, names: list[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    types = {c["name"]: c["type"] for c in version.columns}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    count = 0
+    for row in rows:
+        writer.writerow([_cell(row[n], types[n]) for n in names])
+        count += 1
+        if count % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def geometry_of(version: DatasetVersion, row: Mapping[str, Any]) -> dict | None:
+    spec = version.geometry
+    if not spec:
+        return None
+    if spec["type"] == "point":
+        lat, lon = row.get(spec["lat"]), row.get(spec["lon"])
+        if lat is None or lon is None:
+            return None
+        return {"type": "Point", "coordinates": [lon, lat]}
+    value = row.get(spec["column"])
+    return json.loads(value) if value else None
+
+
+def geojson_chunks(version: DatasetVersion, names: list[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    from hackkit.services.dataset_rows import to_json_row
+
+    spec = version.geometry or {}
+    hidden = {spec.get("column")} if spec.get("type") == "geojson" else set()
+    properties = [n for n in names if n not in hidden]
+    yield '{"type":"FeatureCollection","features":['
+    first = True
+    for row in rows:
+        feature = {
+            "type": "Feature",
+            "id": row["_id"],
+            "geometry": geometry_of(version, row),
+            "properties": to_json_row(version, row, properties),
+        }
+        yield ("" if first else ",\n") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+        first = False
+    yield "]}\n"

@@ -1,0 +1,145 @@
+"""Datasets as plain data: the JSON API, datapackage.json, schema.org JSON-LD and pages share these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from hackkit.models import Dataset, DatasetVersion
+from hackkit.services.dataset_meta import LICENSES, THEMES
+
+# Our column types -> Frictionless Table Schema field types.
+FRICTIONLESS = {
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "date": "date",
+    "datetime": "datetime",
+    "time": "time",
+    "text": "string",
+    "geojson": "geojson",
+}
+
+
+def license_info(license_id: str) -> dict[str, str] | None:
+    if not license_id:
+        return None
+    title, url = LICENSES.get(license_id, (license_id, ""))
+    return {"id": license_id, "title": title, "url": url}
+
+
+def table_schema(version: DatasetVersion) -> dict[str, Any]:
+    fields = []
+    for column in version.columns:
+        field = {"name": column["name"], "title": column["title"], "type": FRICTIONLESS[column["type"]]}
+        if column["type"] == "time":
+            field["format"] = "%H:%M:%S"
+        fields.append(field)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    return schema
+
+
+def dataset_summary(dataset: Dataset) -> dict[str, Any]:
+    version = dataset.current
+    return {
+        "slug": dataset.slug,
+        "title": dataset.title,
+        "publisher": dataset.publisher,
+        "license": license_info(dataset.license),
+        "themes": dataset.themes or [],
+        "keywords": dataset.keywords or [],
+        "status": dataset.status,
+        "format": version.format if version else None,
+        "row_count": version.row_count if version else 0,
+        "has_geometry": bool(version and version.geometry),
+        "updated_at": (version.created_at if version else dataset.created_at).isoformat(),
+        "url": url_for("api.dataset_detail", slug=dataset.slug, _external=True),
+        "html_url": url_for("datasets.detail", slug=dataset.slug, _external=True),
+    }
+
+
+def version_info(version: DatasetVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "created_at": version.created_at.isoformat(),
+        "row_count": version.row_count,
+        "format": version.format,
+        "original_name": version.original_name,
+        "notes": version.notes,
+    }
+
+
+def dataset_detail(dataset: Dataset, version: DatasetVersion | None) -> dict[str, Any]:
+    body = dataset_summary(dataset)
+    body.update(
+        {
+            "description": dataset.description,
+            "contact": dataset.contact,
+            "spatial": dataset.spatial,
+            "temporal": {
+                "start": dataset.temporal_start.isoformat() if dataset.temporal_start else None,
+                "end": dataset.temporal_end.isoformat() if dataset.temporal_end else None,
+            },
+            "update_frequency": dataset.update_frequency,
+            "source_url": dataset.source_url,
+            "theme_labels": {t: THEMES.get(t, t) for t in dataset.themes or []},
+            "version": version.number if version else None,
+            "versions": [version_info(v) for v in dataset.versions],
+        }
+    )
+    if version is not None:
+        body.update(
+            {
+                "row_count": version.row_count,
+                "schema": table_schema(version),
+                "columns": version.columns,
+                "geometry": version.geometry,
+                "report": version.report,
+                "rows_url": url_for("api.dataset_rows", slug=dataset.slug, _external=True),
+                "csv_url": url_for("api.dataset_rows_csv", slug=dataset.slug, _external=True),
+                "geojson_url": url_for("api.dataset_rows_geojson", slug=dataset.slug, _external=True),
+            }
+        )
+    return body
+
+
+def json_ld(dataset: Dataset, version: DatasetVersion | None) -> dict[str, Any]:
+    """schema.org Dataset, as search engines and data portals read it."""
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": dataset.title,
+        "description": dataset.description or dataset.title,
+        "url": url_for("datasets.detail", slug=dataset.slug, _external=True),
+        "identifier": dataset.slug,
+        "keywords": dataset.keywords or [],
+        "isAccessibleForFree": True,
+    }
+    if dataset.publisher:
+        doc["creator"] = {"@type": "Organization", "name": dataset.publisher}
+    info = license_info(dataset.license)
+    if info:
+        doc["license"] = info["url"] or info["title"]
+    if dataset.spatial:
+        doc["spatialCoverage"] = dataset.spatial
+    if dataset.temporal_start or dataset.temporal_end:
+        start = dataset.temporal_start.isoformat() if dataset.temporal_start else ".."
+        end = dataset.temporal_end.isoformat() if dataset.temporal_end else ".."
+        doc["temporalCoverage"] = f"{start}/{end}"
+    if version is not None:
+        doc["dateModified"] = version.created_at.isoformat()
+        doc["variableMeasured"] = [c["title"] for c in version.columns]
+        doc["distribution"] = [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "text/csv",
+                "contentUrl": url_for("api.dataset_rows_csv", slug=dataset.slug, _external=True),
+            },
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/geo+json",
+                "contentUrl": url_for("api.dataset_rows_geojson", slug=dataset.slug, _external=True),
+            },
+        ]
+    return doc

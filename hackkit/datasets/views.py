@@ -1,0 +1,115 @@
+"""The catalogue pages: search with facets, the dataset page, downloads and organizer upload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from hackkit import permissions
+from hackkit.datasets import serialize
+from hackkit.extensions import db
+from hackkit.services import catalogue, dataset_rows, datasets
+from hackkit.services.errors import ServiceError
+
+bp = Blueprint("datasets", __name__, url_prefix="/datasets")
+
+
+@bp.route("/")
+def index():
+    selected = {facet: request.args.getlist(facet) for facet in catalogue.FACETS}
+    query = request.args.get("q", "")
+    found = catalogue.search_catalogue(db.session, current_user, query, selected)
+    return render_template("datasets/index.html", found=found, q=query, selected=selected)
+
+
+@bp.route("/<slug>")
+def detail(slug: str):
+    dataset = datasets.get_dataset(db.session, current_user, slug)
+    version = dataset.current
+    preview = preview_rows(version) if version else None
+    return render_template(
+        "datasets/detail.html",
+        dataset=dataset,
+        version=version,
+        info=serialize.dataset_detail(dataset, version),
+        json_ld=serialize.json_ld(dataset, version),
+        preview=preview,
+        can_edit=permissions.can(current_user, "datasets.edit"),
+    )
+
+
+PAGE_ONLY = {"f_col", "f_op", "f_val"}
+
+
+def preview_rows(version) -> dict:
+    """The preview table: the API's own filters and keyset pages, read from the page's query
+    string, plus one new filter from the form's column/operator/value fields."""
+    args = MultiDict([(k, v) for k, v in request.args.items(multi=True) if k not in PAGE_ONLY])
+    column, op, value = (request.args.get(k, "").strip() for k in ("f_col", "f_op", "f_val"))
+    if column:
+        args.add(column if op in ("", "exact") else f"{column}__{op}", value)
+        args.pop("_next", None)
+    args.setdefault("_size", "20")
+    try:
+        query = dataset_rows.parse_row_query(args, version)
+        page = dataset_rows.fetch_page(db.session, version, query, current_app.config["HACKKIT_DATASET_QUERY_MS"])
+    except ServiceError as error:
+        db.session.rollback()
+        return {"error": error, "args": args, "filters": [], "rows": [], "names": []}
+    names = query.fields or [c["name"] for c in version.columns if c["type"] != "geojson"]
+    return {
+        "error": None,
+        "args": args,
+        "filters": _remove_links(args),
+        "rows": page["rows"],
+        "names": names,
+        "total": page["total"],
+        "next_args": _with(args, _next=page["next"]) if page["next"] else None,
+        "sort_args": {
+            name: _with(args, **{"_next": None, "_sort": None, "_sort_desc": None, _sort_key(query, name): name})
+            for name in names
+        },
+        "sort": query.sort,
+        "desc": query.desc,
+    }
+
+
+def _with(args: MultiDict, **changes) -> dict[str, list[str]]:
+    """The page's query string with some parameters replaced (None removes one)."""
+    out = MultiDict(args)
+    for key, value in changes.items():
+        out.pop(key, None)
+        if value is not None:
+            out[key] = value
+    return out.to_dict(flat=False)
+
+
+def _sort_key(query, name: str) -> str:
+    return "_sort_desc" if query.sort == name and not query.desc else "_sort"
+
+
+def _remove_links(args: MultiDict) -> list[tuple[str, str, dict]]:
+    links = []
+    for key, value in args.items(multi=True):
+        if key.startswith("_"):
+            continue
+        rest = MultiDict([(k, v) for k, v in args.items(multi=True) if (k, v) != (key, value) and k != "_next"])
+        links.append((key, value, rest.to_dict(flat=False)))
+    return links
+
+
+@bp.route("/<slug>/original")
+def original(slug: str):
+    dataset = datasets.get_dataset(db.session, current_user, slug)
+    version = datasets.get_version(dataset, request.args.get("version", type=int))
+    folder = Path(current_app.instance_path) / "dataset-originals"
+    path = folder / version.original_path
+    if not version.original_path or not path.is_file():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=version.original_name or path.name)
+
+
+from hackkit.datasets import manage  # noqa: E402,F401  (organizer routes register on bp)

@@ -1,0 +1,268 @@
+"""Column names and column types: what each column holds, guessed from every value.
+
+A guesser sees each value once (streaming) and keeps the set of types that still fit;
+what remains at the end, in order of preference, is the column's type.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+TYPES = ("integer", "number", "boolean", "date", "datetime", "time", "text", "geojson")
+MISSING = frozenset({"", "na", "n/a", "nan", "?", "<null>", "null", "none", "-", "--", "#n/a", "nil"})
+TRUE = frozenset({"true", "yes", "ja", "oui", "waar", "vrai"})
+FALSE = frozenset({"false", "no", "nee", "non", "onwaar", "faux"})
+# Statistics offices write these for "suppressed" or "not applicable" in number columns;
+# in a column that is otherwise numeric they are missing, elsewhere they are text.
+SOFT_MISSING = frozenset({"x", ".", "...", "\u2026", "n.v.t.", "nvt", "n.a."})
+# Codes that look like numbers but are not quantities: never add, round or drop zeros.
+CODE_NAME = re.compile(
+    r"(^|_)(postcode|post_code|postal_code|postalcode|postnummer|postnr|zip|zipcode|zip_code|"
+    r"phone|telephone|telefoon|tel|gsm|iban|btw|vat|kbo|nis|nis_code|niscode)(_|$)"
+)
+INT64 = 2**63 - 1
+
+NUMBER_DOT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
+NUMBER_COMMA = re.compile(r"^[+-]?(\d{1,3}([. \u00a0]\d{3})+|\d+)?(,\d+)?$")
+LEADING_ZERO = re.compile(r"^[+-]?0\d")
+DATE_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+DATETIME_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+# Excel stores a time of day as a date-time on its epoch day.
+EXCEL_EPOCH_DAYS = {date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1)}
+
+
+def is_missing(value: str | None) -> bool:
+    return value is None or value.strip().lower() in MISSING
+
+
+def clean_name(title: str, index: int) -> str:
+    """A lower-case ASCII identifier safe in SQL and URLs; the original stays as the title."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower()[:60].strip("_")
+    if not text:
+        return f"column_{index + 1}"
+    if text[0].isdigit():
+        text = "c_" + text
+    return text
+
+
+def clean_names(titles: list[str]) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    for index, title in enumerate(titles):
+        name = base = clean_name(title, index)
+        counter = 2
+        while name in seen or name in {"geometry_wgs84"}:
+            name = f"{base}_{counter}"
+            counter += 1
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+PLAIN_DECIMAL = re.compile(r"^-?[1-9]\d*\.\d+$|^-?0\.\d+$")
+
+
+def _parse_number(value: str, comma: bool) -> int | float | None:
+    text = value.strip()
+    # Fast paths for the common shapes (plain integers, dot decimals): big files are mostly these.
+    if text.isascii() and text.isdigit():
+        if len(text) > 1 and text[0] == "0":
+            return None
+        number = int(text)
+        return number if number <= INT64 else None
+    if not comma and PLAIN_DECIMAL.match(text):
+        return float(text)
+    if LEADING_ZERO.match(text.replace(",", ".") if comma else text):
+        if not re.match(r"^[+-]?0[.,]", text):
+            return None  # a code with leading zeros (postcode, account number) stays text
+    pattern = NUMBER_COMMA if comma else NUMBER_DOT
+    if not pattern.match(text) or not any(ch.isdigit() for ch in text):
+        return None
+    if comma:
+        text = re.sub(r"[. \u00a0]", "", text).replace(",", ".")
+    else:
+        text = text.replace(",", "")
+    if re.fullmatch(r"[+-]?\d+", text):
+        number = int(text)
+        return number if abs(number) <= INT64 else None
+    return float(text)
+
+
+def _parse_date(value: str, order: str) -> date | None:
+    text = value.strip()
+    match = (DATE_YMD if order == "ymd" else DATE_DMY).match(text)
+    if not match:
+        return None
+    a, b, c = (int(g) for g in match.groups())
+    try:
+        if order == "ymd":
+            return date(a, b, c)
+        if order == "dmy":
+            return date(c, b, a)
+        return date(c, a, b)
+    except ValueError:
+        return None
+
+
+def _parse_datetime(value: str) -> datetime | None:
+    text = value.strip()
+    if not DATETIME_ISO.match(text):
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        # Stored without zone: an aware value becomes UTC so every row means the same instant.
+        from datetime import UTC
+
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def _parse_boolean(value: str) -> bool | None:
+    lowered = value.strip().lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    return None
+
+
+# Candidate checks in order of preference; the first that fits every value wins.
+CANDIDATES = ("boolean", "number_dot", "number_comma", "date_ymd", "date_dmy", "date_mdy", "datetime")
+
+
+@dataclass
+class TypeGuesser:
+    candidates: set[str] = field(default_factory=lambda: set(CANDIDATES))
+    integral: dict[str, bool] = field(default_factory=lambda: {"number_dot": True, "number_comma": True})
+    all_midnight: bool = True
+    all_excel_day: bool = True
+    ranges: dict[str, list[float]] = field(default_factory=dict)
+    seen: int = 0
+    soft_missing: int = 0
+    max_length: int = 0
+
+    def add(self, value: str) -> None:
+        self.max_length = max(self.max_length, len(value))
+        if value.lower() in SOFT_MISSING:
+            self.soft_missing += 1
+            return
+        self.seen += 1
+        if not self.candidates:
+            return
+        for candidate in list(self.candidates):
+            parsed = parse_candidate(candidate, value)
+            if parsed is None:
+                self.candidates.discard(candidate)
+            elif candidate.startswith("number"):
+                if not isinstance(parsed, int):
+                    self.integral[candidate] = False
+                low_high = self.ranges.setdefault(candidate, [parsed, parsed])
+                low_high[0] = min(low_high[0], parsed)
+                low_high[1] = max(low_high[1], parsed)
+            elif candidate == "datetime":
+                if parsed.time() != time(0):
+                    self.all_midnight = False
+                if parsed.date() not in EXCEL_EPOCH_DAYS:
+                    self.all_excel_day = False
+
+    def number_range(self) -> tuple[float, float] | None:
+        for candidate in ("number_dot", "number_comma"):
+            if candidate in self.candidates and candidate in self.ranges:
+                low, high = self.ranges[candidate]
+                return float(low), float(high)
+        return None
+
+    def result(self) -> tuple[str, str | None]:
+        """(type, format) where format says how to read the values (locale or date order)."""
+        if self.seen == 0:
+            return "text", None
+        for candidate in CANDIDATES:
+            if candidate not in self.candidates:
+                continue
+            if candidate.startswith("number"):
+                fmt = "comma" if candidate == "number_comma" else "dot"
+                return ("integer" if self.integral[candidate] else "number"), fmt
+            if candidate.startswith("date_"):
+                return "date", candidate[5:]
+            if candidate == "datetime":
+                if self.all_excel_day and not self.all_midnight:
+                    return "time", "excel"
+                return ("date" if self.all_midnight else "datetime"), "iso"
+            return candidate, None
+        return "text", None
+
+
+def parse_candidate(candidate: str, value: str):
+    if candidate == "boolean":
+        return _parse_boolean(value)
+    if candidate == "number_dot":
+        return _parse_number(value, comma=False)
+    if candidate == "number_comma":
+        return _parse_number(value, comma=True)
+    if candidate.startswith("date_"):
+        return _parse_date(value, candidate[5:])
+    if candidate == "datetime":
+        return _parse_datetime(value)
+    raise ValueError(candidate)
+
+
+def converter(kind: str, fmt: str | None):
+    """A function turning one raw non-missing string into the column's Python value, or
+    raising ValueError when it does not fit (only possible when the type was overridden)."""
+
+    def fail(value: str):
+        raise ValueError(f"{value[:40]!r} is not a valid {kind}")
+
+    if kind == "text":
+        return lambda value: value
+    if kind == "geojson":
+        from hackkit.ingest.geometry import to_geojson
+
+        # A cell that is not a geometry becomes empty rather than failing the import.
+        return lambda value: to_geojson(value, "geojson")
+    if kind in ("integer", "number"):
+        orders = [fmt == "comma"] if fmt else [False, True]
+
+        def to_number(value: str):
+            for comma in orders:
+                parsed = _parse_number(value, comma)
+                if parsed is not None:
+                    if kind == "integer":
+                        if isinstance(parsed, float) and not parsed.is_integer():
+                            break
+                        return int(parsed)
+                    return float(parsed)
+            return fail(value)
+
+        return to_number
+    if kind == "boolean":
+        return lambda value: b if (b := _parse_boolean(value)) is not None else fail(value)
+    if kind in ("date", "datetime", "time"):
+        orders = [fmt] if fmt in ("ymd", "dmy", "mdy") else []
+
+        def to_temporal(value: str):
+            parsed_dt = _parse_datetime(value)
+            if parsed_dt is None:
+                for order in orders or ["ymd", "dmy", "mdy"]:
+                    day = _parse_date(value, order)
+                    if day is not None:
+                        parsed_dt = datetime(day.year, day.month, day.day)
+                        break
+            if parsed_dt is None:
+                return fail(value)
+            if kind == "date":
+                return parsed_dt.date()
+            if kind == "time":
+                return parsed_dt.time().isoformat()
+            return parsed_dt
+
+        return to_temporal
+    raise ValueError(f"unknown type {kind}")

@@ -1,0 +1,56 @@
+"""The catalogue: search and facets over the datasets an actor may see.
+
+A city's catalogue holds tens to hundreds of datasets, so facets are counted in Python
+over the visible list; the heavy lifting (rows) happens in dataset_rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hackkit.models import Dataset
+from hackkit.services.datasets import visible_datasets
+
+FACETS = ("theme", "license", "format", "publisher")
+
+
+def facet_values(dataset: Dataset, facet: str) -> list[str]:
+    if facet == "theme":
+        return list(dataset.themes or [])
+    if facet == "license":
+        return [dataset.license] if dataset.license else []
+    if facet == "format":
+        return [dataset.current.format] if dataset.current else []
+    return [dataset.publisher] if dataset.publisher else []
+
+
+def _haystack(dataset: Dataset) -> str:
+    parts = [dataset.slug, dataset.title, dataset.description, dataset.publisher, " ".join(dataset.keywords or [])]
+    if dataset.current:
+        parts += [c["name"] + " " + c["title"] for c in dataset.current.columns]
+    return " ".join(parts).lower()
+
+
+def search_catalogue(
+    session: Session, actor, q: str = "", selected: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    """{"datasets": [...], "facets": {facet: [(value, count)]}} for the words in `q` and
+    the chosen facet values (values of one facet are alternatives; facets combine)."""
+    selected = {k: v for k, v in (selected or {}).items() if k in FACETS and v}
+    words = q.lower().split()
+    matching = [d for d in visible_datasets(session, actor) if all(w in _haystack(d) for w in words)]
+
+    def chosen(dataset: Dataset, skip: str | None = None) -> bool:
+        return all(
+            set(facet_values(dataset, facet)) & set(values) for facet, values in selected.items() if facet != skip
+        )
+
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for facet in FACETS:
+        # Each facet counts as if its own choice were not made, so alternatives stay visible.
+        counts = Counter(v for d in matching if chosen(d, skip=facet) for v in facet_values(d, facet))
+        facets[facet] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return {"datasets": [d for d in matching if chosen(d)], "facets": facets}

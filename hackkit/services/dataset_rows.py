@@ -1,0 +1,325 @@
+"""Reading a dataset version's rows: filters, full-text search, sort, keyset pages, streams.
+
+The parameters follow DESIGN.md ("JSON API"): `col=v`, `col__op=v`, `_search`, `_sort`,
+`_sort_desc`, `_size`, `_next`, `_fields`. Every value is parsed by the column's type here,
+so a bad one is a 400 with a message and never reaches the database as a surprise.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from hackkit.models import DatasetVersion
+from hackkit.services import dataset_tables
+from hackkit.services.errors import Invalid
+
+OPERATORS = ("exact", "not", "contains", "startswith", "gt", "gte", "lt", "lte", "in", "isnull")
+TEXT_ONLY = {"contains", "startswith"}
+RESERVED = {"_search", "_sort", "_sort_desc", "_size", "_next", "_fields", "_version"}
+DEFAULT_SIZE, MAX_SIZE = 100, 1000
+TRUE, FALSE = {"1", "true", "yes"}, {"0", "false", "no"}
+
+
+class QueryTooSlow(Invalid):
+    """The database needed longer than the per-query time limit."""
+
+
+@dataclass
+class RowQuery:
+    filters: list[tuple[str, str, Any]] = field(default_factory=list)
+    search: str | None = None
+    sort: str | None = None
+    desc: bool = False
+    size: int = DEFAULT_SIZE
+    after: tuple[Any, int] | None = None  # (sort value, _id) of the last row already seen
+    fields: list[str] | None = None
+    total: int | None = None  # carried by a _next token
+
+
+def _bad(field_name: str, message) -> Invalid:
+    return Invalid(message, {field_name: [message]})
+
+
+def parse_value(column: dict[str, Any], raw: str, key: str):
+    """The filter value `raw` as the column's type, or a 400 naming the parameter."""
+    kind = column["type"]
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            value = float(raw)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(raw)
+            return value
+        if kind == "boolean":
+            lowered = raw.strip().lower()
+            if lowered not in TRUE | FALSE:
+                raise ValueError(raw)
+            return lowered in TRUE
+        if kind == "date":
+            return date.fromisoformat(raw)
+        if kind == "datetime":
+            return datetime.fromisoformat(raw).replace(tzinfo=None)
+    except ValueError:
+        raise _bad(
+            key,
+            _l("%(value)s is not a valid %(type)s for %(column)s.", value=raw[:40], type=kind, column=column["name"]),
+        ) from None
+    return raw
+
+
+def parse_row_query(args: Mapping[str, Any], version: DatasetVersion) -> RowQuery:
+    """Read the query string (a werkzeug MultiDict or a dict of lists) into a RowQuery."""
+    columns = {c["name"]: c for c in version.columns}
+    query = RowQuery()
+    for key in args:
+        values = args.getlist(key) if hasattr(args, "getlist") else list(args[key])
+        if key.startswith("_"):
+            if key not in RESERVED:
+                raise _bad(key, _l("Unknown parameter %(name)s.", name=key))
+            continue
+        name, _sep, op = key.partition("__")
+        op = op or "exact"
+        if name not in columns:
+            raise _bad(key, _l("There is no column %(name)s.", name=name))
+        if op not in OPERATORS:
+            raise _bad(key, _l("Unknown operator %(op)s; use one of: %(ops)s.", op=op, ops=", ".join(OPERATORS)))
+        column = columns[name]
+        if column["type"] == "geojson" and op != "isnull":
+            raise _bad(key, _l("Geometry columns can only be filtered with __isnull."))
+        if op in TEXT_ONLY and column["type"] not in ("text", "time"):
+            raise _bad(key, _l("%(op)s only works on text columns.", op=op))
+        for raw in values:
+            if op == "isnull":
+                lowered = raw.strip().lower()
+                if lowered not in TRUE | FALSE:
+                    raise _bad(key, _l("__isnull takes true or false."))
+                value: Any = lowered in TRUE
+            elif op == "in":
+                value = [parse_value(column, part, key) for part in raw.split(",")]
+            elif op in TEXT_ONLY:
+                value = raw
+            else:
+                value = parse_value(column, raw, key)
+            query.filters.append((name, op, value))
+
+    query.search = (args.get("_search") or "").strip() or None
+    if query.search and not dataset_tables.text_columns(version.columns):
+        raise _bad("_search", _l("This dataset has no text to search."))
+    sort, sort_desc = args.get("_sort"), args.get("_sort_desc")
+    if sort and sort_desc:
+        raise _bad("_sort", _l("Give _sort or _sort_desc, not both."))
+    query.sort, query.desc = (sort_desc, True) if sort_desc else (sort or None, False)
+    if query.sort is not None and (query.sort not in columns or columns[query.sort]["type"] == "geojson"):
+        raise _bad("_sort", _l("There is no sortable column %(name)s.", name=query.sort))
+    size = args.get("_size")
+    if size is not None:
+        if not str(size).isdigit() or not 1 <= int(size) <= MAX_SIZE:
+            raise _bad("_size", _l("_size is a whole number from 1 to %(max)d.", max=MAX_SIZE))
+        query.size = int(size)
+    fields = args.get("_fields")
+    if fields:
+        query.fields = [f.strip() for f in fields.split(",") if f.strip()]
+        unknown = [f for f in query.fields if f not in columns]
+        if unknown:
+            raise _bad("_fields", _l("There is no column %(name)s.", name=unknown[0]))
+    if args.get("_next"):
+        query.after = decode_token(args["_next"], query, columns)
+    return query
+
+
+def encode_token(query: RowQuery, value: Any, row_id: int, total: int) -> str:
+    """The keyset position, plus the total: a version's table never changes, so the count
+    made for the first page stays true and later pages need not count again."""
+    if isinstance(value, (date, datetime)):
+        value = value.isoformat()
+    payload = json.dumps([query.sort, query.desc, value, row_id, total], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_token(token: str, query: RowQuery, columns: dict[str, dict]) -> tuple[Any, int]:
+    problem = _bad("_next", _l("This _next token is not valid for this query."))
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        sort, desc, value, row_id, total = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise problem from None
+    if sort != query.sort or desc != query.desc or not isinstance(row_id, int) or not isinstance(total, int):
+        raise problem
+    query.total = total
+    if sort is not None and value is not None:
+        value = parse_value(columns[sort], str(value) if not isinstance(value, str) else value, "_next")
+        if columns[sort]["type"] == "boolean" and isinstance(value, str):
+            raise problem
+    return value, row_id
+
+
+def _condition(table: sa.Table, name: str, op: str, value, dialect: str):
+    col = table.c[name]
+    if op == "exact":
+        return col == value
+    if op == "not":
+        return sa.or_(col != value, col.is_(None))
+    if op == "contains":  # case-sensitive on both databases (SQLite's LIKE is not)
+        finder = sa.func.instr(col, value) if dialect == "sqlite" else sa.func.strpos(col, value)
+        return finder > 0
+    if op == "startswith":
+        return sa.func.substr(col, 1, len(value)) == value
+    if op == "in":
+        return col.in_(value)
+    if op == "isnull":
+        return col.is_(None) if value else col.is_not(None)
+    return {"gt": col > value, "gte": col >= value, "lt": col < value, "lte": col <= value}[op]
+
+
+def _where(table: sa.Table, version: DatasetVersion, query: RowQuery, dialect: str) -> list:
+    clauses = [_condition(table, name, op, value, dialect) for name, op, value in query.filters]
+    if query.search:
+        if dialect == "sqlite":
+            # Each word quoted: FTS5 syntax in the user's words must not be a syntax error.
+            words = " ".join('"' + w.replace('"', '""') + '"' for w in query.search.split())
+            fts = sa.table(f"{table.name}_fts")
+            matches = (
+                sa.select(sa.literal_column("rowid")).select_from(fts).where(sa.text(f'"{table.name}_fts" MATCH :q'))
+            )
+            clauses.append(table.c[dataset_tables.ROW_ID].in_(matches.params(q=words)))
+        else:
+            document = dataset_tables.fts_document(version.columns)
+            clauses.append(
+                document.op("@@")(sa.func.plainto_tsquery(sa.literal_column("'simple'::regconfig"), query.search))
+            )
+    return clauses
+
+
+def _order(table: sa.Table, query: RowQuery, dialect: str) -> list:
+    """NULL sorts as the smallest value, on both databases; descending is the exact reverse."""
+    row_id = table.c[dataset_tables.ROW_ID]
+    if query.sort is None:
+        return [row_id]
+    col = table.c[query.sort]
+    if query.desc:
+        first = col.desc().nulls_last() if dialect != "sqlite" else col.desc()
+        return [first, row_id.desc()]
+    first = col.asc().nulls_first() if dialect != "sqlite" else col.asc()
+    return [first, row_id]
+
+
+def _after(table: sa.Table, query: RowQuery):
+    value, last_id = query.after
+    row_id = table.c[dataset_tables.ROW_ID]
+    if query.sort is None:
+        return row_id > last_id
+    col = table.c[query.sort]
+    if not query.desc:
+        if value is None:
+            return sa.or_(sa.and_(col.is_(None), row_id > last_id), col.is_not(None))
+        return sa.or_(col > value, sa.and_(col == value, row_id > last_id))
+    if value is None:
+        return sa.and_(col.is_(None), row_id < last_id)
+    return sa.or_(col < value, sa.and_(col == value, row_id < last_id), col.is_(None))
+
+
+def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: bool = True):
+    table = dataset_tables.sa_table(version.table_name, version.columns)
+    clauses = _where(table, version, query, dialect)
+    if keyset and query.after is not None:
+        clauses.append(_after(table, query))
+    names = query.fields or [c["name"] for c in version.columns]
+    wanted = [table.c[dataset_tables.ROW_ID]] + [table.c[n] for n in names if n != dataset_tables.ROW_ID]
+    if query.sort and query.sort not in names:
+        wanted.append(table.c[query.sort])
+    statement = sa.select(*wanted).where(*clauses).order_by(*_order(table, query, dialect))
+    return table, statement
+
+
+def count_rows(version: DatasetVersion, query: RowQuery, dialect: str):
+    table = dataset_tables.sa_table(version.table_name, version.columns)
+    return sa.select(sa.func.count()).select_from(table).where(*_where(table, version, query, dialect))
+
+
+def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_limit_ms: int) -> dict[str, Any]:
+    """One page: {"rows", "next" (token or None), "total"}, each query under the time limit."""
+    conn = session.connection()
+    dialect = conn.dialect.name
+    _table, statement = select_rows(version, query, dialect)
+    with time_limit(conn, time_limit_ms):
+        result = conn.execute(statement.limit(query.size + 1)).mappings().all()
+        total = query.total
+        if total is None and not query.filters and not query.search:
+            total = version.row_count  # counted once at import; the table never changes
+        if total is None:
+            total = conn.execute(count_rows(version, query, dialect)).scalar_one()
+    has_more = len(result) > query.size
+    result = result[: query.size]
+    names = query.fields or [c["name"] for c in version.columns]
+    rows = [to_json_row(version, row, names) for row in result]
+    token = None
+    if has_more and result:
+        last = result[-1]
+        token = encode_token(query, last[query.sort] if query.sort else None, last[dataset_tables.ROW_ID], total)
+    return {"rows": rows, "next": token, "total": total}
+
+
+def to_json_row(version: DatasetVersion, row: Mapping[str, Any], names: list[str]) -> dict[str, Any]:
+    types = {c["name"]: c["type"] for c in version.columns}
+    out = {}
+    for name in names:
+        value = row[name]
+        if value is not None and types[name] == "geojson":
+            value = json.loads(value)
+        elif isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
+def stream_rows(session: Session, version: DatasetVersion, query: RowQuery) -> Iterator[Mapping[str, Any]]:
+    """Every matching row in order, fetched in batches (a server-side cursor on PostgreSQL)."""
+    conn = session.connection()
+    _table, statement = select_rows(version, query, conn.dialect.name, keyset=False)
+    result = conn.execution_options(stream_results=True, yield_per=2000).execute(statement)
+    yield from result.mappings()
+
+
+class time_limit:  # noqa: N801 - used like a function: `with time_limit(conn, ms):`
+    """Stop a query that runs longer than `ms` and report it as a 400 with advice."""
+
+    def __init__(self, conn, ms: int):
+        self.conn, self.ms = conn, ms
+
+    def __enter__(self):
+        if not self.ms:
+            return self
+        if self.conn.dialect.name == "sqlite":
+            deadline = time.monotonic() + self.ms / 1000
+            raw = self.conn.connection.driver_connection
+            raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        else:
+            self.conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(self.ms)}")
+        return self
+
+    def __exit__(self, kind, error, _tb):
+        if self.ms and self.conn.dialect.name == "sqlite":
+            self.conn.connection.driver_connection.set_progress_handler(None, 0)
+        elif self.ms and not isinstance(error, sa.exc.DBAPIError):
+            self.conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        if isinstance(error, sa.exc.OperationalError) and _is_timeout(error):
+            raise QueryTooSlow(
+                _l("This query took longer than %(ms)d ms. Add filters, or download rows.csv instead.", ms=self.ms)
+            ) from error
+        return False
+
+
+def _is_timeout(error: sa.exc.OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "interrupted" in text or "statement timeout" in text or "canceling statement" in text

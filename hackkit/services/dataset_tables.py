@@ -1,0 +1,154 @@
+"""The physical tables that hold a dataset version's rows.
+
+One table per version, named `dsv_<random>`, with real column types, an index per
+column that can use one, and full-text search (FTS5 on SQLite, a GIN expression index on
+PostgreSQL). Loading happens in a new table; the caller records it only on success and
+drops it on failure, so a failed import leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from hackkit.ingest import Table
+from hackkit.models.dataset import TABLE_PREFIX
+
+ROW_ID = "_id"  # keyset pagination and FTS rowid; never a user column (cleaned names never start with _)
+SQL_TYPES = {
+    "integer": sa.BigInteger,
+    "number": lambda: sa.Float(53),
+    "boolean": sa.Boolean,
+    "date": sa.Date,
+    "datetime": sa.DateTime,
+    "time": lambda: sa.String(15),
+    "text": sa.Text,
+    "geojson": sa.Text,
+}
+INDEX_MAX_TEXT = 200  # longer texts are prose or shapes: nobody filters them by equality
+HISTOGRAM_BINS = 10
+
+
+VERSION_TABLE = re.compile(rf"^{TABLE_PREFIX}[0-9a-f]{{12}}$")
+
+
+def new_table_name() -> str:
+    return TABLE_PREFIX + secrets.token_hex(6)
+
+
+def sa_table(name: str, columns: list[dict[str, Any]], metadata: sa.MetaData | None = None) -> sa.Table:
+    """The SQLAlchemy description of a version table (kept out of the models' metadata)."""
+    row_id = sa.Column(ROW_ID, sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    cols = [sa.Column(c["name"], SQL_TYPES[c["type"]]()) for c in columns]
+    return sa.Table(name, metadata or sa.MetaData(), row_id, *cols)
+
+
+def text_columns(columns: list[dict[str, Any]]) -> list[str]:
+    return [c["name"] for c in columns if c["type"] == "text"]
+
+
+def fts_document(columns: list[dict[str, Any]]):
+    """PostgreSQL: the text searched by _search. The GIN index and the query both use this
+    expression, with literals rather than parameters, so the planner can match them."""
+    parts = [sa.func.coalesce(sa.column(name), sa.literal_column("''")) for name in text_columns(columns)]
+    # `||` rather than concat_ws: PostgreSQL only indexes immutable functions.
+    document = parts[0]
+    for part in parts[1:]:
+        document = document.op("||")(sa.literal_column("' '")).op("||")(part)
+    return sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"), document)
+
+
+def load(conn: Connection, name: str, table_data: Table, chunk_size: int = 5000) -> tuple[list[dict[str, Any]], int]:
+    """Create table `name` and stream the rows into it. Returns (column dicts, row count)."""
+    columns = [
+        {"name": c.name, "title": c.title, "type": c.type, "max_length": c.max_length} for c in table_data.columns
+    ]
+    table = sa_table(name, columns)
+    table.create(conn)
+    count = 0
+    for chunk in table_data.chunks(chunk_size):
+        for row in chunk:
+            count += 1
+            row[ROW_ID] = count
+        conn.execute(table.insert(), chunk)
+    add_indexes(conn, table, columns)
+    return columns, count
+
+
+def add_indexes(conn: Connection, table: sa.Table, columns: list[dict[str, Any]]) -> None:
+    """Indexes after the load: building them once is much faster than keeping them up to date."""
+    for position, column in enumerate(columns):
+        if column["type"] == "geojson" or (column["type"] == "text" and column["max_length"] > INDEX_MAX_TEXT):
+            continue
+        sa.Index(f"{table.name}_i{position}", table.c[column["name"]]).create(conn)
+    texts = text_columns(columns)
+    if not texts:
+        return
+    if conn.dialect.name == "sqlite":
+        quoted = ", ".join(f'"{n}"' for n in texts)
+        conn.exec_driver_sql(
+            f'CREATE VIRTUAL TABLE "{table.name}_fts" USING fts5({quoted}, '
+            f"content='{table.name}', content_rowid='{ROW_ID}')"
+        )
+        conn.exec_driver_sql(f'INSERT INTO "{table.name}_fts"("{table.name}_fts") VALUES(\'rebuild\')')
+    else:
+        expression = fts_document(columns).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        conn.exec_driver_sql(f'CREATE INDEX "{table.name}_fts" ON "{table.name}" USING gin (({expression}))')
+
+
+def drop(conn: Connection, name: str) -> None:
+    if not name.startswith(TABLE_PREFIX):
+        raise ValueError(f"not a dataset table: {name}")
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}_fts"')
+    conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def orphan_tables(conn: Connection, known: set[str]) -> list[str]:
+    """Version tables no version names: left by an import that was killed mid-way."""
+    names = sa.inspect(conn).get_table_names()
+    return [n for n in names if VERSION_TABLE.match(n) and n not in known]
+
+
+def column_stats(conn: Connection, name: str, columns: list[dict[str, Any]], rows: int) -> list[dict[str, Any]]:
+    """Null count, distinct count, min/max and a small histogram for numbers, per column."""
+    table = sa_table(name, columns)
+    out = []
+    for column in columns:
+        col = table.c[column["name"]]
+        stats = dict(column)
+        if column["type"] == "geojson":
+            stats.update(nulls=rows - conn.scalar(sa.select(sa.func.count(col))), distinct=None, min=None, max=None)
+            out.append(stats)
+            continue
+        # PostgreSQL has no min() of booleans; as 0/1 they order the same everywhere.
+        ordered = sa.cast(col, sa.Integer) if column["type"] == "boolean" else col
+        present, distinct, low, high = conn.execute(
+            sa.select(sa.func.count(col), sa.func.count(sa.distinct(col)), sa.func.min(ordered), sa.func.max(ordered))
+        ).one()
+        if column["type"] == "boolean" and low is not None:
+            low, high = bool(low), bool(high)
+        stats.update(nulls=rows - present, distinct=distinct, min=_plain(low), max=_plain(high))
+        if column["type"] in ("integer", "number") and low is not None and high is not None:
+            stats["histogram"] = _histogram(conn, col, float(low), float(high))
+        out.append(stats)
+    return out
+
+
+def _plain(value):
+    if value is None or isinstance(value, (int, float, str, bool)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _histogram(conn: Connection, col, low: float, high: float) -> dict[str, Any]:
+    width = (high - low) / HISTOGRAM_BINS or 1.0
+    bucket = sa.cast(sa.func.floor((sa.cast(col, sa.Float(53)) - low) / width), sa.Integer)
+    counts = [0] * HISTOGRAM_BINS
+    for index, count in conn.execute(sa.select(bucket, sa.func.count()).where(col.is_not(None)).group_by(bucket)):
+        counts[min(max(int(index), 0), HISTOGRAM_BINS - 1)] += count
+    return {"low": low, "high": high, "counts": counts}

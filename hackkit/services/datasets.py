@@ -1,0 +1,190 @@
+"""The data catalogue's rules: importing files as dataset versions, curating, who sees what.
+
+Every entry point (CLI, web upload, POST /api/v1/datasets) calls `import_dataset`, so an
+import behaves the same everywhere: atomic, versioned, and reported.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from hackkit import permissions
+from hackkit.ingest import IngestError, Overrides, read_table
+from hackkit.models import Dataset, DatasetVersion
+from hackkit.services import dataset_tables
+from hackkit.services.dataset_meta import clean_metadata, slugify
+from hackkit.services.errors import Conflict, NotFound, Unreadable
+
+log = logging.getLogger(__name__)
+ORIGINAL_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".json", ".geojson"}
+
+
+@dataclass
+class ImportResult:
+    dataset: Dataset
+    version: DatasetVersion
+    created: bool  # a new dataset, rather than a new version of an existing one
+
+
+class SystemActor:
+    """The server itself (CLI, setup): whoever runs commands there controls the database."""
+
+    is_authenticated = True
+    role = "organizer"
+    id = None
+
+
+def can_see_drafts(actor) -> bool:
+    return permissions.can(actor, "datasets.view_drafts")
+
+
+def import_dataset(
+    session: Session,
+    actor,
+    path: Path,
+    originals_dir: Path,
+    *,
+    original_name: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    draft: bool = False,
+    overrides: Overrides | None = None,
+    notes: str = "",
+) -> ImportResult:
+    """Read `path` into a new table and record it as the next version of its dataset.
+
+    `metadata` may hold slug, title and any curation field; missing ones come from the
+    file name. Raises Unreadable (nothing is left behind) when the file cannot be read.
+    """
+    permissions.require(actor, "datasets.import")
+    original_name = original_name or path.name
+    wanted = dict(metadata or {})
+    wanted.setdefault("title", Path(original_name).stem.replace("_", " ").replace("-", " ").strip() or "Dataset")
+    wanted.setdefault("slug", slugify(wanted.get("title") or original_name))
+    wanted = {k: v for k, v in wanted.items() if v is not None}
+    clean = clean_metadata(wanted)
+    dataset = session.scalar(sa.select(Dataset).where(Dataset.slug == clean["slug"]))
+
+    try:
+        table = read_table(path, overrides)
+    except IngestError as error:
+        raise Unreadable(_l("This file cannot be imported: %(reason)s", reason=str(error))) from error
+
+    table_name = dataset_tables.new_table_name()
+    stored: Path | None = None
+    try:
+        conn = session.connection()
+        columns, count = dataset_tables.load(conn, table_name, table)
+        columns = dataset_tables.column_stats(conn, table_name, columns, count)
+        stored = _keep_original(path, original_name, originals_dir)
+        created = dataset is None
+        if created:
+            dataset = Dataset(**clean, status="draft" if draft else "published")
+            session.add(dataset)
+        else:
+            for key, value in clean.items():
+                if key in (metadata or {}) and key != "slug":
+                    setattr(dataset, key, value)
+        number = 1
+        if dataset.id is not None:
+            latest = sa.select(sa.func.max(DatasetVersion.number)).where(DatasetVersion.dataset_id == dataset.id)
+            number += session.scalar(latest) or 0
+        version = DatasetVersion(
+            dataset=dataset,
+            number=number,
+            table_name=table_name,
+            created_by_id=getattr(actor, "id", None),
+            notes=notes,
+            original_name=original_name[:255],
+            original_path=stored.name,
+            format=table.source.format,
+            row_count=count,
+            columns=columns,
+            geometry=table.geometry,
+            report=table.report,
+        )
+        session.add(version)
+        session.commit()
+    except BaseException as error:
+        session.rollback()
+        _discard(session, table_name, stored)
+        if isinstance(error, IngestError):
+            raise Unreadable(_l("This file cannot be imported: %(reason)s", reason=str(error))) from error
+        if isinstance(error, IntegrityError):
+            raise Conflict(_l("Another import of this dataset finished first. Try again.")) from error
+        raise
+    return ImportResult(dataset, version, created)
+
+
+def _keep_original(path: Path, original_name: str, originals_dir: Path) -> Path:
+    """A copy of the uploaded file under a name we make, never the uploader's."""
+    originals_dir.mkdir(parents=True, exist_ok=True)
+    suffix = Path(original_name).suffix.lower()
+    target = originals_dir / (secrets.token_hex(12) + (suffix if suffix in ORIGINAL_SUFFIXES else ".bin"))
+    shutil.copyfile(path, target)
+    return target
+
+
+def _discard(session: Session, table_name: str, stored: Path | None) -> None:
+    if stored is not None:
+        stored.unlink(missing_ok=True)
+    try:
+        with session.get_bind().begin() as conn:
+            dataset_tables.drop(conn, table_name)
+    except Exception:  # the failure that brought us here matters more; an orphan is swept at setup
+        log.exception("could not drop %s after a failed import", table_name)
+
+
+def drop_orphan_tables(session: Session) -> list[str]:
+    """Drop version tables that no version names (an import killed half-way). Run at setup."""
+    known = set(session.scalars(sa.select(DatasetVersion.table_name)))
+    with session.get_bind().begin() as conn:
+        orphans = dataset_tables.orphan_tables(conn, known)
+        for name in orphans:
+            dataset_tables.drop(conn, name)
+    return orphans
+
+
+def get_dataset(session: Session, actor, slug: str) -> Dataset:
+    """A dataset this actor may see; drafts look absent to everyone but organizers."""
+    dataset = session.scalar(sa.select(Dataset).where(Dataset.slug == slug).options(selectinload(Dataset.versions)))
+    if dataset is None or (dataset.status == "draft" and not can_see_drafts(actor)):
+        raise NotFound(_l("There is no dataset %(slug)s.", slug=slug))
+    return dataset
+
+
+def get_version(dataset: Dataset, number: int | None = None) -> DatasetVersion:
+    if not dataset.versions:
+        raise NotFound(_l("This dataset has no data yet."))
+    if number is None:
+        return dataset.current
+    for version in dataset.versions:
+        if version.number == number:
+            return version
+    raise NotFound(_l("This dataset has no version %(n)d.", n=number))
+
+
+def update_dataset(session: Session, actor, dataset: Dataset, changes: dict[str, Any]) -> Dataset:
+    """Change curation fields (and draft/published). The slug is permanent: scripts use it."""
+    permissions.require(actor, "datasets.edit")
+    changes = {k: v for k, v in changes.items() if k != "slug"}
+    for key, value in clean_metadata(changes).items():
+        setattr(dataset, key, value)
+    session.commit()
+    return dataset
+
+
+def visible_datasets(session: Session, actor) -> list[Dataset]:
+    query = sa.select(Dataset).options(selectinload(Dataset.versions)).order_by(Dataset.title)
+    if not can_see_drafts(actor):
+        query = query.where(Dataset.status == "published")
+    return list(session.scalars(query))

@@ -1,0 +1,139 @@
+"""The catalogue pages: search and facets, the dataset page, upload, corrections, curation."""
+
+import io
+import json
+import re
+
+import sqlalchemy as sa
+
+from hackkit.extensions import db
+from hackkit.models import Dataset
+from tests.conftest import csrf_token, post_form
+from tests.datasets.helpers import import_file, write_csv
+
+CSV = (
+    "id;naam;lat;lon;postcode;capaciteit\n"
+    "1;Meir;51.218;4.41;2000;10\n2;Zuid;51.2;4.39;2018;25\n3;Noord;51.23;4.42;2060;\n"
+)
+
+
+def test_catalogue_searches_and_filters_by_facet(client, app, tmp_path):
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="stations", title="Bike stations", license="CC0-1.0")
+    import_file(app, write_csv(tmp_path, "b.csv", "x\n1\n"), slug="numbers", title="Numbers", license="CC-BY-4.0")
+    page = client.get("/datasets/").get_data(as_text=True)
+    assert "Bike stations" in page and "Numbers" in page and 'name="license" value="CC0-1.0"' in page
+    filtered = client.get("/datasets/?license=CC-BY-4.0").get_data(as_text=True)
+    assert "Numbers" in filtered and "Bike stations" not in filtered
+    assert "Bike stations" in client.get("/datasets/?q=bike").get_data(as_text=True)
+
+
+def test_drafts_show_to_organizers_only(client, app, auth, tmp_path):
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="secret", title="Secret plans", draft=True)
+    assert "Secret plans" not in client.get("/datasets/").get_data(as_text=True)
+    assert client.get("/datasets/secret").status_code == 404
+    auth.login_as("organizer")
+    assert "Secret plans" in client.get("/datasets/").get_data(as_text=True)
+    assert client.get("/datasets/secret").status_code == 200
+
+
+def test_dataset_page_shows_metadata_columns_downloads_snippets_and_json_ld(client, app, tmp_path):
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="stations", title="Bike stations", license="CC0-1.0")
+    page = client.get("/datasets/stations").get_data(as_text=True)
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert ld["@type"] == "Dataset" and ld["name"] == "Bike stations" and ld["distribution"]
+    assert '<svg class="histogram"' in page  # capaciteit is numeric
+    expected_parts = (
+        "rows.csv",
+        "rows.geojson",
+        "/datasets/stations/original",
+        "pd.read_csv",
+        "folium.GeoJson",
+        "curl",
+    )
+    for expected in expected_parts:
+        assert expected in page
+    assert 'id="map-preview"' in page
+    original = client.get("/datasets/stations/original")
+    assert original.status_code == 200 and original.data.decode() == CSV
+
+
+def test_preview_filters_sorts_and_pages_without_javascript(client, app, tmp_path):
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="stations")
+    page = client.get("/datasets/stations?f_col=capaciteit&f_op=gte&f_val=10&_sort_desc=capaciteit&_size=1")
+    text = page.get_data(as_text=True)
+    assert "2 matching rows" in text and "<td>Zuid</td>" in text and "<td>Meir</td>" not in text
+    next_link = re.search(r'href="(/datasets/stations\?[^"]*_next=[^"#]*)', text).group(1).replace("&amp;", "&")
+    assert "<td>Meir</td>" in client.get(next_link).get_data(as_text=True)
+    bad = client.get("/datasets/stations?capaciteit__gt=lots")
+    assert bad.status_code == 200 and "not a valid integer" in bad.get_data(as_text=True)
+
+
+def test_organizer_uploads_sees_the_report_and_corrects_a_type(client, app, auth, tmp_path):
+    auth.login_as("organizer")
+    token = csrf_token(client, "/datasets/upload")
+    response = client.post(
+        "/datasets/upload",
+        data={"csrf_token": token, "file": (io.BytesIO(CSV.encode()), "stations.csv"), "title": "Stations"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/datasets/stations/report")
+    report = client.get("/datasets/stations/report").get_data(as_text=True)
+    assert "semicolon" in report and 'name="type-capaciteit"' in report
+    fixed = post_form(
+        client,
+        "/datasets/stations/report",
+        {"encoding": "utf-8", "delimiter": ";", "header": "yes", "type-capaciteit": "text", "type-id": "integer"},
+    )
+    assert fixed.status_code == 302
+    detail = client.get("/api/v1/datasets/stations").get_json()
+    assert detail["version"] == 2 and {c["name"]: c["type"] for c in detail["columns"]}["capaciteit"] == "text"
+
+
+def test_unreadable_upload_shows_one_clear_message_and_keeps_nothing(client, app, auth):
+    auth.login_as("organizer")
+    token = csrf_token(client, "/datasets/upload")
+    response = client.post(
+        "/datasets/upload",
+        data={"csrf_token": token, "file": (io.BytesIO(b"\x00\x01\x02" * 50), "x.csv"), "license": ""},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "cannot be imported" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Dataset)) == 0
+
+
+def test_participants_cannot_upload_or_edit(client, app, auth, tmp_path):
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="stations")
+    auth.login_as("participant")
+    assert client.get("/datasets/upload").status_code == 403
+    assert client.get("/datasets/stations/edit").status_code == 403
+    assert client.post("/datasets/stations/report", data={}).status_code in (400, 403)
+
+
+def test_organizer_curates_metadata_and_publishes_a_draft(client, app, auth, tmp_path):
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="stations", draft=True)
+    auth.login_as("organizer")
+    response = post_form(
+        client,
+        "/datasets/stations/edit",
+        {
+            "title": "Bike stations",
+            "description": "Where to pick up a bike.",
+            "publisher": "City of Antwerp",
+            "license": "modellicentie-gratis-hergebruik",
+            "themes": ["TRAN", "REGI"],
+            "keywords": "bike, mobility",
+            "update_frequency": "daily",
+            "source_url": "https://example.org/bikes",
+            "status": "published",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        dataset = db.session.scalar(sa.select(Dataset))
+        assert dataset.status == "published" and dataset.themes == ["TRAN", "REGI"]
+        assert dataset.keywords == ["bike", "mobility"]
+    bad = post_form(
+        client, "/datasets/stations/edit", {"title": "x", "source_url": "ftp://nope", "status": "published"}
+    )
+    assert bad.status_code == 200 and "http://" in bad.get_data(as_text=True)
