@@ -15,6 +15,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "events.manage": frozenset({"organizer"}),
     # Anyone with an account may take part; judges too (a judge in a team is conflicted).
     "events.register": frozenset({"participant", "judge", "organizer"}),
+    # Organizers run the jury: criteria, judges, assignments, results before publication.
+    # Judging itself is not a role here: it belongs to the judges of an event (EventJudge).
+    "judging.manage": frozenset({"organizer"}),
 }
 
 
