@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.api import bp as api_bp
     from hackkit.auth.views import bp as auth_bp
     from hackkit.events.views import bp as events_bp
+    from hackkit.judging.views import bp as judging_bp
     from hackkit.main.views import bp as main_bp
     from hackkit.teams.views import bp as teams_bp
 
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(teams_bp)
+    app.register_blueprint(judging_bp)
     app.register_blueprint(api_bp)
 
 
