@@ -43,12 +43,13 @@ def settings_dict(settings) -> dict:
 
 
 def assignment_dict(assignment) -> dict:
+    # Titles as frozen at the deadline, like everything else the jury sees.
     return {
         "id": assignment.id,
         "judge_id": assignment.judge_id,
         "judge": assignment.judge.display_name,
         "submission_id": assignment.submission_id,
-        "title": assignment.submission.title,
+        "title": judging.frozen_title(db.session, assignment.submission),
         "manual": assignment.manual,
     }
 

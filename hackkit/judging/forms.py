@@ -83,6 +83,7 @@ def score_form(criteria, data=None):
     for criterion in criteria:
         field = DecimalField(
             criterion.name,
+            places=None,  # show 4, not 4.00
             validators=[Optional()],
             description=_l("From %(low)d to %(high)d.", low=criterion.scale_min, high=criterion.scale_max),
             render_kw={"inputmode": "decimal", "min": criterion.scale_min, "max": criterion.scale_max},

@@ -61,7 +61,7 @@ def dashboard(slug: str):
     conflicted = {c.submission_id for c in judging.conflicts_of(db.session, current_user, event)}
     judged = judging.judged_submissions(db.session, event)
     form = forms.ConflictForm()
-    form.submission_id.choices = [(s.id, s.title) for s in judged if s.id not in conflicted]
+    form.submission_id.choices = [(s.id, judging.frozen_title(db.session, s)) for s in judged if s.id not in conflicted]
     return render_template(
         "judging/dashboard.html",
         event=event,
@@ -69,7 +69,7 @@ def dashboard(slug: str):
         assignments=mine,
         missing=missing,
         conflicts=judging.conflicts_of(db.session, current_user, event),
-        titles={s.id: s.title for s in judged},
+        titles={s.id: judging.frozen_title(db.session, s) for s in judged},
         form=form,
         open=judging.judging_is_open(db.session, event),
     )
@@ -80,7 +80,9 @@ def dashboard(slug: str):
 def declare_conflict(slug: str):
     event = events.get_event(db.session, current_user, slug)
     form = forms.ConflictForm()
-    form.submission_id.choices = [(s.id, s.title) for s in judging.judged_submissions(db.session, event)]
+    form.submission_id.choices = [
+        (s.id, judging.frozen_title(db.session, s)) for s in judging.judged_submissions(db.session, event)
+    ]
     if form.validate_on_submit():
         submission = judging.get_judged_submission(db.session, form.submission_id.data)
         data = {"kind": form.kind.data, "note": form.note.data}
@@ -101,7 +103,7 @@ def score(slug: str, submission_id: int):
     if submission.event_id != event.id:
         raise Forbidden(_("This project is not assigned to you."))
     view = scoring.judge_view(db.session, current_user, submission)
-    initial = {f"c{cid}": value for cid, value in view["scores"].items()}
+    initial = {f"c{cid}": int(value) if value.is_integer() else value for cid, value in view["scores"].items()}
     initial.update(feedback=view["feedback"], private_note=view["private_note"])
     form = forms.score_form(view["criteria"], data=None if request.method == "POST" else initial)
     status = 200
@@ -183,7 +185,7 @@ def manage(slug: str):
             c.id: forms.CriterionForm(obj=c, formdata=None, prefix=f"c{c.id}")
             for c in judging.criteria_of(db.session, event)
         },
-        titles={s.id: s.title for s in judging.judged_submissions(db.session, event)},
+        titles={s.id: judging.frozen_title(db.session, s) for s in judging.judged_submissions(db.session, event)},
         judge_form=forms.JudgeForm(),
         assign_form=forms.AssignForm(per_submission=settings.per_submission),
         settings_form=settings_form,
@@ -301,6 +303,7 @@ def feedback(slug: str, submission_id: int):
         event=event,
         submission=submission,
         found=found,
+        title=judging.frozen_title(db.session, submission),
         criteria=judging.criteria_of(db.session, event),
         note_text=note_text,
     )

@@ -245,6 +245,12 @@ def judged_submissions(session: Session, event: Event) -> list[Submission]:
     return [s for s in found if submission_service.frozen_version(session, s) is not None]
 
 
+def frozen_title(session: Session, submission: Submission) -> str:
+    """The title as submitted before the deadline: what the jury and the public see."""
+    version = submission_service.frozen_version(session, submission)
+    return (version.data.get("title") if version else None) or submission.title
+
+
 def get_judged_submission(session: Session, submission_id: int) -> Submission:
     submission = session.get(Submission, submission_id)
     if submission is None or submission_service.frozen_version(session, submission) is None:
@@ -397,7 +403,7 @@ def run_assignment(session: Session, actor: User, event: Event, per_submission: 
     try:
         plan = assign_judges(judges, list(subs), per_submission, conflicts=conflicts, existing=keep, seed=seed)
     except AssignmentImpossible as error:
-        names = ", ".join(f'"{subs[s].title}" (#{s})' for s in error.submissions if s in subs)
+        names = ", ".join(f'"{frozen_title(session, subs[s])}" (#{s})' for s in error.submissions if s in subs)
         if names:
             message = _l(
                 "Not every project can get %(k)d judges without a conflict of interest: %(names)s. "

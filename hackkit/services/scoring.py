@@ -215,7 +215,7 @@ def progress(session: Session, actor: User, event: Event) -> dict:
             a.submission_id,
             {
                 "submission_id": a.submission_id,
-                "title": a.submission.title,
+                "title": judging.frozen_title(session, a.submission),
                 "judges": 0,
                 "done": 0,
                 "missing_judges": [],
@@ -265,7 +265,7 @@ def results(session: Session, actor, event: Event, method: str = "normalised") -
     ).as_dict()
     for row in computed["results"]:
         submission = subs[row["submission_id"]]
-        row["title"] = submission_service.frozen_version(session, submission).data.get("title") or submission.title
+        row["title"] = judging.frozen_title(session, submission)
         row["team"] = submission.team.name
         row["criteria"] = {str(k): value for k, value in row["criteria"].items()}
     computed["published"] = settings.results_published
@@ -286,7 +286,7 @@ def _pairwise_results(session: Session, event: Event, subs: dict[int, Submission
                 "sigma": item.sigma,
                 "raw_score": None,
                 "criteria": {},
-                "title": submission.title,
+                "title": judging.frozen_title(session, submission),
                 "team": submission.team.name,
                 "notes": [],
             }

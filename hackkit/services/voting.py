@@ -151,7 +151,12 @@ def public_vote_tally(session: Session, actor, event: Event, now: datetime | Non
         ).all()
     )
     rows = [
-        {"submission_id": s.id, "title": s.title, "team": s.team.name, "votes": counts.get(s.id, 0)}
+        {
+            "submission_id": s.id,
+            "title": judging.frozen_title(session, s),
+            "team": s.team.name,
+            "votes": counts.get(s.id, 0),
+        }
         for s in judging.judged_submissions(session, event)
     ]
     return sorted(rows, key=lambda r: (-r["votes"], r["submission_id"]))
