@@ -384,3 +384,41 @@ def test_pairwise_routes_refuse_rubric_events_and_non_judges(client, world):
     url = f"/api/v1/events/{ids['slug']}/pairwise/next"
     assert_error(client.get(url, headers=headers["judge0"]), 409)
     assert_error(client.get(url, headers=headers["member_A"]), 403)
+
+
+def test_only_projects_with_a_frozen_submitted_version_are_judged(app, client, world):
+    headers, ids = world
+    with app.app_context():
+        from hackkit.models import Submission, Team
+
+        event = judging.get_judged_submission(db.session, ids["subs"]["A"]).team.event
+        # A team that only ever saved a draft before the deadline.
+        team = Team(event_id=event.id, name="Drafty", name_key="drafty", member_count=0)
+        db.session.add(team)
+        db.session.flush()
+        draft = Submission(team_id=team.id, event_id=event.id, status="draft", title="Unfinished")
+        db.session.add(draft)
+        db.session.commit()
+        draft_id = draft.id
+    plan = _assign(client, headers, ids, k=1)
+    assert draft_id not in {a["submission_id"] for a in plan["items"]}
+    assert_error(client.get(f"/api/v1/submissions/{draft_id}/judging", headers=headers["organizer"]), 404)
+
+
+def test_rerunning_the_assignment_keeps_work_already_done(client, world):
+    headers, ids = world
+    _assign(client, headers, ids, k=1)
+    judge = _assigned_judge(client, headers, ids)
+    client.put(
+        f"/api/v1/submissions/{ids['subs']['A']}/scores",
+        json={"scores": {str(ids["criteria"][0]): 4}},
+        headers=headers[judge],
+    )
+    for seed in (1, 2, 3):
+        client.post(
+            f"/api/v1/events/{ids['slug']}/assignments",
+            json={"per_submission": 1, "seed": seed},
+            headers=headers["organizer"],
+        )
+        mine = client.get(f"/api/v1/events/{ids['slug']}/assignments", headers=headers[judge]).get_json()
+        assert ids["subs"]["A"] in [a["submission_id"] for a in mine["assignments"]]
