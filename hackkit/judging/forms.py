@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, DecimalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -45,17 +46,18 @@ class SettingsForm(FlaskForm):
         _l("Judging closes"), validators=[Optional()], description=_l("Empty: when the results are published.")
     )
     mode = SelectField(
-        _l("How the jury judges"), choices=[("rubric", _l("Scores per criterion")), ("pairwise", _l("Pairwise"))]
+        _l("How the jury judges"),
+        choices=[SelectChoice("rubric", _l("Scores per criterion")), SelectChoice("pairwise", _l("Pairwise"))],
     )
     public_vote_opens = DateTimeLocalField(_l("Public vote opens"), validators=[Optional()])
     public_vote_closes = DateTimeLocalField(_l("Public vote closes"), validators=[Optional()])
 
 
 CONFLICT_CHOICES = [
-    ("member", _l("I am in this team")),
-    ("organisation", _l("Same organisation")),
-    ("relation", _l("Personal relation")),
-    ("other", _l("Other (say what)")),
+    SelectChoice("member", _l("I am in this team")),
+    SelectChoice("organisation", _l("Same organisation")),
+    SelectChoice("relation", _l("Personal relation")),
+    SelectChoice("other", _l("Other (say what)")),
 ]
 
 

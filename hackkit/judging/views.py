@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from hackkit.extensions import db, limiter
 from hackkit.judging import forms
@@ -61,7 +62,9 @@ def dashboard(slug: str):
     conflicted = {c.submission_id for c in judging.conflicts_of(db.session, current_user, event)}
     judged = judging.judged_submissions(db.session, event)
     form = forms.ConflictForm()
-    form.submission_id.choices = [(s.id, judging.frozen_title(db.session, s)) for s in judged if s.id not in conflicted]
+    form.submission_id.choices = [
+        SelectChoice(s.id, judging.frozen_title(db.session, s)) for s in judged if s.id not in conflicted
+    ]
     return render_template(
         "judging/dashboard.html",
         event=event,
