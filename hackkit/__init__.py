@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.auth.views import bp as auth_bp
     from hackkit.datasets.views import bp as datasets_bp
     from hackkit.events.views import bp as events_bp
+    from hackkit.judging.views import bp as judging_bp
     from hackkit.main.views import bp as main_bp
     from hackkit.maps.views import bp as maps_bp
     from hackkit.teams.views import bp as teams_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(teams_bp)
+    app.register_blueprint(judging_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(datasets_bp)

@@ -18,6 +18,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "datasets.import": frozenset({"organizer"}),
     "datasets.edit": frozenset({"organizer"}),
     "datasets.view_drafts": frozenset({"organizer"}),
+    # Organizers run the jury: criteria, judges, assignments, results before publication.
+    # Judging itself is not a role here: it belongs to the judges of an event (EventJudge).
+    "judging.manage": frozenset({"organizer"}),
 }
 
 

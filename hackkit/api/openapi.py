@@ -7,6 +7,8 @@ from flask import jsonify
 from hackkit.api import bp
 from hackkit.api.openapi_hub import PATHS as HUB_PATHS
 from hackkit.api.openapi_hub import SCHEMAS as HUB_SCHEMAS
+from hackkit.api.openapi_judging import PATHS as JUDGING_PATHS
+from hackkit.api.openapi_judging import SCHEMAS as JUDGING_SCHEMAS
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -36,7 +38,7 @@ OPENAPI = {
     },
     "servers": [{"url": "/api/v1"}],
     "components": {
-        "schemas": {"Error": ERROR_SCHEMA, **HUB_SCHEMAS},
+        "schemas": {"Error": ERROR_SCHEMA, **HUB_SCHEMAS, **JUDGING_SCHEMAS},
         "securitySchemes": {
             "basic": {"type": "http", "scheme": "basic"},
             "bearer": {"type": "http", "scheme": "bearer"},
@@ -115,6 +117,7 @@ OPENAPI = {
 
 
 OPENAPI["paths"].update(HUB_PATHS)
+OPENAPI["paths"].update(JUDGING_PATHS)
 
 
 @bp.route("/openapi.json")

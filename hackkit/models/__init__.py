@@ -3,12 +3,32 @@
 from hackkit.models.base import Base
 from hackkit.models.dataset import Dataset, DatasetVersion
 from hackkit.models.event import Announcement, Challenge, Event, Registration
+from hackkit.models.judging import (
+    Assignment,
+    Criterion,
+    EventJudge,
+    JudgeConflict,
+    JudgingSettings,
+    PairwiseVote,
+    PublicVote,
+    Review,
+    Score,
+)
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
 from hackkit.models.token import ApiToken
 from hackkit.models.user import ROLES, User
 
 __all__ = [
+    "Assignment",
+    "Criterion",
+    "EventJudge",
+    "JudgeConflict",
+    "JudgingSettings",
+    "PairwiseVote",
+    "PublicVote",
+    "Review",
+    "Score",
     "Announcement",
     "ApiToken",
     "Base",

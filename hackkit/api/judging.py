@@ -1,0 +1,275 @@
+"""/api/v1 judging: criteria, judges, conflicts, assignments, scores, progress, results.
+
+Pairwise and public votes are in api/voting.py. Each view parses, calls one service, serialises.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
+
+from hackkit.api import bp
+from hackkit.api.helpers import caller, json_body, writer
+from hackkit.extensions import db
+from hackkit.permissions import require
+from hackkit.serializers import iso, submission_dict
+from hackkit.services import events, judging, scoring, validation
+from hackkit.services.errors import Invalid
+
+
+def criterion_dict(criterion) -> dict:
+    return {
+        "id": criterion.id,
+        "name": criterion.name,
+        "description": criterion.description,
+        "weight": criterion.weight,
+        "scale_min": criterion.scale_min,
+        "scale_max": criterion.scale_max,
+        "position": criterion.position,
+    }
+
+
+def settings_dict(settings) -> dict:
+    return {
+        "opens_at": iso(settings.opens_at),
+        "closes_at": iso(settings.closes_at),
+        "results_published": settings.results_published,
+        "published_at": iso(settings.published_at),
+        "per_submission": settings.per_submission,
+        "mode": settings.mode,
+        "public_vote_opens": iso(settings.public_vote_opens),
+        "public_vote_closes": iso(settings.public_vote_closes),
+    }
+
+
+def assignment_dict(assignment) -> dict:
+    # Titles as frozen at the deadline, like everything else the jury sees.
+    return {
+        "id": assignment.id,
+        "judge_id": assignment.judge_id,
+        "judge": assignment.judge.display_name,
+        "submission_id": assignment.submission_id,
+        "title": judging.frozen_title(db.session, assignment.submission),
+        "manual": assignment.manual,
+    }
+
+
+def _event(slug: str, actor):
+    return events.get_event(db.session, actor, slug)
+
+
+# Settings and criteria -------------------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/judging")
+def get_judging_settings(slug: str):
+    event = _event(slug, caller())
+    return jsonify(settings_dict(judging.settings_of(db.session, event)))
+
+
+@bp.patch("/events/<slug>/judging")
+def update_judging_settings(slug: str):
+    actor = writer()
+    event = _event(slug, actor)
+    return jsonify(settings_dict(judging.update_settings(db.session, actor, event, json_body())))
+
+
+@bp.get("/events/<slug>/criteria")
+def list_criteria(slug: str):
+    event = _event(slug, caller())
+    return jsonify({"criteria": [criterion_dict(c) for c in judging.criteria_of(db.session, event)]})
+
+
+@bp.post("/events/<slug>/criteria")
+def add_criterion(slug: str):
+    actor = writer()
+    event = _event(slug, actor)
+    return jsonify(criterion_dict(judging.add_criterion(db.session, actor, event, json_body()))), 201
+
+
+@bp.patch("/criteria/<int:criterion_id>")
+def update_criterion(criterion_id: int):
+    actor = writer()
+    criterion = judging.get_criterion(db.session, criterion_id)
+    return jsonify(criterion_dict(judging.update_criterion(db.session, actor, criterion, json_body())))
+
+
+@bp.delete("/criteria/<int:criterion_id>")
+def delete_criterion(criterion_id: int):
+    actor = writer()
+    judging.delete_criterion(db.session, actor, judging.get_criterion(db.session, criterion_id))
+    return "", 204
+
+
+# Judges and conflicts --------------------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/judges")
+def list_judges(slug: str):
+    actor = writer()
+    event = _event(slug, actor)
+    require(actor, "judging.manage")
+    people = judging.judges_of(db.session, event)
+    return jsonify({"judges": [{"id": u.id, "display_name": u.display_name, "email": u.email} for u in people]})
+
+
+@bp.post("/events/<slug>/judges")
+def add_judge(slug: str):
+    actor = writer()
+    event = _event(slug, actor)
+    judge = judging.add_judge(db.session, actor, event, json_body().get("email", ""))
+    return jsonify({"id": judge.user_id, "display_name": judge.user.display_name}), 201
+
+
+@bp.delete("/events/<slug>/judges/<int:user_id>")
+def remove_judge(slug: str, user_id: int):
+    actor = writer()
+    judging.remove_judge(db.session, actor, _event(slug, actor), user_id)
+    return "", 204
+
+
+@bp.post("/submissions/<int:submission_id>/conflicts")
+def declare_conflict(submission_id: int):
+    actor = writer()
+    submission = judging.get_judged_submission(db.session, submission_id)
+    body = json_body()
+    judge_id = body.get("judge_id")
+    if judge_id is not None:
+        judge_id = validation.integer(body, "judge_id", minimum=1, maximum=2**31)
+    conflict = judging.declare_conflict(db.session, actor, submission, body, judge_id=judge_id)
+    return jsonify(
+        {
+            "judge_id": conflict.judge_id,
+            "submission_id": conflict.submission_id,
+            "kind": conflict.kind,
+            "note": conflict.note,
+        }
+    ), 201
+
+
+@bp.get("/events/<slug>/conflicts")
+def list_conflicts(slug: str):
+    actor = writer()
+    found = judging.conflicts_of(db.session, actor, _event(slug, actor))
+    return jsonify(
+        {
+            "conflicts": [
+                {"judge_id": c.judge_id, "submission_id": c.submission_id, "kind": c.kind, "note": c.note}
+                for c in found
+            ]
+        }
+    )
+
+
+# Assignments -----------------------------------------------------------------------------------
+
+
+@bp.post("/events/<slug>/assignments")
+def create_assignments(slug: str):
+    """`{per_submission: k}` runs the balanced assignment; `{judge_id, submission_id}` adds one by hand."""
+    actor = writer()
+    event = _event(slug, actor)
+    body = json_body()
+    if "judge_id" in body or "submission_id" in body:
+        assignment = judging.assign_manually(db.session, actor, event, body.get("judge_id"), body.get("submission_id"))
+        return jsonify(assignment_dict(assignment)), 201
+    if "per_submission" not in body:
+        raise Invalid(
+            _l("Send per_submission (judges per project)."), {"per_submission": [_l("This field is required.")]}
+        )
+    seed = validation.integer(body, "seed", minimum=0, maximum=2**31, default=0)
+    plan = judging.run_assignment(db.session, actor, event, body["per_submission"], seed=seed)
+    plan["items"] = [assignment_dict(a) for a in judging.assignments_of(db.session, actor, event)]
+    return jsonify(plan), 201
+
+
+@bp.get("/events/<slug>/assignments")
+def list_assignments(slug: str):
+    actor = writer()
+    found = judging.assignments_of(db.session, actor, _event(slug, actor))
+    return jsonify({"assignments": [assignment_dict(a) for a in found]})
+
+
+@bp.delete("/assignments/<int:assignment_id>")
+def delete_assignment(assignment_id: int):
+    judging.unassign(db.session, writer(), assignment_id)
+    return "", 204
+
+
+@bp.get("/events/<slug>/progress")
+def judging_progress(slug: str):
+    actor = writer()
+    return jsonify(scoring.progress(db.session, actor, _event(slug, actor)))
+
+
+# Judging a submission --------------------------------------------------------------------------
+
+
+def _scores_json(found: dict) -> dict:
+    return {
+        "scores": {str(k): value for k, value in found["scores"].items()},
+        "feedback": found["feedback"],
+        "private_note": found["private_note"],
+    }
+
+
+@bp.get("/submissions/<int:submission_id>/judging")
+def judge_submission(submission_id: int):
+    """The judge's view: the frozen version, the criteria and the judge's own scores."""
+    actor = writer()
+    submission = judging.get_judged_submission(db.session, submission_id)
+    view = scoring.judge_view(db.session, actor, submission)
+    data = submission_dict(submission, view["content"])
+    data["version"] = view["version"]
+    return jsonify(
+        {
+            "submission": data,
+            "criteria": [criterion_dict(c) for c in view["criteria"]],
+            "judging_open": view["judging_open"],
+            **_scores_json(view),
+        }
+    )
+
+
+@bp.put("/submissions/<int:submission_id>/scores")
+def save_scores(submission_id: int):
+    actor = writer()
+    submission = judging.get_judged_submission(db.session, submission_id)
+    return jsonify(_scores_json(scoring.save_scores(db.session, actor, submission, json_body())))
+
+
+@bp.get("/submissions/<int:submission_id>/scores")
+def all_scores(submission_id: int):
+    """Every judge's scores and notes on the project (organizers)."""
+    actor = writer()
+    submission = judging.get_judged_submission(db.session, submission_id)
+    found = scoring.submission_scores(db.session, actor, submission)
+    return jsonify({"judges": [{"judge_id": judge_id, **_scores_json(data)} for judge_id, data in found.items()]})
+
+
+@bp.get("/submissions/<int:submission_id>/feedback")
+def team_feedback(submission_id: int):
+    actor = writer()
+    submission = judging.get_judged_submission(db.session, submission_id)
+    return jsonify(scoring.team_feedback(db.session, actor, submission))
+
+
+# Results ---------------------------------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/results")
+def results(slug: str):
+    actor = caller()
+    event = _event(slug, actor)
+    return jsonify(scoring.results(db.session, actor, event, request.args.get("method", "normalised")))
+
+
+@bp.post("/events/<slug>/results/publish")
+def publish_results(slug: str):
+    actor = writer()
+    event = _event(slug, actor)
+    published = json_body().get("published", True)
+    if not isinstance(published, bool):
+        raise Invalid(_l("published must be true or false."), {"published": [_l("Enter true or false.")]})
+    done = scoring.publish_results(db.session, actor, event, published)
+    return jsonify({"published": done["published"], "published_at": iso(done["published_at"])})

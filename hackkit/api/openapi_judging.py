@@ -1,0 +1,367 @@
+"""OpenAPI paths of judging: criteria, judges, conflicts, assignments, scores, results, votes."""
+
+from __future__ import annotations
+
+from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref
+
+SLUG = _path_param("slug")
+SUBMISSION = _path_param("submission_id", "integer")
+OBJECT = {"type": "object"}
+INTEGER = {"type": "integer"}
+NUMBER = {"type": "number"}
+
+SCHEMAS = {
+    "Criterion": {
+        "type": "object",
+        "required": ["id", "name", "weight", "scale_min", "scale_max"],
+        "properties": {
+            "id": INTEGER,
+            "name": TEXT,
+            "description": TEXT,
+            "weight": NUMBER,
+            "scale_min": INTEGER,
+            "scale_max": INTEGER,
+            "position": INTEGER,
+        },
+    },
+    "CriterionInput": {
+        "type": "object",
+        "properties": {
+            "name": TEXT,
+            "description": TEXT,
+            "weight": NUMBER,
+            "scale_min": INTEGER,
+            "scale_max": INTEGER,
+            "position": INTEGER,
+        },
+    },
+    "JudgingSettings": {
+        "type": "object",
+        "properties": {
+            "opens_at": DATETIME,
+            "closes_at": DATETIME,
+            "results_published": {"type": "boolean"},
+            "published_at": DATETIME,
+            "per_submission": INTEGER,
+            "mode": {"type": "string", "enum": ["rubric", "pairwise"]},
+            "public_vote_opens": DATETIME,
+            "public_vote_closes": DATETIME,
+        },
+    },
+    "ScoresInput": {
+        "type": "object",
+        "properties": {
+            "scores": {
+                "type": "object",
+                "description": "criterion id -> value within the criterion's scale (null clears it)",
+                "additionalProperties": {"type": "number", "nullable": True},
+            },
+            "feedback": {"type": "string", "description": "for the team, shown after publication"},
+            "private_note": {"type": "string", "description": "for the jury only"},
+        },
+    },
+    "Scores": {
+        "type": "object",
+        "properties": {
+            "scores": {"type": "object", "additionalProperties": NUMBER},
+            "feedback": TEXT,
+            "private_note": TEXT,
+        },
+    },
+    "Results": {
+        "type": "object",
+        "required": ["method", "published", "results"],
+        "properties": {
+            "method": {"type": "string", "enum": ["normalised", "raw", "pairwise"]},
+            "published": {"type": "boolean"},
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["submission_id", "rank", "score", "raw_score", "criteria"],
+                    "properties": {
+                        "submission_id": INTEGER,
+                        "rank": {"type": "integer", "nullable": True},
+                        "score": {"type": "number", "nullable": True, "description": "normalised (z units)"},
+                        "raw_score": {"type": "number", "nullable": True, "description": "weighted mean, 0..1"},
+                        "sigma": {"type": "number", "description": "pairwise mode: uncertainty of score"},
+                        "judges": INTEGER,
+                        "criteria": {
+                            "type": "object",
+                            "description": "criterion id -> {mean, raw, normalised, judges}",
+                        },
+                        "notes": {"type": "array", "items": TEXT},
+                        "title": TEXT,
+                        "team": TEXT,
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def _body(properties: dict, required: list[str] | None = None) -> dict:
+    schema: dict = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+PATHS = {
+    "/events/{slug}/judging": {
+        "get": _op(
+            "Judging settings: windows, mode, k, publication",
+            _json(_ref("JudgingSettings")),
+            404,
+            auth=False,
+            params=[SLUG],
+        ),
+        "patch": _op(
+            "Change judging settings (organizer)",
+            _json(_ref("JudgingSettings")),
+            400,
+            401,
+            403,
+            404,
+            body=_ref("JudgingSettings"),
+            params=[SLUG],
+        ),
+    },
+    "/events/{slug}/criteria": {
+        "get": _op("The event's criteria, in order", _json(OBJECT), 404, auth=False, params=[SLUG]),
+        "post": _op(
+            "Add a criterion (organizer)",
+            _json(_ref("Criterion"), "Created"),
+            400,
+            401,
+            403,
+            404,
+            body=_ref("CriterionInput"),
+            status="201",
+            params=[SLUG],
+        ),
+    },
+    "/criteria/{criterion_id}": {
+        "patch": _op(
+            "Change a criterion (organizer); 409 if given scores fall outside a new scale",
+            _json(_ref("Criterion")),
+            400,
+            401,
+            403,
+            404,
+            409,
+            body=_ref("CriterionInput"),
+            params=[_path_param("criterion_id", "integer")],
+        ),
+        "delete": _op(
+            "Delete a criterion and its scores (organizer)",
+            {"description": "Done"},
+            401,
+            403,
+            404,
+            status="204",
+            params=[_path_param("criterion_id", "integer")],
+        ),
+    },
+    "/events/{slug}/judges": {
+        "get": _op("The jury (organizer)", _json(OBJECT), 401, 403, 404, params=[SLUG]),
+        "post": _op(
+            "Make an existing account a judge of the event (organizer)",
+            _json(OBJECT, "Created"),
+            400,
+            401,
+            403,
+            404,
+            409,
+            body=_body({"email": TEXT}, ["email"]),
+            status="201",
+            params=[SLUG],
+        ),
+    },
+    "/events/{slug}/judges/{user_id}": {
+        "delete": _op(
+            "Remove a judge and their assignments (organizer)",
+            {"description": "Done"},
+            401,
+            403,
+            404,
+            status="204",
+            params=[SLUG, _path_param("user_id", "integer")],
+        ),
+    },
+    "/submissions/{submission_id}/conflicts": {
+        "post": _op(
+            "Declare a conflict of interest (judge; an organizer may pass judge_id)",
+            _json(OBJECT, "Created"),
+            400,
+            401,
+            403,
+            404,
+            body=_body(
+                {
+                    "reason": TEXT,
+                    "kind": {"type": "string", "enum": ["member", "organisation", "relation", "other"]},
+                    "note": TEXT,
+                    "judge_id": INTEGER,
+                }
+            ),
+            status="201",
+            params=[SUBMISSION],
+        ),
+    },
+    "/events/{slug}/conflicts": {
+        "get": _op("Declared conflicts (organizer: all; judge: own)", _json(OBJECT), 401, 403, 404, params=[SLUG]),
+    },
+    "/events/{slug}/assignments": {
+        "get": _op("Assignments (organizer: all; judge: own)", _json(OBJECT), 401, 403, 404, params=[SLUG]),
+        "post": _op(
+            "Balanced assignment {per_submission: k} or one manual {judge_id, submission_id} (organizer); "
+            "409 naming the projects when impossible",
+            _json(OBJECT, "Created"),
+            400,
+            401,
+            403,
+            404,
+            409,
+            body=_body({"per_submission": INTEGER, "seed": INTEGER, "judge_id": INTEGER, "submission_id": INTEGER}),
+            status="201",
+            params=[SLUG],
+        ),
+    },
+    "/assignments/{assignment_id}": {
+        "delete": _op(
+            "Remove one assignment (organizer)",
+            {"description": "Done"},
+            401,
+            403,
+            404,
+            status="204",
+            params=[_path_param("assignment_id", "integer")],
+        ),
+    },
+    "/events/{slug}/progress": {
+        "get": _op(
+            "Who still has to score what, per judge and per project (organizer: all; judge: own)",
+            _json(OBJECT),
+            401,
+            403,
+            404,
+            params=[SLUG],
+        ),
+    },
+    "/submissions/{submission_id}/judging": {
+        "get": _op(
+            "The project as frozen at the deadline, the criteria and your own scores (assigned judge, organizer); "
+            "403 when you have a conflict of interest",
+            _json(OBJECT),
+            401,
+            403,
+            404,
+            params=[SUBMISSION],
+        ),
+    },
+    "/submissions/{submission_id}/scores": {
+        "put": _op(
+            "Score a project (assigned judge): values within each criterion's scale (400), "
+            "only inside the judging window (409), never with a conflict of interest (403)",
+            _json(_ref("Scores")),
+            400,
+            401,
+            403,
+            404,
+            409,
+            body=_ref("ScoresInput"),
+            params=[SUBMISSION],
+        ),
+        "get": _op(
+            "Every judge's scores, feedback and private notes on a project (organizer)",
+            _json(OBJECT),
+            401,
+            403,
+            404,
+            params=[SUBMISSION],
+        ),
+    },
+    "/submissions/{submission_id}/feedback": {
+        "get": _op(
+            "The jury's feedback and the project's result (team after publication; organizer)",
+            _json(OBJECT),
+            401,
+            403,
+            404,
+            params=[SUBMISSION],
+        ),
+    },
+    "/events/{slug}/results": {
+        "get": _op(
+            "Results (organizer any time; everyone after publication). `score` is the normalised score.",
+            _json(_ref("Results")),
+            400,
+            403,
+            404,
+            auth=False,
+            params=[SLUG, _query("method")],
+        ),
+    },
+    "/events/{slug}/results/publish": {
+        "post": _op(
+            "Publish (or with {published: false} withdraw) the results (organizer)",
+            _json(OBJECT),
+            400,
+            401,
+            403,
+            404,
+            body=_body({"published": {"type": "boolean"}}),
+            params=[SLUG],
+        ),
+    },
+    "/events/{slug}/pairwise/next": {
+        "get": _op(
+            "Pairwise mode: the next two projects to compare (judge); never a conflicted project",
+            _json(OBJECT),
+            401,
+            403,
+            404,
+            409,
+            params=[SLUG],
+        ),
+    },
+    "/events/{slug}/pairwise/votes": {
+        "post": _op(
+            "Pairwise mode: record which of two projects is better (judge, inside the judging window)",
+            _json(OBJECT, "Created"),
+            400,
+            401,
+            403,
+            404,
+            409,
+            body=_body({"winner_id": INTEGER, "loser_id": INTEGER}, ["winner_id", "loser_id"]),
+            status="201",
+            params=[SLUG],
+        ),
+    },
+    "/events/{slug}/pairwise/undo": {
+        "post": _op("Pairwise mode: undo your last vote (judge)", _json(OBJECT), 401, 403, 404, 409, params=[SLUG]),
+    },
+    "/events/{slug}/public-votes": {
+        "get": _op(
+            "The public vote: open or not, your vote, and the count once it has closed",
+            _json(OBJECT),
+            404,
+            auth=False,
+            params=[SLUG],
+        ),
+        "post": _op(
+            "Vote for a project (one per account per event, inside the window; rate limited: 429)",
+            _json(OBJECT, "Created"),
+            400,
+            401,
+            404,
+            409,
+            body=_body({"submission_id": INTEGER}, ["submission_id"]),
+            status="201",
+            params=[SLUG],
+        ),
+    },
+}

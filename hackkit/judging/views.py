@@ -1,0 +1,340 @@
+"""Judging pages: the judge's dashboard and scoring page, the organizer's jury page, the
+pairwise walk, the public results, the team's feedback and the public vote.
+
+Each view parses a form, calls one service and renders; a refused action is flashed with
+the service's own message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from hackkit.extensions import db, limiter
+from hackkit.judging import forms
+from hackkit.judging.explanation_text import explanation_paragraphs, note_text
+from hackkit.markup import render_markdown
+from hackkit.permissions import require
+from hackkit.services import events, judging, scoring, submissions, voting
+from hackkit.services.errors import Forbidden, ServiceError
+
+bp = Blueprint("judging", __name__)
+
+
+@bp.context_processor
+def markdown_helper() -> dict:
+    return {"render_markdown": render_markdown}
+
+
+def _attempt(action, success: str) -> bool:
+    """Run a service call; flash its refusal (or `success`) for the next page."""
+    try:
+        action()
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        for messages in error.errors.values():
+            for message in messages:
+                flash(str(message), "error")
+        return False
+    flash(success, "success")
+    return True
+
+
+def _moment(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+# The judge -----------------------------------------------------------------------------------
+
+
+@bp.route("/events/<slug>/judging")
+@login_required
+def dashboard(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    if not judging.is_judge(db.session, event, current_user):
+        raise Forbidden(_("You are not a judge of this event."))
+    settings = judging.settings_of(db.session, event)
+    mine = judging.assignments_of(db.session, current_user, event)
+    progress = scoring.progress(db.session, current_user, event)
+    missing = set(progress["judges"][0]["missing"]) if progress["judges"] else set()
+    conflicted = {c.submission_id for c in judging.conflicts_of(db.session, current_user, event)}
+    judged = judging.judged_submissions(db.session, event)
+    form = forms.ConflictForm()
+    form.submission_id.choices = [
+        SelectChoice(s.id, judging.frozen_title(db.session, s)) for s in judged if s.id not in conflicted
+    ]
+    return render_template(
+        "judging/dashboard.html",
+        event=event,
+        settings=settings,
+        assignments=mine,
+        missing=missing,
+        conflicts=judging.conflicts_of(db.session, current_user, event),
+        titles={s.id: judging.frozen_title(db.session, s) for s in judged},
+        form=form,
+        open=judging.judging_is_open(db.session, event),
+    )
+
+
+@bp.route("/events/<slug>/judging/conflicts", methods=["POST"])
+@login_required
+def declare_conflict(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    form = forms.ConflictForm()
+    form.submission_id.choices = [
+        (s.id, judging.frozen_title(db.session, s)) for s in judging.judged_submissions(db.session, event)
+    ]
+    if form.validate_on_submit():
+        submission = judging.get_judged_submission(db.session, form.submission_id.data)
+        data = {"kind": form.kind.data, "note": form.note.data}
+        _attempt(
+            lambda: judging.declare_conflict(db.session, current_user, submission, data),
+            _("Conflict of interest recorded. You will not see or score this project."),
+        )
+    else:
+        flash(_("Choose a project and the kind of conflict."), "error")
+    return redirect(url_for("judging.dashboard", slug=slug))
+
+
+@bp.route("/events/<slug>/judging/projects/<int:submission_id>", methods=["GET", "POST"])
+@login_required
+def score(slug: str, submission_id: int):
+    event = events.get_event(db.session, current_user, slug)
+    submission = judging.get_judged_submission(db.session, submission_id)
+    if submission.event_id != event.id:
+        raise Forbidden(_("This project is not assigned to you."))
+    view = scoring.judge_view(db.session, current_user, submission)
+    initial = {f"c{cid}": int(value) if value.is_integer() else value for cid, value in view["scores"].items()}
+    initial.update(feedback=view["feedback"], private_note=view["private_note"])
+    form = forms.score_form(view["criteria"], data=None if request.method == "POST" else initial)
+    status = 200
+    if form.validate_on_submit():
+        values = {str(c.id): form[f"c{c.id}"].data for c in view["criteria"]}
+        data = {
+            "scores": {k: (float(v) if v is not None else None) for k, v in values.items()},
+            "feedback": form.feedback.data or "",
+            "private_note": form.private_note.data or "",
+        }
+        if _attempt(lambda: scoring.save_scores(db.session, current_user, submission, data), _("Scores saved.")):
+            return redirect(url_for("judging.score", slug=slug, submission_id=submission.id))
+        status = 400
+    elif form.is_submitted():
+        status = 400
+    return render_template("judging/score.html", event=event, view=view, form=form, content=view["content"]), status
+
+
+@bp.route("/events/<slug>/judging/pairwise", methods=["GET", "POST"])
+@login_required
+def pairwise(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    if request.method == "POST":
+        if request.form.get("undo"):
+            _attempt(lambda: voting.undo_last(db.session, current_user, event), _("Your last vote was undone."))
+        else:
+            data = {"winner_id": request.form.get("winner_id"), "loser_id": request.form.get("loser_id")}
+            _attempt(lambda: voting.vote_pair(db.session, current_user, event, data), _("Vote recorded."))
+        return redirect(url_for("judging.pairwise", slug=slug))
+    pair = voting.next_pair(db.session, current_user, event)
+    contents = {
+        side: submissions.frozen_version(db.session, pair[side]).data if pair[side] else None
+        for side in ("left", "right")
+    }
+    return render_template("judging/pairwise.html", event=event, pair=pair, contents=contents)
+
+
+# The organizer -------------------------------------------------------------------------------
+
+
+def _results_or_none(event):
+    try:
+        return scoring.results(db.session, current_user, event)
+    except ServiceError:
+        return None
+
+
+@bp.route("/events/<slug>/jury")
+@login_required
+def manage(slug: str):
+    require(current_user, "judging.manage")
+    event = events.get_event(db.session, current_user, slug)
+    settings = judging.settings_of(db.session, event)
+    settings_form = forms.SettingsForm(
+        data={
+            "mode": settings.mode,
+            **{
+                f: getattr(settings, f) and getattr(settings, f).astimezone(_zone(event)).replace(tzinfo=None)
+                for f in judging.SETTING_MOMENTS
+            },
+        }
+    )
+    results = _results_or_none(event)
+    return render_template(
+        "judging/manage.html",
+        event=event,
+        settings=settings,
+        criteria=judging.criteria_of(db.session, event),
+        judges=judging.judges_of(db.session, event),
+        progress=scoring.progress(db.session, current_user, event),
+        judged=judging.judged_submissions(db.session, event),
+        results=results,
+        criteria_names={str(c.id): c.name for c in judging.criteria_of(db.session, event)},
+        explanation=explanation_paragraphs(results["method"] if results else "normalised"),
+        note_text=note_text,
+        criterion_form=forms.CriterionForm(),
+        # One edit form per criterion, prefixed so that no two inputs on the page share an id.
+        edit_forms={
+            c.id: forms.CriterionForm(obj=c, formdata=None, prefix=f"c{c.id}")
+            for c in judging.criteria_of(db.session, event)
+        },
+        titles={s.id: judging.frozen_title(db.session, s) for s in judging.judged_submissions(db.session, event)},
+        judge_form=forms.JudgeForm(),
+        assign_form=forms.AssignForm(per_submission=settings.per_submission),
+        settings_form=settings_form,
+    )
+
+
+def _zone(event):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(event.timezone)
+
+
+@bp.route("/events/<slug>/jury/criteria", methods=["POST"])
+@bp.route("/events/<slug>/jury/criteria/<int:criterion_id>", methods=["POST"])
+@login_required
+def save_criterion(slug: str, criterion_id: int | None = None):
+    event = events.get_event(db.session, current_user, slug)
+    form = forms.CriterionForm(prefix=f"c{criterion_id}" if criterion_id else "")
+    if form.validate_on_submit():
+        data = {
+            "name": form.name.data,
+            "description": form.description.data or "",
+            "weight": float(form.weight.data),
+            "scale_min": form.scale_min.data,
+            "scale_max": form.scale_max.data,
+        }
+        if criterion_id is None:
+            _attempt(lambda: judging.add_criterion(db.session, current_user, event, data), _("Criterion added."))
+        else:
+            criterion = judging.get_criterion(db.session, criterion_id)
+            _attempt(lambda: judging.update_criterion(db.session, current_user, criterion, data), _("Criterion saved."))
+    else:
+        flash(_("Give the criterion a name, a weight and a scale."), "error")
+    return redirect(url_for("judging.manage", slug=slug) + "#criteria")
+
+
+@bp.route("/events/<slug>/jury/judges", methods=["POST"])
+@login_required
+def add_judge(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    form = forms.JudgeForm()
+    if form.validate_on_submit():
+        _attempt(lambda: judging.add_judge(db.session, current_user, event, form.email.data), _("Judge added."))
+    else:
+        flash(_("Enter the judge's e-mail address."), "error")
+    return redirect(url_for("judging.manage", slug=slug) + "#judges")
+
+
+@bp.route("/events/<slug>/jury/assign", methods=["POST"])
+@login_required
+def assign(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    form = forms.AssignForm()
+    if form.validate_on_submit():
+        _attempt(
+            lambda: judging.run_assignment(db.session, current_user, event, form.per_submission.data),
+            _("Judges assigned."),
+        )
+    else:
+        flash(_("Enter how many judges each project needs (1 to 50)."), "error")
+    return redirect(url_for("judging.manage", slug=slug) + "#progress")
+
+
+@bp.route("/events/<slug>/jury/settings", methods=["POST"])
+@login_required
+def save_settings(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    form = forms.SettingsForm()
+    if form.validate_on_submit():
+        data = {f: _moment(form[f].data) for f in judging.SETTING_MOMENTS}
+        data["mode"] = form.mode.data
+        _attempt(lambda: judging.update_settings(db.session, current_user, event, data), _("Settings saved."))
+    else:
+        flash(_("Enter dates and times like 2026-05-17 18:00."), "error")
+    return redirect(url_for("judging.manage", slug=slug) + "#settings")
+
+
+@bp.route("/events/<slug>/jury/publish", methods=["POST"])
+@login_required
+def publish(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    published = request.form.get("published") != "0"
+    _attempt(
+        lambda: scoring.publish_results(db.session, current_user, event, published),
+        _("Results published.") if published else _("Results withdrawn."),
+    )
+    return redirect(url_for("judging.manage", slug=slug) + "#results")
+
+
+# Everyone ------------------------------------------------------------------------------------
+
+
+@bp.route("/events/<slug>/results")
+def results(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    found = scoring.results(db.session, current_user, event)
+    return render_template(
+        "judging/results.html",
+        event=event,
+        results=found,
+        criteria=judging.criteria_of(db.session, event),
+        explanation=explanation_paragraphs(found["method"]),
+        note_text=note_text,
+    )
+
+
+@bp.route("/events/<slug>/projects/<int:submission_id>/feedback")
+@login_required
+def feedback(slug: str, submission_id: int):
+    event = events.get_event(db.session, current_user, slug)
+    submission = judging.get_judged_submission(db.session, submission_id)
+    found = scoring.team_feedback(db.session, current_user, submission)
+    return render_template(
+        "judging/feedback.html",
+        event=event,
+        submission=submission,
+        found=found,
+        title=judging.frozen_title(db.session, submission),
+        criteria=judging.criteria_of(db.session, event),
+        note_text=note_text,
+    )
+
+
+@bp.route("/events/<slug>/vote", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"], scope="public-vote-page")
+def vote(slug: str):
+    event = events.get_event(db.session, current_user, slug)
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.path))
+        data = {"submission_id": request.form.get("submission_id")}
+        _attempt(lambda: voting.cast_public_vote(db.session, current_user, event, data), _("Thank you for voting!"))
+        return redirect(url_for("judging.vote", slug=slug))
+    judged = judging.judged_submissions(db.session, event)
+    projects = [(s, submissions.frozen_version(db.session, s).data) for s in judged]
+    mine = voting.my_public_vote(db.session, event, current_user)
+    tally = (
+        voting.public_vote_tally(db.session, current_user, event)
+        if voting.can_see_tally(db.session, current_user, event)
+        else None
+    )
+    return render_template(
+        "judging/vote.html",
+        event=event,
+        projects=projects,
+        mine=mine,
+        tally=tally,
+        open=voting.public_vote_is_open(db.session, event),
+    )

@@ -1,0 +1,344 @@
+"""Running a jury, part two: what a judge sees and scores, progress, results, feedback.
+
+Who sees what (the reason for most of the checks below):
+- a judge sees and scores only the projects assigned to them, never one they have a conflict
+  of interest with (403, even if an assignment was left behind), and sees the version frozen
+  at the team's deadline, never later edits;
+- scores and private jury notes reach organizers and the judge who wrote them; feedback and
+  per-criterion results reach the team only after publication;
+- results: organizers any time, everyone else after publication.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from hackkit.judging import pairwise
+from hackkit.judging.scores import Criterion as CriterionInput
+from hackkit.judging.scores import Score as ScoreInput
+from hackkit.judging.scores import compute_results
+from hackkit.models import Event, PairwiseVote, Review, Score, Submission, User
+from hackkit.models.base import utcnow
+from hackkit.permissions import can, require
+from hackkit.services import judging
+from hackkit.services import submissions as submission_service
+from hackkit.services import validation as v
+from hackkit.services.errors import Conflict, Forbidden, Unauthorized
+from hackkit.services.teams import is_member
+
+# What a judge sees -----------------------------------------------------------------------------
+
+
+def require_can_judge(session: Session, actor, submission: Submission) -> None:
+    """An assigned judge without a conflict; organizers may look but are checked elsewhere."""
+    if not getattr(actor, "is_authenticated", False):
+        raise Unauthorized(_l("Log in first."))
+    if judging.is_conflicted(session, actor, submission):
+        raise Forbidden(_l("You have a conflict of interest with this project: you cannot see or score it."))
+    if not judging.is_assigned(session, actor, submission):
+        raise Forbidden(_l("This project is not assigned to you."))
+
+
+def require_can_view(session: Session, actor, submission: Submission) -> None:
+    """Judges who may score it, and organizers who are not in a conflict with it."""
+    if can(actor, "judging.manage") and not judging.is_conflicted(session, actor, submission):
+        return
+    require_can_judge(session, actor, submission)
+
+
+def judge_view(session: Session, actor, submission: Submission) -> dict:
+    """The frozen project, the criteria and the viewer's own scores and words."""
+    require_can_view(session, actor, submission)
+    version = submission_service.frozen_version(session, submission)
+    event = submission.team.event
+    scores = {
+        s.criterion_id: s.value
+        for s in session.scalars(
+            sa.select(Score).where(Score.judge_id == actor.id, Score.submission_id == submission.id)
+        )
+    }
+    review = _review(session, actor.id, submission.id)
+    return {
+        "submission": submission,
+        "content": version.data,
+        "version": version.number,
+        "team": submission.team.name,
+        "criteria": judging.criteria_of(session, event),
+        "scores": scores,
+        "feedback": review.feedback if review else "",
+        "private_note": review.private_note if review else "",
+        "judging_open": judging.judging_is_open(session, event),
+    }
+
+
+def _review(session: Session, judge_id: int, submission_id: int) -> Review | None:
+    return session.scalar(sa.select(Review).where(Review.judge_id == judge_id, Review.submission_id == submission_id))
+
+
+# Scoring -------------------------------------------------------------------------------------
+
+
+def save_scores(session: Session, actor: User, submission: Submission, data: dict, now: datetime | None = None) -> dict:
+    """Store `{scores: {criterion_id: value}, feedback, private_note}`; a value of null clears one.
+
+    All values are checked before anything is written, so bad input changes nothing.
+    """
+    require_can_judge(session, actor, submission)
+    event = submission.team.event
+    judging.require_judging_open(session, event, now)
+    criteria = {c.id: c for c in judging.criteria_of(session, event)}
+    raw = data.get("scores", {})
+    if not isinstance(raw, dict):
+        raise v.fail("scores", _l("Send scores as an object: {criterion id: value}."))
+    cleaned: dict[int, float | None] = {}
+    errors: dict[str, list] = {}
+    for key, value in raw.items():
+        try:
+            criterion = criteria.get(int(key))
+        except (TypeError, ValueError):
+            criterion = None
+        if criterion is None:
+            errors[str(key)] = [_l("This event has no criterion with this id.")]
+            continue
+        if value in (None, ""):
+            cleaned[criterion.id] = None
+            continue
+        try:
+            number = judging._number({"value": value}, "value")
+        except v.Invalid:
+            number = None
+        if number is None or not criterion.scale_min <= number <= criterion.scale_max:
+            errors[str(key)] = [
+                _l(
+                    "Give %(name)s a score from %(low)d to %(high)d.",
+                    name=criterion.name,
+                    low=criterion.scale_min,
+                    high=criterion.scale_max,
+                )
+            ]
+            continue
+        cleaned[criterion.id] = number
+    if errors:
+        raise v.Invalid(_l("Some scores are not valid; nothing was saved."), {"scores": [], **errors})
+    feedback = v.text(data, "feedback", max_length=5000) if "feedback" in data else None
+    note = v.text(data, "private_note", max_length=5000) if "private_note" in data else None
+
+    now = now or utcnow()
+    existing = {
+        s.criterion_id: s
+        for s in session.scalars(
+            sa.select(Score).where(Score.judge_id == actor.id, Score.submission_id == submission.id)
+        )
+    }
+    for criterion_id, value in cleaned.items():
+        score = existing.get(criterion_id)
+        if value is None:
+            if score is not None:
+                session.delete(score)
+        elif score is None:
+            session.add(
+                Score(
+                    judge_id=actor.id,
+                    submission_id=submission.id,
+                    criterion_id=criterion_id,
+                    value=value,
+                    updated_at=now,
+                )
+            )
+        else:
+            score.value, score.updated_at = value, now
+    if feedback is not None or note is not None:
+        review = _review(session, actor.id, submission.id) or Review(
+            judge_id=actor.id, submission_id=submission.id, feedback="", private_note=""
+        )
+        if feedback is not None:
+            review.feedback = feedback
+        if note is not None:
+            review.private_note = note
+        review.updated_at = now
+        session.add(review)
+    try:
+        session.commit()
+    except sa.exc.IntegrityError as error:  # the same judge saving twice at once
+        session.rollback()
+        raise Conflict(_l("Your scores were saved at the same moment from elsewhere. Reload and try again.")) from error
+    view = judge_view(session, actor, submission)
+    return {k: view[k] for k in ("scores", "feedback", "private_note")}
+
+
+def submission_scores(session: Session, actor: User, submission: Submission) -> dict:
+    """Every judge's scores and notes on one project: organizers only (not when conflicted)."""
+    require(actor, "judging.manage")
+    if judging.is_conflicted(session, actor, submission):
+        raise Forbidden(_l("You have a conflict of interest with this project: you cannot see or score it."))
+    rows = session.scalars(sa.select(Score).where(Score.submission_id == submission.id).order_by(Score.judge_id))
+    reviews = session.scalars(sa.select(Review).where(Review.submission_id == submission.id))
+    judges: dict[int, dict] = {}
+    for score in rows:
+        judges.setdefault(score.judge_id, {"scores": {}, "feedback": "", "private_note": ""})["scores"][
+            score.criterion_id
+        ] = score.value
+    for review in reviews:
+        entry = judges.setdefault(review.judge_id, {"scores": {}, "feedback": "", "private_note": ""})
+        entry["feedback"], entry["private_note"] = review.feedback, review.private_note
+    return judges
+
+
+# Progress ------------------------------------------------------------------------------------
+
+
+def progress(session: Session, actor: User, event: Event) -> dict:
+    """Who still has to score what: per judge and per submission (organizers), or one's own."""
+    assignments = judging.assignments_of(session, actor, event)  # checks who may see
+    criteria = [c.id for c in judging.criteria_of(session, event)]
+    scored: dict[tuple[int, int], set[int]] = {}
+    for judge_id, submission_id, criterion_id in session.execute(
+        sa.select(Score.judge_id, Score.submission_id, Score.criterion_id)
+        .join(Submission, Submission.id == Score.submission_id)
+        .where(Submission.event_id == event.id)
+    ):
+        scored.setdefault((judge_id, submission_id), set()).add(criterion_id)
+    per_judge: dict[int, dict] = {}
+    per_submission: dict[int, dict] = {}
+    for a in assignments:
+        done = bool(criteria) and set(criteria) <= scored.get((a.judge_id, a.submission_id), set())
+        judge = per_judge.setdefault(
+            a.judge_id,
+            {"judge_id": a.judge_id, "name": a.judge.display_name, "assigned": 0, "done": 0, "missing": []},
+        )
+        sub = per_submission.setdefault(
+            a.submission_id,
+            {
+                "submission_id": a.submission_id,
+                "title": judging.frozen_title(session, a.submission),
+                "judges": 0,
+                "done": 0,
+                "missing_judges": [],
+            },
+        )
+        judge["assigned"] += 1
+        sub["judges"] += 1
+        if done:
+            judge["done"] += 1
+            sub["done"] += 1
+        else:
+            judge["missing"].append(a.submission_id)
+            sub["missing_judges"].append(a.judge_id)
+    return {"criteria": len(criteria), "judges": list(per_judge.values()), "submissions": list(per_submission.values())}
+
+
+# Results -------------------------------------------------------------------------------------
+
+
+def can_see_results(session: Session, actor, event: Event) -> bool:
+    return can(actor, "judging.manage") or judging.settings_of(session, event).results_published
+
+
+def results(session: Session, actor, event: Event, method: str = "normalised") -> dict:
+    """`{method, published, results: [...]}`; rubric results, or pairwise in pairwise mode."""
+    settings = judging.settings_of(session, event)
+    if not can_see_results(session, actor, event):
+        raise Forbidden(_l("The results of this event are not published yet."))
+    subs = {s.id: s for s in judging.judged_submissions(session, event)}
+    if settings.mode == "pairwise":
+        rows = _pairwise_results(session, event, subs)
+        return {"method": "pairwise", "published": settings.results_published, "results": rows}
+    if method not in ("normalised", "raw"):
+        raise v.fail("method", _l("Choose one of: %(options)s.", options="normalised, raw"))
+    criteria = judging.criteria_of(session, event)
+    if not criteria:
+        return {"method": method, "published": settings.results_published, "results": []}
+    conflicts = judging.all_conflicts(session, event)
+    # A score from a judge who is (now) conflicted does not count.
+    scores = [
+        ScoreInput(s.judge_id, s.submission_id, s.criterion_id, s.value)
+        for s in session.scalars(sa.select(Score).where(Score.submission_id.in_(list(subs) or [0])))
+        if (s.judge_id, s.submission_id) not in conflicts
+    ]
+    computed = compute_results(
+        [CriterionInput(c.id, c.weight, c.scale_min, c.scale_max) for c in criteria], scores, list(subs), method
+    ).as_dict()
+    for row in computed["results"]:
+        submission = subs[row["submission_id"]]
+        row["title"] = judging.frozen_title(session, submission)
+        row["team"] = submission.team.name
+        row["criteria"] = {str(k): value for k, value in row["criteria"].items()}
+    computed["published"] = settings.results_published
+    return computed
+
+
+def _pairwise_results(session: Session, event: Event, subs: dict[int, Submission]) -> list[dict]:
+    votes = active_votes(session, event)
+    state = pairwise.replay(list(subs), [pairwise.Vote(v.judge_id, v.winner_id, v.loser_id) for v in votes])
+    rows = []
+    for item in pairwise.ranking(state):
+        submission = subs[item.item_id]
+        rows.append(
+            {
+                "submission_id": item.item_id,
+                "rank": item.rank,
+                "score": item.mu,
+                "sigma": item.sigma,
+                "raw_score": None,
+                "criteria": {},
+                "title": judging.frozen_title(session, submission),
+                "team": submission.team.name,
+                "notes": [],
+            }
+        )
+    return rows
+
+
+def active_votes(session: Session, event: Event) -> list[PairwiseVote]:
+    return list(
+        session.scalars(
+            sa.select(PairwiseVote)
+            .where(PairwiseVote.event_id == event.id, PairwiseVote.undone.is_(False))
+            .order_by(PairwiseVote.id)
+        )
+    )
+
+
+def publish_results(session: Session, actor: User, event: Event, published: bool = True) -> dict:
+    require(actor, "judging.manage")
+    settings = judging.settings_of(session, event)
+    settings.results_published = published
+    settings.published_at = utcnow() if published else None
+    session.commit()
+    return {"published": settings.results_published, "published_at": settings.published_at}
+
+
+# Feedback for the team -----------------------------------------------------------------------
+
+
+def team_feedback(session: Session, actor, submission: Submission) -> dict:
+    """After publication a team reads its feedback and its results; organizers any time.
+
+    Judges stay anonymous to the team, and private notes never leave the jury.
+    """
+    event = submission.team.event
+    if not getattr(actor, "is_authenticated", False):
+        raise Unauthorized(_l("Log in first."))
+    if not (is_member(submission.team, actor) or can(actor, "judging.manage")):
+        raise Forbidden(_l("Only the team and organizers read the jury's feedback."))
+    if not can_see_results(session, actor, event):
+        raise Forbidden(_l("The results of this event are not published yet."))
+    feedback = [
+        r.feedback
+        for r in session.scalars(
+            sa.select(Review).where(Review.submission_id == submission.id, Review.feedback != "").order_by(Review.id)
+        )
+    ]
+    everything = results(session, actor, event)
+    mine = next((r for r in everything["results"] if r["submission_id"] == submission.id), None)
+    return {"submission_id": submission.id, "feedback": feedback, "method": everything["method"], "result": mine}
+
+
+def seeded_rng(judge_id: int, count: int) -> random.Random:
+    """Same judge, same number of votes: the same next pair, so a reload does not reshuffle."""
+    return random.Random(judge_id * 1_000_003 + count)

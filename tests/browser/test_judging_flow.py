@@ -1,0 +1,51 @@
+"""A jury in a real browser: a judge scores a frozen project, an organizer publishes results."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from hackkit.extensions import db
+from hackkit.models import Submission
+from hackkit.services import judging
+from tests.browser.test_account_flow import log_in
+from tests.judging import world as w
+
+
+def test_judge_scores_a_frozen_project_and_organizer_publishes_results(app, page: Page, live_server):
+    with app.app_context():
+        built = w.build(db.session)
+        judge = built.people["judge0"]
+        sub_a = built.submissions["A"]
+        judging.assign_manually(db.session, built.organizer, built.event, judge.id, sub_a.id)
+        # A change to the live row after the deadline must not reach the judge.
+        db.session.get(Submission, sub_a.id).title = "Edited after the deadline"
+        db.session.commit()
+        slug, judge_email, organizer_email = built.event.slug, judge.email, built.organizer.email
+
+    log_in(page, live_server, judge_email)
+    page.goto(f"/events/{slug}/judging")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Judging")
+    page.get_by_role("link", name="Project A").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Project A")
+    expect(page.get_by_role("main")).not_to_contain_text("Edited after the deadline")
+    page.get_by_label("Impact").fill("5")
+    page.get_by_label("Use of data").fill("8")
+    page.get_by_label("Feedback for the team").fill("A clear, useful map.")
+    page.get_by_label("Private note for the jury").fill("My favourite so far.")
+    page.get_by_role("button", name="Save scores").click()
+    expect(page.get_by_role("status")).to_contain_text("Scores saved.")
+    expect(page.get_by_label("Impact")).to_have_value("5")
+
+    page.get_by_role("banner").get_by_role("button", name="Log out").click()
+    log_in(page, live_server, organizer_email)
+    page.goto(f"/events/{slug}/jury")
+    results = page.locator("table.results")
+    expect(results).to_contain_text("Project A")
+    expect(page.get_by_role("main")).to_contain_text("Preview: only organizers see these results")
+    page.get_by_role("button", name="Publish the results").click()
+    expect(page.get_by_role("status")).to_contain_text("Results published.")
+
+    page.get_by_role("link", name="Public results page").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Results")
+    expect(page.get_by_role("main")).to_contain_text("How the results were computed")
+    expect(page.locator("table.results")).to_contain_text("Project A")

@@ -1,0 +1,181 @@
+"""The judging pages: a judge scores, an organizer runs the jury, everyone reads the results."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from hackkit.extensions import db
+from hackkit.judging import explanation
+from hackkit.judging.explanation_text import ENGLISH, NOTES, TRANSLATABLE
+from hackkit.models import Score
+from hackkit.models.base import utcnow
+from hackkit.services import judging, scoring
+from tests.conftest import post_form
+from tests.judging import world as w
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        built = w.build(db.session)
+        judge = built.people["judge0"]
+        sub_a = built.submissions["A"]
+        judging.assign_manually(db.session, built.organizer, built.event, judge.id, sub_a.id)
+        return {
+            "slug": built.event.slug,
+            "sub_a": sub_a.id,
+            "sub_b": built.submissions["B"].id,
+            "criteria": [c.id for c in built.criteria],
+            "judge": judge.email,
+            "judge_id": judge.id,
+            "other_judge": built.people["judge1"].email,
+            "organizer": built.organizer.email,
+            "member_a": built.people["member_A"].email,
+            "member_b": built.people["member_B"].email,
+        }
+
+
+def test_explanation_twins_say_the_same_as_the_algorithm_module(app):
+    with app.test_request_context():
+        assert [str(p) for p in TRANSLATABLE] == list(ENGLISH)
+        assert {k: str(v) for k, v in NOTES.items()} == explanation.NOTE_TEXT
+
+
+def test_judge_scores_a_frozen_project_on_the_scoring_page(app, client, auth, world):
+    auth.login(world["judge"])
+    dashboard = client.get(f"/events/{world['slug']}/judging").get_data(as_text=True)
+    assert "Project A" in dashboard and "still to score" in dashboard
+    url = f"/events/{world['slug']}/judging/projects/{world['sub_a']}"
+    page = client.get(url).get_data(as_text=True)
+    assert "<strong>Project A</strong> uses open data." in page  # the description as Markdown
+    impact, data = world["criteria"]
+    response = post_form(
+        client, url, {f"c{impact}": "4", f"c{data}": "7", "feedback": "Nice", "private_note": "Strong"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert sorted(s.value for s in db.session.query(Score).all()) == [4.0, 7.0]
+    assert "scored" in client.get(f"/events/{world['slug']}/judging").get_data(as_text=True)
+
+
+def test_score_outside_the_scale_on_the_page_saves_nothing(app, client, auth, world):
+    auth.login(world["judge"])
+    url = f"/events/{world['slug']}/judging/projects/{world['sub_a']}"
+    response = post_form(client, url, {f"c{world['criteria'][0]}": "9"})
+    assert response.status_code == 400
+    assert "from 1 to 5" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Score).count() == 0
+
+
+def test_unassigned_judge_gets_403_on_the_scoring_page(client, auth, world):
+    auth.login(world["other_judge"])
+    assert client.get(f"/events/{world['slug']}/judging/projects/{world['sub_a']}").status_code == 403
+
+
+def test_judge_declares_a_conflict_on_the_dashboard(app, client, auth, world):
+    auth.login(world["judge"])
+    response = post_form(
+        client,
+        f"/events/{world['slug']}/judging/conflicts",
+        {"submission_id": str(world["sub_a"]), "kind": "relation", "note": ""},
+        page=f"/events/{world['slug']}/judging",
+    )
+    assert response.status_code == 302
+    assert client.get(f"/events/{world['slug']}/judging/projects/{world['sub_a']}").status_code == 403
+
+
+def test_organizer_runs_the_jury_from_the_page(app, client, auth, world):
+    auth.login(world["organizer"])
+    manage = f"/events/{world['slug']}/jury"
+    assert client.get(manage).status_code == 200
+    post_form(
+        client,
+        f"/events/{world['slug']}/jury/criteria",
+        {"name": "Design", "weight": "1", "scale_min": "1", "scale_max": "5", "description": ""},
+        page=manage,
+    )
+    post_form(client, f"/events/{world['slug']}/jury/assign", {"per_submission": "2"}, page=manage)
+    page = client.get(manage).get_data(as_text=True)
+    assert "Design" in page and "Judges assigned." in page
+    assert "Publish the results" in page
+
+
+def test_results_page_is_public_only_after_publication_and_explains_in_dutch(app, client, auth, world):
+    with app.app_context():
+        from hackkit.models import Submission, User
+
+        judge = db.session.get(User, world["judge_id"])
+        organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
+        scoring.save_scores(
+            db.session,
+            judge,
+            db.session.get(Submission, world["sub_a"]),
+            {"scores": {str(c): 3 for c in world["criteria"]}, "feedback": "Well done"},
+        )
+        event = db.session.get(Submission, world["sub_a"]).team.event
+    assert client.get(f"/events/{world['slug']}/results").status_code == 403
+    with app.app_context():
+        scoring.publish_results(db.session, db.session.merge(organizer), db.session.merge(event))
+    page = client.get(f"/events/{world['slug']}/results").get_data(as_text=True)
+    assert "Project A" in page and "Impact" in page and "How the results were computed" in page
+    client.post("/language", data={"lang": "nl"})
+    dutch = client.get(f"/events/{world['slug']}/results", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "Hoe de resultaten berekend zijn" in dutch
+
+
+def test_team_reads_its_feedback_after_publication(app, client, auth, world):
+    with app.app_context():
+        from hackkit.models import Submission, User
+
+        judge = db.session.get(User, world["judge_id"])
+        submission = db.session.get(Submission, world["sub_a"])
+        scoring.save_scores(db.session, judge, submission, {"scores": {}, "feedback": "Clear and useful"})
+        organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
+        scoring.publish_results(db.session, organizer, submission.team.event)
+    auth.login(world["member_a"])
+    page = client.get(f"/events/{world['slug']}/projects/{world['sub_a']}/feedback")
+    assert page.status_code == 200 and "Clear and useful" in page.get_data(as_text=True)
+
+
+def test_public_vote_page_takes_one_vote(app, client, auth, world):
+    with app.app_context():
+        from hackkit.models import User
+
+        organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
+        event = judging.get_judged_submission(db.session, world["sub_a"]).team.event
+        judging.update_settings(
+            db.session,
+            organizer,
+            event,
+            {
+                "public_vote_opens": (utcnow() - timedelta(minutes=1)).isoformat(),
+                "public_vote_closes": (utcnow() + timedelta(hours=1)).isoformat(),
+            },
+        )
+    url = f"/events/{world['slug']}/vote"
+    assert "Log in to vote." in client.get(url).get_data(as_text=True)
+    auth.login(world["member_b"])
+    assert post_form(client, url, {"submission_id": str(world["sub_a"])}).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "You have voted." in page and "Vote for Project B" not in page
+
+
+def test_pairwise_page_shows_two_projects_and_records_a_vote(app, client, auth, world):
+    with app.app_context():
+        from hackkit.models import User
+
+        organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
+        event = judging.get_judged_submission(db.session, world["sub_a"]).team.event
+        judging.update_settings(db.session, organizer, event, {"mode": "pairwise"})
+    auth.login(world["judge"])
+    url = f"/events/{world['slug']}/judging/pairwise"
+    page = client.get(url).get_data(as_text=True)
+    assert page.count("is better</button>") == 2
+    response = post_form(client, url, {"winner_id": str(world["sub_a"]), "loser_id": str(world["sub_b"])})
+    assert response.status_code == 302
+    assert "Votes so far: 1." in client.get(url).get_data(as_text=True)
+    post_form(client, url, {"undo": "1"})
+    assert "Votes so far: 0." in client.get(url).get_data(as_text=True)
