@@ -13,7 +13,7 @@ from hackkit.extensions import db
 from hackkit.markup import render_markdown
 from hackkit.models.base import utcnow
 from hackkit.permissions import require
-from hackkit.services import events, exports, submissions, teams
+from hackkit.services import events, exports, judging, submissions, teams
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Invalid
 
@@ -48,6 +48,7 @@ def detail(slug: str):
         registered=events.is_registered(db.session, event, current_user),
         looking_teams=teams.teams_looking_for_members(db.session, event),
         looking_people=teams.people_looking_for_team(db.session, event),
+        is_judge=judging.is_judge(db.session, event, current_user),
         form=ConfirmForm(),
     )
 
