@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import url_for
 
 from hackkit.models import Announcement, Challenge, Event, Registration, Submission, SubmissionVersion, Team, User
+from hackkit.services.submissions import FIELDS as SUBMISSION_FIELDS
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -85,21 +86,7 @@ def team_dict(team: Team, *, show_invite: bool = False) -> dict:
 
 def submission_fields(data: dict) -> dict:
     """The editable fields of a submission or of one of its saved versions."""
-    keys = (
-        "title",
-        "tagline",
-        "description",
-        "repo_url",
-        "demo_url",
-        "video_url",
-        "challenge_id",
-        "datasets",
-        "sample_app",
-        "licence",
-        "credited_user_ids",
-        "status",
-    )
-    fields = {key: data.get(key) for key in keys}
+    fields = {key: data.get(key) for key in (*SUBMISSION_FIELDS, "status")}
     fields["screenshots"] = [
         url_for("main.screenshot", screenshot_id=i, _external=True) for i in data.get("screenshot_ids") or []
     ]
