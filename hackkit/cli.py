@@ -102,11 +102,11 @@ def setup_command() -> None:
     from flask_migrate import upgrade
 
     upgrade()
+    _load_curated_datasets()  # first: the demo project credits curated datasets
     if demo.is_empty(db.session):
         created = demo.seed_demo(db.session)
         demo.save_logins(current_app.instance_path, created)
         click.echo("First start: seeded the demo event.")
-    _load_curated_datasets()
     _print_logins([], current_app.instance_path)
 
 

@@ -51,3 +51,13 @@ def registered(session, ev, role: str = "participant"):
 def team(session, ev, captain=None, name: str | None = None):
     captain = captain or registered(session, ev)
     return teams.create_team(session, captain, ev, {"name": name or f"Team {next(_numbers)}"})
+
+
+def catalogue_dataset(session, slug: str, title: str | None = None):
+    """A published catalogue entry (metadata only) that projects can credit."""
+    from hackkit.models import Dataset
+
+    entry = Dataset(slug=slug, title=title or slug.title(), status="published")
+    session.add(entry)
+    session.commit()
+    return entry

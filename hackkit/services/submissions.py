@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from hackkit.licences import SPDX_LICENCES
-from hackkit.models import Challenge, Submission, SubmissionVersion, Team, User
+from hackkit.models import Challenge, Dataset, Submission, SubmissionVersion, Team, User
 from hackkit.models.base import utcnow
 from hackkit.permissions import can
 from hackkit.services import validation as v
@@ -71,6 +71,7 @@ def _clean(session: Session, team: Team, data: dict) -> dict:
         values["challenge_id"] = _challenge_id(session, team, data["challenge_id"])
     if "datasets" in data:
         values["datasets"] = _datasets(data["datasets"])
+        _check_in_catalogue(session, values["datasets"])
     if "credited_user_ids" in data:
         values["credited_user_ids"] = _credited(team, data["credited_user_ids"])
     if "screenshot_ids" in data:
@@ -106,6 +107,21 @@ def _datasets(value) -> list[dict]:
             seen.add(slug)
             cleaned.append({"slug": slug, "how": how})
     return cleaned
+
+
+def _check_in_catalogue(session: Session, datasets: list[dict]) -> None:
+    """Projects credit datasets of the catalogue: a typo would break the usage reports."""
+    slugs = {d["slug"] for d in datasets}
+    known = set(session.scalars(sa.select(Dataset.slug).where(Dataset.slug.in_(slugs), Dataset.status == "published")))
+    unknown = sorted(slugs - known)
+    if unknown:
+        raise v.fail(
+            "datasets",
+            _l(
+                "Not in the data catalogue: %(slugs)s. Use the slug shown on the dataset's page.",
+                slugs=", ".join(unknown),
+            ),
+        )
 
 
 def _credited(team: Team, value) -> list[int]:

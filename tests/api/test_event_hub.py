@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from hackkit.extensions import db
+from tests import factories as f
 from tests.api.helpers import assert_error, token_for
 
 
@@ -38,6 +40,8 @@ def event(client, people):
     }
     response = client.post("/api/v1/events", json=body, headers=people["organizer"][1])
     assert response.status_code == 201, response.get_json()
+    with client.application.app_context():
+        f.catalogue_dataset(db.session, "trees")
     return response.get_json()
 
 
@@ -119,6 +123,22 @@ def test_from_registration_to_submitted_project(client, people, event):
     gallery = client.get("/api/v1/events/antwerp-2026/projects?dataset=trees").get_json()["projects"]
     assert [p["title"] for p in gallery] == ["Shade map"]
     assert client.get("/api/v1/events/antwerp-2026/projects?q=nothing-like-it").get_json()["projects"] == []
+
+
+def test_credited_datasets_must_be_in_the_catalogue(client, people, event):
+    captain = people["participant1"][1]
+    client.post("/api/v1/events/antwerp-2026/registrations", headers=captain)
+    team = client.post("/api/v1/events/antwerp-2026/teams", json={"name": "T"}, headers=captain).get_json()
+    body = assert_error(
+        client.put(
+            f"/api/v1/teams/{team['id']}/submission",
+            headers=captain,
+            json={"title": "x", "datasets": [{"slug": "tres", "how": "typo"}]},
+        ),
+        400,
+    )
+    assert "tres" in body["errors"]["datasets"][0]
+    assert_error(client.get(f"/api/v1/teams/{team['id']}/submission", headers=captain), 404)  # nothing saved
 
 
 def test_unknown_submission_fields_are_refused(client, people, event):

@@ -21,6 +21,7 @@ def hub(app):
     with app.app_context():
         session = db.session
         organizer = f.user(session, "organizer")
+        f.catalogue_dataset(session, "trees")
         ev = f.event(session, organizer, description="# Welcome\n\nHello")
         challenge = events.add_challenge(session, organizer, ev, {"title": "Shade", "datasets": "trees"})
         events.post_announcement(session, organizer, ev, "Doors open")

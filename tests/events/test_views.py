@@ -50,6 +50,8 @@ def world(app, visibility: str = "published", **event_overrides) -> SimpleNamesp
     with app.app_context():
         session = db.session
         organizer = f.user(session, "organizer")
+        for slug in ("trees", "heat-map"):  # catalogue entries the projects may credit
+            f.catalogue_dataset(session, slug)
         ev = f.event(session, organizer, **event_overrides)
         challenge = events.add_challenge(
             session, organizer, ev, {"title": "Shade for everyone", "datasets": "trees, heat-map"}
