@@ -13,7 +13,7 @@ from hackkit.extensions import db
 from hackkit.markup import render_markdown
 from hackkit.models.base import utcnow
 from hackkit.permissions import require
-from hackkit.services import events, exports, judging, submissions, teams
+from hackkit.services import events, exports, judging, scoring, submissions, teams
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Invalid
 
@@ -247,6 +247,14 @@ def archive(slug: str, kind: str):
 # Everyone: the project gallery ---------------------------------------------------------------
 
 
+def _podium(event) -> dict[int, int]:
+    """Submission id -> jury place (1 to 3) once the results are published; empty before."""
+    if not judging.settings_of(db.session, event).results_published:
+        return {}
+    ranked = scoring.results(db.session, None, event)["results"]
+    return {row["submission_id"]: row["rank"] for row in ranked if row.get("rank") and row["rank"] <= 3}
+
+
 @bp.route("/<slug>/projects")
 def gallery(slug: str):
     event = events.get_event(db.session, current_user, slug)
@@ -262,6 +270,7 @@ def gallery(slug: str):
         "events/gallery.html",
         event=event,
         projects=found,
+        podium=_podium(event),
         challenges={c.id: c for c in event.challenges},
         dataset_options=sorted(dataset_options),
         chosen={"challenge": challenge_id, "dataset": dataset, "q": query or ""},

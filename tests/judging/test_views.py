@@ -179,3 +179,26 @@ def test_pairwise_page_shows_two_projects_and_records_a_vote(app, client, auth, 
     assert "Votes so far: 1." in client.get(url).get_data(as_text=True)
     post_form(client, url, {"undo": "1"})
     assert "Votes so far: 0." in client.get(url).get_data(as_text=True)
+
+
+def test_gallery_shows_the_jury_winners_only_after_publication(app, client, world):
+    with app.app_context():
+        from hackkit.models import Submission, User
+
+        judge = db.session.get(User, world["judge_id"])
+        organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
+        event = db.session.get(Submission, world["sub_a"]).team.event
+        judging.assign_manually(db.session, organizer, event, judge.id, world["sub_b"])
+        for submission_id, value in ((world["sub_a"], 5), (world["sub_b"], 2)):
+            scoring.save_scores(
+                db.session,
+                judge,
+                db.session.get(Submission, submission_id),
+                {"scores": {str(c): value for c in world["criteria"]}},
+            )
+    gallery = f"/events/{world['slug']}/projects"
+    assert "Jury prize" not in client.get(gallery).get_data(as_text=True)
+    with app.app_context():
+        scoring.publish_results(db.session, db.session.merge(organizer), db.session.merge(event))
+    page = client.get(gallery).get_data(as_text=True)
+    assert "Jury prize: place 1" in page and "Jury prize: place 2" in page
