@@ -34,6 +34,7 @@ def test_team_forms_joins_by_link_submits_and_is_frozen_after_the_deadline(page:
     browser_log.allow_console_error(r"status of 409")  # the refused late edit answers 409 on purpose
     with app.app_context():
         organizer = f.user(db.session, "organizer")
+        f.catalogue_dataset(db.session, "trees")  # projects credit catalogue datasets only
         event = f.event(db.session, organizer, name="Antwerp Data Weekend")
         events.add_challenge(db.session, organizer, event, {"title": "Shade for everyone", "datasets": "trees"})
         founder = f.user(db.session, name="Fatima Founder")
