@@ -112,12 +112,11 @@ def setup_command() -> None:
 
 def _load_curated_datasets() -> None:
     """The demo datasets of datasets/: loaded once, never overwritten on later starts."""
-    from pathlib import Path
-
+    from hackkit.datasets.uploads import originals_dir
     from hackkit.services import curated, datasets
 
     datasets.drop_orphan_tables(db.session)
-    loaded = curated.load_curated(db.session, Path(current_app.instance_path) / "dataset-originals")
+    loaded = curated.load_curated(db.session, originals_dir())
     if loaded:
         click.echo(f"Loaded the curated datasets: {', '.join(loaded)}.")
 

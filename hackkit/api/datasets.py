@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
@@ -12,8 +11,8 @@ from flask_babel import gettext as _
 from hackkit.api import bp
 from hackkit.api.auth import require_api_user
 from hackkit.datasets import exports, serialize
+from hackkit.datasets.uploads import originals_dir, overrides_from
 from hackkit.extensions import db
-from hackkit.ingest import Overrides
 from hackkit.services import catalogue, datasets
 from hackkit.services import dataset_rows as dataset_rows_service
 from hackkit.services.errors import Invalid
@@ -125,36 +124,3 @@ def dataset_upload():
     response.status_code = 201
     response.headers["Location"] = url_for("api.dataset_detail", slug=result.dataset.slug)
     return response
-
-
-def originals_dir() -> Path:
-    return Path(current_app.instance_path) / "dataset-originals"
-
-
-def overrides_from(form) -> Overrides | None:
-    """Corrections to the importer's guesses, as form fields (the web form sends the same)."""
-    overrides = Overrides()
-    if form.get("encoding"):
-        overrides.encoding = form["encoding"]
-    if form.get("delimiter"):
-        overrides.delimiter = {"tab": "\t", "\\t": "\t"}.get(form["delimiter"], form["delimiter"])
-    if form.get("header") in ("yes", "no", "true", "false", "1", "0"):
-        overrides.header = form["header"] in ("yes", "true", "1")
-    if form.get("types"):
-        types = _json_object(form["types"], "types")
-        if not all(isinstance(v, str) for v in types.values()):
-            raise Invalid(_("types is a JSON object of column: type."), {"types": [_("Not valid JSON.")]})
-        overrides.types = types
-    if form.get("geometry"):
-        overrides.geometry = _json_object(form["geometry"], "geometry")
-    return overrides
-
-
-def _json_object(raw: str, name: str) -> dict:
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        value = None
-    if not isinstance(value, dict):
-        raise Invalid(_("%(name)s is a JSON object.", name=name), {name: [_("Not valid JSON.")]})
-    return value

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
+from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import datasets
 from hackkit.services.errors import ServiceError
@@ -16,10 +16,6 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", Non
 
 
 ShellActor = datasets.SystemActor
-
-
-def originals_dir() -> Path:
-    return Path(current_app.instance_path) / "dataset-originals"
 
 
 def format_report(result: datasets.ImportResult) -> str:

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hackkit import permissions
-from hackkit.api.datasets import originals_dir, overrides_from
 from hackkit.datasets.forms import MetadataForm, UploadForm
+from hackkit.datasets.uploads import originals_dir, overrides_from
 from hackkit.datasets.views import bp
 from hackkit.extensions import db
 from hackkit.ingest import TYPES

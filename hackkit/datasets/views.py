@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from hackkit import permissions
 from hackkit.datasets import serialize
+from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_rows, datasets
 from hackkit.services.errors import ServiceError
@@ -105,8 +104,7 @@ def _remove_links(args: MultiDict) -> list[tuple[str, str, dict]]:
 def original(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
     version = datasets.get_version(dataset, request.args.get("version", type=int))
-    folder = Path(current_app.instance_path) / "dataset-originals"
-    path = folder / version.original_path
+    path = originals_dir() / version.original_path
     if not version.original_path or not path.is_file():
         abort(404)
     return send_file(path, as_attachment=True, download_name=version.original_name or path.name)
