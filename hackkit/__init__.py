@@ -76,10 +76,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from hackkit.cli import demo_cli, setup_command, users_cli
+    from hackkit.cli import backup_command, demo_cli, restore_command, setup_command, users_cli
     from hackkit.datasets.commands import datasets_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(setup_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(datasets_cli)
