@@ -15,7 +15,8 @@ import re
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 
-PLAN = json.load(open(os.environ.get("HACKKIT_LOAD_PLAN", "/tmp/loadplan.json"), encoding="utf-8"))  # noqa: SIM115
+with open(os.environ["HACKKIT_LOAD_PLAN"], encoding="utf-8") as plan_file:  # written by seed.py (run.sh sets it)
+    PLAN = json.load(plan_file)
 EVENT = PLAN["event"]
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 DISTRICTS = ["Berchem", "Ekeren", "Merksem", "Wilrijk", "Deurne", "Hoboken"]
