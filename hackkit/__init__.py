@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hackkit import security
 from hackkit.config import build_config
+from hackkit.routing import IdConverter
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -27,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         count = app.config["HACKKIT_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     register_extensions(app)
     security.init_app(app)
     register_blueprints(app)
