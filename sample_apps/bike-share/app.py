@@ -97,6 +97,10 @@ def simulated_bikes(station_id: int, capacity: int, now: datetime) -> int:
 
 def load(hub: hubdata.Hub, now: datetime | None = None) -> dict[str, hubdata.Loaded]:
     """The stations with a simulated `bikes_available`, and the districts (hub or data/)."""
+    return {"stations": load_stations(hub, now), "areas": hub.load_geojson(AREAS_DATASET)}
+
+
+def load_stations(hub: hubdata.Hub, now: datetime | None = None) -> hubdata.Loaded:
     now = now or datetime.now().astimezone()
     stations = hub.load_geojson(STATIONS_DATASET)
     for feature in stations.data["features"]:
@@ -105,7 +109,7 @@ def load(hub: hubdata.Hub, now: datetime | None = None) -> dict[str, hubdata.Loa
         station_id = int(properties.get("id") or feature.get("id") or 0)
         properties["bikes_available"] = simulated_bikes(station_id, capacity, now)
     stations.data["simulated_at"] = now.isoformat(timespec="seconds")
-    return {"stations": stations, "areas": hub.load_geojson(AREAS_DATASET)}
+    return stations
 
 
 def popup_html(properties: dict) -> str:
@@ -190,7 +194,7 @@ def create_app(hub_url: str | None = None) -> Flask:
 
     @app.get("/data.json")
     def data_json():
-        response = jsonify(payload(load(hub())))
+        response = jsonify(payload({"stations": load_stations(hub())}))  # no need for the districts
         response.cache_control.no_store = True
         return response
 
