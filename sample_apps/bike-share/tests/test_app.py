@@ -128,3 +128,41 @@ def test_browser_draws_every_station_and_refreshes_in_place(app_module, serve_ap
     assert answer.value.ok
     browser_page.wait_for_function("document.getElementById('bike-share-updated').textContent.length === 8")
     assert cluster_size(browser_page) == len(stations())
+
+
+def test_a_refresh_updates_the_dots_in_place_and_keeps_an_open_popup_open(
+    app_module, serve_app, dead_hub, browser_page
+):
+    browser_page.goto(serve_app(dead_hub, tiles="none"))
+    browser_page.wait_for_selector(".bike-share-cluster")
+
+    # Open one station's popup, then let the next refresh say it is empty.
+    changed = browser_page.evaluate(
+        """async () => {
+            const dot = window.bikeShare.cluster.getLayers().find((d) => d._map);  // one outside a cluster
+            dot.openPopup();
+            const openBefore = dot.isPopupOpen();
+            const page = await (await fetch("data.json")).json();
+            const station = page.stations.find((s) => s.lat === dot.getLatLng().lat && s.lon === dot.getLatLng().lng);
+            station.bikes = 0;
+            station.colour = "#b2182b";
+            station.popup = "<strong>now empty</strong>";
+            window.bikeShare.draw(page);
+            return {
+                openBefore: openBefore,
+                same: window.bikeShare.cluster.getLayers().includes(dot),
+                colour: dot.options.fillColor,
+                open: dot.isPopupOpen(),
+                popup: dot.getPopup().getContent(),
+            };
+        }"""
+    )
+
+    assert changed == {
+        "openBefore": True,
+        "same": True,  # the same dot, updated: not a new one
+        "colour": "#b2182b",
+        "open": True,
+        "popup": "<strong>now empty</strong>",
+    }
+    assert cluster_size(browser_page) == len(stations())
