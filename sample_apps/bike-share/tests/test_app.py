@@ -113,7 +113,7 @@ def test_browser_draws_every_station_and_refreshes_in_place(app_module, serve_ap
     assert cluster_size(browser_page) == len(stations())
     # A cluster's number is bikes: zoomed out to one cluster, it is the bikes of every station.
     browser_page.evaluate("window.bikeShare.cluster._map.setZoom(8, {animate: false})")
-    browser_page.wait_for_function("document.querySelectorAll('.bike-share-cluster').length === 1")
+    browser_page.wait_for_function("() => document.querySelectorAll('.bike-share-cluster').length === 1")
     bikes = browser_page.evaluate(
         "window.bikeShare.cluster.getLayers().reduce((sum, dot) => sum + dot.options.bikes, 0)"
     )
@@ -126,7 +126,7 @@ def test_browser_draws_every_station_and_refreshes_in_place(app_module, serve_ap
     with browser_page.expect_response(lambda response: response.url.endswith("/data.json")) as answer:
         browser_page.evaluate("window.bikeShare.refresh()")
     assert answer.value.ok
-    browser_page.wait_for_function("document.getElementById('bike-share-updated').textContent.length === 8")
+    browser_page.wait_for_function("() => document.getElementById('bike-share-updated').textContent.length === 8")
     assert cluster_size(browser_page) == len(stations())
 
 

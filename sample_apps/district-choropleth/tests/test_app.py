@@ -126,8 +126,11 @@ def test_browser_draws_every_district_with_legend_search_and_picker(app_module, 
     browser_page.wait_for_selector(".search-tip")
     tips = browser_page.locator(".search-tip").all_inner_texts()
     assert tips and all(tip.startswith("Ber") for tip in tips)
+    zoom = "() => Object.values(window).find((value) => value instanceof L.Map).getZoom()"
+    before = browser_page.evaluate(zoom)
     browser_page.locator(".search-tip").first.click()
-    browser_page.wait_for_function("document.querySelector('.leaflet-control-search input').value.startsWith('Ber')")
+    browser_page.wait_for_function(f"() => ({zoom})() > {before}")
+    assert browser_page.locator(".leaflet-control-search input").input_value().startswith("Ber")
 
     # The picker reloads the page with the chosen indicator.
     with browser_page.expect_navigation():
