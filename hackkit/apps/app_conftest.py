@@ -34,6 +34,7 @@ def app_module():
     sys.path.insert(0, str(APP_DIR))
     spec = importlib.util.spec_from_file_location("sample_app", APP_DIR / "app.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as `import` would: dataclasses in app.py look their module up there
     spec.loader.exec_module(module)
     import mapkit.npm
 
