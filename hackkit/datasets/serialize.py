@@ -99,7 +99,12 @@ def dataset_detail(dataset: Dataset, version: DatasetVersion | None) -> dict[str
                 "rows_url": url_for("api.dataset_rows", slug=dataset.slug, _external=True),
                 "csv_url": url_for("api.dataset_rows_csv", slug=dataset.slug, _external=True),
                 "geojson_url": url_for("api.dataset_rows_geojson", slug=dataset.slug, _external=True),
-                "datapackage_url": url_for("datasets.datapackage", slug=dataset.slug, _external=True),
+                "datapackage_url": url_for(
+                    "datasets.datapackage",
+                    slug=dataset.slug,
+                    version=None if version is dataset.current else version.number,
+                    _external=True,
+                ),
             }
         )
     return body

@@ -61,6 +61,12 @@ def test_datapackage_describes_the_csv_download_with_its_table_schema(client, ap
     assert detail["datapackage_url"] == "http://localhost/datasets/places/datapackage.json"
     assert 'href="http://localhost/datasets/places/datapackage.json"' in client.get("/datasets/places").text
     assert client.get("/datasets/nope/datapackage.json").status_code == 404
+    import_places(app, tmp_path, license="CC-BY-4.0")  # version 2: version 1 keeps its own package
+    old = client.get("/api/v1/datasets/places?_version=1").get_json()["datapackage_url"]
+    assert old == "http://localhost/datasets/places/datapackage.json?version=1"
+    package = client.get(old.removeprefix("http://localhost")).get_json()
+    assert package["resources"][0]["path"].endswith("/rows.csv?_version=1") and package["version"] == "1.0.0"
+    assert client.get("/datasets/places/datapackage.json?version=7").status_code == 404
 
 
 def test_draft_datapackages_are_hidden_like_the_draft(client, app, tmp_path):
