@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
@@ -9,6 +10,7 @@ from rdflib import namespace as ns
 
 from hackkit.extensions import db
 from hackkit.models import Dataset
+from hackkit.services import curated
 from tests.datasets.helpers import import_file, write_csv
 
 CSV = "id,name,lat,lon,opened\n1,Meir,51.218,4.41,2020-01-05\n2,Zuid,51.2,4.39,2021-03-01\n"
@@ -161,3 +163,16 @@ def test_json_ld_uses_readable_prefixes(client, app, tmp_path):
     body = json.loads(client.get("/catalog.jsonld").data)
     assert body["@context"]["dcat"] == str(ns.DCAT)
     assert any(node.get("@type") == "dcat:Catalog" for node in body["@graph"])
+
+
+def test_the_curated_catalogue_has_every_mandatory_property(client, app):
+    with app.app_context():
+        loaded = curated.load_curated(db.session, Path(app.instance_path) / "dataset-originals")
+    for graph in both_serializations(client):
+        datasets = check_mandatory(graph)
+        assert {str(one(graph, d, ns.DCTERMS.identifier)) for d in datasets} == set(loaded)
+        for dataset in datasets:
+            assert list(graph.objects(dataset, ns.DCAT.theme)) and list(graph.objects(dataset, ns.DCAT.keyword))
+            assert len(list(graph.objects(dataset, ns.DCAT.distribution))) >= 2
+    page = client.get("/datasets/").get_data(as_text=True)
+    assert 'href="/catalog.ttl"' in page and 'href="/catalog.jsonld"' in page
