@@ -167,6 +167,9 @@ def test_a_second_hackkit_harvests_the_first_ones_dcat_catalogue(app, live_serve
     again = runner.invoke(args=["datasets", "harvest", f"{live_server}/catalog.jsonld"])
     assert again.exit_code == 0, again.output
     assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1, 2]
+    rdf_xml = runner.invoke(args=["datasets", "harvest", f"{live_server}/catalog.rdf", "--limit", "1"])
+    assert rdf_xml.exit_code == 0, rdf_xml.output
+    assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1, 2, 3]
 
 
 def test_a_dcat_file_is_harvested_from_disk(app, runner, tmp_path):
