@@ -76,7 +76,7 @@ def harvest(
     except FetchError as error:
         raise Unreadable(f"{source}: {error}") from None
     report = HarvestReport(kind)
-    known = _harvested_identities(session)
+    run = _Run(session, actor, http, _harvested_identities(session), originals_dir, work_dir, draft, max_bytes)
     for candidate in candidates:
         entry = HarvestEntry(candidate.title, candidate.source_url)
         report.entries.append(entry)
@@ -84,7 +84,7 @@ def harvest(
         if not candidate.resources:
             entry.problems.append("no CSV, GeoJSON, JSON or XLSX file to import")
             continue
-        _import_candidate(session, actor, http, candidate, entry, known, originals_dir, work_dir, draft, max_bytes)
+        run.import_candidate(candidate, entry)
     return report
 
 
@@ -180,35 +180,52 @@ def _harvested_identities(session: Session) -> dict[str, int]:
     return known
 
 
-def _import_candidate(session, actor, http, candidate, entry, known, originals_dir, work_dir, draft, max_bytes) -> None:
-    existing_id = next((known[i] for i in candidate.identities + [candidate.source_url] if i in known), None)
-    existing = session.get(Dataset, existing_id) if existing_id is not None else None
-    metadata = _fit({**candidate.metadata, "source_url": candidate.source_url})
-    metadata["slug"] = existing.slug if existing else _free_slug(session, candidate.slug_hint or candidate.title)
-    for resource in candidate.resources:
-        try:
-            with tempfile.TemporaryDirectory(dir=work_dir) as tmp:
-                path = _download(http, resource, Path(tmp), max_bytes)
-                result = datasets.import_dataset(
-                    session,
-                    actor,
-                    path,
-                    originals_dir,
-                    original_name=resource.name,
-                    metadata=metadata,
-                    draft=draft,
-                    notes=f"Harvested from {resource.url}",
-                )
-        except (FetchError, ServiceError) as error:
-            entry.problems.append(f"skipped {resource.url}: {error}")
-            continue
-        result.version.report = {**result.version.report, "harvest": {"identities": candidate.identities}}
-        session.commit()
-        for identity in candidate.identities:
-            known[identity] = result.dataset.id
-        entry.outcome = "created" if result.created else "updated"
-        entry.slug, entry.version = result.dataset.slug, result.version.number
-        return
+@dataclass
+class _Run:
+    """What every dataset of one harvest shares."""
+
+    session: Session
+    actor: Any
+    http: requests.Session
+    known: dict[str, int]  # identity at the source -> dataset id
+    originals_dir: Path
+    work_dir: Path
+    draft: bool
+    max_bytes: int
+
+    def import_candidate(self, candidate: sources.Candidate, entry: HarvestEntry) -> None:
+        """Its first file that imports becomes the next version (or a new dataset)."""
+        names = [*candidate.identities, candidate.source_url]
+        existing_id = next((self.known[name] for name in names if name in self.known), None)
+        existing = self.session.get(Dataset, existing_id) if existing_id is not None else None
+        metadata = _fit({**candidate.metadata, "source_url": candidate.source_url})
+        hint = candidate.slug_hint or candidate.title
+        metadata["slug"] = existing.slug if existing else _free_slug(self.session, hint)
+        for resource in candidate.resources:
+            try:
+                with tempfile.TemporaryDirectory(dir=self.work_dir) as tmp:
+                    path = _download(self.http, resource, Path(tmp), self.max_bytes)
+                    result = datasets.import_dataset(
+                        self.session,
+                        self.actor,
+                        path,
+                        self.originals_dir,
+                        original_name=resource.name,
+                        metadata=metadata,
+                        draft=self.draft,
+                        notes=f"Harvested from {resource.url}",
+                    )
+            except (FetchError, ServiceError) as error:
+                entry.problems.append(f"skipped {resource.url}: {error}")
+                continue
+            # Remembered on the version, so the next harvest finds it even without a web address.
+            result.version.report = {**result.version.report, "harvest": {"identities": candidate.identities}}
+            self.session.commit()
+            for identity in candidate.identities:
+                self.known[identity] = result.dataset.id
+            entry.outcome = "created" if result.created else "updated"
+            entry.slug, entry.version = result.dataset.slug, result.version.number
+            return
 
 
 def _download(http: requests.Session, resource: sources.Resource, folder: Path, max_bytes: int) -> Path:
