@@ -104,7 +104,7 @@ def _read_source(http: requests.Session, source: str, limit: int | None) -> tupl
         return "CKAN", _ckan(http, source, limit)
     if isinstance(body, (dict, list)) and "@context" in (body if isinstance(body, dict) else {}):
         return "DCAT", _dcat(response.content, "json-ld", source, limit)
-    # A portal's home page: ask for its CKAN Action API.
+    # A portal's home page: ask for its CKAN Action API, else follow a DCAT link it advertises.
     api = sources.ckan_site(source) + "/api/3/action/package_search"
     try:
         body = _json_or_none(_get(http, api + "?rows=0"))
@@ -112,6 +112,10 @@ def _read_source(http: requests.Session, source: str, limit: int | None) -> tupl
         body = None
     if sources.is_ckan_search(body):
         return "CKAN", _ckan(http, api, limit)
+    advertised = sources.advertised_catalogue(response.text, source) if content_type == "text/html" else None
+    if advertised:
+        url, fmt = advertised
+        return "DCAT", _dcat(_get(http, url).content, fmt, url, limit)
     raise Unreadable(_l("%(url)s is neither a CKAN portal nor a DCAT catalogue.", url=source))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -145,6 +146,29 @@ def rdf_format(content_type: str, location: str) -> str | None:
         return RDF_FORMATS[content_type]
     suffix = PurePosixPath(urlsplit(location).path).suffix.lower()
     return RDF_SUFFIXES.get(suffix)
+
+
+class _AlternateLinks(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        kind = (found.get("type") or "").lower()
+        if tag == "link" and "alternate" in (found.get("rel") or "").lower().split() and kind in RDF_FORMATS:
+            self.found.append((found.get("href") or "", RDF_FORMATS[kind]))
+
+
+def advertised_catalogue(html: str, page_url: str) -> tuple[str, str] | None:
+    """The DCAT catalogue a web page points to with <link rel="alternate" type="text/turtle">
+    (or JSON-LD, RDF/XML): how a portal's home page says where its catalogue is."""
+    parser = _AlternateLinks()
+    parser.feed(html)
+    for href, fmt in parser.found:
+        if href:
+            return urljoin(page_url, href), fmt
+    return None
 
 
 def parse_rdf(data: bytes, fmt: str | None) -> Graph:

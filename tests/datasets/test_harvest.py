@@ -170,6 +170,10 @@ def test_a_second_hackkit_harvests_the_first_ones_dcat_catalogue(app, live_serve
     rdf_xml = runner.invoke(args=["datasets", "harvest", f"{live_server}/catalog.rdf", "--limit", "1"])
     assert rdf_xml.exit_code == 0, rdf_xml.output
     assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1, 2, 3]
+    # A web page that advertises its catalogue (<link rel="alternate" type="text/turtle">) is enough.
+    page = runner.invoke(args=["datasets", "harvest", f"{live_server}/datasets/"])
+    assert page.exit_code == 0 and "from DCAT source" in page.output, page.output
+    assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1, 2, 3, 4]
 
 
 def test_a_dcat_file_is_harvested_from_disk(app, runner, tmp_path):
