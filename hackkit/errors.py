@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from hackkit.services.errors import ServiceError
@@ -76,9 +76,20 @@ def init_app(app: Flask) -> None:
             message = _message_for(status, error.description or "")
         return error_response(status, message, headers=headers)
 
+    @app.errorhandler(IntegrityError)
+    def changed_at_the_same_moment(error):
+        # Services turn the races they expect into a Conflict with their own words; this is
+        # the safety net for any other: the database refused the write, nothing was saved.
+        _rollback_quietly()
+        log.warning("write refused by a database constraint on %s %s: %s", request.method, request.path, error.orig)
+        return error_response(409, _("Something changed at the same moment. Reload the page and try again."))
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def database_down(error):
+        if "database is locked" in str(error.orig):  # SQLite: another write is still going on
+            _rollback_quietly()
+            return error_response(503, _("The hub is busy. Try again in a moment."), headers={"Retry-After": "2"})
         _rollback_quietly()
         log.warning("database unavailable: %s", error.__class__.__name__)
         return error_response(503, _message_for(503, ""), headers={"Retry-After": "30"})

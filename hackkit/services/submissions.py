@@ -186,18 +186,18 @@ def save_submission(
         return submission  # nothing changed: no empty version in the history
     submission.version = (submission.version or 0) + 1
     submission.updated_at = now
-    session.flush()
-    session.add(
-        SubmissionVersion(
-            submission_id=submission.id,
-            number=submission.version,
-            author_id=actor.id,
-            created_at=now,
-            changed=changed,
-            data=after,
-        )
-    )
     try:
+        session.flush()  # the first save of two members at once: the second project row is refused here
+        session.add(
+            SubmissionVersion(
+                submission_id=submission.id,
+                number=submission.version,
+                author_id=actor.id,
+                created_at=now,
+                changed=changed,
+                data=after,
+            )
+        )
         session.commit()
     except sa.exc.IntegrityError as error:  # two members saved at the same moment: one wins, one retries
         session.rollback()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from hackkit.extensions import db
 from hackkit.models import Membership, Team
-from hackkit.services import tokens
+from hackkit.services import teams, tokens
 from tests import factories as f
 
 JOINERS = 8
@@ -55,3 +55,73 @@ def test_concurrent_joins_never_overfill_a_team(app, live_server):
             sa.select(sa.func.count()).select_from(Membership).where(Membership.team_id == team_id)
         )
         assert members == 3 == db.session.get(Team, team_id).member_count
+
+
+def put_json(url: str, body: dict, token: str) -> int:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="PUT",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def simultaneously(calls) -> list[int]:
+    start = threading.Barrier(len(calls))
+    statuses: list[int] = []
+
+    def run(call) -> None:
+        start.wait()
+        statuses.append(call())
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return statuses
+
+
+def test_simultaneous_submission_saves_lose_nothing_silently(app, live_server):
+    from hackkit.models import Submission, SubmissionVersion
+
+    with app.app_context():
+        event = f.event(db.session, max_team_size=5)
+        team = f.team(db.session, event)
+        members = [team.memberships[0].user]
+        for _ in range(4):
+            person = f.registered(db.session, event)
+            teams.join_team(db.session, person, team, team.invite_code)
+            members.append(person)
+        member_tokens = [tokens.issue_token(db.session, person) for person in members]
+        team_id = team.id
+    url = f"{live_server}/api/v1/teams/{team_id}/submission"
+
+    for round_number in range(2):  # the very first save (creates the project), then edits
+        titles = [f"Round {round_number} by member {n}" for n in range(len(member_tokens))]
+        pairs = zip(member_tokens, titles, strict=True)
+        calls = [lambda t=t, title=title: put_json(url, {"title": title}, t) for t, title in pairs]
+        statuses = simultaneously(calls)
+
+        # Never a server error. A save that lost the race is told so (409); SQLite, with one writer
+        # at a time, may also answer "busy, try again" (503 with Retry-After).
+        retry = (409, 503) if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else (409,)
+        assert all(status in (200, 201, *retry) for status in statuses), statuses
+        assert any(status in (200, 201) for status in statuses)
+        with app.app_context():
+            submission = db.session.scalar(sa.select(Submission).where(Submission.team_id == team_id))
+            versions = db.session.scalars(
+                sa.select(SubmissionVersion)
+                .where(SubmissionVersion.submission_id == submission.id)
+                .order_by(SubmissionVersion.number)
+            ).all()
+            # Every accepted save is a version; the project shows the last one; each 409 was told to retry.
+            accepted_this_round = [v for v in versions if v.data["title"].startswith(f"Round {round_number} ")]
+            assert len(accepted_this_round) == sum(status in (200, 201) for status in statuses)
+            assert submission.title == versions[-1].data["title"]
+            assert [v.number for v in versions] == list(range(1, len(versions) + 1))
