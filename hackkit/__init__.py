@@ -51,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.admin.views import bp as admin_bp
     from hackkit.api import bp as api_bp
     from hackkit.auth.views import bp as auth_bp
+    from hackkit.cocreation import bp as cocreation_bp
     from hackkit.datasets.views import bp as datasets_bp
     from hackkit.events.views import bp as events_bp
     from hackkit.judging.views import bp as judging_bp
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(datasets_bp)
+    app.register_blueprint(cocreation_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
