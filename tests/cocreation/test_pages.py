@@ -157,3 +157,39 @@ def test_pages_speak_dutch(client, world):
         as_text=True
     )
     assert "Feedback op deze data" in client.get("/datasets/trees", headers=dutch).get_data(as_text=True)
+
+
+def test_every_new_page_has_one_heading_and_labelled_controls(app, client, auth, world):
+    from tests.test_layout import parse
+
+    slug = world["upcoming"]
+    auth.login_as()
+    post_form(client, f"/events/{slug}/proposals/new", {"title": "Dark bike path"})
+    made = post_form(client, "/feedback/request", {"title": "Toilets"})
+    with app.app_context():
+        pid = db.session.query(Proposal).one().id
+    auth.logout()
+    auth.login(world["organizer"])
+    urls = [
+        "/feedback",
+        "/feedback/request",
+        made.headers["Location"],
+        "/datasets/trees",
+        "/datasets/trees/feedback/new",
+        f"/events/{slug}/proposals",
+        f"/events/{slug}/proposals/new",
+        f"/events/{slug}/proposals/{pid}",
+        f"/events/{slug}/proposals/{pid}/challenge",
+        "/admin/reports/usage",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = parse(response.get_data(as_text=True))
+        assert len(page.find("h1")) == 1, url
+        labelled = {attrs.get("for") for attrs in page.find("label")}
+        for tag in ("input", "select", "textarea"):
+            for attrs in page.find(tag):
+                if attrs.get("type") in {"hidden", "submit"}:
+                    continue
+                assert attrs.get("id") in labelled or attrs.get("aria-label"), f"{url}: unlabelled {attrs}"
