@@ -8,20 +8,37 @@ the same thing as the gallery.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from hackkit.models import Challenge, Dataset, Event, Submission
+from hackkit.models import Challenge, Dataset, Event, Submission, SubmissionVersion, Team
 from hackkit.permissions import require
 from hackkit.services import events, feedback
 from hackkit.services.exports import _csv
 from hackkit.services.submissions import public_view
 
 
-def _projects(session: Session, actor, event: Event | None = None) -> list[dict]:
-    """Every public project of the events this actor may see, as plain dicts."""
-    query = sa.select(Submission).join(Event).order_by(Event.starts_at, Submission.id)
+def _projects(session: Session, actor, event: Event | None = None, mentioning: str | None = None) -> list[dict]:
+    """Every public project of the events this actor may see, as plain dicts.
+
+    `mentioning` narrows the candidates to submissions with a saved version whose text
+    contains that slug, so a dataset page does not work out every project of every event;
+    the public view below still decides what counts.
+    """
+    query = (
+        sa.select(Submission)
+        .join(Event)
+        .options(selectinload(Submission.team).selectinload(Team.event))
+        .order_by(Event.starts_at, Submission.id)
+    )
     if event is not None:
         query = query.where(Submission.event_id == event.id)
+    if mentioning:
+        query = query.where(
+            sa.exists().where(
+                SubmissionVersion.submission_id == Submission.id,
+                sa.cast(SubmissionVersion.data, sa.Text).contains(mentioning, autoescape=True),
+            )
+        )
     challenges = {c.id: c for c in session.scalars(sa.select(Challenge))}
     found = []
     for submission in session.scalars(query):
@@ -49,7 +66,7 @@ def _projects(session: Session, actor, event: Event | None = None) -> list[dict]
 def dataset_usage(session: Session, actor, dataset: Dataset) -> list[dict]:
     """The public projects that credit this dataset, each with its own words on how."""
     used = []
-    for project in _projects(session, actor):
+    for project in _projects(session, actor, mentioning=dataset.slug):
         for credit in project["datasets"]:
             if credit.get("slug") == dataset.slug:
                 used.append({**project, "how": credit.get("how") or ""})

@@ -239,3 +239,10 @@ def test_a_bad_challenge_leaves_the_proposal_unchanged(session):
     session.rollback()
     session.refresh(proposal)
     assert proposal.challenge_id is None and proposal.status == "open" and ev.challenges == []
+
+
+def test_a_project_that_only_mentions_a_dataset_in_its_text_is_not_listed(session):
+    ev = f.event(session)
+    w.project_using(session, ev, "bikes", title="About trees and more trees")
+    trees = f.catalogue_dataset(session, "trees")
+    assert usage.dataset_usage(session, None, trees) == []
