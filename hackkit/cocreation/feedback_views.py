@@ -49,7 +49,7 @@ def _create(form, template: str, data: dict, **context):
 
 @bp.route("/datasets/<slug>/feedback/new", methods=["GET", "POST"])
 @login_required
-@per_account(FEEDBACK_LIMIT, "data-feedback-page")
+@per_account(FEEDBACK_LIMIT, "data-feedback")
 def report_problem(slug: str):
     require(current_user, "feedback.create")
     dataset = datasets.get_dataset(db.session, current_user, slug)
@@ -62,7 +62,7 @@ def report_problem(slug: str):
 
 @bp.route("/feedback/request", methods=["GET", "POST"])
 @login_required
-@per_account(FEEDBACK_LIMIT, "data-feedback-page")
+@per_account(FEEDBACK_LIMIT, "data-feedback")
 def request_data():
     require(current_user, "feedback.create")
     return _create(RequestForm(), "cocreation/feedback_form.html", {}, dataset=None, columns=[])

@@ -27,4 +27,5 @@ def _succeeded(response) -> bool:
 
 
 def per_account(limit: str, scope: str):
-    return limiter.limit(limit, key_func=_account_key, methods=["POST"], scope=scope, deduct_when=_succeeded)
+    """One allowance per account and scope, shared by the web form and the API route."""
+    return limiter.shared_limit(limit, scope, key_func=_account_key, methods=["POST"], deduct_when=_succeeded)

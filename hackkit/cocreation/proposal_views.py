@@ -42,7 +42,7 @@ def proposal_index(slug: str):
 
 @bp.route("/events/<slug>/proposals/new", methods=["GET", "POST"])
 @login_required
-@per_account(PROPOSAL_LIMIT, "proposals-page")
+@per_account(PROPOSAL_LIMIT, "proposals")
 def propose(slug: str):
     require(current_user, "proposals.create")
     event = events.get_event(db.session, current_user, slug)
@@ -100,7 +100,7 @@ def _attempt(action, success: str) -> None:
 
 @bp.route("/events/<slug>/proposals/<int:proposal_id>/vote", methods=["POST"])
 @login_required
-@per_account(VOTE_LIMIT, "proposal-votes-page")
+@per_account(VOTE_LIMIT, "proposal-votes")
 def vote(slug: str, proposal_id: int):
     event, proposal = _proposal(slug, proposal_id)
     if ConfirmForm().validate_on_submit():

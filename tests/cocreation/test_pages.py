@@ -193,3 +193,16 @@ def test_every_new_page_has_one_heading_and_labelled_controls(app, client, auth,
                 if attrs.get("type") in {"hidden", "submit"}:
                     continue
                 assert attrs.get("id") in labelled or attrs.get("aria-label"), f"{url}: unlabelled {attrs}"
+
+
+def test_the_feedback_allowance_is_shared_by_the_form_and_the_api(app, client, auth, world):
+    from tests.api.helpers import token_for
+
+    user = auth.create_user(email="busy@example.net")
+    headers = token_for(app.test_client(), user.email)
+    for n in range(10):
+        assert client.post("/api/v1/feedback", json={"title": f"Set {n}"}, headers=headers).status_code == 201
+    auth.login(user.email)
+    refused = post_form(client, "/feedback/request", {"title": "one more"})
+    assert refused.status_code == 429 and "Too many attempts" in refused.get_data(as_text=True)
+    assert count(app, DataFeedback) == 10
