@@ -246,3 +246,19 @@ def test_a_project_that_only_mentions_a_dataset_in_its_text_is_not_listed(sessio
     w.project_using(session, ev, "bikes", title="About trees and more trees")
     trees = f.catalogue_dataset(session, "trees")
     assert usage.dataset_usage(session, None, trees) == []
+
+
+def test_a_deleted_account_leaves_its_words_and_takes_its_votes(session):
+    from hackkit.services import accounts
+    from tests.conftest import TEST_PASSWORD
+
+    ev = w.upcoming_event(session)
+    leaver, stayer = f.user(session), f.user(session)
+    item = feedback.create_feedback(session, leaver, {"title": "Noise data"})
+    proposal = proposals.propose(session, leaver, ev, {"title": "Loud trams"})
+    proposals.vote(session, leaver, proposal)
+    proposals.vote(session, stayer, proposal)
+    accounts.delete_account(session, leaver, TEST_PASSWORD)
+    session.expire_all()
+    assert item.reporter is None and proposal.author is None
+    assert [(i.votes, i.mine) for i in proposals.list_proposals(session, stayer, ev)] == [(1, True)]
