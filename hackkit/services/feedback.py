@@ -129,6 +129,18 @@ def answer_feedback(
     return item
 
 
+def request_counts(session: Session) -> dict[str, int]:
+    """Data requests (feedback without a dataset): {open, total}."""
+    rows = dict(
+        session.execute(
+            sa.select(DataFeedback.status, sa.func.count(DataFeedback.id))
+            .where(DataFeedback.dataset_id.is_(None))
+            .group_by(DataFeedback.status)
+        ).all()
+    )
+    return {"open": rows.get("open", 0), "total": sum(rows.values())}
+
+
 def counts_by_dataset(session: Session) -> dict[int, dict[str, int]]:
     """dataset id -> {open, answered, fixed, total} for the usage report."""
     rows = session.execute(

@@ -103,6 +103,7 @@ def datasets_report(session: Session, actor, event: Event | None = None) -> dict
         )
     rows.sort(key=lambda row: (-len(row["projects"]), row["dataset"].title.lower()))
     crediting = [p for p in projects if p["datasets"]]
+    requests = feedback.request_counts(session)
     totals = {
         "datasets": len(rows),
         "datasets_used": sum(1 for row in rows if row["projects"]),
@@ -110,6 +111,8 @@ def datasets_report(session: Session, actor, event: Event | None = None) -> dict
         "projects_using_data": len(crediting),
         "feedback_open": sum(row["feedback"]["open"] for row in rows),
         "feedback_total": sum(row["feedback"]["total"] for row in rows),
+        "requests_open": requests["open"],
+        "requests_total": requests["total"],
     }
     return {"totals": totals, "datasets": rows}
 

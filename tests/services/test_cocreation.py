@@ -57,6 +57,7 @@ def test_reports_count_projects_challenges_and_feedback_totals_first(session):
     f.catalogue_dataset(session, "bike-counts")
     reporter = f.user(session)
     feedback.create_feedback(session, reporter, {"dataset": "trees", "kind": "wrong_values", "title": "Height 900 m"})
+    feedback.create_feedback(session, reporter, {"title": "Noise sensors"})
 
     by_dataset = usage.datasets_report(session, organizer)
     assert by_dataset["totals"] == {
@@ -66,6 +67,8 @@ def test_reports_count_projects_challenges_and_feedback_totals_first(session):
         "projects_using_data": 2,
         "feedback_open": 1,
         "feedback_total": 1,
+        "requests_open": 1,
+        "requests_total": 1,
     }
     first = by_dataset["datasets"][0]
     assert first["dataset"].slug == "trees" and len(first["projects"]) == 2
