@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.api import bp as api_bp
     from hackkit.auth.views import bp as auth_bp
     from hackkit.datasets.catalog_views import bp as dcat_bp
+    from hackkit.cocreation import bp as cocreation_bp
     from hackkit.datasets.views import bp as datasets_bp
     from hackkit.events.views import bp as events_bp
     from hackkit.judging.views import bp as judging_bp
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(maps_bp)
     app.register_blueprint(datasets_bp)
     app.register_blueprint(dcat_bp)
+    app.register_blueprint(cocreation_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -21,6 +21,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Organizers run the jury: criteria, judges, assignments, results before publication.
     # Judging itself is not a role here: it belongs to the judges of an event (EventJudge).
     "judging.manage": frozenset({"organizer"}),
+    # The co-creation loop. Anyone with an account may report a data problem, ask for data,
+    # propose a challenge and vote; the publisher side (who curates the catalogue) answers
+    # feedback; organizers moderate proposals and read the usage report for the council.
+    "feedback.create": frozenset({"participant", "judge", "organizer"}),
+    "feedback.answer": frozenset({"organizer"}),
+    "proposals.create": frozenset({"participant", "judge", "organizer"}),
+    "proposals.vote": frozenset({"participant", "judge", "organizer"}),
+    "proposals.moderate": frozenset({"organizer"}),
+    "reports.view": frozenset({"organizer"}),
 }
 
 

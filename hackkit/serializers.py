@@ -45,6 +45,10 @@ def challenge_dict(challenge: Challenge) -> dict:
         "description": challenge.description,
         "success": challenge.success,
         "datasets": challenge.datasets,
+        # The resident proposal it came from (hidden proposals are not pointed at).
+        "proposal_id": challenge.proposal.id
+        if challenge.proposal is not None and challenge.proposal.status != "hidden"
+        else None,
     }
 
 

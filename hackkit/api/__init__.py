@@ -8,4 +8,4 @@ from hackkit.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from hackkit.api import auth, datasets, events, judging, openapi, teams, voting  # noqa: E402,F401  (routes on bp)
+from hackkit.api import auth, cocreation, datasets, events, judging, openapi, teams, voting  # noqa: E402,F401  (routes on bp)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import jsonify
 
 from hackkit.api import bp
+from hackkit.api.openapi_cocreation import PATHS as COCREATION_PATHS
+from hackkit.api.openapi_cocreation import SCHEMAS as COCREATION_SCHEMAS
 from hackkit.api.openapi_hub import PATHS as HUB_PATHS
 from hackkit.api.openapi_hub import SCHEMAS as HUB_SCHEMAS
 from hackkit.api.openapi_judging import PATHS as JUDGING_PATHS
@@ -38,7 +40,7 @@ OPENAPI = {
     },
     "servers": [{"url": "/api/v1"}],
     "components": {
-        "schemas": {"Error": ERROR_SCHEMA, **HUB_SCHEMAS, **JUDGING_SCHEMAS},
+        "schemas": {"Error": ERROR_SCHEMA, **HUB_SCHEMAS, **JUDGING_SCHEMAS, **COCREATION_SCHEMAS},
         "securitySchemes": {
             "basic": {"type": "http", "scheme": "basic"},
             "bearer": {"type": "http", "scheme": "bearer"},
@@ -118,6 +120,7 @@ OPENAPI = {
 
 OPENAPI["paths"].update(HUB_PATHS)
 OPENAPI["paths"].update(JUDGING_PATHS)
+OPENAPI["paths"].update(COCREATION_PATHS)
 
 
 # Answers any operation can give, whatever it does: a bad parameter, a bad or revoked token,

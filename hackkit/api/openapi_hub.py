@@ -102,6 +102,7 @@ SCHEMAS = {
             "description": TEXT,
             "success": TEXT,
             "datasets": STRINGS,
+            "proposal_id": {"type": "integer", "nullable": True, "description": "the resident proposal it came from"},
         },
     },
     "Person": {

@@ -10,7 +10,7 @@ from hackkit import permissions
 from hackkit.datasets import serialize
 from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
-from hackkit.services import catalogue, dataset_rows, datasets
+from hackkit.services import catalogue, dataset_rows, datasets, feedback, usage
 from hackkit.services.errors import ServiceError
 
 bp = Blueprint("datasets", __name__, url_prefix="/datasets")
@@ -37,6 +37,10 @@ def detail(slug: str):
         json_ld=serialize.json_ld(dataset, version),
         preview=preview,
         can_edit=permissions.can(current_user, "datasets.edit"),
+        used_by=usage.dataset_usage(db.session, current_user, dataset),
+        feedback_items=feedback.list_feedback(db.session, current_user, dataset=dataset),
+        feedback_kinds=feedback.KIND_LABELS,
+        feedback_statuses=feedback.STATUS_LABELS,
     )
 
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this registers them all."""
 
 from hackkit.models.base import Base
+from hackkit.models.cocreation import DataFeedback, Proposal, ProposalVote
 from hackkit.models.dataset import Dataset, DatasetVersion
 from hackkit.models.event import Announcement, Challenge, Event, Registration
 from hackkit.models.judging import (
@@ -33,12 +34,15 @@ __all__ = [
     "ApiToken",
     "Base",
     "Challenge",
+    "DataFeedback",
     "Dataset",
     "DatasetVersion",
     "DeadlineExtension",
     "Event",
     "JoinRequest",
     "Membership",
+    "Proposal",
+    "ProposalVote",
     "ROLES",
     "Registration",
     "Submission",

@@ -59,6 +59,8 @@ class Challenge(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="challenges")
+    # The resident proposal this challenge came from, if any (the link lives on the proposal).
+    proposal: Mapped[Proposal | None] = relationship(back_populates="challenge", uselist=False)  # noqa: F821
 
 
 class Announcement(Base):

@@ -136,6 +136,25 @@ def _seed_event(session: Session) -> None:
             "datasets": _present(session, [{"slug": "public-toilets", "how": "nearest toilet to each playground"}]),
         },
     )
+    _seed_proposals(session, event, ada, bram)
+
+
+def _seed_proposals(session: Session, event, ada: User, bram: User) -> None:
+    """Two resident proposals with a vote, so the co-creation loop has something to show."""
+    from hackkit.services import proposals
+
+    heat = proposals.propose(
+        session,
+        bram,
+        event,
+        {
+            "title": "Squares without shade",
+            "description": "On hot days nobody can sit on the big squares. Where would trees help most?",
+            "neighbourhood": "Centrum",
+        },
+    )
+    proposals.propose(session, ada, event, {"title": "Where can I charge my bike?", "neighbourhood": "Berchem"})
+    proposals.vote(session, ada, heat)
 
 
 def _present(session: Session, used: list[dict]) -> list[dict]:

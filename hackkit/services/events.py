@@ -120,10 +120,17 @@ def _challenge_values(data: dict, creating: bool) -> dict:
     return values
 
 
-def add_challenge(session: Session, actor: User, event: Event, data: dict) -> Challenge:
+def build_challenge(session: Session, actor: User, event: Event, data: dict) -> Challenge:
+    """A new challenge added to the session, not committed: callers that link it to
+    something else (a resident proposal) commit both together."""
     require(actor, "events.manage")
     challenge = Challenge(event=event, **_challenge_values(data, creating=True))
     session.add(challenge)
+    return challenge
+
+
+def add_challenge(session: Session, actor: User, event: Event, data: dict) -> Challenge:
+    challenge = build_challenge(session, actor, event, data)
     session.commit()
     return challenge
 
