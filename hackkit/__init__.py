@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hackkit.admin.views import bp as admin_bp
     from hackkit.api import bp as api_bp
+    from hackkit.apps.views import bp as apps_bp
     from hackkit.auth.views import bp as auth_bp
     from hackkit.datasets.views import bp as datasets_bp
     from hackkit.events.views import bp as events_bp
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(datasets_bp)
+    app.register_blueprint(apps_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -76,10 +78,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from hackkit.cli import demo_cli, setup_command, users_cli
+    from hackkit.cli import demo_cli, new_app_command, setup_command, users_cli
     from hackkit.datasets.commands import datasets_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(setup_command)
+    app.cli.add_command(new_app_command)
     app.cli.add_command(datasets_cli)
