@@ -74,12 +74,16 @@ def load_module(folder: Path) -> ModuleType:
     if cached and cached[0] == mtime:
         return cached[1]
     _share_kit_modules()
-    if str(folder) not in sys.path:
-        sys.path.append(str(folder))  # appended: the app's own helpers, never shadowing the hub's
     unique = "hackkit_sample_app_" + "".join(c if c.isalnum() else "_" for c in folder.name)
     spec = importlib.util.spec_from_file_location(unique, path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    saved_path = list(sys.path)
+    try:
+        spec.loader.exec_module(module)  # an app puts its folder first on sys.path...
+    finally:
+        sys.path[:] = saved_path  # ...which in the hub would let its files shadow ours
+        if str(folder) not in sys.path:
+            sys.path.append(str(folder))  # at the end: the app's own helpers still import
     _modules[folder] = (mtime, module)
     return module
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from hackkit.apps.gallery import SKIPPED_DIRS
-from hackkit.apps.kit import app_folders
+from hackkit.apps.kit import SAMPLE_APPS, app_folders
 
 TITLE_LINE = re.compile(r"^TITLE = .*$", re.MULTILINE)
 
@@ -36,6 +36,8 @@ def new_app(template: str, target: Path, name: str) -> Path:
     """Copy sample_apps/<template> to `target` with `name` in its title and README."""
     templates = {folder.name: folder for folder in app_folders()}
     source = templates.get(template)
+    if not templates:
+        raise NewAppError(f"No sample apps found in {SAMPLE_APPS}: new-app needs a checkout of hackkit.")
     if source is None:
         raise NewAppError(f"Unknown template {template!r}. Choose one of: {', '.join(sorted(templates))}.")
     name = " ".join(name.split())
