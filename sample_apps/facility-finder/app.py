@@ -76,6 +76,7 @@ ESTIMATE_NOTE = (
     f"at {WALKING_KMH:g} km/h. No routing service is used."
 )
 EARTH_RADIUS_M = 6_371_000
+SCREENSHOT_CLICK = (0.42, 0.55)  # where `python -m hackkit.apps.screenshots` clicks (fractions of the map)
 
 
 def load(hub: hubdata.Hub) -> dict[str, hubdata.Loaded]:
