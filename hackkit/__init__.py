@@ -54,9 +54,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hackkit.admin.views import bp as admin_bp
     from hackkit.api import bp as api_bp
+    from hackkit.apps.views import bp as apps_bp
     from hackkit.auth.views import bp as auth_bp
-    from hackkit.datasets.catalog_views import bp as dcat_bp
     from hackkit.cocreation import bp as cocreation_bp
+    from hackkit.datasets.catalog_views import bp as dcat_bp
     from hackkit.datasets.views import bp as datasets_bp
     from hackkit.events.views import bp as events_bp
     from hackkit.judging.views import bp as judging_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(datasets_bp)
     app.register_blueprint(dcat_bp)
     app.register_blueprint(cocreation_bp)
+    app.register_blueprint(apps_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -84,7 +86,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from hackkit.cli import backup_command, demo_cli, restore_command, setup_command, users_cli
+    from hackkit.cli import backup_command, demo_cli, new_app_command, restore_command, setup_command, users_cli
     from hackkit.datasets.commands import datasets_cli
 
     app.cli.add_command(users_cli)
@@ -92,4 +94,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(new_app_command)
     app.cli.add_command(datasets_cli)

@@ -4,6 +4,7 @@ under `flask --app hackkit`."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -108,6 +109,22 @@ def setup_command() -> None:
         demo.save_logins(current_app.instance_path, created)
         click.echo("First start: seeded the demo event.")
     _print_logins([], current_app.instance_path)
+
+
+@click.command("new-app")
+@click.argument("template")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", required=True, help="Your app's name: its title and the README's heading.")
+def new_app_command(template: str, directory: Path, name: str) -> None:
+    """Copy the sample app TEMPLATE (see /apps) to DIRECTORY as the start of your project."""
+    from hackkit.apps.newapp import NewAppError, new_app
+
+    try:
+        target = new_app(template, directory, name)
+    except NewAppError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Made {target} from the {template} template. Run it with:")
+    click.echo(f"    cd {target} && pip install -r requirements.txt && python app.py")
 
 
 def _load_curated_datasets() -> None:

@@ -140,6 +140,11 @@ SCHEMAS = {
             "video_url": TEXT,
             "challenge_id": {"type": "integer", "nullable": True},
             "sample_app": TEXT,
+            "template": {
+                "type": "string",
+                "description": "the sample app (a folder name listed at /apps) the project started from, or empty",
+            },
+            "district": {"type": "string", "description": "where in the city the project is about (free text)"},
             "licence": TEXT,
             "datasets": {"type": "array", "items": {"type": "object", "properties": {"slug": TEXT, "how": TEXT}}},
             "credited_user_ids": {"type": "array", "items": {"type": "integer"}},

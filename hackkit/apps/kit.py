@@ -34,6 +34,11 @@ def app_folders(root: Path = SAMPLE_APPS) -> list[Path]:
     return sorted(path.parent for path in root.glob("*/app.py"))
 
 
+def template_names() -> list[str]:
+    """The sample apps a project can say it started from (`hackkit new-app` copies these)."""
+    return [folder.name for folder in app_folders()]
+
+
 def kit_differences(app_dir: Path) -> list[str]:
     """Kit files that are missing from an app or differ from the hub's originals."""
     problems = []

@@ -4,6 +4,8 @@
 
 Each app is served from its own folder with its offline extract and no tile server,
 so the picture is reproducible on any machine (and shows what a team sees offline).
+An app whose map does something on a click (facility-finder) sets SCREENSHOT_CLICK in
+app.py: where to click, as fractions of the map's width and height, before the picture.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from pathlib import Path
 from hackkit.apps.kit import app_folders
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def _click_point(app_dir: Path) -> tuple[float, float] | None:
+    from hackkit.apps.gallery import load_module
+
+    return getattr(load_module(app_dir), "SCREENSHOT_CLICK", None)
 
 
 def take(app_dir: Path, port: int) -> Path:
@@ -38,6 +46,11 @@ def take(app_dir: Path, port: int) -> Path:
             page = browser.new_page(viewport={"width": 960, "height": 600})
             page.goto(url)
             page.wait_for_timeout(1500)  # let markers, clusters and legends settle
+            click = _click_point(app_dir)
+            if click:
+                box = page.locator(".folium-map").bounding_box()
+                page.mouse.click(box["x"] + box["width"] * click[0], box["y"] + box["height"] * click[1])
+                page.wait_for_timeout(500)
             target = app_dir / "screenshot.png"
             page.screenshot(path=str(target))
             browser.close()

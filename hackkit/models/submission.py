@@ -30,6 +30,10 @@ class Submission(Base):
     # [{"slug": "...", "how": "one line on how it was used"}]
     datasets: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
     sample_app: Mapped[str] = mapped_column(sa.String(80), default="")
+    # The hackkit sample app (sample_apps/<name>) the project started from, or "".
+    template: Mapped[str] = mapped_column(sa.String(80), default="")
+    # Where in the city the project is about (free text, public): the project-coverage map counts these.
+    district: Mapped[str] = mapped_column(sa.String(120), default="")
     licence: Mapped[str] = mapped_column(sa.String(80), default="")  # an SPDX identifier
     credited_user_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     # Ids of SubmissionScreenshot rows in display order; part of every version's snapshot.

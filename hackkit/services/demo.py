@@ -133,6 +133,8 @@ def _seed_event(session: Session) -> None:
             "challenge_id": challenge_ids[1],
             "licence": "MIT",
             "sample_app": "facility-finder",
+            "template": "facility-finder",
+            "district": "Berchem",
             "datasets": _present(session, [{"slug": "public-toilets", "how": "nearest toilet to each playground"}]),
         },
     )

@@ -33,6 +33,8 @@ FIELDS = (
     "challenge_id",
     "datasets",
     "sample_app",
+    "template",
+    "district",
     "licence",
     "credited_user_ids",
 )
@@ -56,7 +58,7 @@ def can_see_drafts(actor, team: Team) -> bool:
 
 def _clean(session: Session, team: Team, data: dict) -> dict:
     values: dict = {}
-    limits = {"title": 200, "tagline": 300, "description": 20000, "sample_app": 80}
+    limits = {"title": 200, "tagline": 300, "description": 20000, "sample_app": 80, "district": 120}
     for field, limit in limits.items():
         if field in data:
             values[field] = v.text(data, field, max_length=limit)
@@ -68,6 +70,8 @@ def _clean(session: Session, team: Team, data: dict) -> dict:
         if licence and licence not in SPDX_LICENCES:
             raise v.fail("licence", _l("Choose a licence from the list (SPDX identifiers such as MIT)."))
         values["licence"] = licence
+    if "template" in data:
+        values["template"] = _template(data)
     if "challenge_id" in data:
         values["challenge_id"] = _challenge_id(session, team, data["challenge_id"])
     if "datasets" in data:
@@ -91,6 +95,19 @@ def _challenge_id(session: Session, team: Team, value) -> int | None:
     if challenge is None or challenge.event_id != team.event_id:
         raise v.fail("challenge_id", _l("Choose one of this event's challenges."))
     return challenge_id
+
+
+def _template(data: dict) -> str:
+    """One of the sample apps in the gallery (/apps), or empty."""
+    from hackkit.apps.kit import template_names
+
+    name = v.text(data, "template", max_length=80)
+    if name and name not in template_names():
+        raise v.fail(
+            "template",
+            _l("Choose one of the sample apps: %(names)s (or leave it empty).", names=", ".join(template_names())),
+        )
+    return name
 
 
 def _datasets(value) -> list[dict]:

@@ -67,6 +67,15 @@ class SubmissionForm(FlaskForm):
         description=_l("One per line: the dataset's slug, a colon, and how you used it, e.g. trees: shade map."),
     )
     sample_app = StringField(_l("Sample app you started from"))
+    template = SelectField(
+        _l("Started from template"),
+        description=_l("The hackkit sample app your project grew from, if any (see the app gallery)."),
+        validate_choice=False,
+    )
+    district = StringField(
+        _l("District or neighbourhood"),
+        description=_l("Where in the city your project is about, if it is about one place."),
+    )
     licence = SelectField(
         _l("Licence"),
         choices=[SelectChoice("", _l("Not chosen yet"))]
@@ -75,7 +84,18 @@ class SubmissionForm(FlaskForm):
     )
     credited_user_ids = CheckboxesField(_l("Credited members"), coerce=int, validate_choice=False)
 
-    TEXT_FIELDS = ("title", "tagline", "description", "repo_url", "demo_url", "video_url", "sample_app", "licence")
+    TEXT_FIELDS = (
+        "title",
+        "tagline",
+        "description",
+        "repo_url",
+        "demo_url",
+        "video_url",
+        "sample_app",
+        "template",
+        "district",
+        "licence",
+    )
 
     def fill_from(self, content: dict) -> None:
         for name in self.TEXT_FIELDS:

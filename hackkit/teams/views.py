@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from hackkit.apps.kit import template_names
 from hackkit.auth.forms import apply_service_errors
 from hackkit.events.forms import ConfirmForm
 from hackkit.extensions import db
@@ -211,6 +212,7 @@ def _submission_form(team: Team) -> SubmissionForm:
     form = SubmissionForm()
     form.challenge_id.choices = [SelectChoice("", _("No challenge"))]
     form.challenge_id.choices += [SelectChoice(str(c.id), c.title) for c in team.event.challenges]
+    form.template.choices = [SelectChoice("", _("None"))] + [SelectChoice(name, name) for name in template_names()]
     form.credited_user_ids.choices = [SelectChoice(m.user_id, m.user.display_name) for m in team.memberships]
     return form
 
@@ -340,6 +342,8 @@ FIELD_LABELS = {
     "challenge_id": _l("challenge"),
     "datasets": _l("datasets"),
     "sample_app": _l("sample app"),
+    "template": _l("template"),
+    "district": _l("district"),
     "licence": _l("licence"),
     "credited_user_ids": _l("credited members"),
     "screenshot_ids": _l("screenshots"),

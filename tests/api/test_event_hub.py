@@ -141,6 +141,29 @@ def test_credited_datasets_must_be_in_the_catalogue(client, people, event):
     assert_error(client.get(f"/api/v1/teams/{team['id']}/submission", headers=captain), 404)  # nothing saved
 
 
+def test_template_and_district_round_trip_and_an_unknown_template_is_refused(client, people, event):
+    captain = people["participant1"][1]
+    client.post("/api/v1/events/antwerp-2026/registrations", headers=captain)
+    team = client.post("/api/v1/events/antwerp-2026/teams", json={"name": "T"}, headers=captain).get_json()
+    url = f"/api/v1/teams/{team['id']}/submission"
+
+    body = assert_error(client.put(url, headers=captain, json={"title": "x", "template": "tram-tracker"}), 400)
+    assert "template" in body["errors"] and "hello-map" in body["errors"]["template"][0]
+    assert_error(client.get(url, headers=captain), 404)  # nothing saved
+
+    saved = client.put(
+        url,
+        headers=captain,
+        json={"title": "Loo map", "template": "facility-finder", "district": " Berchem ", "status": "submitted"},
+    )
+    assert saved.status_code == 201, saved.get_json()
+    assert saved.get_json()["template"] == "facility-finder" and saved.get_json()["district"] == "Berchem"
+    project = client.get("/api/v1/events/antwerp-2026/projects").get_json()["projects"][0]
+    assert project["template"] == "facility-finder" and project["district"] == "Berchem"
+    cleared = client.put(url, headers=captain, json={"template": ""})
+    assert cleared.status_code == 200 and cleared.get_json()["template"] == ""
+
+
 def test_unknown_submission_fields_are_refused(client, people, event):
     captain = people["participant1"][1]
     client.post("/api/v1/events/antwerp-2026/registrations", headers=captain)

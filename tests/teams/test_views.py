@@ -461,3 +461,23 @@ def test_screenshot_after_the_deadline_is_refused_with_409(client, app, auth):
     response = upload(client, data.team_id, png_bytes(), token=token)
     assert response.status_code == 409 and "deadline has passed" in response.get_data(as_text=True)
     assert submission_of(app, data.team_id)["screenshot_ids"] == []
+
+
+def test_template_and_district_are_picked_on_the_form_and_shown_on_the_project_page(client, app, auth):
+    data = world(app)
+    auth.login(data.mate)
+    url = f"/teams/{data.team_id}/submission"
+    page = client.get(url).get_data(as_text=True)
+    assert '<option value="facility-finder">facility-finder</option>' in page  # every sample app is a choice
+
+    form = {**SUBMISSION, "template": "facility-finder", "district": "Berchem", "action": "submit"}
+    assert post_form(client, url, form).status_code == 302
+    saved = submission_of(app, data.team_id)
+    assert saved["template"] == "facility-finder" and saved["district"] == "Berchem"
+
+    project = client.get(f"/teams/{data.team_id}/project").get_data(as_text=True)
+    assert '<a href="/apps/facility-finder">facility-finder</a>' in project and "Berchem" in project
+
+    refused = post_form(client, url, {**form, "template": "../../etc", "title": "Changed"})
+    assert refused.status_code == 400 and "Choose one of the sample apps" in refused.get_data(as_text=True)
+    assert submission_of(app, data.team_id)["title"] == "Shade map"

@@ -3,7 +3,8 @@
 - `app_module`: the app's app.py, imported from the folder above tests/.
 - `dead_hub`: a hub URL where nothing answers, for the offline fallback.
 - `stand_in_hub`: a small local server answering rows.geojson from the app's data/ extracts,
-  the way a hackkit hub does, for the live path without running a hub.
+  the way a hackkit hub does, for the live path without running a hub. Any other API path
+  /api/v1/<path> is answered from tests/hub/<path>.json when the app has that file.
 - `serve_app(hub_url, tiles)`: the app's own Flask server on a free port; returns its URL.
 - `browser_page`: headless Chromium (Debian's /usr/bin/chromium via Playwright). Requests to
   anything but 127.0.0.1 are refused and recorded; after the test there must be none, and no
@@ -68,6 +69,10 @@ def stand_in_hub() -> Iterator[str]:
             extract = APP_DIR / "data" / f"{parts[3]}.geojson"
             if extract.is_file():
                 return Response(extract.read_bytes(), mimetype="application/geo+json")
+        answer_file = (APP_DIR / "tests" / "hub" / "/".join(parts[2:])).with_suffix(".json")
+        known = {path.resolve() for path in (APP_DIR / "tests" / "hub").rglob("*.json")}
+        if parts[:2] == ["api", "v1"] and answer_file.resolve() in known:  # only files that are there, no ".."
+            return Response(answer_file.read_bytes(), mimetype="application/json")
         body = json.dumps({"ok": False, "error": "not found", "status": 404})
         return Response(body, status=404, mimetype="application/json")
 

@@ -1,0 +1,68 @@
+"""The sample-app gallery: /apps, /apps/<name>, its live preview, screenshot and download.
+
+The preview is the app's own `render()`, run inside the hub: its data comes from this
+hub's API, called in-process through the test client (no HTTP request to ourselves,
+which would deadlock a single-threaded server), and its scripts from /maps/assets.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request, send_file
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from hackkit.apps import gallery
+from hackkit.apps.hubdata import Hub, HubUnavailable
+from hackkit.maps.serve import map_response
+from hackkit.markup import render_markdown
+
+bp = Blueprint("apps", __name__, url_prefix="/apps")
+
+
+@bp.context_processor
+def _markdown():
+    return {"render_markdown": render_markdown}
+
+
+@bp.get("")
+def index():
+    return render_template("apps/index.html", apps=gallery.list_apps())
+
+
+@bp.get("/<name>")
+def detail(name: str):
+    return render_template("apps/detail.html", app=gallery.get_app(name))
+
+
+def _in_process_get(path: str):
+    """GET an API path from this hub without leaving the process (the preview's data source)."""
+    answer = current_app.test_client().get(path, headers={"Accept": "application/json"})
+    if answer.status_code != 200 or not answer.is_json:
+        raise HubUnavailable(f"{path} answered {answer.status_code}")
+    return answer.get_json()
+
+
+@bp.get("/<name>/preview")
+def preview(name: str):
+    app = gallery.get_app(name)
+    tiles = current_app.config["HACKKIT_TILES"]
+    hub = Hub(request.url_root, extract_dir=app.folder / "data", get=_in_process_get)
+    html = app.module.render(hub, asset_base=request.script_root + "/maps/assets", tiles=tiles)
+    return map_response(html, tiles)
+
+
+@bp.get("/<name>/screenshot.png")
+def screenshot(name: str):
+    app = gallery.get_app(name)
+    if app.screenshot is None:
+        raise HTTPNotFound()
+    return send_file(app.screenshot, mimetype="image/png", max_age=3600)
+
+
+@bp.get("/<name>.zip")
+def download(name: str):
+    app = gallery.get_app(name)
+    return Response(
+        gallery.zip_app(app),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{app.name}.zip"'},
+    )

@@ -1,0 +1,102 @@
+"""The /apps gallery: every sample app with its description, live preview, screenshot and download."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from hackkit.apps.kit import PACKAGE, app_folders
+from hackkit.datasets.uploads import originals_dir
+from hackkit.extensions import db
+from hackkit.services import curated
+
+APPS = app_folders()
+NAMES = [folder.name for folder in APPS]
+EXTERNAL_ASSET = re.compile(r"""<(script|link)\b[^>]*(src|href)=["']https?://""", re.IGNORECASE)
+
+
+@pytest.fixture
+def curated_hub(app):
+    with app.app_context():
+        curated.load_curated(db.session, originals_dir())
+    return app
+
+
+def test_gallery_lists_every_sample_app_with_what_it_shows(client):
+    page = client.get("/apps").get_data(as_text=True)
+
+    for folder in APPS:
+        assert f'href="/apps/{folder.name}"' in page
+        assert f'src="/apps/{folder.name}/screenshot.png"' in page
+        assert f'href="/apps/{folder.name}.zip"' in page
+    assert "Facility finder" in page and "ranking by an estimated walking distance" in page
+
+
+def test_app_page_has_the_preview_the_readme_and_the_command(client):
+    page = client.get("/apps/facility-finder").get_data(as_text=True)
+
+    assert '<iframe class="map-frame app-preview" src="/apps/facility-finder/preview"' in page
+    assert "hackkit new-app facility-finder" in page
+    assert "<h2>Where to change things</h2>" in page  # the README, rendered
+    assert "<img" not in page.split("Read me")[1]  # sanitised: the README's image is not copied in
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_preview_draws_the_app_on_this_hubs_data_with_the_map_policy(curated_hub, name):
+    curated_hub.config["HACKKIT_TILES"] = "none"
+    response = curated_hub.test_client().get(f"/apps/{name}/preview")
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'data-source="hub"' in html  # the hub's own API, called in-process
+    assert not EXTERNAL_ASSET.search(html)
+    assert "/maps/assets/leaflet/leaflet.js" in html
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "tile.openstreetmap.org" not in policy
+
+
+def test_preview_without_the_data_falls_back_to_the_apps_extract(client):
+    html = client.get("/apps/hello-map/preview").get_data(as_text=True)  # no datasets loaded here
+    assert 'data-source="extract"' in html
+
+
+def test_unknown_app_is_a_404_everywhere(client):
+    for url in ("/apps/nope", "/apps/nope/preview", "/apps/nope.zip", "/apps/nope/screenshot.png", "/apps/..%2Fdocs"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_download_is_the_standalone_folder_and_runs_after_unzipping(client, tmp_path):
+    response = client.get("/apps/facility-finder.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert 'filename="facility-finder.zip"' in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert "facility-finder/app.py" in names and "facility-finder/data/public-toilets.geojson" in names
+    assert not [n for n in names if re.search(r"node_modules|__pycache__|\.pytest_cache|\.pyc$", n)]
+
+    archive.extractall(tmp_path)
+    out = tmp_path / "map.html"
+    env = {
+        **os.environ,
+        "HACKKIT_URL": "http://127.0.0.1:9",
+        "HACKKIT_NPM_MODULES": str(PACKAGE / "maps" / "node_modules"),
+        "PYTHONPATH": "",
+    }
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "app.py", "--html", str(out)],
+        cwd=tmp_path / "facility-finder",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert 'data-source="extract"' in html and "hackkit-finder" in html
+    assert not EXTERNAL_ASSET.search(html)
