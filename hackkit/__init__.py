@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hackkit.admin.views import bp as admin_bp
     from hackkit.api import bp as api_bp
+    from hackkit.api.ckan import bp as ckan_bp
     from hackkit.auth.views import bp as auth_bp
     from hackkit.datasets.views import bp as datasets_bp
     from hackkit.events.views import bp as events_bp
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(teams_bp)
     app.register_blueprint(judging_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(ckan_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(datasets_bp)
 
