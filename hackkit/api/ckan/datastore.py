@@ -100,6 +100,8 @@ def row_query(data: dict[str, Any], version: DatasetVersion) -> tuple[RowQuery, 
     query = RowQuery()
     query.filters = _filters(data, columns)
     search = data.get("q") if data.get("q") not in (None, "") else data.get("full_text")
+    if isinstance(search, str) and search.lstrip().startswith("{"):
+        search = params.json_value({"q": search}, "q")  # CKAN reads a q that looks like JSON as JSON
     if isinstance(search, dict):
         raise invalid("q", _("q as an object of fields is not supported; give the words as text."))
     if search not in (None, ""):
@@ -162,7 +164,7 @@ def datastore_search(data: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(data) - KNOWN)
     if unknown:
         raise invalid(unknown[0], _('invalid value "%(value)s"', value=params.text(data, unknown[0])[:60]))
-    key = params.required_id(data, "resource_id") if data.get("resource_id") else params.required_id(data, "id")
+    key = params.required_id(data, "resource_id" if data.get("resource_id") or not data.get("id") else "id")
     dataset, version = find_resource(key)
     query, names = row_query(data, version)
     limit = params.integer(data, "limit", DEFAULT_LIMIT, high=MAX_LIMIT)

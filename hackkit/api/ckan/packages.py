@@ -105,7 +105,8 @@ def _selection(data: dict[str, Any]) -> tuple[list[str], dict[str, list[str]], l
             if field == "res_format":
                 formats.append(value.upper())
             elif field in FILTER_FIELDS:
-                selected.setdefault(FILTER_FIELDS[field], []).append(value)
+                # Group names are theme codes in lower case (shapes.group_name).
+                selected.setdefault(FILTER_FIELDS[field], []).append(value.upper() if field == "groups" else value)
             elif field in ("name", "text"):
                 words.append(value)
             else:
