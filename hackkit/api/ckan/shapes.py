@@ -159,6 +159,12 @@ def datastore_fields(version: DatasetVersion, names: list[str] | None = None) ->
     return out
 
 
+def _dump_schema(version: DatasetVersion) -> dict[str, Any]:
+    schema = serialize.table_schema(version)
+    schema["fields"] = [{"name": "_id", "title": "_id", "type": "integer"}, *schema["fields"]]
+    return schema
+
+
 def resource_dict(dataset: Dataset, version: DatasetVersion, position: int) -> dict[str, Any]:
     rid = resource_id(dataset, version)
     current = version is dataset.current
@@ -185,8 +191,9 @@ def resource_dict(dataset: Dataset, version: DatasetVersion, position: int) -> d
         "metadata_modified": created,
         "cache_url": None,
         "cache_last_updated": None,
-        # Not CKAN's own, but what ckanext-validation and frictionless read: the table's schema.
-        "schema": serialize.table_schema(version),
+        # Not CKAN's own, but what ckanext-validation and frictionless read: the schema of
+        # the file at `url` (the dump, whose first column is the DataStore's `_id`).
+        "schema": _dump_schema(version),
         "version_number": version.number,
         "row_count": version.row_count,
         "original_format": version.format,
