@@ -9,10 +9,12 @@ import json
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
 
 from hackkit.extensions import db
 from hackkit.services import tokens
@@ -107,7 +109,7 @@ def caller():
 
 
 def help_url(name: str) -> str:
-    return url_for("ckan.action", name="help_show", _external=True) + "?name=" + name
+    return url_for("ckan.action", name="help_show", _external=True) + "?" + urlencode({"name": name})
 
 
 def respond(body: dict[str, Any], status: int = 200) -> Response:
@@ -128,10 +130,17 @@ def dispatch(name: str) -> Response:
         return _failure(envelope, _from_service(error))
     except CkanError as error:
         return _failure(envelope, error)
+    except HTTPException as error:  # e.g. a body over the upload limit (413)
+        return _failure(envelope, CkanError(error.name, error.code or 400, str(error.description or error.name)))
     except DBAPIError:
         db.session.rollback()
         log.warning("database error in CKAN action %s", name, exc_info=True)
         return _failure(envelope, CkanError("Service Unavailable", 503, _("The database cannot be reached.")))
+    except Exception:
+        # CKAN clients expect the envelope even here; the app's own handler would not give it.
+        db.session.rollback()
+        log.exception("unhandled error in CKAN action %s", name)
+        return _failure(envelope, CkanError("Internal Server Error", 500, _("Internal Server Error")))
     envelope.update({"success": True, "result": result})
     return respond(envelope)
 

@@ -40,25 +40,27 @@ def _visible(include_drafts: bool = False) -> list[Dataset]:
 
 def _find_package(key: str) -> Dataset:
     """A package by name (slug) or id; drafts are absent for those who may not see them."""
-    try:
-        return datasets.get_dataset(db.session, g.ckan_user, key)
-    except NotFound:
-        pass
-    for dataset in datasets.visible_datasets(db.session, g.ckan_user):
-        if shapes.package_id(dataset) == key:
-            return dataset
-    raise not_found(_("there is no dataset %(id)s.", id=key[:100]))
+    if shapes.looks_like_uuid(key):
+        for dataset in datasets.visible_datasets(db.session, g.ckan_user):
+            if shapes.package_id(dataset) == key:
+                return dataset
+    return datasets.get_dataset(db.session, g.ckan_user, key)
 
 
 def find_resource(key: str) -> tuple[Dataset, DatasetVersion]:
     """A resource by its id, or by a dataset's name as an alias of its current data (as
     DataStore aliases are in CKAN)."""
-    for dataset in datasets.visible_datasets(db.session, g.ckan_user):
-        if dataset.slug == key and dataset.current:
-            return dataset, dataset.current
-        for version in dataset.versions:
-            if shapes.resource_id(dataset, version) == key:
-                return dataset, version
+    if shapes.looks_like_uuid(key):
+        for dataset in datasets.visible_datasets(db.session, g.ckan_user):
+            for version in dataset.versions:
+                if shapes.resource_id(dataset, version) == key:
+                    return dataset, version
+    try:
+        dataset = datasets.get_dataset(db.session, g.ckan_user, key)
+    except NotFound:
+        dataset = None
+    if dataset is not None and dataset.current:
+        return dataset, dataset.current
     raise not_found(_("there is no resource %(id)s.", id=key[:100]))
 
 

@@ -40,6 +40,15 @@ def stable_id(kind: str, key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
 
 
+def looks_like_uuid(key: str) -> bool:
+    """Our ids are UUIDs: only such keys are worth comparing with every id (a slug may
+    look like one too, so callers still try the key as a slug afterwards)."""
+    try:
+        return str(uuid.UUID(key)) == key.lower()
+    except ValueError:
+        return False
+
+
 def package_id(dataset: Dataset) -> str:
     return stable_id("dataset", dataset.slug)
 

@@ -180,3 +180,15 @@ def test_ckan_routes_need_no_csrf_token_and_no_cookie(app, catalogue):
     # A real browser session's cookie is ignored: only tokens identify a caller here.
     with app.test_client() as fresh:
         assert fresh.post("/api/3/action/package_list", json={}).status_code == 200
+
+
+def test_a_body_over_the_upload_limit_still_gets_the_envelope(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 100
+    response = client.post("/api/3/action/package_search", json={"q": "x" * 500})
+    assert response.status_code == 413
+    assert response.get_json()["success"] is False and response.get_json()["error"]["__type"]
+
+
+def test_help_links_are_proper_urls_whatever_the_name(client):
+    body = client.get("/api/3/action/no such&thing").get_json()
+    assert body["help"] == "http://localhost/api/3/action/help_show?name=no+such%26thing"
