@@ -276,15 +276,28 @@ def organization_show(data: dict[str, Any]) -> dict[str, Any]:
     raise not_found(_("there is no organization %(id)s.", id=key[:100]))
 
 
-@action("group_show")
-def group_show(data: dict[str, Any]) -> dict[str, Any]:
-    """Return one group (EU data theme). Parameters: id (its id or name), include_datasets."""
-    key = params.required_id(data)
+def _group(key: str) -> tuple[dict[str, Any], list[Dataset]]:
     for theme in _themes():
         body = shapes.group_dict(theme)
         if key in (body["id"], body["name"]):
-            return _with_packages(body, [d for d in _visible() if theme in (d.themes or [])], data)
+            return body, [d for d in _visible() if theme in (d.themes or [])]
     raise not_found(_("there is no group %(id)s.", id=key[:100]))
+
+
+@action("group_show")
+def group_show(data: dict[str, Any]) -> dict[str, Any]:
+    """Return one group (EU data theme). Parameters: id (its id or name), include_datasets."""
+    body, members = _group(params.required_id(data))
+    return _with_packages(body, members, data)
+
+
+@action("group_package_show")
+def group_package_show(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the datasets of a group, newest change first. Parameters: id, limit."""
+    _body, members = _group(params.required_id(data))
+    limit = params.integer(data, "limit", 0)
+    members = sorted(members, key=shapes.modified, reverse=True)
+    return [shapes.package_dict(d) for d in (members[:limit] if limit else members)]
 
 
 @action("tag_list")

@@ -92,3 +92,8 @@ def test_frictionless_catalog_of_an_organization(live_server, catalogue):
     control = frictionless.portals.CkanControl(baseurl=live_server, organization_name="parks-department")
     catalog = frictionless.Catalog(control=control)
     assert [d.name for d in catalog.datasets] == ["trees"]
+
+
+def test_frictionless_catalog_of_a_group(live_server, catalogue):
+    catalog = frictionless.Catalog(control=frictionless.portals.CkanControl(baseurl=live_server, group_id="tran"))
+    assert [d.name for d in catalog.datasets] == ["stops"]
