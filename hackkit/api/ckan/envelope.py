@@ -99,7 +99,10 @@ def caller():
     `X-CKAN-API-Key`) or as `Authorization: Bearer <token>`; anonymous without one."""
     raw = request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key") or ""
     scheme, _sep, rest = raw.strip().partition(" ")
-    token = rest.strip() if scheme.lower() == "bearer" else raw.strip()
+    if scheme.lower() == "bearer":
+        token = rest.strip()
+    else:
+        token = raw.strip() if not rest else ""  # another scheme (Basic, ...) is not ours to read
     if not token:
         return None
     found = tokens.user_for_token(db.session, token)

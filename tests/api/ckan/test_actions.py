@@ -85,6 +85,9 @@ def test_a_bad_token_is_an_authorization_error(client, catalogue):
     response = client.get("/api/3/action/package_list", headers={"Authorization": "hk_not-a-token"})
     assert response.status_code == 403
     assert response.get_json()["error"]["__type"] == "Authorization Error"
+    # Credentials of another scheme are not a CKAN token: the call is simply anonymous.
+    basic = client.get("/api/3/action/package_list", headers={"Authorization": "Basic YTpi"})
+    assert basic.status_code == 200
 
 
 def test_package_search_filters_facets_and_pages(client, catalogue):
