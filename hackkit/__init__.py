@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hackkit.admin.views import bp as admin_bp
     from hackkit.api import bp as api_bp
+    from hackkit.api.ckan import bp as ckan_bp
     from hackkit.apps.views import bp as apps_bp
     from hackkit.auth.views import bp as auth_bp
     from hackkit.cocreation import bp as cocreation_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(teams_bp)
     app.register_blueprint(judging_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(ckan_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(datasets_bp)
     app.register_blueprint(dcat_bp)

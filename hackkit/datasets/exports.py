@@ -44,7 +44,7 @@ def csv_lines(version: DatasetVersion, names: list[str], rows: Iterable[Mapping[
     writer.writerow(names)
     count = 0
     for row in rows:
-        writer.writerow([_cell(row[n], types[n]) for n in names])
+        writer.writerow([_cell(row[n], types.get(n, "")) for n in names])
         count += 1
         if count % 500 == 0:
             yield buffer.getvalue()

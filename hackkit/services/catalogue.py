@@ -15,6 +15,8 @@ from hackkit.models import Dataset
 from hackkit.services.datasets import visible_datasets
 
 FACETS = ("theme", "license", "format", "publisher")
+# Facets a caller may choose on top of FACETS (the CKAN API filters and counts tags).
+EXTRA_FACETS = ("keyword",)
 
 
 def facet_values(dataset: Dataset, facet: str) -> list[str]:
@@ -24,6 +26,8 @@ def facet_values(dataset: Dataset, facet: str) -> list[str]:
         return [dataset.license] if dataset.license else []
     if facet == "format":
         return [dataset.current.format] if dataset.current else []
+    if facet == "keyword":
+        return list(dataset.keywords or [])
     return [dataset.publisher] if dataset.publisher else []
 
 
@@ -35,11 +39,16 @@ def _haystack(dataset: Dataset) -> str:
 
 
 def search_catalogue(
-    session: Session, actor, q: str = "", selected: dict[str, list[str]] | None = None
+    session: Session,
+    actor,
+    q: str = "",
+    selected: dict[str, list[str]] | None = None,
+    facets: tuple[str, ...] = FACETS,
 ) -> dict[str, Any]:
     """{"datasets": [...], "facets": {facet: [(value, count)]}} for the words in `q` and
-    the chosen facet values (values of one facet are alternatives; facets combine)."""
-    selected = {k: v for k, v in (selected or {}).items() if k in FACETS and v}
+    the chosen facet values (values of one facet are alternatives; facets combine).
+    `facets` names the facets to filter and count, from FACETS and EXTRA_FACETS."""
+    selected = {k: v for k, v in (selected or {}).items() if k in facets and v}
     words = q.lower().split()
     matching = [d for d in visible_datasets(session, actor) if all(w in _haystack(d) for w in words)]
 
@@ -48,9 +57,9 @@ def search_catalogue(
             set(facet_values(dataset, facet)) & set(values) for facet, values in selected.items() if facet != skip
         )
 
-    facets: dict[str, list[tuple[str, int]]] = {}
-    for facet in FACETS:
+    counted: dict[str, list[tuple[str, int]]] = {}
+    for facet in facets:
         # Each facet counts as if its own choice were not made, so alternatives stay visible.
         counts = Counter(v for d in matching if chosen(d, skip=facet) for v in facet_values(d, facet))
-        facets[facet] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return {"datasets": [d for d in matching if chosen(d)], "facets": facets}
+        counted[facet] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return {"datasets": [d for d in matching if chosen(d)], "facets": counted}

@@ -44,6 +44,11 @@ class RowQuery:
     after: tuple[Any, int] | None = None  # (sort value, _id) of the last row already seen
     fields: list[str] | None = None
     total: int | None = None  # carried by a _next token
+    # Readers that page by OFFSET (the CKAN datastore API) may sort by several columns
+    # and ask for distinct rows; keyset pages use `sort`/`desc` above.
+    order: list[tuple[str, bool]] = field(default_factory=list)  # (column, descending)
+    offset: int = 0
+    distinct: bool = False
 
 
 def _bad(field_name: str, message) -> Invalid:
@@ -201,17 +206,23 @@ def _where(table: sa.Table, version: DatasetVersion, query: RowQuery, dialect: s
     return clauses
 
 
-def _order(table: sa.Table, query: RowQuery, dialect: str) -> list:
+def _direction(col, desc: bool, dialect: str):
     """NULL sorts as the smallest value, on both databases; descending is the exact reverse."""
+    if desc:
+        return col.desc().nulls_last() if dialect != "sqlite" else col.desc()
+    return col.asc().nulls_first() if dialect != "sqlite" else col.asc()
+
+
+def _order(table: sa.Table, query: RowQuery, dialect: str) -> list:
     row_id = table.c[dataset_tables.ROW_ID]
+    if query.order:
+        clauses = [_direction(table.c[name], desc, dialect) for name, desc in query.order]
+        return clauses if query.distinct else clauses + [row_id]
+    if query.distinct:
+        return []
     if query.sort is None:
         return [row_id]
-    col = table.c[query.sort]
-    if query.desc:
-        first = col.desc().nulls_last() if dialect != "sqlite" else col.desc()
-        return [first, row_id.desc()]
-    first = col.asc().nulls_first() if dialect != "sqlite" else col.asc()
-    return [first, row_id]
+    return [_direction(table.c[query.sort], query.desc, dialect), row_id.desc() if query.desc else row_id]
 
 
 def _after(table: sa.Table, query: RowQuery):
@@ -235,6 +246,13 @@ def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: 
     if keyset and query.after is not None:
         clauses.append(_after(table, query))
     names = query.fields or [c["name"] for c in version.columns]
+    if query.distinct:
+        # Only the asked-for columns: the row id would make every row distinct.
+        unsorted = [name for name, _desc in query.order if name not in names]
+        if unsorted:
+            raise _bad("sort", _l("With distinct, sort only by columns you ask for (not %(name)s).", name=unsorted[0]))
+        statement = sa.select(*[table.c[n] for n in names]).distinct().where(*clauses)
+        return table, statement.order_by(*_order(table, query, dialect))
     wanted = [table.c[dataset_tables.ROW_ID]] + [table.c[n] for n in names if n != dataset_tables.ROW_ID]
     if query.sort and query.sort not in names:
         wanted.append(table.c[query.sort])
@@ -244,6 +262,10 @@ def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: 
 
 def count_rows(version: DatasetVersion, query: RowQuery, dialect: str):
     table = dataset_tables.sa_table(version.table_name, version.columns)
+    if query.distinct:
+        names = query.fields or [c["name"] for c in version.columns]
+        inner = sa.select(*[table.c[n] for n in names]).distinct().where(*_where(table, version, query, dialect))
+        return sa.select(sa.func.count()).select_from(inner.subquery())
     return sa.select(sa.func.count()).select_from(table).where(*_where(table, version, query, dialect))
 
 
@@ -270,12 +292,32 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     return {"rows": rows, "next": token, "total": total}
 
 
+def fetch_slice(
+    session: Session, version: DatasetVersion, query: RowQuery, limit: int, time_limit_ms: int, count: bool = True
+) -> dict[str, Any]:
+    """`limit` rows from `query.offset` on (OFFSET paging, for clients that only know that,
+    like CKAN's datastore_search) as row mappings, and the total when `count`."""
+    conn = session.connection()
+    dialect = conn.dialect.name
+    _table, statement = select_rows(version, query, dialect, keyset=False)
+    rows: list = []
+    total = None
+    with time_limit(conn, time_limit_ms):
+        if limit:
+            rows = conn.execute(statement.limit(limit).offset(query.offset)).mappings().all()
+        if count and not (query.filters or query.search or query.distinct):
+            total = version.row_count  # counted once at import; the table never changes
+        elif count:
+            total = conn.execute(count_rows(version, query, dialect)).scalar_one()
+    return {"rows": rows, "total": total}
+
+
 def to_json_row(version: DatasetVersion, row: Mapping[str, Any], names: list[str]) -> dict[str, Any]:
     types = {c["name"]: c["type"] for c in version.columns}
     out = {}
     for name in names:
         value = row[name]
-        if value is not None and types[name] == "geojson":
+        if value is not None and types.get(name) == "geojson":
             value = json.loads(value)
         elif isinstance(value, (date, datetime)):
             value = value.isoformat()
@@ -283,10 +325,17 @@ def to_json_row(version: DatasetVersion, row: Mapping[str, Any], names: list[str
     return out
 
 
-def stream_rows(session: Session, version: DatasetVersion, query: RowQuery) -> Iterator[Mapping[str, Any]]:
-    """Every matching row in order, fetched in batches (a server-side cursor on PostgreSQL)."""
+def stream_rows(
+    session: Session, version: DatasetVersion, query: RowQuery, limit: int | None = None
+) -> Iterator[Mapping[str, Any]]:
+    """Every matching row in order (from `query.offset`, at most `limit`), fetched in
+    batches (a server-side cursor on PostgreSQL)."""
     conn = session.connection()
     _table, statement = select_rows(version, query, conn.dialect.name, keyset=False)
+    if query.offset:
+        statement = statement.offset(query.offset)
+    if limit is not None:
+        statement = statement.limit(limit)
     result = conn.execution_options(stream_results=True, yield_per=2000).execute(statement)
     yield from result.mappings()
 

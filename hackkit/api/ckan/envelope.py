@@ -1,0 +1,155 @@
+"""CKAN's Action API envelope: reading an action's arguments, calling it, and answering
+`{"help", "success", "result"}` or `{"help", "success": false, "error": {"__type", ...}}`
+with CKAN's status codes, so CKAN clients (ckanapi, frictionless, harvesters) work unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Response, current_app, g, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
+
+from hackkit.extensions import db
+from hackkit.services import tokens
+from hackkit.services.errors import Forbidden, NotFound, ServiceError, Unauthorized
+
+log = logging.getLogger(__name__)
+
+Action = Callable[[dict[str, Any]], Any]
+ACTIONS: dict[str, Action] = {}
+
+
+def action(name: str) -> Callable[[Action], Action]:
+    """Register a read-only action under its CKAN name (all of ours are side-effect free)."""
+
+    def register(function: Action) -> Action:
+        ACTIONS[name] = function
+        return function
+
+    return register
+
+
+class CkanError(Exception):
+    """An error in CKAN's own terms: its `__type`, HTTP status, message and field errors."""
+
+    def __init__(self, kind: str, status: int, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.kind, self.status, self.message, self.fields = kind, status, message, fields or {}
+
+
+def invalid(field: str, message: str) -> CkanError:
+    """A bad parameter: CKAN's Validation Error (409) naming the field."""
+    return CkanError("Validation Error", 409, message, {field: [message]})
+
+
+def not_found(detail: str = "") -> CkanError:
+    # CKAN's wording: "Not found" or "Not found: <detail>"; ckanapi keeps what follows ": ".
+    return CkanError("Not Found Error", 404, _("Not found") + (": " + detail if detail else ""))
+
+
+def _from_service(error: ServiceError) -> CkanError:
+    message = str(error.message)
+    if isinstance(error, NotFound):
+        return not_found(message)
+    if isinstance(error, (Forbidden, Unauthorized)):
+        return CkanError("Authorization Error", 403, _("Access denied") + ": " + message)
+    fields = {field: [str(m) for m in msgs] for field, msgs in error.errors.items()}
+    return CkanError("Validation Error", 409, message, fields)
+
+
+def _plain(values) -> dict[str, Any]:
+    # A key given more than once becomes a list, as in CKAN.
+    return {key: items[0] if len(items) == 1 else items for key, items in values.to_dict(flat=False).items()}
+
+
+def _json_object(text: str | bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(text)
+    except ValueError:
+        raise CkanError("Bad Request", 400, _("Bad request - JSON Error: the body is not valid JSON.")) from None
+    if not isinstance(body, dict):
+        raise CkanError("Bad Request", 400, _("Bad request - JSON Error: the body must be a JSON object."))
+    return body
+
+
+def _arguments() -> dict[str, Any]:
+    """The action's arguments: the query string, then form fields or a JSON body (which win)."""
+    data = _plain(request.args)
+    form = request.form
+    if len(form) == 1 and next(iter(form.values())) in ("", "1") and next(iter(form)).lstrip().startswith("{"):
+        # `curl -d '{"id": "x"}'` sends JSON labelled as a form; CKAN reads it as JSON too.
+        data.update(_json_object(next(iter(form))))
+    elif form:
+        data.update(_plain(form))
+    elif request.data and request.mimetype != "multipart/form-data":
+        data.update(_json_object(request.data))
+    data.pop("callback", None)  # no JSONP: a page elsewhere could read what the caller may see
+    return data
+
+
+def caller():
+    """The account of the API token, sent as CKAN clients do (`Authorization: <token>` or
+    `X-CKAN-API-Key`) or as `Authorization: Bearer <token>`; anonymous without one."""
+    raw = request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key") or ""
+    scheme, _sep, rest = raw.strip().partition(" ")
+    if scheme.lower() == "bearer":
+        token = rest.strip()
+    else:
+        token = raw.strip() if not rest else ""  # another scheme (Basic, ...) is not ours to read
+    if not token:
+        return None
+    found = tokens.user_for_token(db.session, token)
+    if found is None:
+        raise CkanError("Authorization Error", 403, _("Access denied") + ": " + _("this API token is not valid."))
+    return found[0]
+
+
+def help_url(name: str) -> str:
+    return url_for("ckan.action", name="help_show", _external=True) + "?" + urlencode({"name": name})
+
+
+def respond(body: dict[str, Any], status: int = 200) -> Response:
+    # Key order kept (CKAN clients do not care, people reading the answer do).
+    text = current_app.json.dumps(body, sort_keys=False)
+    return current_app.response_class(text, status=status, mimetype="application/json")
+
+
+def dispatch(name: str) -> Response:
+    envelope: dict[str, Any] = {"help": help_url(name)}
+    try:
+        function = ACTIONS.get(name)
+        if function is None:
+            raise CkanError("Bad Request", 400, _("Bad request - Action name not known: %(name)s", name=name[:100]))
+        g.ckan_user = caller()
+        result = function(_arguments())
+    except ServiceError as error:
+        return _failure(envelope, _from_service(error))
+    except CkanError as error:
+        return _failure(envelope, error)
+    except HTTPException as error:  # e.g. a body over the upload limit (413)
+        return _failure(envelope, CkanError(error.name, error.code or 400, str(error.description or error.name)))
+    except DBAPIError:
+        db.session.rollback()
+        log.warning("database error in CKAN action %s", name, exc_info=True)
+        return _failure(envelope, CkanError("Service Unavailable", 503, _("The database cannot be reached.")))
+    except Exception:
+        # CKAN clients expect the envelope even here; the app's own handler would not give it.
+        db.session.rollback()
+        log.exception("unhandled error in CKAN action %s", name)
+        return _failure(envelope, CkanError("Internal Server Error", 500, _("Internal Server Error")))
+    envelope.update({"success": True, "result": result})
+    return respond(envelope)
+
+
+def _failure(envelope: dict[str, Any], error: CkanError) -> Response:
+    detail: dict[str, Any] = {"__type": error.kind, "message": error.message}
+    detail.update(error.fields)
+    envelope.update({"success": False, "error": detail})
+    return respond(envelope, error.status)

@@ -1,0 +1,87 @@
+"""Reading CKAN action arguments. They come as strings (query string, form) or as JSON
+values (a POSTed body), so every reader accepts both; a bad value is a Validation Error."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask_babel import gettext as _
+
+from hackkit.api.ckan.envelope import invalid, not_found
+
+TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
+
+
+def text(data: dict[str, Any], key: str, default: str = "") -> str:
+    value = data.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, (list, dict)):
+        raise invalid(key, _("%(key)s must be a single text value.", key=key))
+    return str(value)
+
+
+def required_id(data: dict[str, Any], key: str = "id") -> str:
+    value = text(data, key).strip()
+    if not value:
+        raise invalid(key, _("Missing value"))
+    return value
+
+
+def integer(data: dict[str, Any], key: str, default: int, low: int = 0, high: int | None = None) -> int:
+    """A whole number from `low` up; above `high` it is cut to `high`, as CKAN does with its limits."""
+    value = data.get(key)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())):
+        raise invalid(key, _("Invalid integer: %(key)s takes a whole number of at least %(low)d.", key=key, low=low))
+    number = int(value)
+    if number < low:
+        raise invalid(key, _("Invalid integer: %(key)s takes a whole number of at least %(low)d.", key=key, low=low))
+    return min(number, high) if high is not None else number
+
+
+def boolean(data: dict[str, Any], key: str, default: bool = False) -> bool:
+    value = data.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    lowered = str(value).strip().lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    raise invalid(key, _("%(key)s takes true or false.", key=key))
+
+
+def json_value(data: dict[str, Any], key: str) -> Any:
+    """A parameter that may arrive as JSON text (GET) or as the JSON value itself (POST)."""
+    value = data.get(key)
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise invalid(key, _("%(key)s is not valid JSON.", key=key)) from None
+    return value
+
+
+def name_list(data: dict[str, Any], key: str) -> list[str] | None:
+    """A list of names: a JSON list, a list, or a comma-separated string."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        value = json_value(data, key)
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise invalid(key, _("%(key)s takes a list of names.", key=key))
+    return [v.strip() for v in value if v.strip()]
+
+
+def lookup(mapping: dict[str, Any], key: str, what: str) -> Any:
+    if key not in mapping:
+        raise not_found(what)
+    return mapping[key]
