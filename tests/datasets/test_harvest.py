@@ -219,3 +219,35 @@ def test_a_dcat_file_is_harvested_from_disk(app, runner, tmp_path):
         assert parking.source_url == ""
         assert runner.invoke(args=["datasets", "harvest", str(catalog)]).exit_code == 0
         assert [v.number for v in datasets_in(app)["parking"].versions] == [1, 2]
+
+
+def test_a_second_hackkit_harvests_the_first_one_through_its_ckan_api(app, live_server, second_app, tmp_path):
+    import_file(app, write_csv(tmp_path, "s.csv", STATIONS), slug="stations", title="Bike stations")
+    import_file(app, write_csv(tmp_path, "d.csv", STATIONS), slug="secret", title="Secret", draft=True)
+    with app.app_context():
+        dataset = db.session.scalar(sa.select(Dataset).where(Dataset.slug == "stations"))
+        dataset.description, dataset.publisher, dataset.license = "Docks per station.", "City of Ghent", "CC-BY-4.0"
+        dataset.keywords = ["bike", "mobility"]
+        db.session.commit()
+    runner = second_app.test_cli_runner()
+
+    # The hub's root URL: the harvester finds /api/3/action/package_search there.
+    result = runner.invoke(args=["datasets", "harvest", live_server])
+
+    assert result.exit_code == 0, result.output
+    assert "CKAN" in result.output
+    harvested = datasets_in(second_app)
+    assert list(harvested) == ["stations"]  # the draft is not offered to anonymous harvesters
+    copy = harvested["stations"]
+    assert (copy.title, copy.description, copy.publisher, copy.license) == (
+        "Bike stations",
+        "Docks per station.",
+        "City of Ghent",
+        "CC-BY-4.0",
+    )
+    assert sorted(copy.keywords) == ["bike", "mobility"]
+    assert copy.current.row_count == 2 and copy.current.geometry["lat"] == "lat"
+
+    again = runner.invoke(args=["datasets", "harvest", live_server])
+    assert again.exit_code == 0, again.output
+    assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1, 2]  # a new version, not a copy
