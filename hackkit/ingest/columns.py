@@ -249,6 +249,14 @@ def converter(kind: str, fmt: str | None):
         orders = [fmt] if fmt in ("ymd", "dmy", "mdy") else []
 
         def to_temporal(value: str):
+            if kind == "time":
+                # A plain time of day ("08:30", "8:30:15"), as an organizer's correction may ask for.
+                try:
+                    text = value.strip()
+                    clock = time.fromisoformat(text.zfill(5) if len(text) == 4 else text)
+                    return clock.replace(microsecond=0).isoformat()
+                except ValueError:
+                    pass
             parsed_dt = _parse_datetime(value)
             if parsed_dt is None:
                 for order in orders or ["ymd", "dmy", "mdy"]:
@@ -261,7 +269,7 @@ def converter(kind: str, fmt: str | None):
             if kind == "date":
                 return parsed_dt.date()
             if kind == "time":
-                return parsed_dt.time().isoformat()
+                return parsed_dt.time().replace(microsecond=0).isoformat()
             return parsed_dt
 
         return to_temporal
