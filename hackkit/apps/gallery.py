@@ -77,6 +77,7 @@ def load_module(folder: Path) -> ModuleType:
     unique = "hackkit_sample_app_" + "".join(c if c.isalnum() else "_" for c in folder.name)
     spec = importlib.util.spec_from_file_location(unique, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[unique] = module  # as a normal import does: dataclasses look their module up there
     saved_path = list(sys.path)
     try:
         spec.loader.exec_module(module)  # an app puts its folder first on sys.path...

@@ -31,9 +31,15 @@ def test_gallery_lists_every_sample_app(page):
     assert page.locator(".app-gallery h2 a").all_inner_texts()[0]  # titles, not folder names
     for name in NAMES:
         assert page.locator(f'.app-gallery a[href="/apps/{name}.zip"]').count() == 1
-    # Every screenshot loaded (a broken image has no natural width).
-    widths = page.eval_on_selector_all(".app-screenshot", "images => images.map((image) => image.naturalWidth)")
-    assert widths and all(width > 0 for width in widths)
+    # Every screenshot loads (a broken image has no natural width). They load lazily: scroll
+    # each into view, then wait until the browser has them all.
+    screenshots = page.locator(".app-screenshot")
+    assert screenshots.count() == len(NAMES)
+    for index in range(screenshots.count()):
+        screenshots.nth(index).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.app-screenshot')].every((image) => image.complete && image.naturalWidth > 0)"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
