@@ -38,7 +38,8 @@ def test_gallery_lists_every_sample_app(page):
     for index in range(screenshots.count()):
         screenshots.nth(index).scroll_into_view_if_needed()
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.app-screenshot')].every((image) => image.complete && image.naturalWidth > 0)"
+        "() => [...document.querySelectorAll('.app-screenshot')]"
+        ".every((image) => image.complete && image.naturalWidth > 0)"
     )
 
 
