@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, stream_with_context
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from hackkit import permissions
-from hackkit.datasets import serialize
+from hackkit.datasets import map_preview, serialize
 from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_rows, datasets
@@ -37,6 +37,7 @@ def detail(slug: str):
         json_ld=serialize.json_ld(dataset, version),
         preview=preview,
         can_edit=permissions.can(current_user, "datasets.edit"),
+        map_max_features=map_preview.MAX_FEATURES,
     )
 
 
@@ -98,6 +99,15 @@ def _remove_links(args: MultiDict) -> list[tuple[str, str, dict]]:
         rest = MultiDict([(k, v) for k, v in args.items(multi=True) if (k, v) != (key, value) and k != "_next"])
         links.append((key, value, rest.to_dict(flat=False)))
     return links
+
+
+@bp.route("/<slug>/map-features.geojson")
+def map_features(slug: str):
+    """The map preview's data for a dataset too big for all of rows.geojson (see map_preview)."""
+    dataset = datasets.get_dataset(db.session, current_user, slug)
+    version = datasets.get_version(dataset)
+    chunks = map_preview.capped_features(db.session, dataset, version)
+    return Response(stream_with_context(chunks), mimetype="application/geo+json")
 
 
 @bp.route("/<slug>/original")

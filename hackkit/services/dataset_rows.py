@@ -283,10 +283,15 @@ def to_json_row(version: DatasetVersion, row: Mapping[str, Any], names: list[str
     return out
 
 
-def stream_rows(session: Session, version: DatasetVersion, query: RowQuery) -> Iterator[Mapping[str, Any]]:
-    """Every matching row in order, fetched in batches (a server-side cursor on PostgreSQL)."""
+def stream_rows(
+    session: Session, version: DatasetVersion, query: RowQuery, limit: int | None = None
+) -> Iterator[Mapping[str, Any]]:
+    """Every matching row in order (or the first `limit`), fetched in batches (a server-side
+    cursor on PostgreSQL)."""
     conn = session.connection()
     _table, statement = select_rows(version, query, conn.dialect.name, keyset=False)
+    if limit is not None:
+        statement = statement.limit(limit)
     result = conn.execution_options(stream_results=True, yield_per=2000).execute(statement)
     yield from result.mappings()
 

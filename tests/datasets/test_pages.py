@@ -137,3 +137,32 @@ def test_organizer_curates_metadata_and_publishes_a_draft(client, app, auth, tmp
         client, "/datasets/stations/edit", {"title": "x", "source_url": "ftp://nope", "status": "published"}
     )
     assert bad.status_code == 200 and "http://" in bad.get_data(as_text=True)
+
+
+def test_description_and_version_notes_render_as_markdown_without_scripts(client, app, tmp_path):
+    hostile = (
+        "**Bold** and [a link](https://example.org).\n\n<script>alert(1)</script>\n\n"
+        '<a href="javascript:alert(2)">click</a> <b onmouseover="alert(3)">hover</b>\n\n[x](javascript:alert(4))'
+    )
+    path = write_csv(tmp_path, "a.csv", CSV)
+    with app.app_context():
+        from pathlib import Path
+
+        from hackkit.datasets.commands import ShellActor
+        from hackkit.services import datasets
+
+        datasets.import_dataset(
+            db.session,
+            ShellActor(),
+            path,
+            Path(app.instance_path) / "dataset-originals",
+            metadata={"slug": "stations", "title": "Stations", "description": hostile},
+            notes="Fixed *typos*. <img src=x onerror=alert(5)>",
+        )
+    page = client.get("/datasets/stations").get_data(as_text=True)
+    # The JSON-LD block holds the raw text, escaped for JSON; check what the page renders.
+    page = re.sub(r'<script type="application/ld\+json">.*?</script>', "", page, flags=re.S)
+    assert "<strong>Bold</strong>" in page and "<em>typos</em>" in page
+    assert 'href="https://example.org"' in page
+    for trace in ("<script>alert", "javascript:", "onmouseover", "onerror", "<img src=x"):
+        assert trace not in page, trace
