@@ -1,4 +1,4 @@
-"""Judging forms. They collect input; the rules live in services.judging and services.scoring."""
+"""Judging forms. They collect input; the rules live in services.judging, judging_setup, assignments and scoring."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from hackkit.extensions import db
 from hackkit.models import Submission
-from hackkit.services import judging
+from hackkit.services import assignments
 from tests.browser.test_account_flow import log_in
 from tests.judging import world as w
 
@@ -16,7 +16,7 @@ def test_judge_scores_a_frozen_project_and_organizer_publishes_results(app, page
         built = w.build(db.session)
         judge = built.people["judge0"]
         sub_a = built.submissions["A"]
-        judging.assign_manually(db.session, built.organizer, built.event, judge.id, sub_a.id)
+        assignments.assign_manually(db.session, built.organizer, built.event, judge.id, sub_a.id)
         # A change to the live row after the deadline must not reach the judge.
         db.session.get(Submission, sub_a.id).title = "Edited after the deadline"
         db.session.commit()

@@ -15,7 +15,7 @@ import pytest
 
 from hackkit.extensions import db
 from hackkit.models.base import utcnow
-from hackkit.services import judging, scoring
+from hackkit.services import assignments, judging_setup, scoring
 from tests import factories as f
 from tests.judging import world as w
 
@@ -196,8 +196,8 @@ def world(app):
         organizer, event = built.organizer, built.event
         sub_a = built.submissions["A"]
         assigned, conflicted, unassigned = (built.people[f"judge{n}"] for n in range(3))
-        judging.declare_conflict(session, conflicted, sub_a, {"reason": "relation"})
-        assignment = judging.assign_manually(session, organizer, event, assigned.id, sub_a.id)
+        judging_setup.declare_conflict(session, conflicted, sub_a, {"reason": "relation"})
+        assignment = assignments.assign_manually(session, organizer, event, assigned.id, sub_a.id)
         # A scored project with a private note: what must not leak.
         scoring.save_scores(
             session,
