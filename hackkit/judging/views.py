@@ -170,6 +170,9 @@ def manage(slug: str):
         }
     )
     results = _results_or_none(event)
+    from hackkit.judging.jury_views import manual_forms
+
+    manual_assign_form, manual_conflict_form = manual_forms(event)
     return render_template(
         "judging/manage.html",
         event=event,
@@ -192,6 +195,12 @@ def manage(slug: str):
         judge_form=forms.JudgeForm(),
         assign_form=forms.AssignForm(per_submission=settings.per_submission),
         settings_form=settings_form,
+        assigned=assignments.assignments_of(db.session, current_user, event),
+        conflicts=judging_setup.conflicts_of(db.session, current_user, event),
+        judge_names={u.id: u.display_name for u in judging.judges_of(db.session, event)},
+        conflict_kinds={choice.value: choice.label for choice in forms.JUDGE_CONFLICT_CHOICES},
+        manual_assign_form=manual_assign_form,
+        manual_conflict_form=manual_conflict_form,
     )
 
 
@@ -340,3 +349,6 @@ def vote(slug: str):
         tally=tally,
         open=voting.public_vote_is_open(db.session, event),
     )
+
+
+from hackkit.judging import jury_views  # noqa: E402,F401  (the organizer's single changes register on bp)

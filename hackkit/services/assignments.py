@@ -132,10 +132,11 @@ def assign_manually(session: Session, actor: User, event: Event, judge_id, submi
     return assignment
 
 
-def unassign(session: Session, actor: User, assignment_id: int) -> None:
+def unassign(session: Session, actor: User, assignment_id: int, event: Event | None = None) -> None:
+    """Remove one assignment (of `event`, when given: a page names the event in its URL)."""
     require(actor, "judging.manage")
     assignment = session.get(Assignment, assignment_id)
-    if assignment is None:
+    if assignment is None or (event is not None and assignment.submission.event_id != event.id):
         raise NotFound(_l("There is no such assignment."))
     session.delete(assignment)
     session.commit()

@@ -110,8 +110,23 @@ def update_criterion(session: Session, actor: User, criterion: Criterion, data: 
 
 
 def delete_criterion(session: Session, actor: User, criterion: Criterion) -> None:
+    """Delete a criterion nobody has scored yet.
+
+    Once judges have scored it, deleting it would silently throw their work away and
+    change the results; the organizer lowers its weight or edits it instead.
+    """
     require(actor, "judging.manage")
-    session.delete(criterion)  # its scores go with it (ON DELETE CASCADE)
+    given = session.scalar(sa.select(sa.func.count(Score.id)).where(Score.criterion_id == criterion.id))
+    if given:
+        raise Conflict(
+            _l(
+                "Judges have already given %(n)d scores on %(name)s, so it cannot be deleted: "
+                "their work would be lost. Edit the criterion or lower its weight instead.",
+                n=given,
+                name=criterion.name,
+            )
+        )
+    session.delete(criterion)
     session.commit()
 
 

@@ -232,6 +232,34 @@ def progress(session: Session, actor: User, event: Event) -> dict:
     return {"criteria": len(criteria), "judges": list(per_judge.values()), "submissions": list(per_submission.values())}
 
 
+def reminders(session: Session, actor: User, event: Event) -> list[dict]:
+    """Per judge with work left: their name, e-mail and the projects they still have to score.
+
+    For the organizer to send on (the hub sends no e-mail itself); organizers only, since
+    it lists the judges' addresses.
+    """
+    require(actor, "judging.manage")
+    found = progress(session, actor, event)
+    judges = {u.id: u for u in judging.judges_of(session, event)}
+    titles = {s["submission_id"]: s["title"] for s in found["submissions"]}
+    out = []
+    for row in found["judges"]:
+        judge = judges.get(row["judge_id"])
+        if judge is None or not row["missing"]:
+            continue
+        out.append(
+            {
+                "judge_id": judge.id,
+                "name": judge.display_name,
+                "email": judge.email,
+                "assigned": row["assigned"],
+                "done": row["done"],
+                "missing": [{"submission_id": sid, "title": titles.get(sid, "")} for sid in row["missing"]],
+            }
+        )
+    return out
+
+
 # Results -------------------------------------------------------------------------------------
 
 
