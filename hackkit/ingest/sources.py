@@ -119,51 +119,7 @@ def _xlsx(path: Path) -> Source:
 
 
 def _json(path: Path) -> Source:
-    """An array of objects, an object holding one, or GeoJSON. Read whole: JSON has no rows."""
-    try:
-        with path.open("r", encoding=text.detect_encoding(path)) as handle:
-            document = json.load(handle)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise IngestError(f"This is not valid JSON: {error}.") from error
-    if isinstance(document, dict) and document.get("type") in ("FeatureCollection", "Feature"):
-        return _geojson(document)
-    items = document
-    if isinstance(document, dict):
-        lists = [v for v in document.values() if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)]
-        if not lists:
-            raise IngestError("This JSON holds no list of records (an array of objects).")
-        items = lists[0]
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise IngestError("This JSON is not a list of records (an array of objects).")
-    keys: dict[str, None] = {}
-    for item in items:
-        keys.update(dict.fromkeys(item))
-    titles = [str(k) for k in keys]
+    """An array of objects, an object holding one, or GeoJSON, streamed (see json_source)."""
+    from hackkit.ingest.json_source import json_source
 
-    def records() -> Iterator[list[str | None]]:
-        for item in items:
-            yield [cell_text(item.get(k)) for k in keys]
-
-    return Source("json", records, titles)
-
-
-def _geojson(document: dict) -> Source:
-    features = document.get("features") if document.get("type") == "FeatureCollection" else [document]
-    if not isinstance(features, list):
-        raise IngestError("This GeoJSON has no list of features.")
-    keys: dict[str, None] = {}
-    for feature in features:
-        if isinstance(feature, dict) and isinstance(feature.get("properties"), dict):
-            keys.update(dict.fromkeys(feature["properties"]))
-    keys.pop("geometry", None)
-    crs_name = str(((document.get("crs") or {}).get("properties") or {}).get("name", ""))
-    crs = next((c for c in ("31370", "28992") if c in crs_name), None)
-
-    def records() -> Iterator[list[str | None]]:
-        for feature in features:
-            if not isinstance(feature, dict):
-                continue
-            props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
-            yield [cell_text(props.get(k)) for k in keys] + [cell_text(feature.get("geometry"))]
-
-    return Source("geojson", records, [str(k) for k in keys] + ["geometry"], crs=f"EPSG:{crs}" if crs else None)
+    return json_source(path)
