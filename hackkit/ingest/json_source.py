@@ -22,7 +22,7 @@ from typing import IO, Any
 import ijson
 
 from hackkit.ingest import text
-from hackkit.ingest.errors import IngestError
+from hackkit.ingest.errors import N_, IngestError
 
 # Events that start a value: what an item of a list can begin with.
 VALUE_STARTS = {"start_map", "start_array", "string", "number", "boolean", "null"}
@@ -76,7 +76,9 @@ def _readable(what: str):
     try:
         yield
     except (ijson.JSONError, UnicodeDecodeError, ValueError) as error:
-        raise IngestError(f"This is not valid {what}: {str(error).splitlines()[0].strip()}.") from error
+        raise IngestError(
+            N_("This is not valid %(format)s: %(problem)s."), format=what, problem=str(error).splitlines()[0].strip()
+        ) from error
 
 
 def _scan(path: Path, encoding: str) -> _Shape:
@@ -85,7 +87,7 @@ def _scan(path: Path, encoding: str) -> _Shape:
         for prefix, event, value in ijson.parse(handle, use_float=True):
             if not shape.top:
                 if event not in ("start_array", "start_map"):
-                    raise IngestError("This JSON is not a list of records (an array of objects).")
+                    raise IngestError(N_("This JSON is not a list of records (an array of objects)."))
                 shape.top = "array" if event == "start_array" else "object"
                 continue
             if shape.top == "object" and "." not in prefix:
@@ -121,12 +123,12 @@ def json_source(path: Path):
     if shape.top == "array":
         found = shape.lists.get("item", _List())
         if not found.all_objects:
-            raise IngestError("This JSON is not a list of records (an array of objects).")
+            raise IngestError(N_("This JSON is not a list of records (an array of objects)."))
         prefix = "item"
     else:
         prefix = next((p for p, f in shape.lists.items() if f.items and f.all_objects), None)
         if prefix is None:
-            raise IngestError("This JSON holds no list of records (an array of objects).")
+            raise IngestError(N_("This JSON holds no list of records (an array of objects)."))
         found = shape.lists[prefix]
     keys = list(found.keys)
 
@@ -143,7 +145,7 @@ def _geojson(path: Path, encoding: str, shape: _Shape):
 
     if shape.geojson_type == "FeatureCollection":
         if "features.item" not in shape.lists:
-            raise IngestError("This GeoJSON has no list of features.")
+            raise IngestError(N_("This GeoJSON has no list of features."))
         prefix = "features.item"
     else:
         prefix = ""  # a single Feature: the whole document is the one record
