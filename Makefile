@@ -58,7 +58,7 @@ lint: install-dev
 
 # Refresh the catalogues after changing user-facing text.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o hackkit/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o hackkit/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i hackkit/translations/messages.pot -d hackkit/translations --no-fuzzy-matching
 
 clean:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask import Flask, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale, lazy_gettext
 from flask_login import current_user
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
@@ -24,13 +24,26 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(LANGUAGES), default="en")
 
 
+def _text_of_lazy(value):
+    """Jinja's finalize: a lazy translation is printed as plain text, so autoescape applies.
+
+    flask_babel's LazyString has an __html__ that returns it unescaped, and our error
+    messages are lazy strings with user input in them (a column name from the query
+    string, a cell value from an uploaded file): printed as they are, that is HTML injection.
+    """
+    return str(value) if isinstance(value, LazyString) else value
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.finalize = _text_of_lazy
+
     @app.context_processor
     def language_context():
         return {
             "languages": LANGUAGES,
             "current_locale": str(get_locale() or "en"),
             "format_datetime_in": format_datetime_in,
+            "importer_text": importer_text,
         }
 
 
@@ -50,3 +63,22 @@ def remember_choice(lang: str) -> bool:
 def format_datetime_in(moment: datetime, zone: str, fmt: str = "medium") -> str:
     """A date-time as the event's local time, in the visitor's language, with the zone named."""
     return format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=str(get_locale() or "en")) + f" ({zone})"
+
+
+def importer_message(message) -> LazyString | str:
+    """An importer message (hackkit.ingest.errors.Message, or its stored dict) in the reader's
+    language. Its values may be messages themselves (the reason a value did not fit)."""
+    if isinstance(message, dict):
+        message_id, params = message.get("id"), message.get("params") or {}
+    else:
+        message_id, params = getattr(message, "message_id", None), getattr(message, "params", {})
+    if not isinstance(message_id, str):
+        return str(message)
+    values = {k: importer_message(v) if hasattr(v, "message_id") else v for k, v in params.items()}
+    return lazy_gettext(message_id, **values)
+
+
+def importer_text(english: str | None, message: dict | None = None) -> str:
+    """What a page shows for a stored importer text: translated when its message was kept
+    (imports before messages were stored have only the English)."""
+    return str(importer_message(message)) if message else (english or "")

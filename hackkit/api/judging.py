@@ -13,7 +13,7 @@ from hackkit.api.helpers import caller, json_body, writer
 from hackkit.extensions import db
 from hackkit.permissions import require
 from hackkit.serializers import iso, submission_dict
-from hackkit.services import events, judging, scoring, validation
+from hackkit.services import assignments, events, judging, judging_setup, scoring, validation
 from hackkit.services.errors import Invalid
 
 
@@ -71,7 +71,7 @@ def get_judging_settings(slug: str):
 def update_judging_settings(slug: str):
     actor = writer()
     event = _event(slug, actor)
-    return jsonify(settings_dict(judging.update_settings(db.session, actor, event, json_body())))
+    return jsonify(settings_dict(judging_setup.update_settings(db.session, actor, event, json_body())))
 
 
 @bp.get("/events/<slug>/criteria")
@@ -84,20 +84,20 @@ def list_criteria(slug: str):
 def add_criterion(slug: str):
     actor = writer()
     event = _event(slug, actor)
-    return jsonify(criterion_dict(judging.add_criterion(db.session, actor, event, json_body()))), 201
+    return jsonify(criterion_dict(judging_setup.add_criterion(db.session, actor, event, json_body()))), 201
 
 
 @bp.patch("/criteria/<int:criterion_id>")
 def update_criterion(criterion_id: int):
     actor = writer()
     criterion = judging.get_criterion(db.session, criterion_id)
-    return jsonify(criterion_dict(judging.update_criterion(db.session, actor, criterion, json_body())))
+    return jsonify(criterion_dict(judging_setup.update_criterion(db.session, actor, criterion, json_body())))
 
 
 @bp.delete("/criteria/<int:criterion_id>")
 def delete_criterion(criterion_id: int):
     actor = writer()
-    judging.delete_criterion(db.session, actor, judging.get_criterion(db.session, criterion_id))
+    judging_setup.delete_criterion(db.session, actor, judging.get_criterion(db.session, criterion_id))
     return "", 204
 
 
@@ -117,14 +117,14 @@ def list_judges(slug: str):
 def add_judge(slug: str):
     actor = writer()
     event = _event(slug, actor)
-    judge = judging.add_judge(db.session, actor, event, json_body().get("email", ""))
+    judge = judging_setup.add_judge(db.session, actor, event, json_body().get("email", ""))
     return jsonify({"id": judge.user_id, "display_name": judge.user.display_name}), 201
 
 
 @bp.delete("/events/<slug>/judges/<int:user_id>")
 def remove_judge(slug: str, user_id: int):
     actor = writer()
-    judging.remove_judge(db.session, actor, _event(slug, actor), user_id)
+    judging_setup.remove_judge(db.session, actor, _event(slug, actor), user_id)
     return "", 204
 
 
@@ -136,7 +136,7 @@ def declare_conflict(submission_id: int):
     judge_id = body.get("judge_id")
     if judge_id is not None:
         judge_id = validation.integer(body, "judge_id", minimum=1, maximum=2**31)
-    conflict = judging.declare_conflict(db.session, actor, submission, body, judge_id=judge_id)
+    conflict = judging_setup.declare_conflict(db.session, actor, submission, body, judge_id=judge_id)
     return jsonify(
         {
             "judge_id": conflict.judge_id,
@@ -150,7 +150,7 @@ def declare_conflict(submission_id: int):
 @bp.get("/events/<slug>/conflicts")
 def list_conflicts(slug: str):
     actor = writer()
-    found = judging.conflicts_of(db.session, actor, _event(slug, actor))
+    found = judging_setup.conflicts_of(db.session, actor, _event(slug, actor))
     return jsonify(
         {
             "conflicts": [
@@ -171,28 +171,30 @@ def create_assignments(slug: str):
     event = _event(slug, actor)
     body = json_body()
     if "judge_id" in body or "submission_id" in body:
-        assignment = judging.assign_manually(db.session, actor, event, body.get("judge_id"), body.get("submission_id"))
+        assignment = assignments.assign_manually(
+            db.session, actor, event, body.get("judge_id"), body.get("submission_id")
+        )
         return jsonify(assignment_dict(assignment)), 201
     if "per_submission" not in body:
         raise Invalid(
             _l("Send per_submission (judges per project)."), {"per_submission": [_l("This field is required.")]}
         )
     seed = validation.integer(body, "seed", minimum=0, maximum=2**31, default=0)
-    plan = judging.run_assignment(db.session, actor, event, body["per_submission"], seed=seed)
-    plan["items"] = [assignment_dict(a) for a in judging.assignments_of(db.session, actor, event)]
+    plan = assignments.run_assignment(db.session, actor, event, body["per_submission"], seed=seed)
+    plan["items"] = [assignment_dict(a) for a in assignments.assignments_of(db.session, actor, event)]
     return jsonify(plan), 201
 
 
 @bp.get("/events/<slug>/assignments")
 def list_assignments(slug: str):
     actor = writer()
-    found = judging.assignments_of(db.session, actor, _event(slug, actor))
+    found = assignments.assignments_of(db.session, actor, _event(slug, actor))
     return jsonify({"assignments": [assignment_dict(a) for a in found]})
 
 
 @bp.delete("/assignments/<int:assignment_id>")
 def delete_assignment(assignment_id: int):
-    judging.unassign(db.session, writer(), assignment_id)
+    assignments.unassign(db.session, writer(), assignment_id)
     return "", 204
 
 

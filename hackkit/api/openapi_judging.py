@@ -155,11 +155,12 @@ PATHS = {
             params=[_path_param("criterion_id", "integer")],
         ),
         "delete": _op(
-            "Delete a criterion and its scores (organizer)",
+            "Delete a criterion nobody has scored yet (organizer; 409 once scores exist)",
             {"description": "Done"},
             401,
             403,
             404,
+            409,
             status="204",
             params=[_path_param("criterion_id", "integer")],
         ),

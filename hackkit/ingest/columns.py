@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from hackkit.ingest.errors import N_, BadValue
+
 TYPES = ("integer", "number", "boolean", "date", "datetime", "time", "text", "geojson")
 MISSING = frozenset({"", "na", "n/a", "nan", "?", "<null>", "null", "none", "-", "--", "#n/a", "nil"})
 TRUE = frozenset({"true", "yes", "ja", "oui", "waar", "vrai"})
@@ -219,7 +221,7 @@ def converter(kind: str, fmt: str | None):
     raising ValueError when it does not fit (only possible when the type was overridden)."""
 
     def fail(value: str):
-        raise ValueError(f"{value[:40]!r} is not a valid {kind}")
+        raise BadValue(N_("%(value)r is not a valid %(type)s"), value=value[:40], type=kind)
 
     if kind == "text":
         return lambda value: value

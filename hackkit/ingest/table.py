@@ -16,7 +16,7 @@ from typing import Any
 from hackkit.ingest import columns as cols
 from hackkit.ingest import geometry as geo
 from hackkit.ingest import text
-from hackkit.ingest.errors import IngestError
+from hackkit.ingest.errors import N_, IngestError, Message
 from hackkit.ingest.sources import Source, open_source
 
 MAX_COLUMNS = 1000
@@ -55,7 +55,7 @@ class Table:
     rows: int
     ragged: int
     repaired: int
-    notes: list[str]
+    notes: list[Message]
 
     @property
     def report(self) -> dict[str, Any]:
@@ -69,7 +69,8 @@ class Table:
             "repaired_values": self.repaired,
             "columns": [{"name": c.name, "title": c.title, "type": c.type} for c in self.columns],
             "geometry": self.geometry,
-            "notes": self.notes,
+            "notes": [str(note) for note in self.notes],  # English, for the API and the CLI
+            "note_messages": [note.as_dict() for note in self.notes],  # translated on the pages
         }
 
     def chunks(self, size: int = 5000) -> Iterator[list[dict[str, Any]]]:
@@ -89,7 +90,12 @@ class Table:
                 try:
                     row[column.name] = convert(raw.strip() if column.type != "text" else raw)
                 except ValueError as error:
-                    raise IngestError(f"Row {number}, column {column.name}: {error}.") from error
+                    raise IngestError(
+                        N_("Row %(row)d, column %(column)s: %(problem)s."),
+                        row=number,
+                        column=column.name,
+                        problem=getattr(error, "message", None) or str(error),
+                    ) from error
             if make_geometry:
                 row.update(make_geometry(row))
             chunk.append(row)
@@ -152,19 +158,21 @@ def read_table(path: str | Path, overrides: Overrides | None = None) -> Table:
     try:
         return _type_table(source, overrides)
     except UnicodeDecodeError as error:
-        raise IngestError(f"The file is not readable as {source.encoding}: {error.reason}.") from error
+        raise IngestError(
+            N_("The file is not readable as %(encoding)s: %(problem)s."), encoding=source.encoding, problem=error.reason
+        ) from error
     except MemoryError as error:
-        raise IngestError("The file is too large to read.") from error
+        raise IngestError(N_("The file is too large to read.")) from error
 
 
 def _type_table(source: Source, overrides: Overrides) -> Table:
-    notes: list[str] = []
+    notes: list[Message] = []
     if source.titles is not None:
         header, titles = True, list(source.titles)
     else:
         sample = _first_records(source, HEADER_SAMPLE)
         if not sample:
-            raise IngestError("The file holds no rows.")
+            raise IngestError(N_("The file holds no rows."))
         header = overrides.header if overrides.header is not None else has_header(sample)
         titles = [(t or "").strip() for t in sample[0]] if header else []
 
@@ -179,7 +187,7 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
             guessers.append(cols.TypeGuesser())
             probes.append(geo.ShapeProbe())
             if len(guessers) > MAX_COLUMNS:
-                raise IngestError(f"The file has more than {MAX_COLUMNS} columns.")
+                raise IngestError(N_("The file has more than %(n)d columns."), n=MAX_COLUMNS)
         for index, raw in enumerate(record):
             if raw is None:
                 continue
@@ -193,9 +201,9 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
 
     width = max(len(titles), len(guessers))
     if width == 0:
-        raise IngestError("The file holds no columns.")
+        raise IngestError(N_("The file holds no columns."))
     if rows == 0 and not header:
-        raise IngestError("The file holds no rows.")
+        raise IngestError(N_("The file holds no rows."))
     titles = [text.repair(t) for t in titles] + [f"column_{i + 1}" for i in range(len(titles), width)]
     while len(guessers) < width:
         guessers.append(cols.TypeGuesser())
@@ -203,7 +211,7 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
     names = cols.clean_names(titles)
     unknown = sorted(set(overrides.types) - set(names))
     if unknown:
-        raise IngestError(f"There is no column {unknown[0]!r} to change the type of.")
+        raise IngestError(N_("There is no column %(name)r to change the type of."), name=unknown[0])
     columns = []
     for index, (name, title, guesser) in enumerate(zip(names, titles, guessers, strict=True)):
         kind, fmt = guesser.result()
@@ -211,19 +219,29 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
             kind, fmt = "text", None
         if kind != "text" and cols.CODE_NAME.search(name) and name not in overrides.types:
             kind, fmt = "text", None
-            notes.append(f"{name} is kept as text: by its name it holds codes, not quantities.")
+            notes.append(
+                Message(N_("%(name)s is kept as text: by its name it holds codes, not quantities."), name=name)
+            )
         if name in overrides.types:
             if overrides.types[name] not in cols.TYPES:
-                raise IngestError(f"Unknown type {overrides.types[name]!r}; use one of {', '.join(cols.TYPES)}.")
+                raise IngestError(
+                    N_("Unknown type %(type)r; use one of %(types)s."),
+                    type=overrides.types[name],
+                    types=", ".join(cols.TYPES),
+                )
             if overrides.types[name] != kind:
                 kind, fmt = overrides.types[name], None
         columns.append(Column(name, title, kind, fmt, index, guesser.max_length))
     if ragged:
-        notes.append(f"{ragged} rows had a different number of fields than the header; missing fields are empty.")
+        notes.append(
+            Message(
+                N_("%(n)d rows had a different number of fields than the header; missing fields are empty."), n=ragged
+            )
+        )
     if repaired:
-        notes.append(f"Repaired double-encoded UTF-8 in {repaired} values.")
+        notes.append(Message(N_("Repaired double-encoded UTF-8 in %(n)d values."), n=repaired))
     if any(c.type == "time" for c in columns):
-        notes.append("Date-times on 1899-12-30 (Excel's day zero) were read as times of day.")
+        notes.append(Message(N_("Date-times on 1899-12-30 (Excel's day zero) were read as times of day.")))
 
     geometry = _detect_geometry(columns, guessers, probes, overrides, source)
     return Table(source, header, width, columns, geometry, rows, ragged, repaired, notes)
@@ -250,12 +268,17 @@ def _detect_geometry(columns, guessers, probes, overrides: Overrides, source: So
     if chosen:
         missing = [v for k, v in chosen.items() if k in ("lat", "lon", "x", "y", "column") and v not in by_name]
         if missing:
-            raise IngestError(f"There is no column {missing[0]!r} to take the geometry from.")
+            raise IngestError(N_("There is no column %(name)r to take the geometry from."), name=missing[0])
     pair = (chosen["lat"], chosen["lon"]) if chosen and "lat" in chosen else None
     if chosen is None:
         pair = geo.find_point_columns(ranges)
     if pair:
-        return {"type": "point", "lat": pair[0], "lon": pair[1], "detected": f"WGS84 points in {pair[0]}/{pair[1]}"}
+        return {
+            "type": "point",
+            "lat": pair[0],
+            "lon": pair[1],
+            **_detected(N_("WGS84 points in %(lat)s/%(lon)s"), lat=pair[0], lon=pair[1]),
+        }
 
     projected = (chosen["x"], chosen["y"], chosen.get("crs", "EPSG:31370")) if chosen and "x" in chosen else None
     if chosen is None:
@@ -270,7 +293,7 @@ def _detect_geometry(columns, guessers, probes, overrides: Overrides, source: So
             "lat": lat,
             "lon": lon,
             "from": {"x": x, "y": y, "crs": crs},
-            "detected": f"{crs} x/y in {x}/{y}, converted to WGS84",
+            **_detected(N_("%(crs)s x/y in %(x)s/%(y)s, converted to WGS84"), crs=crs, x=x, y=y),
         }
 
     shape = None
@@ -289,16 +312,32 @@ def _detect_geometry(columns, guessers, probes, overrides: Overrides, source: So
         if kind == "geojson" and not crs:
             # Already GeoJSON in WGS84: the column itself is the geometry, no copy needed.
             column.type, column.fmt = "geojson", None
-            return {"type": "geojson", "column": column.name, "detected": f"GeoJSON geometries in {column.name}"}
+            return {
+                "type": "geojson",
+                "column": column.name,
+                **_detected(N_("GeoJSON geometries in %(column)s"), column=column.name),
+            }
         out = _unique(columns, "geometry") if column.name != "geometry" else "geometry_wgs84"
         columns.append(Column(out, "geometry (GeoJSON, WGS84)", "geojson"))
         return {
             "type": "geojson",
             "column": out,
             "from": {"column": column.name, "kind": kind, "crs": crs},
-            "detected": f"{kind} geometries in {column.name}" + (f" ({crs}, converted)" if crs else ""),
+            **(
+                _detected(
+                    N_("%(kind)s geometries in %(column)s (%(crs)s, converted)"), kind=kind, column=column.name, crs=crs
+                )
+                if crs
+                else _detected(N_("%(kind)s geometries in %(column)s"), kind=kind, column=column.name)
+            ),
         }
     return None
+
+
+def _detected(message_id: str, **params: Any) -> dict[str, Any]:
+    """What was found, in English and as a message the web layer translates."""
+    message = Message(message_id, **params)
+    return {"detected": str(message), "detected_message": message.as_dict()}
 
 
 def _geometry_maker(geometry: dict | None):

@@ -16,7 +16,7 @@ from pathlib import Path
 import ftfy
 from charset_normalizer import from_bytes
 
-from hackkit.ingest.errors import IngestError
+from hackkit.ingest.errors import N_, IngestError
 
 SAMPLE_BYTES = 256 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -135,4 +135,6 @@ def iter_records(path: Path, encoding: str, delimiter: str | None) -> Iterator[l
                 if any(cell.strip() for cell in record):
                     yield record
         except csv.Error as error:
-            raise IngestError(f"Line {reader.line_num} cannot be read as CSV: {error}.") from error
+            raise IngestError(
+                N_("Line %(line)d cannot be read as CSV: %(problem)s."), line=reader.line_num, problem=str(error)
+            ) from error

@@ -1,4 +1,4 @@
-"""Judging forms. They collect input; the rules live in services.judging and services.scoring."""
+"""Judging forms. They collect input; the rules live in services.judging, judging_setup, assignments and scoring."""
 
 from __future__ import annotations
 
@@ -92,3 +92,28 @@ def score_form(criteria, data=None):
         )
         setattr(ScoreForm, f"c{criterion.id}", field)
     return ScoreForm(data=data)
+
+
+class ManualAssignForm(FlaskForm):
+    """Assign one judge to one project by hand (kept by every automatic re-assignment)."""
+
+    judge_id = SelectField(_l("Judge"), coerce=int)
+    submission_id = SelectField(_l("Project"), coerce=int)
+
+
+# The organizer records a conflict on a judge's behalf: the same kinds, in the third person.
+JUDGE_CONFLICT_CHOICES = [
+    SelectChoice("member", _l("Member of this team")),
+    SelectChoice("organisation", _l("Same organisation")),
+    SelectChoice("relation", _l("Personal relation")),
+    SelectChoice("other", _l("Other (say what)")),
+]
+
+
+class JudgeConflictForm(FlaskForm):
+    judge_id = SelectField(_l("Judge"), coerce=int)
+    submission_id = SelectField(_l("Project"), coerce=int)
+    kind = SelectField(_l("Kind of conflict"), choices=JUDGE_CONFLICT_CHOICES)
+    note = StringField(
+        _l("Reason"), validators=[Length(max=1000)], description=_l("Required for “Other”; kept for the record.")
+    )

@@ -17,7 +17,7 @@ from hackkit.judging import forms
 from hackkit.judging.explanation_text import explanation_paragraphs, note_text
 from hackkit.markup import render_markdown
 from hackkit.permissions import require
-from hackkit.services import events, judging, scoring, submissions, voting
+from hackkit.services import assignments, events, judging, judging_setup, scoring, submissions, voting
 from hackkit.services.errors import Forbidden, ServiceError
 
 bp = Blueprint("judging", __name__)
@@ -56,10 +56,10 @@ def dashboard(slug: str):
     if not judging.is_judge(db.session, event, current_user):
         raise Forbidden(_("You are not a judge of this event."))
     settings = judging.settings_of(db.session, event)
-    mine = judging.assignments_of(db.session, current_user, event)
+    mine = assignments.assignments_of(db.session, current_user, event)
     progress = scoring.progress(db.session, current_user, event)
     missing = set(progress["judges"][0]["missing"]) if progress["judges"] else set()
-    conflicted = {c.submission_id for c in judging.conflicts_of(db.session, current_user, event)}
+    conflicted = {c.submission_id for c in judging_setup.conflicts_of(db.session, current_user, event)}
     judged = judging.judged_submissions(db.session, event)
     form = forms.ConflictForm()
     form.submission_id.choices = [
@@ -71,7 +71,7 @@ def dashboard(slug: str):
         settings=settings,
         assignments=mine,
         missing=missing,
-        conflicts=judging.conflicts_of(db.session, current_user, event),
+        conflicts=judging_setup.conflicts_of(db.session, current_user, event),
         titles={s.id: judging.frozen_title(db.session, s) for s in judged},
         form=form,
         open=judging.judging_is_open(db.session, event),
@@ -90,7 +90,7 @@ def declare_conflict(slug: str):
         submission = judging.get_judged_submission(db.session, form.submission_id.data)
         data = {"kind": form.kind.data, "note": form.note.data}
         _attempt(
-            lambda: judging.declare_conflict(db.session, current_user, submission, data),
+            lambda: judging_setup.declare_conflict(db.session, current_user, submission, data),
             _("Conflict of interest recorded. You will not see or score this project."),
         )
     else:
@@ -165,11 +165,14 @@ def manage(slug: str):
             "mode": settings.mode,
             **{
                 f: getattr(settings, f) and getattr(settings, f).astimezone(_zone(event)).replace(tzinfo=None)
-                for f in judging.SETTING_MOMENTS
+                for f in judging_setup.SETTING_MOMENTS
             },
         }
     )
     results = _results_or_none(event)
+    from hackkit.judging.jury_views import manual_forms
+
+    manual_assign_form, manual_conflict_form = manual_forms(event)
     return render_template(
         "judging/manage.html",
         event=event,
@@ -192,6 +195,12 @@ def manage(slug: str):
         judge_form=forms.JudgeForm(),
         assign_form=forms.AssignForm(per_submission=settings.per_submission),
         settings_form=settings_form,
+        assigned=assignments.assignments_of(db.session, current_user, event),
+        conflicts=judging_setup.conflicts_of(db.session, current_user, event),
+        judge_names={u.id: u.display_name for u in judging.judges_of(db.session, event)},
+        conflict_kinds={choice.value: choice.label for choice in forms.JUDGE_CONFLICT_CHOICES},
+        manual_assign_form=manual_assign_form,
+        manual_conflict_form=manual_conflict_form,
     )
 
 
@@ -216,10 +225,12 @@ def save_criterion(slug: str, criterion_id: int | None = None):
             "scale_max": form.scale_max.data,
         }
         if criterion_id is None:
-            _attempt(lambda: judging.add_criterion(db.session, current_user, event, data), _("Criterion added."))
+            _attempt(lambda: judging_setup.add_criterion(db.session, current_user, event, data), _("Criterion added."))
         else:
             criterion = judging.get_criterion(db.session, criterion_id)
-            _attempt(lambda: judging.update_criterion(db.session, current_user, criterion, data), _("Criterion saved."))
+            _attempt(
+                lambda: judging_setup.update_criterion(db.session, current_user, criterion, data), _("Criterion saved.")
+            )
     else:
         flash(_("Give the criterion a name, a weight and a scale."), "error")
     return redirect(url_for("judging.manage", slug=slug) + "#criteria")
@@ -231,7 +242,7 @@ def add_judge(slug: str):
     event = events.get_event(db.session, current_user, slug)
     form = forms.JudgeForm()
     if form.validate_on_submit():
-        _attempt(lambda: judging.add_judge(db.session, current_user, event, form.email.data), _("Judge added."))
+        _attempt(lambda: judging_setup.add_judge(db.session, current_user, event, form.email.data), _("Judge added."))
     else:
         flash(_("Enter the judge's e-mail address."), "error")
     return redirect(url_for("judging.manage", slug=slug) + "#judges")
@@ -244,7 +255,7 @@ def assign(slug: str):
     form = forms.AssignForm()
     if form.validate_on_submit():
         _attempt(
-            lambda: judging.run_assignment(db.session, current_user, event, form.per_submission.data),
+            lambda: assignments.run_assignment(db.session, current_user, event, form.per_submission.data),
             _("Judges assigned."),
         )
     else:
@@ -258,9 +269,9 @@ def save_settings(slug: str):
     event = events.get_event(db.session, current_user, slug)
     form = forms.SettingsForm()
     if form.validate_on_submit():
-        data = {f: _moment(form[f].data) for f in judging.SETTING_MOMENTS}
+        data = {f: _moment(form[f].data) for f in judging_setup.SETTING_MOMENTS}
         data["mode"] = form.mode.data
-        _attempt(lambda: judging.update_settings(db.session, current_user, event, data), _("Settings saved."))
+        _attempt(lambda: judging_setup.update_settings(db.session, current_user, event, data), _("Settings saved."))
     else:
         flash(_("Enter dates and times like 2026-05-17 18:00."), "error")
     return redirect(url_for("judging.manage", slug=slug) + "#settings")
@@ -338,3 +349,6 @@ def vote(slug: str):
         tally=tally,
         open=voting.public_vote_is_open(db.session, event),
     )
+
+
+from hackkit.judging import jury_views  # noqa: E402,F401  (the organizer's single changes register on bp)

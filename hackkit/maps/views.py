@@ -12,7 +12,9 @@ from collections.abc import Callable
 import folium
 from flask import Blueprint, abort, current_app, request
 from flask_babel import get_locale
+from flask_login import current_user
 
+from hackkit.extensions import db
 from hackkit.maps import serve
 from hackkit.maps.build import render_map_html
 from hackkit.maps.demo import build_demo_map
@@ -37,7 +39,20 @@ def map_page(name: str):
     builder = MAPS.get(name)
     if builder is None:
         abort(404)
-    html = render_map_html(builder(), asset_base=request.script_root + "/maps/assets", lang=str(get_locale()))
+    return map_response(builder())
+
+
+@bp.get("/datasets/<slug>")
+def dataset_map(slug: str):
+    # Imported here: the catalogue depends on the maps, not the other way round.
+    from hackkit.datasets.map_preview import build_dataset_map
+
+    return map_response(build_dataset_map(db.session, current_user, slug))
+
+
+def map_response(m: folium.Map):
+    """A map as its own page, under the map page policy."""
+    html = render_map_html(m, asset_base=request.script_root + "/maps/assets", lang=str(get_locale()))
     return serve.map_response(html, current_app.config["HACKKIT_TILES"])
 
 

@@ -3,7 +3,7 @@
 The database holds the rules it can hold by itself: one score per judge, submission and
 criterion; one assignment and one conflict per judge and submission; one public vote per
 account per event. Everything else (windows, scales, who may see what) is in
-hackkit/services/judging*.py.
+hackkit/services/ (judging, judging_setup, assignments, scoring, voting).
 """
 
 from __future__ import annotations

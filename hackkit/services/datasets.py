@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from hackkit import permissions
+from hackkit.i18n import importer_message
 from hackkit.ingest import IngestError, Overrides, read_table
 from hackkit.models import Dataset, DatasetVersion
 from hackkit.services import dataset_tables
@@ -77,7 +78,9 @@ def import_dataset(
     try:
         table = read_table(path, overrides)
     except IngestError as error:
-        raise Unreadable(_l("This file cannot be imported: %(reason)s", reason=str(error))) from error
+        raise Unreadable(
+            _l("This file cannot be imported: %(reason)s", reason=importer_message(error.message))
+        ) from error
 
     table_name = dataset_tables.new_table_name()
     stored: Path | None = None
@@ -118,7 +121,9 @@ def import_dataset(
         session.rollback()
         _discard(session, table_name, stored)
         if isinstance(error, IngestError):
-            raise Unreadable(_l("This file cannot be imported: %(reason)s", reason=str(error))) from error
+            raise Unreadable(
+                _l("This file cannot be imported: %(reason)s", reason=importer_message(error.message))
+            ) from error
         if isinstance(error, IntegrityError):
             raise Conflict(_l("Another import of this dataset finished first. Try again.")) from error
         raise

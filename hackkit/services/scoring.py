@@ -25,7 +25,7 @@ from hackkit.judging.scores import compute_results
 from hackkit.models import Event, PairwiseVote, Review, Score, Submission, User
 from hackkit.models.base import utcnow
 from hackkit.permissions import can, require
-from hackkit.services import judging
+from hackkit.services import assignments, judging
 from hackkit.services import submissions as submission_service
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Forbidden, Unauthorized
@@ -40,7 +40,7 @@ def require_can_judge(session: Session, actor, submission: Submission) -> None:
         raise Unauthorized(_l("Log in first."))
     if judging.is_conflicted(session, actor, submission):
         raise Forbidden(_l("You have a conflict of interest with this project: you cannot see or score it."))
-    if not judging.is_assigned(session, actor, submission):
+    if not assignments.is_assigned(session, actor, submission):
         raise Forbidden(_l("This project is not assigned to you."))
 
 
@@ -109,7 +109,7 @@ def save_scores(session: Session, actor: User, submission: Submission, data: dic
             cleaned[criterion.id] = None
             continue
         try:
-            number = judging._number({"value": value}, "value")
+            number = v.number({"value": value}, "value")
         except v.Invalid:
             number = None
         if number is None or not criterion.scale_min <= number <= criterion.scale_max:
@@ -194,7 +194,7 @@ def submission_scores(session: Session, actor: User, submission: Submission) -> 
 
 def progress(session: Session, actor: User, event: Event) -> dict:
     """Who still has to score what: per judge and per submission (organizers), or one's own."""
-    assignments = judging.assignments_of(session, actor, event)  # checks who may see
+    event_assignments = assignments.assignments_of(session, actor, event)  # checks who may see
     criteria = [c.id for c in judging.criteria_of(session, event)]
     scored: dict[tuple[int, int], set[int]] = {}
     for judge_id, submission_id, criterion_id in session.execute(
@@ -205,7 +205,7 @@ def progress(session: Session, actor: User, event: Event) -> dict:
         scored.setdefault((judge_id, submission_id), set()).add(criterion_id)
     per_judge: dict[int, dict] = {}
     per_submission: dict[int, dict] = {}
-    for a in assignments:
+    for a in event_assignments:
         done = bool(criteria) and set(criteria) <= scored.get((a.judge_id, a.submission_id), set())
         judge = per_judge.setdefault(
             a.judge_id,
@@ -230,6 +230,34 @@ def progress(session: Session, actor: User, event: Event) -> dict:
             judge["missing"].append(a.submission_id)
             sub["missing_judges"].append(a.judge_id)
     return {"criteria": len(criteria), "judges": list(per_judge.values()), "submissions": list(per_submission.values())}
+
+
+def reminders(session: Session, actor: User, event: Event) -> list[dict]:
+    """Per judge with work left: their name, e-mail and the projects they still have to score.
+
+    For the organizer to send on (the hub sends no e-mail itself); organizers only, since
+    it lists the judges' addresses.
+    """
+    require(actor, "judging.manage")
+    found = progress(session, actor, event)
+    judges = {u.id: u for u in judging.judges_of(session, event)}
+    titles = {s["submission_id"]: s["title"] for s in found["submissions"]}
+    out = []
+    for row in found["judges"]:
+        judge = judges.get(row["judge_id"])
+        if judge is None or not row["missing"]:
+            continue
+        out.append(
+            {
+                "judge_id": judge.id,
+                "name": judge.display_name,
+                "email": judge.email,
+                "assigned": row["assigned"],
+                "done": row["done"],
+                "missing": [{"submission_id": sid, "title": titles.get(sid, "")} for sid in row["missing"]],
+            }
+        )
+    return out
 
 
 # Results -------------------------------------------------------------------------------------

@@ -82,6 +82,18 @@ def integer(data: dict, field: str, *, minimum: int, maximum: int, default: int 
     return value
 
 
+def number(data: dict, field: str, *, default: float | None = None) -> float:
+    value = data.get(field, default)
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", "."))
+        except ValueError:
+            raise fail(field, _l("Enter a number.")) from None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise fail(field, _l("Enter a number."))
+    return float(value)
+
+
 def choice(data: dict, field: str, options: tuple[str, ...], default: str) -> str:
     value = data.get(field, default)
     if value not in options:

@@ -9,7 +9,7 @@ import pytest
 from hackkit.extensions import db
 from hackkit.models import Score
 from hackkit.models.base import utcnow
-from hackkit.services import judging
+from hackkit.services import judging, judging_setup
 from tests.api.helpers import assert_error
 from tests.judging import world as w
 
@@ -133,7 +133,7 @@ def test_judge_who_is_a_team_member_is_conflicted_automatically(app, client, wor
 
         event = judging.get_judged_submission(db.session, ids["subs"]["A"]).team.event
         captain = db.session.get(Submission, ids["subs"]["A"]).team.memberships[0].user
-        judging.add_judge(db.session, event_organizer(app, ids), event, captain.email)
+        judging_setup.add_judge(db.session, event_organizer(app, ids), event, captain.email)
         token = w.bearer(db.session, captain)
         name = captain.display_name
     plan = _assign(client, headers, ids, k=2)
@@ -311,7 +311,7 @@ def test_progress_lists_who_still_has_to_score_what(client, world):
 def _open_public_vote(app, ids, opens=-1, closes=60):
     with app.app_context():
         event = judging.get_judged_submission(db.session, ids["subs"]["A"]).team.event
-        judging.update_settings(
+        judging_setup.update_settings(
             db.session,
             event_organizer(app, ids),
             event,

@@ -7,6 +7,9 @@ their Leaflet class, elements by Leaflet's CSS classes), not by folium's variabl
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import folium
 import pytest
 
@@ -15,7 +18,10 @@ from hackkit.maps.assets import inline_assets
 from hackkit.maps.build import geojson_from_url
 from hackkit.maps.demo import GRID, POINTS
 from tests.conftest import make_app
+from tests.datasets.helpers import import_file, write_csv
 from tests.maps import plugin_maps
+
+DISTRICTS_FILE = Path(__file__).resolve().parents[2] / "datasets" / "districts" / "districts.geojson"
 
 # Every Leaflet map on the page, whatever folium named its variable. (Some window
 # properties, such as localStorage on a page without an origin, throw when read.)
@@ -171,4 +177,55 @@ def test_map_page_policy_makes_the_browser_refuse_other_servers(page, plugin_map
     browser_log.allow_console_error("Content Security Policy|Refused to connect")
     page.goto(plugin_map_url(sneaky))
     page.wait_for_selector(".leaflet-container")
+    assert not browser_log.foreign_requests()
+
+
+POINTS_CSV = "id;naam;lat;lon\n1;Meir;51.218;4.41\n2;Zuid;51.2;4.39\n3;Noord;51.23;4.42\n4;Linkeroever;51.22;4.38\n"
+# Features the dataset layer (the one filled by fetch, hence not the basemap) holds.
+FEATURE_COUNTS = (
+    "() => { "
+    + FIND_MAPS
+    + """
+  const maps = findMaps();
+  if (maps.length !== 1) return [];
+  const counts = [];
+  maps[0].eachLayer((layer) => { if (layer instanceof L.GeoJSON) counts.push(layer.getLayers().length); });
+  return counts.sort((a, b) => a - b);
+}"""
+)
+
+
+def _district_count() -> int:
+    return len(json.loads(DISTRICTS_FILE.read_text(encoding="utf-8"))["features"])
+
+
+def _map_frame(page, slug: str):
+    page.locator("iframe.map-preview").wait_for()
+    page.wait_for_function("() => !!document.querySelector('iframe.map-preview').contentWindow.L")
+    return next(f for f in page.frames if f.url.endswith(f"/maps/datasets/{slug}"))
+
+
+def test_dataset_page_map_draws_every_point_over_the_district_outlines_offline(page, app, tmp_path, browser_log):
+    import_file(app, DISTRICTS_FILE, slug="districts", title="Districts")
+    import_file(app, write_csv(tmp_path, "stops.csv", POINTS_CSV), slug="stops", title="Stops")
+    page.goto("/datasets/stops")
+    frame = _map_frame(page, "stops")
+    expected = sorted([_district_count(), 4])  # the basemap's outlines and the four stops
+    wanted = json.dumps(expected, separators=(",", ":"))
+    frame.wait_for_function(f"() => JSON.stringify(({FEATURE_COUNTS})()) === '{wanted}'")
+    contents = frame.evaluate(MAP_CONTENTS)
+    assert contents["tileLayers"] == 0 and contents["geojsonFeatures"] == expected
+    # Drawn on a canvas, not as one DOM marker per point.
+    assert frame.locator("canvas").count() >= 1 and frame.locator("img.leaflet-marker-icon").count() == 0
+    assert any("/api/v1/datasets/stops/rows.geojson" in url for url in browser_log.requests)
+    assert not browser_log.foreign_requests()
+
+
+def test_dataset_page_map_of_shapes_draws_each_shape_once(page, app, browser_log):
+    import_file(app, DISTRICTS_FILE, slug="districts", title="Districts")
+    page.goto("/datasets/districts")
+    frame = _map_frame(page, "districts")
+    frame.wait_for_function(f"() => JSON.stringify(({FEATURE_COUNTS})()) === '[{_district_count()}]'")
+    # Its own outlines are the data: no basemap of the same shapes underneath.
+    assert frame.evaluate(MAP_CONTENTS)["geojsonFeatures"] == [_district_count()]
     assert not browser_log.foreign_requests()

@@ -137,3 +137,78 @@ def test_organizer_curates_metadata_and_publishes_a_draft(client, app, auth, tmp
         client, "/datasets/stations/edit", {"title": "x", "source_url": "ftp://nope", "status": "published"}
     )
     assert bad.status_code == 200 and "http://" in bad.get_data(as_text=True)
+
+
+def test_description_and_version_notes_render_as_markdown_without_scripts(client, app, tmp_path):
+    hostile = (
+        "**Bold** and [a link](https://example.org).\n\n<script>alert(1)</script>\n\n"
+        '<a href="javascript:alert(2)">click</a> <b onmouseover="alert(3)">hover</b>\n\n[x](javascript:alert(4))'
+    )
+    path = write_csv(tmp_path, "a.csv", CSV)
+    with app.app_context():
+        from pathlib import Path
+
+        from hackkit.datasets.commands import ShellActor
+        from hackkit.services import datasets
+
+        datasets.import_dataset(
+            db.session,
+            ShellActor(),
+            path,
+            Path(app.instance_path) / "dataset-originals",
+            metadata={"slug": "stations", "title": "Stations", "description": hostile},
+            notes="Fixed *typos*. <img src=x onerror=alert(5)>",
+        )
+    page = client.get("/datasets/stations").get_data(as_text=True)
+    # The JSON-LD block holds the raw text, escaped for JSON; check what the page renders.
+    page = re.sub(r'<script type="application/ld\+json">.*?</script>', "", page, flags=re.S)
+    assert "<strong>Bold</strong>" in page and "<em>typos</em>" in page
+    assert 'href="https://example.org"' in page
+    for trace in ("<script>alert", "javascript:", "onmouseover", "onerror", "<img src=x"):
+        assert trace not in page, trace
+
+
+def test_importer_messages_reach_the_organizer_in_their_language(client, app, auth, runner, tmp_path):
+    auth.login_as("organizer")
+    post_form(client, "/language", {"lang": "nl"}, page="/")
+    token = csrf_token(client, "/datasets/upload")
+    broken = client.post(
+        "/datasets/upload",
+        data={"csrf_token": token, "file": (io.BytesIO(b'[{"a": 1}, 2]'), "broken.json"), "title": "Kapot"},
+        content_type="multipart/form-data",
+    )
+    assert broken.status_code == 422
+    assert "Deze JSON is geen lijst van records (een array van objecten)." in broken.get_data(as_text=True)
+
+    # What it detected, and its notes, in Dutch too ("postcode" holds codes: kept as text).
+    data = CSV.replace("capaciteit", "aantal") + "4;Oost;51.21;4.44;2100;x\n"
+    response = client.post(
+        "/datasets/upload",
+        data={"csrf_token": token, "file": (io.BytesIO(data.encode()), "stations.csv"), "title": "Stations"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    report = client.get("/datasets/stations/report").get_data(as_text=True)
+    assert "WGS84-punten in lat/lon" in report
+    assert "postcode blijft tekst: naar zijn naam bevat het codes, geen hoeveelheden." in report
+    assert "WGS84-punten in lat/lon" in client.get("/datasets/stations").get_data(as_text=True)
+    wrong = post_form(client, "/datasets/stations/report", {"delimiter": ";", "header": "yes", "type-naam": "integer"})
+    assert wrong.status_code == 422
+    assert "Rij 1, kolom naam: &#39;Meir&#39; is geen geldige waarde van het type integer." in wrong.get_data(
+        as_text=True
+    )
+    # The API and the CLI keep the English text.
+    api_report = client.get("/api/v1/datasets/stations").get_json()["report"]
+    assert api_report["geometry"]["detected"] == "WGS84 points in lat/lon"
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(args=["datasets", "import", str(empty)])
+    assert result.exit_code != 0 and "The file is empty." in result.output
+
+
+def test_a_refused_query_that_names_markup_shows_it_as_text(client, app, tmp_path):
+    # Error messages are lazy translations holding user input; they must be escaped like the rest.
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="stations", title="Stations")
+    page = client.get("/datasets/stations?_sort=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -147,7 +147,12 @@ def test_wkt_and_geojson_columns_are_found(tmp_path):
     assert json.loads(rows_of(wkt)[0]["geometry"]) == {"type": "Point", "coordinates": [4.4, 51.2]}
     shape = json.dumps({"type": "Point", "coordinates": [4.4, 51.2]}).replace('"', '""')
     gj = read_table(write(tmp_path, "g.csv", f'id;shape\n1;"{shape}"\n'))
-    assert gj.geometry == {"type": "geojson", "column": "shape", "detected": "GeoJSON geometries in shape"}
+    assert gj.geometry == {
+        "type": "geojson",
+        "column": "shape",
+        "detected": "GeoJSON geometries in shape",
+        "detected_message": {"id": "GeoJSON geometries in %(column)s", "params": {"column": "shape"}},
+    }
     assert json.loads(rows_of(gj)[0]["shape"])["coordinates"] == [4.4, 51.2]
 
 

@@ -11,7 +11,7 @@ from hackkit.judging import explanation
 from hackkit.judging.explanation_text import ENGLISH, NOTES, TRANSLATABLE
 from hackkit.models import Score
 from hackkit.models.base import utcnow
-from hackkit.services import judging, scoring
+from hackkit.services import assignments, judging, judging_setup, scoring
 from tests.conftest import post_form
 from tests.judging import world as w
 
@@ -22,7 +22,7 @@ def world(app):
         built = w.build(db.session)
         judge = built.people["judge0"]
         sub_a = built.submissions["A"]
-        judging.assign_manually(db.session, built.organizer, built.event, judge.id, sub_a.id)
+        assignments.assign_manually(db.session, built.organizer, built.event, judge.id, sub_a.id)
         return {
             "slug": built.event.slug,
             "sub_a": sub_a.id,
@@ -46,7 +46,7 @@ def test_explanation_twins_say_the_same_as_the_algorithm_module(app):
 def test_judge_scores_a_frozen_project_on_the_scoring_page(app, client, auth, world):
     auth.login(world["judge"])
     dashboard = client.get(f"/events/{world['slug']}/judging").get_data(as_text=True)
-    assert "Project A" in dashboard and "still to score" in dashboard
+    assert "Project A" in dashboard.split("Still to score</h3>")[1]
     url = f"/events/{world['slug']}/judging/projects/{world['sub_a']}"
     page = client.get(url).get_data(as_text=True)
     assert "<strong>Project A</strong> uses open data." in page  # the description as Markdown
@@ -57,7 +57,7 @@ def test_judge_scores_a_frozen_project_on_the_scoring_page(app, client, auth, wo
     assert response.status_code == 302
     with app.app_context():
         assert sorted(s.value for s in db.session.query(Score).all()) == [4.0, 7.0]
-    assert "scored" in client.get(f"/events/{world['slug']}/judging").get_data(as_text=True)
+    assert "Still to score" not in client.get(f"/events/{world['slug']}/judging").get_data(as_text=True)
 
 
 def test_score_outside_the_scale_on_the_page_saves_nothing(app, client, auth, world):
@@ -146,7 +146,7 @@ def test_public_vote_page_takes_one_vote(app, client, auth, world):
 
         organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
         event = judging.get_judged_submission(db.session, world["sub_a"]).team.event
-        judging.update_settings(
+        judging_setup.update_settings(
             db.session,
             organizer,
             event,
@@ -169,7 +169,7 @@ def test_pairwise_page_shows_two_projects_and_records_a_vote(app, client, auth, 
 
         organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
         event = judging.get_judged_submission(db.session, world["sub_a"]).team.event
-        judging.update_settings(db.session, organizer, event, {"mode": "pairwise"})
+        judging_setup.update_settings(db.session, organizer, event, {"mode": "pairwise"})
     auth.login(world["judge"])
     url = f"/events/{world['slug']}/judging/pairwise"
     page = client.get(url).get_data(as_text=True)
@@ -188,7 +188,7 @@ def test_gallery_shows_the_jury_winners_only_after_publication(app, client, worl
         judge = db.session.get(User, world["judge_id"])
         organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
         event = db.session.get(Submission, world["sub_a"]).team.event
-        judging.assign_manually(db.session, organizer, event, judge.id, world["sub_b"])
+        assignments.assign_manually(db.session, organizer, event, judge.id, world["sub_b"])
         for submission_id, value in ((world["sub_a"], 5), (world["sub_b"], 2)):
             scoring.save_scores(
                 db.session,

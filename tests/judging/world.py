@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from hackkit.models.base import utcnow
-from hackkit.services import judging, submissions, teams, tokens
+from hackkit.services import judging_setup, submissions, teams, tokens
 from tests import factories as f
 
 
@@ -52,16 +52,16 @@ def build(session, judges: int = 3) -> World:
         world.submissions[letter] = submission
         world.people[f"captain_{letter}"], world.people[f"member_{letter}"] = people
     world.criteria = [
-        judging.add_criterion(
+        judging_setup.add_criterion(
             session, organizer, event, {"name": "Impact", "weight": 2, "scale_min": 1, "scale_max": 5}
         ),
-        judging.add_criterion(
+        judging_setup.add_criterion(
             session, organizer, event, {"name": "Use of data", "weight": 1, "scale_min": 1, "scale_max": 10}
         ),
     ]
     for n in range(judges):
         judge = f.user(session, "judge")
-        judging.add_judge(session, organizer, event, judge.email)
+        judging_setup.add_judge(session, organizer, event, judge.email)
         world.people[f"judge{n}"] = judge
     close_submissions(session, event)
     return world

@@ -15,8 +15,9 @@ import pytest
 
 from hackkit.extensions import db
 from hackkit.models.base import utcnow
-from hackkit.services import judging, scoring
+from hackkit.services import assignments, judging_setup, scoring
 from tests import factories as f
+from tests.conftest import TEST_PASSWORD, csrf_token, post_form
 from tests.judging import world as w
 
 ROLES = (
@@ -61,7 +62,9 @@ MATRIX = {
         only(201),
     ),
     "edit criterion": ("PATCH", "/api/v1/criteria/{criterion}", {"weight": 3}, None, only(200)),
-    "delete criterion": ("DELETE", "/api/v1/criteria/{criterion}", None, None, only(204)),
+    "delete an unscored criterion": ("DELETE", "/api/v1/criteria/{unscored_criterion}", None, None, only(204)),
+    # Scores exist for it: refused for organizers too, so that no judge's work is lost.
+    "delete a scored criterion": ("DELETE", "/api/v1/criteria/{criterion}", None, None, only(409)),
     "read judging settings": ("GET", "/api/v1/events/{slug}/judging", None, None, dict.fromkeys(ROLES, 200)),
     "change judging settings": ("PATCH", "/api/v1/events/{slug}/judging", {"per_submission": 2}, None, only(200)),
     "list judges (e-mails)": ("GET", "/api/v1/events/{slug}/judges", None, None, only(200)),
@@ -196,8 +199,8 @@ def world(app):
         organizer, event = built.organizer, built.event
         sub_a = built.submissions["A"]
         assigned, conflicted, unassigned = (built.people[f"judge{n}"] for n in range(3))
-        judging.declare_conflict(session, conflicted, sub_a, {"reason": "relation"})
-        assignment = judging.assign_manually(session, organizer, event, assigned.id, sub_a.id)
+        judging_setup.declare_conflict(session, conflicted, sub_a, {"reason": "relation"})
+        assignment = assignments.assign_manually(session, organizer, event, assigned.id, sub_a.id)
         # A scored project with a private note: what must not leak.
         scoring.save_scores(
             session,
@@ -209,6 +212,7 @@ def world(app):
                 "private_note": "PRIVATE-JURY-NOTE",
             },
         )
+        unscored = judging_setup.add_criterion(session, organizer, event, {"name": "Design", "weight": 1})
         participant = f.registered(session, event)
         newcomer = f.user(session)
         people = {
@@ -228,9 +232,12 @@ def world(app):
             "sub_b": built.submissions["B"].id,
             "sub_c": built.submissions["C"].id,
             "criterion": built.criteria[0].id,
+            "unscored_criterion": unscored.id,
             "assignment_a": assignment.id,
             "unassigned_id": unassigned.id,
+            "conflicted_id": conflicted.id,
             "newcomer": newcomer.email,
+            "emails": {role: person.email for role, person in people.items()},
         }
     return headers, ids
 
@@ -277,6 +284,84 @@ def test_judging_permission_matrix(app, world, action):
             path.format(**ids), method=method, json=_fill(body, ids), headers=headers[role]
         )
         got[role] = response.status_code
+    assert got == expected
+
+
+# The organizer's jury page does the same through forms (session log-in and CSRF token).
+# Cells: "login" (sent to log in), 403, or "done" (the action succeeded: redirected back
+# with a success message). action: (method, path, form, {role: outcome})
+PAGE_OTHERS = {"anonymous": "login", **dict.fromkeys(ROLES[1:-1], 403)}
+PAGE_MATRIX = {
+    "page: delete an unscored criterion": (
+        "POST",
+        "/events/{slug}/jury/criteria/{unscored_criterion}/delete",
+        {},
+        {**PAGE_OTHERS, "organizer": "done"},
+    ),
+    "page: delete a scored criterion": (
+        "POST",
+        "/events/{slug}/jury/criteria/{criterion}/delete",
+        {},
+        {**PAGE_OTHERS, "organizer": "refused"},
+    ),
+    "page: remove a judge": (
+        "POST",
+        "/events/{slug}/jury/judges/{unassigned_id}/remove",
+        {},
+        {**PAGE_OTHERS, "organizer": "done"},
+    ),
+    "page: assign by hand": (
+        "POST",
+        "/events/{slug}/jury/assignments",
+        {"assign-judge_id": "{unassigned_id}", "assign-submission_id": "{sub_b}"},
+        {**PAGE_OTHERS, "organizer": "done"},
+    ),
+    "page: assign a conflicted judge by hand": (
+        "POST",
+        "/events/{slug}/jury/assignments",
+        {"assign-judge_id": "{conflicted_id}", "assign-submission_id": "{sub_a}"},
+        {**PAGE_OTHERS, "organizer": "refused"},
+    ),
+    "page: remove an assignment": (
+        "POST",
+        "/events/{slug}/jury/assignments/{assignment_a}/delete",
+        {},
+        {**PAGE_OTHERS, "organizer": "done"},
+    ),
+    "page: record a conflict for a judge": (
+        "POST",
+        "/events/{slug}/jury/conflicts",
+        {"conflict-judge_id": "{unassigned_id}", "conflict-submission_id": "{sub_b}", "conflict-kind": "relation"},
+        {**PAGE_OTHERS, "organizer": "done"},
+    ),
+    "page: reminders": ("GET", "/events/{slug}/jury/reminders", {}, {**PAGE_OTHERS, "organizer": 200}),
+}
+
+
+def _page_outcome(client, method: str, url: str, form: dict, signed_in: bool):
+    token = csrf_token(client, "/" if signed_in else "/login")  # the log-out or the log-in form
+    response = client.open(url, method=method, data={"csrf_token": token, **form} if method == "POST" else None)
+    if response.status_code != 302:
+        return response.status_code
+    location = response.headers["Location"]
+    if "/login" in location:
+        return "login"
+    page = client.get(location).get_data(as_text=True)
+    return "done" if "flash-success" in page and "flash-error" not in page else "refused"
+
+
+@pytest.mark.parametrize("action", sorted(PAGE_MATRIX))
+def test_jury_page_permission_matrix(app, world, action):
+    headers, ids = world
+    method, path, form, expected = PAGE_MATRIX[action]
+    got = {}
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            response = post_form(client, "/login", {"email": ids["emails"][role], "password": TEST_PASSWORD})
+            assert response.status_code == 302, role
+        data = {k: str(_fill(v, ids)) for k, v in form.items()}
+        got[role] = _page_outcome(client, method, path.format(**ids), data, signed_in=role != "anonymous")
     assert got == expected
 
 

@@ -1,0 +1,106 @@
+"""The map preview of a dataset with geometry, at /maps/datasets/<slug> (embedded by iframe).
+
+The page carries no data: the browser fetches the features from the dataset's own
+rows.geojson (loaded by URL, see benchmarks/README.md "Maps"), drawn on a canvas as
+circle markers so tens of thousands of points stay quick. Beyond MAX_FEATURES the
+page asks for the first MAX_FEATURES rows only and says so: a full GeoJSON of a
+million rows is ~100 MB, more than a preview should make a browser download.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from hackkit.datasets.exports import geojson_chunks
+from hackkit.maps.build import geojson_from_url, make_map
+from hackkit.models.dataset import Dataset, DatasetVersion
+from hackkit.services import dataset_rows, datasets
+from hackkit.services.errors import NotFound, ServiceError
+
+# 50,000 canvas features fetched by URL drew in ~4 s in the maps benchmark; more is not a preview.
+MAX_FEATURES = 50_000
+BASEMAP_SLUG = "districts"  # the demo dataset whose outlines make the offline basemap
+DEFAULT_CENTER = (51.2194, 4.4025)  # Antwerp, until the data's own bounds are known
+POINT_STYLE = {"radius": 3, "weight": 1, "color": "#1d4f91", "fill_color": "#3b7dd8", "fill_opacity": 0.7}
+
+
+def build_dataset_map(session: Session, actor, slug: str) -> folium.Map:
+    dataset = datasets.get_dataset(session, actor, slug)
+    version = datasets.get_version(dataset)
+    if not version.geometry or version.geometry.get("type") is None:
+        raise NotFound(_("This dataset has no locations to show on a map."))
+    bounds = _point_bounds(version)
+    m = make_map(
+        DEFAULT_CENTER,
+        12,
+        basemap_geojson=_basemap(session, actor, dataset),
+        prefer_canvas=True,
+        control_scale=True,
+    )
+    m.get_root().title = _("Map of %(title)s", title=dataset.title)
+    layer = geojson_from_url(
+        features_url(dataset, version),
+        fit_bounds=bounds is None,  # shapes: zoom to them once they have arrived
+        name=dataset.title,
+        marker=folium.CircleMarker(**POINT_STYLE),
+    )
+    layer.add_to(m)
+    if bounds is not None:
+        m.fit_bounds(bounds)
+    return m
+
+
+def features_url(dataset: Dataset, version: DatasetVersion) -> str:
+    """rows.geojson with only the geometry's columns; the capped page route for big datasets."""
+    if version.row_count > MAX_FEATURES:
+        return url_for("datasets.map_features", slug=dataset.slug)
+    spec = version.geometry or {}
+    fields = [spec[k] for k in ("lat", "lon", "column") if k in spec]
+    return url_for("api.dataset_rows_geojson", slug=dataset.slug, _fields=",".join(fields))
+
+
+def capped_features(session: Session, dataset: Dataset, version: DatasetVersion):
+    """The first MAX_FEATURES rows as GeoJSON chunks, geometry only."""
+    spec = version.geometry or {}
+    fields = [spec[k] for k in ("lat", "lon", "column") if k in spec]
+    query = dataset_rows.parse_row_query({"_fields": ",".join(fields)}, version)
+    rows = dataset_rows.stream_rows(session, version, query, limit=MAX_FEATURES)
+    return geojson_chunks(version, [], rows)
+
+
+def _point_bounds(version: DatasetVersion) -> list[list[float]] | None:
+    """[[south, west], [north, east]] from the lat/lon columns' statistics, if it has them."""
+    spec = version.geometry or {}
+    if "lat" not in spec or "lon" not in spec:
+        return None
+    stats = {c["name"]: c for c in version.columns}
+    try:
+        lat, lon = stats[spec["lat"]], stats[spec["lon"]]
+        south, north, west, east = (float(v) for v in (lat["min"], lat["max"], lon["min"], lon["max"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return [[south, west], [north, east]]
+
+
+def _basemap(session: Session, actor, dataset: Dataset) -> dict | None:
+    """Outlines of the districts dataset for an offline backdrop (HACKKIT_TILES=none)."""
+    from hackkit.maps.build import default_tiles
+
+    if default_tiles() != "none":
+        return None
+    try:
+        districts = datasets.get_dataset(session, actor, BASEMAP_SLUG)
+        version = datasets.get_version(districts)
+    except ServiceError:
+        return None
+    if not version.geometry or version.row_count > MAX_FEATURES:
+        return None
+    if districts.id == dataset.id:
+        return None  # the dataset itself is the outline; no need to draw it twice
+    text = "".join(capped_features(session, districts, version))
+    return json.loads(text)

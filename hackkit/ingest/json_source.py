@@ -1,0 +1,163 @@
+"""JSON and GeoJSON read as a stream (ijson), so memory stays bounded whatever the file size.
+
+Accepted, as before: an array of objects; an object holding one (the first non-empty
+list of objects among its top-level keys); a GeoJSON FeatureCollection or a single Feature.
+
+Reading takes passes over the file, each holding one record at a time:
+1. `_scan` walks the parser's events once and keeps only what describes the file: whether
+   the top is an array or an object, the GeoJSON "type" and CRS name, and for each
+   top-level list whether all its items are objects and which keys they use;
+2. the importer's passes (`Source.records`) then read the chosen list item by item.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+
+from hackkit.ingest import text
+from hackkit.ingest.errors import N_, IngestError
+
+# Events that start a value: what an item of a list can begin with.
+VALUE_STARTS = {"start_map", "start_array", "string", "number", "boolean", "null"}
+GEOJSON_TYPES = ("FeatureCollection", "Feature")
+PROJECTED = ("31370", "28992")  # Belgian Lambert 72, Dutch RD New
+
+
+@dataclass
+class _List:
+    """A top-level list: do its items look like records, and with which keys?"""
+
+    items: int = 0
+    all_objects: bool = True
+    keys: dict[str, None] = field(default_factory=dict)  # insertion-ordered set
+
+
+@dataclass
+class _Shape:
+    top: str = ""  # "array" or "object"
+    geojson_type: str | None = None
+    crs_name: str = ""
+    lists: dict[str, _List] = field(default_factory=dict)  # items prefix -> list, in document order
+    property_keys: dict[str, None] = field(default_factory=dict)  # GeoJSON feature properties
+
+
+class _AsUtf8:
+    """A text file read as UTF-8 bytes: ijson reads bytes, and only decodes UTF-8 itself."""
+
+    def __init__(self, handle: IO[str]):
+        self.handle = handle
+
+    def read(self, size: int = -1) -> bytes:
+        return self.handle.read(size).encode("utf-8")
+
+
+@contextmanager
+def _open(path: Path, encoding: str) -> Iterator[Any]:
+    """UTF-8 as it is (ijson's fastest path, BOM skipped); other encodings converted to it."""
+    if encoding.replace("-", "").lower() in ("utf8", "utf8sig"):
+        with path.open("rb") as handle:
+            if handle.read(3) != codecs.BOM_UTF8:
+                handle.seek(0)
+            yield handle
+    else:
+        with path.open("r", encoding=encoding) as handle:
+            yield _AsUtf8(handle)
+
+
+@contextmanager
+def _readable(what: str):
+    try:
+        yield
+    except (ijson.JSONError, UnicodeDecodeError, ValueError) as error:
+        raise IngestError(
+            N_("This is not valid %(format)s: %(problem)s."), format=what, problem=str(error).splitlines()[0].strip()
+        ) from error
+
+
+def _scan(path: Path, encoding: str) -> _Shape:
+    shape = _Shape()
+    with _open(path, encoding) as handle, _readable("JSON"):
+        for prefix, event, value in ijson.parse(handle, use_float=True):
+            if not shape.top:
+                if event not in ("start_array", "start_map"):
+                    raise IngestError(N_("This JSON is not a list of records (an array of objects)."))
+                shape.top = "array" if event == "start_array" else "object"
+                continue
+            if shape.top == "object" and "." not in prefix:
+                if prefix == "properties" and event == "map_key":  # a single Feature's
+                    shape.property_keys[value] = None
+                elif prefix == "type" and event == "string":
+                    shape.geojson_type = value
+                elif event == "start_array" and prefix:
+                    shape.lists.setdefault(prefix + ".item", _List())
+                continue
+            # Items of the top-level array ("item") or of a top-level list ("<key>.item").
+            if prefix == "item" or (shape.top == "object" and prefix.endswith(".item") and prefix.count(".") == 1):
+                found = shape.lists.setdefault(prefix, _List())
+                if event in VALUE_STARTS:
+                    found.items += 1
+                    found.all_objects = found.all_objects and event == "start_map"
+                elif event == "map_key":
+                    found.keys[value] = None
+            elif event == "map_key" and prefix == "features.item.properties":
+                shape.property_keys[value] = None
+            elif prefix == "crs.properties.name" and event == "string":
+                shape.crs_name = value
+    return shape
+
+
+def json_source(path: Path):
+    from hackkit.ingest.sources import Source, cell_text
+
+    encoding = text.detect_encoding(path)
+    shape = _scan(path, encoding)
+    if shape.top == "object" and shape.geojson_type in GEOJSON_TYPES:
+        return _geojson(path, encoding, shape)
+    if shape.top == "array":
+        found = shape.lists.get("item", _List())
+        if not found.all_objects:
+            raise IngestError(N_("This JSON is not a list of records (an array of objects)."))
+        prefix = "item"
+    else:
+        prefix = next((p for p, f in shape.lists.items() if f.items and f.all_objects), None)
+        if prefix is None:
+            raise IngestError(N_("This JSON holds no list of records (an array of objects)."))
+        found = shape.lists[prefix]
+    keys = list(found.keys)
+
+    def records() -> Iterator[list[str | None]]:
+        with _open(path, encoding) as handle, _readable("JSON"):
+            for item in ijson.items(handle, prefix, use_float=True):
+                yield [cell_text(item.get(k)) for k in keys]
+
+    return Source("json", records, [str(k) for k in keys], encoding=None)
+
+
+def _geojson(path: Path, encoding: str, shape: _Shape):
+    from hackkit.ingest.sources import Source, cell_text
+
+    if shape.geojson_type == "FeatureCollection":
+        if "features.item" not in shape.lists:
+            raise IngestError(N_("This GeoJSON has no list of features."))
+        prefix = "features.item"
+    else:
+        prefix = ""  # a single Feature: the whole document is the one record
+    keys = [k for k in shape.property_keys if k != "geometry"]
+    crs = next((c for c in PROJECTED if c in shape.crs_name), None)
+
+    def records() -> Iterator[list[str | None]]:
+        with _open(path, encoding) as handle, _readable("GeoJSON"):
+            for feature in ijson.items(handle, prefix, use_float=True):
+                if not isinstance(feature, dict):
+                    continue
+                props: dict[str, Any] = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+                yield [cell_text(props.get(k)) for k in keys] + [cell_text(feature.get("geometry"))]
+
+    return Source("geojson", records, [str(k) for k in keys] + ["geometry"], crs=f"EPSG:{crs}" if crs else None)
