@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,13 +11,15 @@ from hackkit.auth.forms import (
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
+    ResetPasswordForm,
+    ResetRequestForm,
     SignupForm,
     apply_service_errors,
 )
-from hackkit.auth.limits import login_limits
+from hackkit.auth.limits import clear_login_failures, login_limits, reset_request_limits
 from hackkit.auth.redirects import safe_next
 from hackkit.extensions import db
-from hackkit.services import accounts
+from hackkit.services import accounts, password_reset
 from hackkit.services.errors import Conflict, Invalid, Unauthorized
 
 bp = Blueprint("auth", __name__)
@@ -70,6 +72,55 @@ def login():
     elif form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/auth/reset", methods=["GET", "POST"])
+@reset_request_limits
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.request_reset(
+                db.session,
+                form.email.data,
+                lambda token: url_for("auth.reset_password", token=token, _external=True),
+                config=current_app.config,
+            )
+        except Invalid as error:
+            apply_service_errors(form, error.errors)
+        else:
+            # The same page whether or not the address has an account (no account probing).
+            minutes = current_app.config["HACKKIT_PASSWORD_RESET_MINUTES"]
+            return render_template("auth/reset_sent.html", email=form.email.data.strip(), minutes=minutes)
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/reset_request.html", form=form), status
+
+
+@bp.route("/auth/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    limits = {
+        "secret_key": current_app.config["SECRET_KEY"],
+        "minutes": current_app.config["HACKKIT_PASSWORD_RESET_MINUTES"],
+    }
+    try:
+        if form.validate_on_submit():
+            try:
+                user = password_reset.reset_password(db.session, token, form.password.data, **limits)
+            except Invalid as error:
+                apply_service_errors(form, error.errors)
+            else:
+                clear_login_failures(user.email)
+                if current_user.is_authenticated:
+                    logout_user()  # whoever was logged in here, the new password starts afresh
+                flash(_("Your password is set. Log in with it; every other session has been ended."), "success")
+                return redirect(url_for("auth.login"))
+        else:
+            password_reset.check_token(db.session, token, **limits)
+    except password_reset.LinkNotValid as error:
+        return render_template("auth/reset_invalid.html", message=error.message, reason=error.reason), 400
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/reset_password.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
