@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import socket
 import threading
 import time
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+RESET_LINK_RE = re.compile(r"https?://[^/\s]+(/auth/reset/\S+)")
+
+
+def reset_link(text: str) -> str:
+    """The path of the password-reset link in an e-mail's text."""
+    match = RESET_LINK_RE.search(text)
+    assert match, text
+    return match.group(1)
 
 
 def free_port() -> int:

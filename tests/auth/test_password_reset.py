@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from datetime import timedelta
 
@@ -14,10 +13,9 @@ from hackkit.models import User
 from hackkit.models.base import utcnow
 from hackkit.services import password_reset
 from tests.conftest import TEST_PASSWORD, AuthActions, make_app, post_form
-from tests.mailserver import free_port
+from tests.mailserver import free_port, reset_link
 
 NEW_PASSWORD = "a brand new passphrase"
-LINK_RE = re.compile(r"https?://[^/\s]+(/auth/reset/\S+)")
 SENT_TEXT = "we have sent it a link to choose a new password"
 
 
@@ -45,9 +43,7 @@ def ask_for_reset(client, email: str):
 
 
 def link_in(message) -> str:
-    match = LINK_RE.search(message.get_content())
-    assert match, message.get_content()
-    return match.group(1)
+    return reset_link(message.get_content())
 
 
 def set_password(client, link: str, password: str = NEW_PASSWORD, confirm: str | None = None):
@@ -230,7 +226,7 @@ def test_without_a_mail_server_the_link_goes_to_the_server_log(app, client, auth
         response = ask_for_reset(client, user.email)
     assert SENT_TEXT in response.get_data(as_text=True)
     (record,) = caplog.records
-    link = LINK_RE.search(record.getMessage()).group(1)
+    link = reset_link(record.getMessage())
     assert set_password(client, link).status_code == 302
     assert auth.login(user.email, NEW_PASSWORD).status_code == 302
 
