@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from hackkit.extensions import db
-from tests.conftest import TEST_PASSWORD, AuthActions, make_app, post_form
+from tests.conftest import AuthActions, make_app, post_form
 from tests.mailserver import reset_link
 
 WINDOW_SECONDS = 2
