@@ -19,6 +19,7 @@ guesser cannot double their attempts by switching between them.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from flask import Response, current_app, request
@@ -45,16 +46,21 @@ def _tried_email() -> str:
     return _email_key(email)
 
 
+def _account_tag(email: str) -> str:
+    # The cookie is signed, not encrypted: it names the account by a hash, not the address.
+    return hashlib.sha256(_email_key(email).encode()).hexdigest()[:24]
+
+
 def _trusted_device() -> str | None:
     """This browser's device id when it has logged in to the account being tried before."""
     raw = request.cookies.get(DEVICE_COOKIE)
     if not raw:
         return None
     try:
-        email, device = _device_signer().loads(raw, max_age=DEVICE_DAYS * 86400)
+        tag, device = _device_signer().loads(raw, max_age=DEVICE_DAYS * 86400)
     except (BadSignature, ValueError, TypeError):
         return None
-    return device if email and email == _tried_email() else None
+    return device if tag == _account_tag(_tried_email()) else None
 
 
 def _account_key() -> str:
@@ -66,7 +72,7 @@ def _account_key() -> str:
 
 def remember_device(response: Response, email: str) -> Response:
     """Mark this browser as one the account's owner uses (after a log-in or a reset)."""
-    value = _device_signer().dumps([_email_key(email), secrets.token_urlsafe(16)])
+    value = _device_signer().dumps([_account_tag(email), secrets.token_urlsafe(16)])
     response.set_cookie(
         DEVICE_COOKIE,
         value,

@@ -97,7 +97,9 @@ def test_a_reset_works_while_log_in_is_throttled_and_lifts_the_throttle(tmp_path
     stranger = app.test_client()
     for attempt in range(5):
         assert auth.login(owner.email, "wrong!", client=stranger, environ_base=attacker(attempt)).status_code == 401
-    assert auth.login(owner.email).status_code == 429
+    throttled = auth.login(owner.email)
+    assert throttled.status_code == 429
+    assert 'href="/auth/reset"' in throttled.get_data(as_text=True)  # the way out is on the page
 
     assert post_form(client, "/auth/reset", {"email": owner.email}).status_code == 200
     link = reset_link(smtp_server.wait_for(1)[0].get_content())
