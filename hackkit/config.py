@@ -34,6 +34,13 @@ def _smtp_security(value: str) -> str:
     return value
 
 
+def _public_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"HACKKIT_PUBLIC_URL must start with http:// or https://, not {value!r}")
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HACKKIT_ENV",
@@ -109,6 +116,13 @@ SETTINGS: tuple[Setting, ...] = (
         60,
         "How long a password-reset link stays valid, in minutes.",
         int,
+    ),
+    Setting(
+        "HACKKIT_PUBLIC_URL",
+        "HACKKIT_PUBLIC_URL",
+        "",
+        "The hub's address as people reach it, e.g. https://hack.example.nl; links in e-mails use it.",
+        _public_url,
     ),
     Setting(
         "HACKKIT_SMTP_HOST",

@@ -74,6 +74,15 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
+def _public_base_url() -> str:
+    """Where links in e-mails point. Never the Host header in production: a stranger sets it,
+    and a reset link (token included) sent to the owner would then lead to their server."""
+    configured = current_app.config["HACKKIT_PUBLIC_URL"]
+    if configured or current_app.config["HACKKIT_ENV"] == "production":
+        return configured
+    return request.host_url  # development: whatever address the developer opened
+
+
 @bp.route("/auth/reset", methods=["GET", "POST"])
 @reset_request_limits
 def reset_request():
@@ -83,7 +92,8 @@ def reset_request():
             password_reset.request_reset(
                 db.session,
                 form.email.data,
-                lambda token: url_for("auth.reset_password", token=token, _external=True),
+                _public_base_url(),
+                lambda token: url_for("auth.reset_password", token=token),
                 config=current_app.config,
             )
         except Invalid as error:
@@ -99,14 +109,14 @@ def reset_request():
 @bp.route("/auth/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     form = ResetPasswordForm()
-    limits = {
+    link_rules = {
         "secret_key": current_app.config["SECRET_KEY"],
         "minutes": current_app.config["HACKKIT_PASSWORD_RESET_MINUTES"],
     }
     try:
         if form.validate_on_submit():
             try:
-                user = password_reset.reset_password(db.session, token, form.password.data, **limits)
+                user = password_reset.reset_password(db.session, token, form.password.data, **link_rules)
             except Invalid as error:
                 apply_service_errors(form, error.errors)
             else:
@@ -117,7 +127,7 @@ def reset_password(token: str):
                 # This browser proved it reads the owner's mail: strangers' failures no longer slow it.
                 return remember_device(redirect(url_for("auth.login")), user.email)
         else:
-            password_reset.check_token(db.session, token, **limits)
+            password_reset.check_token(db.session, token, **link_rules)
     except password_reset.LinkNotValid as error:
         return render_template("auth/reset_invalid.html", message=error.message, reason=error.reason), 400
     status = 400 if form.is_submitted() else 200

@@ -15,6 +15,7 @@ itsdangerous' max_age. No table, no migration, nothing to clean up.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
@@ -32,6 +33,7 @@ from hackkit.services import accounts, mail, passwords
 from hackkit.services.errors import Invalid, ServiceError
 
 SALT = "hackkit.password-reset"
+log = logging.getLogger(__name__)
 
 
 class LinkNotValid(ServiceError):
@@ -87,18 +89,26 @@ def check_token(session: Session, token: str, *, secret_key: str, minutes: int, 
 def request_reset(
     session: Session,
     email: str,
-    link_for: Callable[[str], str],
+    base_url: str,
+    path_for: Callable[[str], str],
     *,
     config: Mapping,
     now: datetime | None = None,
 ) -> None:
-    """Mail a reset link if an account has this address; the caller cannot tell whether one does."""
+    """Mail a reset link if an account has this address; the caller cannot tell whether one does.
+
+    `base_url` is the hub's public address; empty means none is known for certain, and then
+    nothing is sent rather than a link whose host a stranger may have chosen.
+    """
     address = accounts.normalise_email(email or "")  # Invalid for a malformed address only
     user = accounts.find_by_email(session, address)
     if user is None:
         return
+    if not base_url:
+        log.error("not sending a password-reset e-mail to %s: set HACKKIT_PUBLIC_URL to the hub's address", user.email)
+        return
     minutes = config["HACKKIT_PASSWORD_RESET_MINUTES"]
-    link = link_for(make_token(user, config["SECRET_KEY"], now))
+    link = base_url.rstrip("/") + path_for(make_token(user, config["SECRET_KEY"], now))
     settings = mail.MailSettings.from_config(config)
     with force_locale(user.locale or "en"):
         subject = _("Choose a new hackkit password")

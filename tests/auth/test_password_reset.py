@@ -12,7 +12,7 @@ from hackkit.extensions import db
 from hackkit.models import User
 from hackkit.models.base import utcnow
 from hackkit.services import password_reset
-from tests.conftest import TEST_PASSWORD, AuthActions, make_app, post_form
+from tests.conftest import CSRF_RE, TEST_PASSWORD, AuthActions, make_app, post_form
 from tests.mailserver import free_port, reset_link
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -252,3 +252,37 @@ def test_reset_requests_are_limited_per_client(client):
     assert ask_for_reset(client, "someone.else@example.org").status_code == 429
     other = {"REMOTE_ADDR": "10.2.0.1"}
     assert post_form(client, "/auth/reset", {"email": "x@example.org"}, environ_base=other).status_code == 200
+
+
+def test_the_mailed_link_uses_the_public_url_not_the_host_a_stranger_sends(tmp_path, database_url, smtp_server):
+    app = make_app(tmp_path, database_url, HACKKIT_PUBLIC_URL="https://hack.example.nl", **smtp_server.config())
+    client = app.test_client()
+    user = AuthActions(app, client).create_user()
+    evil = "http://evil.example"  # the Host header, as a stranger sends it
+    token = CSRF_RE.search(client.get("/auth/reset", base_url=evil).get_data(as_text=True)).group(1)
+    response = client.post("/auth/reset", data={"csrf_token": token, "email": user.email}, base_url=evil)
+    assert response.status_code == 200
+    text = smtp_server.wait_for(1)[0].get_content()
+    assert "https://hack.example.nl/auth/reset/" in text
+    assert "evil.example" not in text
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_production_without_a_public_url_sends_no_link_and_says_why_in_the_log(
+    tmp_path, database_url, smtp_server, caplog
+):
+    app = make_app(
+        tmp_path, database_url, HACKKIT_ENV="production", SESSION_COOKIE_SECURE=False, **smtp_server.config()
+    )
+    client = app.test_client()
+    user = AuthActions(app, client).create_user()
+    with caplog.at_level(logging.ERROR, logger="hackkit.services.password_reset"):
+        response = ask_for_reset(client, user.email)
+    assert response.status_code == 200
+    assert SENT_TEXT in response.get_data(as_text=True)
+    assert any("HACKKIT_PUBLIC_URL" in r.getMessage() for r in caplog.records)
+    time.sleep(0.5)
+    assert smtp_server.messages == []
+    with app.app_context():
+        db.engine.dispose()
