@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -286,3 +287,31 @@ def test_production_without_a_public_url_sends_no_link_and_says_why_in_the_log(
     assert smtp_server.messages == []
     with app.app_context():
         db.engine.dispose()
+
+
+def test_two_requests_racing_with_one_link_set_one_password(app, auth):
+    user = auth.create_user()
+    with app.app_context():
+        token = password_reset.make_token(db.session.get(User, user.id), app.config["SECRET_KEY"])
+    link = f"/auth/reset/{token}"
+    browsers = [app.test_client(), app.test_client()]
+    tokens = [CSRF_RE.search(b.get(link).get_data(as_text=True)).group(1) for b in browsers]
+    chosen = ["the first racer's passphrase", "the second racer's passphrase"]
+    start = threading.Barrier(2)
+    statuses: dict[int, int] = {}
+
+    def race(i: int) -> None:
+        start.wait()
+        data = {"csrf_token": tokens[i], "password": chosen[i], "confirm": chosen[i]}
+        statuses[i] = browsers[i].post(link, data=data).status_code
+
+    racers = [threading.Thread(target=race, args=(i,)) for i in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=30)
+    assert sorted(statuses.values()) == [302, 400]
+    winner = chosen[[i for i, s in statuses.items() if s == 302][0]]
+    loser = chosen[[i for i, s in statuses.items() if s == 400][0]]
+    assert auth.login(user.email, loser).status_code == 401
+    assert auth.login(user.email, winner).status_code == 302
