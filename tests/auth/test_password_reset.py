@@ -315,3 +315,11 @@ def test_two_requests_racing_with_one_link_set_one_password(app, auth):
     loser = chosen[[i for i, s in statuses.items() if s == 400][0]]
     assert auth.login(user.email, loser).status_code == 401
     assert auth.login(user.email, winner).status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/auth/reset", "/auth/reset/not-a-token"])
+def test_reset_pages_carry_the_strict_content_security_policy(client, path):
+    response = client.get(path)
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    page = response.get_data(as_text=True)
+    assert "<script>" not in page and " style=" not in page
