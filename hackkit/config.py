@@ -27,6 +27,20 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _smtp_security(value: str) -> str:
+    value = value.strip().lower()
+    if value not in {"none", "starttls", "ssl"}:
+        raise ValueError(f"HACKKIT_SMTP_SECURITY must be none, starttls or ssl, not {value!r}")
+    return value
+
+
+def _public_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"HACKKIT_PUBLIC_URL must start with http:// or https://, not {value!r}")
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HACKKIT_ENV",
@@ -83,6 +97,54 @@ SETTINGS: tuple[Setting, ...] = (
         "HACKKIT_LOGIN_LIMIT_ADDRESS",
         "20 per minute;100 per hour",
         "Failed log-ins allowed per client IP address before it must wait.",
+    ),
+    Setting(
+        "HACKKIT_RESET_LIMIT_EMAIL",
+        "HACKKIT_RESET_LIMIT_EMAIL",
+        "3 per hour",
+        "Password-reset e-mails that may be asked for per e-mail address.",
+    ),
+    Setting(
+        "HACKKIT_RESET_LIMIT_ADDRESS",
+        "HACKKIT_RESET_LIMIT_ADDRESS",
+        "10 per hour",
+        "Password-reset requests allowed per client IP address.",
+    ),
+    Setting(
+        "HACKKIT_PASSWORD_RESET_MINUTES",
+        "HACKKIT_PASSWORD_RESET_MINUTES",
+        60,
+        "How long a password-reset link stays valid, in minutes.",
+        int,
+    ),
+    Setting(
+        "HACKKIT_PUBLIC_URL",
+        "HACKKIT_PUBLIC_URL",
+        "",
+        "The hub's address as people reach it, e.g. https://hack.example.nl; links in e-mails use it.",
+        _public_url,
+    ),
+    Setting(
+        "HACKKIT_SMTP_HOST",
+        "HACKKIT_SMTP_HOST",
+        "",
+        "Mail server for password-reset e-mails; empty means none: the link is written to the server log.",
+    ),
+    Setting("HACKKIT_SMTP_PORT", "HACKKIT_SMTP_PORT", 587, "Port of the mail server.", int),
+    Setting(
+        "HACKKIT_SMTP_SECURITY",
+        "HACKKIT_SMTP_SECURITY",
+        "starttls",
+        "How to talk to the mail server: `starttls`, `ssl` (implicit TLS, port 465) or `none`.",
+        _smtp_security,
+    ),
+    Setting("HACKKIT_SMTP_USERNAME", "HACKKIT_SMTP_USERNAME", "", "User name for the mail server; empty means none."),
+    Setting("HACKKIT_SMTP_PASSWORD", "HACKKIT_SMTP_PASSWORD", "", "Password for the mail server."),
+    Setting(
+        "HACKKIT_MAIL_FROM",
+        "HACKKIT_MAIL_FROM",
+        "hackkit@localhost",
+        "Sender address of the e-mails the hub sends.",
     ),
     Setting(
         "HACKKIT_RATELIMIT_ENABLED",

@@ -182,6 +182,17 @@ def live_server(app):
 
 
 @pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port; `smtp_server.config()` points the hub at it."""
+    from tests.mailserver import LocalSmtpServer
+
+    server = LocalSmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -26,6 +26,26 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Length(max=254)],
+        description=_l("The address you signed up with."),
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired()],
+        description=_l("At least 10 characters. You will be logged out everywhere."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
     skills = StringField(_l("Skills"), description=_l("Separate them with commas, e.g. Python, design, GIS."))

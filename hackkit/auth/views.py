@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,13 +11,15 @@ from hackkit.auth.forms import (
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
+    ResetPasswordForm,
+    ResetRequestForm,
     SignupForm,
     apply_service_errors,
 )
-from hackkit.auth.limits import login_limits
+from hackkit.auth.limits import clear_login_failures, login_limits, remember_device, reset_request_limits
 from hackkit.auth.redirects import safe_next
 from hackkit.extensions import db
-from hackkit.services import accounts
+from hackkit.services import accounts, password_reset
 from hackkit.services.errors import Conflict, Invalid, Unauthorized
 
 bp = Blueprint("auth", __name__)
@@ -66,10 +68,70 @@ def login():
         else:
             _start_session(user)
             flash(_("You are logged in."), "success")
-            return redirect(safe_next(form.next.data, url_for("main.index")))
+            return remember_device(redirect(safe_next(form.next.data, url_for("main.index"))), user.email)
     elif form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+def _public_base_url() -> str:
+    """Where links in e-mails point. Never the Host header in production: a stranger sets it,
+    and a reset link (token included) sent to the owner would then lead to their server."""
+    configured = current_app.config["HACKKIT_PUBLIC_URL"]
+    if configured or current_app.config["HACKKIT_ENV"] == "production":
+        return configured
+    return request.host_url  # development: whatever address the developer opened
+
+
+@bp.route("/auth/reset", methods=["GET", "POST"])
+@reset_request_limits
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.request_reset(
+                db.session,
+                form.email.data,
+                _public_base_url(),
+                lambda token: url_for("auth.reset_password", token=token),
+                config=current_app.config,
+            )
+        except Invalid as error:
+            apply_service_errors(form, error.errors)
+        else:
+            # The same page whether or not the address has an account (no account probing).
+            minutes = current_app.config["HACKKIT_PASSWORD_RESET_MINUTES"]
+            return render_template("auth/reset_sent.html", email=form.email.data.strip(), minutes=minutes)
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/reset_request.html", form=form), status
+
+
+@bp.route("/auth/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    link_rules = {
+        "secret_key": current_app.config["SECRET_KEY"],
+        "minutes": current_app.config["HACKKIT_PASSWORD_RESET_MINUTES"],
+    }
+    try:
+        if form.validate_on_submit():
+            try:
+                user = password_reset.reset_password(db.session, token, form.password.data, **link_rules)
+            except Invalid as error:
+                apply_service_errors(form, error.errors)
+            else:
+                clear_login_failures(user.email)
+                if current_user.is_authenticated:
+                    logout_user()  # whoever was logged in here, the new password starts afresh
+                flash(_("Your password is set. Log in with it; every other session has been ended."), "success")
+                # This browser proved it reads the owner's mail: strangers' failures no longer slow it.
+                return remember_device(redirect(url_for("auth.login")), user.email)
+        else:
+            password_reset.check_token(db.session, token, **link_rules)
+    except password_reset.LinkNotValid as error:
+        return render_template("auth/reset_invalid.html", message=error.message, reason=error.reason), 400
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/reset_password.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
