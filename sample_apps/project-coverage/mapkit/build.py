@@ -99,25 +99,34 @@ class _FetchInto(MacroElement):
                 if (!response.ok) throw new Error(response.status + " " + response.url);
                 return response.json();
             })
-            .then((data) => {{ this.layer.get_name() }}.addData(data));
+            .then((data) => {
+                {{ this.layer.get_name() }}.addData(data);
+                {%- if this.fit_bounds %}
+                const bounds = {{ this.layer.get_name() }}.getBounds();
+                if (bounds.isValid()) {{ this.layer._parent.get_name() }}.fitBounds(bounds, {maxZoom: 16});
+                {%- endif %}
+            });
         {% endmacro %}"""
     )
 
-    def __init__(self, url: str, layer: folium.GeoJson):
+    def __init__(self, url: str, layer: folium.GeoJson, fit_bounds: bool = False):
         super().__init__()
         self.url = url
         self.layer = layer
+        self.fit_bounds = fit_bounds
 
 
-def geojson_from_url(url: str, **kwargs: Any) -> folium.GeoJson:
+def geojson_from_url(url: str, fit_bounds: bool = False, **kwargs: Any) -> folium.GeoJson:
     """A GeoJSON layer whose data the browser fetches from `url` (e.g. the hub's rows.geojson).
 
     The page stays small and Python never loads the data. folium's own
     GeoJson(url, embed=False) would download it in Python first and then fetch it
     again in the browser with a synchronous request that freezes the page.
+    With fit_bounds the map zooms to the data once it has arrived (the layer must
+    then be added to the map itself, not to a feature group).
     """
     layer = folium.GeoJson({"type": "FeatureCollection", "features": []}, **kwargs)
-    layer.add_child(_FetchInto(url, layer))
+    layer.add_child(_FetchInto(url, layer, fit_bounds))
     return layer
 
 
