@@ -34,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from hackkit import i18n
+    from hackkit import cors, i18n
     from hackkit.auth.session import init_login
     from hackkit.extensions import babel, csrf, db, limiter, migrate
 
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     init_login(app)
     i18n.init_app(app)
+    cors.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

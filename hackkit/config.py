@@ -85,6 +85,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Failed log-ins allowed per client IP address before it must wait.",
     ),
     Setting(
+        "HACKKIT_RATELIMIT_API",
+        "HACKKIT_RATELIMIT_API",
+        "600 per minute",
+        "API requests allowed per token (a valid bearer token), across all API routes.",
+    ),
+    Setting(
+        "HACKKIT_RATELIMIT_API_ANONYMOUS",
+        "HACKKIT_RATELIMIT_API_ANONYMOUS",
+        "120 per minute",
+        "API requests allowed per client IP address without a token, across all API routes.",
+    ),
+    Setting(
         "HACKKIT_RATELIMIT_ENABLED",
         "RATELIMIT_ENABLED",
         True,
