@@ -167,9 +167,9 @@ def build_config(instance_path: str, environ: Mapping[str, str], overrides: Mapp
     config.setdefault("REMEMBER_COOKIE_SECURE", production)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    # An unreachable Redis must not turn every request into a 500: requests are then served
-    # unthrottled and the storage error is logged (fail open, like a cache).
-    config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    # An unreachable Redis must not turn every request into a 500: each process then counts
+    # in memory (the same limits, per process) until Redis answers again.
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open over lunch still submits
     return config
