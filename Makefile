@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-sqlite test-postgres lint translations install install-dev clean
+.PHONY: run test test-apps test-sqlite test-postgres lint translations install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,14 +38,23 @@ run: install
 	@echo "hackkit is serving on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	$(BIN)/hackkit run --host $(HOST) --port $(PORT) --with-threads
 
-# The whole suite on SQLite, then again on PostgreSQL (skipped with a reason if none runs).
+# The whole suite on SQLite, then again on PostgreSQL (skipped with a reason if none runs),
+# then each sample app's own tests, from inside its folder as a team would run them.
 test: install-dev
 	$(BIN)/pytest -n 2 --dist loadfile
 	HACKKIT_TEST_DB=postgresql $(BIN)/pytest -n 2 --dist loadfile
+	$(MAKE) --no-print-directory test-apps
+
+# HACKKIT_NPM_MODULES: the apps use the hub's copy of the map plugins instead of fetching their own.
+test-apps: install-dev
+	@for app in sample_apps/*/; do \
+	  echo "== $$app"; \
+	  (cd $$app && HACKKIT_NPM_MODULES=$(CURDIR)/hackkit/maps/node_modules $(CURDIR)/$(BIN)/pytest -q -p no:cacheprovider) || exit 1; \
+	done
 
 lint: install-dev
-	$(BIN)/ruff check hackkit tests datasets benchmarks
-	$(BIN)/ruff format --check hackkit tests datasets benchmarks
+	$(BIN)/ruff check hackkit tests datasets benchmarks sample_apps
+	$(BIN)/ruff format --check hackkit tests datasets benchmarks sample_apps
 
 # Refresh the catalogues after changing user-facing text.
 messages: install

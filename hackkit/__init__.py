@@ -10,7 +10,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hackkit import security
 from hackkit.config import build_config
+from hackkit.routing import IdConverter
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -26,7 +28,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         count = app.config["HACKKIT_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     register_extensions(app)
+    security.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -52,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.admin.views import bp as admin_bp
     from hackkit.api import bp as api_bp
     from hackkit.auth.views import bp as auth_bp
+    from hackkit.datasets.catalog_views import bp as dcat_bp
     from hackkit.datasets.views import bp as datasets_bp
     from hackkit.events.views import bp as events_bp
     from hackkit.judging.views import bp as judging_bp
@@ -68,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(datasets_bp)
+    app.register_blueprint(dcat_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -77,10 +83,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from hackkit.cli import demo_cli, setup_command, users_cli
+    from hackkit.cli import backup_command, demo_cli, restore_command, setup_command, users_cli
     from hackkit.datasets.commands import datasets_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(setup_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(datasets_cli)

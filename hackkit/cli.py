@@ -128,3 +128,55 @@ def _create_app():
 
 
 main = FlaskGroup(create_app=_create_app, help="hackkit: the hub of a civic co-creation hackathon.")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(file: str) -> None:
+    """Write every table, dataset and uploaded file of this hub to FILE (a zip)."""
+    from hackkit.services import backup
+
+    manifest = backup.backup(db.engine, current_app.instance_path, file)
+    rows = sum(manifest["tables"].values())
+    dataset_rows = sum(manifest["datasets"].values())
+    click.echo(
+        f"Wrote {file}: {rows} rows in {len(manifest['tables'])} tables, {dataset_rows} dataset rows in "
+        f"{len(manifest['datasets'])} dataset versions, {len(manifest['files'])} files "
+        f"(schema {manifest['revision']})."
+    )
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(file: str) -> None:
+    """Load a backup made by `hackkit backup` into this hub's empty database."""
+    from alembic.util.exc import CommandError
+    from flask_migrate import downgrade, upgrade
+
+    from hackkit.services import backup
+
+    def migrate(revision: str | None) -> None:
+        if revision is None:
+            upgrade()
+            return
+        with db.engine.connect() as conn:
+            current = backup.current_revision(conn)
+        try:
+            if current is None:
+                upgrade(revision=revision)
+            elif current != revision:
+                downgrade(revision=revision)  # the database is empty: nothing is lost going down
+        except CommandError as error:
+            raise click.ClickException(
+                f"this backup has schema {revision}, which this version of hackkit does not know "
+                f"(made by a newer release?): {error}"
+            ) from error
+
+    try:
+        restored = backup.restore(db.engine, file, current_app.instance_path, migrate)
+    except ServiceError as error:
+        _fail(error)
+    files = restored.pop("files")
+    click.echo(f"Restored {sum(restored.values())} rows in {len(restored)} tables and {files} files from {file}.")

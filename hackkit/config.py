@@ -104,6 +104,24 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
     ),
     Setting(
+        "HACKKIT_CATALOG_TITLE",
+        "HACKKIT_CATALOG_TITLE",
+        "hackkit open data catalogue",
+        "Title of the DCAT-AP catalogue at /catalog.ttl and /catalog.jsonld.",
+    ),
+    Setting(
+        "HACKKIT_CATALOG_DESCRIPTION",
+        "HACKKIT_CATALOG_DESCRIPTION",
+        "The city's open datasets, published for co-creation hackathons.",
+        "Description of the DCAT-AP catalogue.",
+    ),
+    Setting(
+        "HACKKIT_CATALOG_PUBLISHER",
+        "HACKKIT_CATALOG_PUBLISHER",
+        "hackkit",
+        "Who publishes the catalogue (e.g. the city); also the publisher of datasets that name none.",
+    ),
+    Setting(
         "HACKKIT_PROXY_COUNT",
         "HACKKIT_PROXY_COUNT",
         0,

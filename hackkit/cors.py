@@ -20,7 +20,7 @@ PUBLIC_READ_PATHS = re.compile(
         /api/v1/.*                          # the native JSON API (its reads)
       | /api/(?:3/)?action/[^/]+            # the CKAN-compatible action API
       | /datastore/dump/[^/]+               # CKAN's datastore dump
-      | /catalog\.[a-z]+                    # DCAT-AP catalogue (.jsonld, .ttl, ...)
+      | /catalog(?:\.[a-z]+)?               # DCAT-AP catalogue (.jsonld, .ttl, ...; negotiated)
       | /datasets/[^/]+/datapackage\.json   # Frictionless Data Package per dataset
     )$""",
     re.VERBOSE,

@@ -63,6 +63,16 @@ def test_pages_and_forms_get_no_cors_headers(client, auth):
     assert "Access-Control-Allow-Origin" not in preflight(client, "/account").headers
 
 
+def test_the_open_data_exports_are_readable_cross_origin(client, app, tmp_path):
+    from tests.datasets.helpers import import_file, write_csv
+
+    import_file(app, write_csv(tmp_path, "trees.csv", "id,species\n1,oak\n"), slug="trees", title="Trees")
+    for path in ("/catalog.ttl", "/catalog.jsonld", "/datasets/trees/datapackage.json"):
+        response = client.get(path, headers=ORIGIN)
+        assert response.status_code == 200, path
+        assert response.headers["Access-Control-Allow-Origin"] == "*", path
+
+
 @pytest.mark.parametrize(
     ("path", "public"),
     [
@@ -77,7 +87,8 @@ def test_pages_and_forms_get_no_cors_headers(client, auth):
         ("/datasets/trees/download", False),
         ("/account/tokens", False),
         ("/api/v1", False),
-        ("/catalog", False),
+        ("/catalog", True),
+        ("/catalogue", False),
     ],
 )
 def test_public_read_endpoints_are_recognised_by_url(path, public):

@@ -87,9 +87,32 @@ OPENAPI["paths"].update(HUB_PATHS)
 OPENAPI["paths"].update(JUDGING_PATHS)
 
 
+# Answers any operation can give, whatever it does: a bad parameter, a bad or revoked token,
+# too many requests, and (for a path naming something) nothing by that name.
+COMMON_ERRORS = {
+    "400": "A parameter or the body is not acceptable; `errors` says which",
+    "401": "The bearer token is not valid (unknown or revoked)",
+    "429": "Too many requests; wait and try again (Retry-After)",
+}
+
+
+def with_common_errors(document: dict) -> dict:
+    """Each operation's own responses plus the common errors it does not describe itself."""
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status, description in COMMON_ERRORS.items():
+                responses.setdefault(status, _error(description))
+            if method in ("post", "put", "patch", "delete"):
+                responses.setdefault("403", _error("Not allowed; a read-only token never may write"))
+            if "{" in path:
+                responses.setdefault("404", _error("Nothing by that name or number"))
+    return document
+
+
 @bp.route("/openapi.json")
 def openapi_document():
-    return jsonify(OPENAPI)
+    return jsonify(with_common_errors(OPENAPI))
 
 
 def _add_dataset_paths() -> None:

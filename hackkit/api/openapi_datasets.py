@@ -79,6 +79,7 @@ DATASET_DETAIL = {
                 "rows_url": {"type": "string"},
                 "csv_url": {"type": "string"},
                 "geojson_url": {"type": "string"},
+                "datapackage_url": {"type": "string", "description": "Frictionless Data Package of this version"},
             },
         },
     ]

@@ -86,3 +86,50 @@ def import_command(path: Path, slug, title, publisher, license_id, draft: bool) 
         details = "; ".join(f"{k}: {m}" for k, msgs in error.errors.items() for m in msgs)
         raise click.ClickException(details or str(error.message)) from None
     click.echo(format_report(result))
+
+
+@datasets_cli.command("harvest")
+@click.argument("source")
+@click.option("--draft", is_flag=True, help="Keep new datasets visible to organizers only.")
+@click.option("--limit", type=click.IntRange(min=1), help="Read at most this many datasets from the source.")
+@with_appcontext
+def harvest_command(source: str, draft: bool, limit: int | None) -> None:
+    """Import datasets from a CKAN portal or a DCAT catalogue (URL, or a Turtle/JSON-LD/RDF-XML file).
+
+    A dataset harvested before gets a new version; a file that cannot be imported is reported
+    and skipped. Exits non-zero when nothing could be harvested.
+    """
+    from flask import current_app
+
+    from hackkit.services import harvest
+
+    try:
+        report = harvest.harvest(
+            db.session,
+            ShellActor(),
+            source,
+            originals_dir(),
+            Path(current_app.instance_path),
+            draft=draft,
+            limit=limit,
+            max_bytes=current_app.config["HACKKIT_MAX_UPLOAD_MB"] * 1024 * 1024,
+        )
+    except ServiceError as error:
+        raise click.ClickException(str(error.message)) from None
+    for entry in report.entries:
+        if entry.outcome == "created":
+            click.echo(f"new      {entry.slug}: {entry.title} ({entry.source_url})")
+        elif entry.outcome == "updated":
+            click.echo(f"version  {entry.slug} v{entry.version}: {entry.title} ({entry.source_url})")
+        else:
+            click.echo(f"failed   {entry.title} ({entry.source_url})")
+        for problem in entry.problems:
+            click.echo(f"         {problem}")
+    created = sum(e.outcome == "created" for e in report.harvested)
+    click.echo(
+        f"Harvested {len(report.harvested)} of {len(report.entries)} datasets from {report.kind} source {source}: "
+        f"{created} new, {len(report.harvested) - created} new versions, "
+        f"{len(report.entries) - len(report.harvested)} failed."
+    )
+    if not report.harvested:
+        raise click.ClickException("Nothing could be harvested.")

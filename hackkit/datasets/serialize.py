@@ -99,6 +99,12 @@ def dataset_detail(dataset: Dataset, version: DatasetVersion | None) -> dict[str
                 "rows_url": url_for("api.dataset_rows", slug=dataset.slug, _external=True),
                 "csv_url": url_for("api.dataset_rows_csv", slug=dataset.slug, _external=True),
                 "geojson_url": url_for("api.dataset_rows_geojson", slug=dataset.slug, _external=True),
+                "datapackage_url": url_for(
+                    "datasets.datapackage",
+                    slug=dataset.slug,
+                    version=None if version is dataset.current else version.number,
+                    _external=True,
+                ),
             }
         )
     return body
@@ -117,12 +123,15 @@ def json_ld(dataset: Dataset, version: DatasetVersion | None) -> dict[str, Any]:
         "isAccessibleForFree": True,
     }
     if dataset.publisher:
-        doc["creator"] = {"@type": "Organization", "name": dataset.publisher}
+        organization = {"@type": "Organization", "name": dataset.publisher}
+        doc["creator"] = organization
+        doc["publisher"] = organization
     info = license_info(dataset.license)
     if info:
         doc["license"] = info["url"] or info["title"]
     if dataset.spatial:
-        doc["spatialCoverage"] = dataset.spatial
+        doc["spatialCoverage"] = {"@type": "Place", "name": dataset.spatial}
+    doc["datePublished"] = dataset.created_at.isoformat()
     if dataset.temporal_start or dataset.temporal_end:
         start = dataset.temporal_start.isoformat() if dataset.temporal_start else ".."
         end = dataset.temporal_end.isoformat() if dataset.temporal_end else ".."
@@ -143,3 +152,51 @@ def json_ld(dataset: Dataset, version: DatasetVersion | None) -> dict[str, Any]:
             },
         ]
     return doc
+
+
+def datapackage(dataset: Dataset, version: DatasetVersion) -> dict[str, Any]:
+    """A Frictionless Data Package (v1, as `frictionless validate` reads it) whose one
+    resource is the CSV download of `version`, described by its Table Schema. The extra
+    `hackkit` key holds what the standard has no place for, as in the curated packages."""
+    csv_url = url_for("api.dataset_rows_csv", slug=dataset.slug, _external=True)
+    if version is not dataset.current:
+        csv_url += f"?_version={version.number}"
+    package: dict[str, Any] = {
+        "name": dataset.slug,
+        "title": dataset.title,
+        "description": dataset.description or dataset.title,
+        "homepage": url_for("datasets.detail", slug=dataset.slug, _external=True),
+        "version": f"{version.number}.0.0",
+        "created": version.created_at.isoformat(),
+        "keywords": dataset.keywords or [],
+        "resources": [
+            {
+                "name": dataset.slug,
+                "path": csv_url,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "header": True},
+                "schema": table_schema(version),
+            }
+        ],
+        "hackkit": {
+            "publisher": dataset.publisher,
+            "themes": dataset.themes or [],
+            "spatial": dataset.spatial,
+            "update_frequency": dataset.update_frequency,
+            "temporal_start": dataset.temporal_start.isoformat() if dataset.temporal_start else None,
+            "temporal_end": dataset.temporal_end.isoformat() if dataset.temporal_end else None,
+        },
+    }
+    info = license_info(dataset.license)
+    if info:
+        licence = {"name": info["id"], "title": info["title"]}
+        if info["url"]:
+            licence["path"] = info["url"]
+        package["licenses"] = [licence]
+    if dataset.publisher:
+        package["contributors"] = [{"title": dataset.publisher, "role": "publisher"}]
+    if dataset.source_url:
+        package["sources"] = [{"title": dataset.source_url, "path": dataset.source_url}]
+    return package

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -98,6 +98,15 @@ def _remove_links(args: MultiDict) -> list[tuple[str, str, dict]]:
         rest = MultiDict([(k, v) for k, v in args.items(multi=True) if (k, v) != (key, value) and k != "_next"])
         links.append((key, value, rest.to_dict(flat=False)))
     return links
+
+
+@bp.route("/<slug>/datapackage.json")
+def datapackage(slug: str):
+    dataset = datasets.get_dataset(db.session, current_user, slug)
+    version = datasets.get_version(dataset, request.args.get("version", type=int))
+    response = jsonify(serialize.datapackage(dataset, version))
+    response.headers["Content-Disposition"] = 'inline; filename="datapackage.json"'
+    return response
 
 
 @bp.route("/<slug>/original")

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import npm
+
 HERE = Path(__file__).resolve().parent
-NPM_MODULES = HERE / "node_modules"
 
 
 class UnservedAsset(ValueError):
@@ -57,7 +58,7 @@ def _xstatic(module: str) -> Callable[[], Path | None]:
 
 
 def _npm(package: str) -> Callable[[], Path | None]:
-    return lambda: NPM_MODULES / package
+    return lambda: npm.modules_dir() / package
 
 
 def _folium_templates() -> Path | None:

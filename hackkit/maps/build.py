@@ -8,6 +8,7 @@ come from our own assets route (see assets.py).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,9 +18,9 @@ from folium.template import Template
 
 # Relative, not hackkit.maps: a sample app can carry this folder as its own package.
 from .assets import localize_html
+from .serve import OSM_TILE_ORIGIN  # noqa: F401  (re-exported: where the osm tiles come from)
 
 TILES = ("osm", "none")
-OSM_TILE_ORIGIN = "https://tile.openstreetmap.org"  # where folium's "OpenStreetMap" tiles come from
 ASSET_BASE = "/maps/assets"
 
 # The basemap is a backdrop, not data: thin grey lines that take no clicks.
@@ -118,3 +119,39 @@ def geojson_from_url(url: str, **kwargs: Any) -> folium.GeoJson:
     layer = folium.GeoJson({"type": "FeatureCollection", "features": []}, **kwargs)
     layer.add_child(_FetchInto(url, layer))
     return layer
+
+
+def escape_properties(geojson: dict) -> dict:
+    """A copy of a FeatureCollection whose text properties are safe to show as HTML.
+
+    folium's popups and tooltips (Popup, Tooltip, GeoJsonTooltip, GeoJsonPopup) put
+    text into the page as HTML. Data from a city file or from users may hold markup,
+    so every string is escaped before it reaches a map.
+    """
+    features = []
+    for feature in geojson.get("features", []):
+        properties = {
+            key: html.escape(value) if isinstance(value, str) else value
+            for key, value in (feature.get("properties") or {}).items()
+        }
+        features.append({**feature, "properties": properties})
+    return {**geojson, "features": features}
+
+
+_NOTICE_STYLE = (
+    "position:absolute;z-index:1000;left:10px;bottom:24px;max-width:60%;padding:6px 10px;"
+    "background:#fff;border:2px solid {color};border-radius:4px;font:14px/1.4 sans-serif;color:#1a1a1a"
+)
+
+
+def add_source_notice(m: folium.Map, text: str, live: bool) -> None:
+    """A box on the map saying where its data came from (live hub or offline copy).
+
+    role="status" makes screen readers announce it; data-source lets tests find it.
+    """
+    color = "#1d7a3a" if live else "#b35c00"
+    notice = (
+        f'<div class="hackkit-source-notice" role="status" data-source="{"hub" if live else "extract"}" '
+        f'style="{_NOTICE_STYLE.format(color=color)}">{html.escape(text)}</div>'
+    )
+    m.get_root().html.add_child(folium.Element(notice), name="hackkit_source_notice")

@@ -10,16 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import folium
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, abort, current_app, request
 from flask_babel import get_locale
 
-from hackkit.maps import assets
-from hackkit.maps.build import OSM_TILE_ORIGIN, render_map_html
+from hackkit.maps import serve
+from hackkit.maps.build import render_map_html
 from hackkit.maps.demo import build_demo_map
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")
-
-ONE_YEAR = 365 * 24 * 3600
 
 # Map name -> function building it. Other parts of the hub add theirs with register_map.
 MAPS: dict[str, Callable[[], folium.Map]] = {"demo": build_demo_map}
@@ -31,19 +29,7 @@ def register_map(name: str, builder: Callable[[], folium.Map]) -> None:
 
 @bp.get("/assets/<path:path>")
 def asset(path: str):
-    # Only files in the whitelist exist: a path is a dictionary key, never joined onto
-    # a folder, so "..", absolute paths and unlisted files are all simply not found.
-    file = assets.served_files().get(path)
-    if file is None:
-        abort(404)
-    if path.endswith(".css"):
-        # Served from memory: external url(...) inside it were pointed at our copies.
-        response = Response(assets.asset_text(path), mimetype="text/css")
-        response.cache_control.public = True
-        response.cache_control.max_age = ONE_YEAR
-        response.add_etag()
-        return response.make_conditional(request)
-    return send_file(file, max_age=ONE_YEAR, conditional=True)
+    return serve.asset_response(path)
 
 
 @bp.get("/<name>")
@@ -52,20 +38,8 @@ def map_page(name: str):
     if builder is None:
         abort(404)
     html = render_map_html(builder(), asset_base=request.script_root + "/maps/assets", lang=str(get_locale()))
-    response = Response(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = map_page_policy(current_app.config["HACKKIT_TILES"])
-    return response
+    return serve.map_response(html, current_app.config["HACKKIT_TILES"])
 
 
-def map_page_policy(tiles: str) -> str:
-    """The browser itself refuses anything but this server (and the tile server, with osm).
-
-    folium writes its map as inline scripts and styles, hence 'unsafe-inline'; this page
-    holds nothing but the map, so that stays off the hub's own pages.
-    """
-    images = "'self' data:" + (f" {OSM_TILE_ORIGIN}" if tiles == "osm" else "")
-    return (
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-        f"img-src {images}; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
-    )
+# Kept under its old name for the hub's tests and callers.
+map_page_policy = serve.map_page_policy

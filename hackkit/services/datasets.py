@@ -188,3 +188,9 @@ def visible_datasets(session: Session, actor) -> list[Dataset]:
     if not can_see_drafts(actor):
         query = query.where(Dataset.status == "published")
     return list(session.scalars(query))
+
+
+def published_datasets(session: Session) -> list[Dataset]:
+    """What the hub publishes to other portals (DCAT-AP): never drafts, whoever asks."""
+    query = sa.select(Dataset).where(Dataset.status == "published").options(selectinload(Dataset.versions))
+    return list(session.scalars(query.order_by(Dataset.slug)))

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
 from hackkit.licences import SPDX_LICENCES
@@ -228,6 +229,22 @@ def frozen_version(session: Session, submission: Submission) -> SubmissionVersio
     return latest if latest is not None and latest.data.get("status") == "submitted" else None
 
 
+def _frozen_versions(session: Session, projects: list[Submission]) -> dict[int, SubmissionVersion]:
+    """frozen_version for many submissions at once: the last version before each team's deadline."""
+    deadlines = {s.id: effective_deadline(s.team) for s in projects if utcnow() >= effective_deadline(s.team)}
+    if not deadlines:
+        return {}
+    latest: dict[int, SubmissionVersion] = {}
+    for version in session.scalars(
+        sa.select(SubmissionVersion)
+        .where(SubmissionVersion.submission_id.in_(deadlines), SubmissionVersion.created_at < max(deadlines.values()))
+        .order_by(SubmissionVersion.submission_id, SubmissionVersion.number)
+    ):
+        if version.created_at < deadlines[version.submission_id]:
+            latest[version.submission_id] = version  # ordered by number: the last one wins
+    return latest
+
+
 def public_view(session: Session, submission: Submission, now: datetime | None = None) -> dict | None:
     """What the gallery shows: the submitted content, frozen after the deadline."""
     now = now or utcnow()
@@ -249,10 +266,21 @@ def gallery(
 ) -> list[tuple[Submission, dict]]:
     """Submitted projects of an event as the public sees them, filtered."""
     found = []
-    for submission in session.scalars(
-        sa.select(Submission).where(Submission.event_id == event.id).order_by(Submission.submitted_at, Submission.id)
-    ):
-        content = public_view(session, submission)
+    # Teams in one query, not one per card: the gallery is the busiest page of an event day.
+    projects = session.scalars(
+        sa.select(Submission)
+        .where(Submission.event_id == event.id)
+        .options(orm.selectinload(Submission.team))
+        .order_by(Submission.submitted_at, Submission.id)
+    ).all()
+    frozen = _frozen_versions(session, projects)
+    now = utcnow()
+    for submission in projects:
+        if now >= effective_deadline(submission.team):
+            version = frozen.get(submission.id)
+            content = version.data if version is not None and version.data.get("status") == "submitted" else None
+        else:
+            content = snapshot(submission) if submission.status == "submitted" else None
         if content is None:
             continue
         if challenge_id is not None and content.get("challenge_id") != challenge_id:

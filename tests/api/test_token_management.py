@@ -168,3 +168,13 @@ def test_every_write_route_of_the_api_refuses_a_read_token(app, client, read_tok
         assert "read-only" in response.get_json()["error"]
         checked.append((method, rule.rule))
     assert len(checked) >= 20, checked  # the API has many write routes: the walk really ran
+
+
+def test_the_openapi_document_says_every_write_may_be_refused_to_a_read_token(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    writes = [(path, method, op) for path, ops in document["paths"].items() for method, op in ops.items()]
+    writes = [(path, method, op) for path, method, op in writes if method.upper() in WRITE_METHODS]
+    assert writes
+    for path, method, operation in writes:
+        assert "403" in operation["responses"], f"{method.upper()} {path} does not document 403"
+    assert set(document["paths"]["/tokens"]) == {"get", "post"} and "delete" in document["paths"]["/tokens/{token_id}"]

@@ -48,3 +48,18 @@ def test_organizer_uploads_and_corrects_a_guess(page: Page, app, auth, live_serv
     page.get_by_role("button", name="Import again with these corrections").click()
     expect(page.get_by_text("Imported again as a new version.")).to_be_visible()
     expect(page.get_by_label("Type of capaciteit")).to_have_value("text")
+
+
+def test_visitor_finds_the_data_package_and_the_dcat_catalogue(page: Page, app, tmp_path):
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="bike-stations", title="Bike stations", license="CC0-1.0")
+    page.goto("/datasets/")
+    turtle = page.get_by_role("link", name="Turtle", exact=True)
+    expect(turtle).to_be_visible()
+    catalogue = page.request.get(turtle.get_attribute("href"))
+    assert catalogue.ok and "dcat:Catalog" in catalogue.text()
+    page.get_by_role("link", name="Bike stations").click()
+    package_link = page.get_by_role("link", name="Frictionless Data Package (datapackage.json)")
+    expect(package_link).to_be_visible()
+    package_link.click()
+    expect(page).to_have_url(re.compile(r"/datasets/bike-stations/datapackage\.json$"))
+    expect(page.locator("body")).to_contain_text('"name":"bike-stations"')

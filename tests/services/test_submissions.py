@@ -176,3 +176,34 @@ def test_an_extension_lets_one_team_edit_and_is_logged(session, setup):
         submissions.save_submission(
             session, other.memberships[0].user, other, {"title": "x"}, now=ev.submission_deadline + timedelta(hours=1)
         )
+
+
+def test_gallery_after_the_deadline_shows_each_teams_frozen_version(session):
+    ev = f.event(session)
+    first, second, undecided = (f.team(session, ev) for _ in range(3))
+    for team, title in ((first, "Bench finder"), (second, "Tree map"), (undecided, "Maybe")):
+        captain = team.memberships[0].user
+        submissions.save_submission(session, captain, team, {"title": title}, status="submitted")
+    submissions.save_submission(session, undecided.memberships[0].user, undecided, {}, status="draft")
+    # One team has an extension and keeps editing after the event's deadline has passed.
+    submissions.save_submission(
+        session, first.memberships[0].user, first, {"title": "Bench finder 2"}, status="submitted"
+    )
+    # Another team's edit that lands after the deadline must not reach the gallery.
+    submissions.save_submission(session, second.memberships[0].user, second, {"title": "Tree map late"})
+    from hackkit.models import SubmissionVersion
+
+    before = f.now() - timedelta(hours=3)
+    for version in session.scalars(db.select(SubmissionVersion)):
+        if version.data["title"] == "Tree map late":
+            version.created_at = f.now() - timedelta(minutes=45)  # after its team's deadline
+        elif version.data["title"] != "Bench finder 2":
+            version.created_at = before  # everything else was saved before the deadline
+    ev.submission_deadline = f.now() - timedelta(hours=1)
+    first.deadline_override = f.now() + timedelta(hours=1)
+    undecided.deadline_override = f.now() - timedelta(minutes=30)
+    session.commit()
+
+    shown = {submission.team_id: content["title"] for submission, content in submissions.gallery(session, ev)}
+
+    assert shown == {first.id: "Bench finder 2", second.id: "Tree map"}  # the draft has nothing frozen

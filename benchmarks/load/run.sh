@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The event-day load test: PostgreSQL, gunicorn with two workers, locust on the same machine.
+#   benchmarks/load/run.sh [USERS] [SECONDS]      (defaults: 60 users for 60 s)
+# Rate limits are switched off for the run: every simulated user comes from 127.0.0.1, so
+# per-address limits would measure the limiter, not the hub (they have their own tests).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+USERS=${1:-60}
+SECONDS_TO_RUN=${2:-60}
+PORT=${LOAD_PORT:-8765}
+DB=hackkit_load_$$
+ADMIN_URL=${HACKKIT_LOAD_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432}
+WORK=$(mktemp -d)
+export HACKKIT_DATABASE_URL="$ADMIN_URL/$DB" HACKKIT_INSTANCE_PATH="$WORK/instance" HACKKIT_RATELIMIT_ENABLED=false
+export HACKKIT_LOAD_PLAN="$WORK/plan.json" HACKKIT_ENV=development
+
+psql "${ADMIN_URL/+psycopg/}/postgres" -qc "CREATE DATABASE $DB"
+cleanup() {
+  [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
+  psql "${ADMIN_URL/+psycopg/}/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+.venv/bin/python benchmarks/load/seed.py "$HACKKIT_LOAD_PLAN" --teams 60 2>&1 | grep -v INFO
+WEB_CONCURRENCY=2 PORT=$PORT GUNICORN_ACCESS_LOG=/dev/null .venv/bin/gunicorn -c gunicorn.conf.py 'hackkit:create_app()' \
+  >"$WORK/gunicorn.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+.venv/bin/locust -f benchmarks/load/locustfile.py --headless --only-summary -u "$USERS" -r "$USERS" \
+  -t "${SECONDS_TO_RUN}s" --host "http://127.0.0.1:$PORT" --csv "$WORK/result" --loglevel WARNING 2>&1 | tail -n 30
+echo "--- aggregated (requests/s, failures, p50/p95/p99 ms):"
+awk -F, 'NR==1 || $2=="Aggregated"' "$WORK/result_stats.csv" | cut -d, -f2-4,10,12,17,19,21

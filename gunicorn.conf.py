@@ -1,0 +1,27 @@
+"""gunicorn settings for hackkit in production: `gunicorn -c gunicorn.conf.py 'hackkit:create_app()'`.
+
+Every value can be changed from the environment, so a deployment needs no edited copy.
+"""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# One process per core, plus one: a worker waiting for the database leaves a core to another.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+# Threads let one worker overlap database and network waits; the hub holds no per-thread state.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Long enough for a large dataset upload or a full CSV stream on a slow venue network.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, so a slow leak in any library cannot grow for days.
+max_requests = 5000
+max_requests_jitter = 500
+# Load the app once before forking: workers share its memory and start faster.
+preload_app = True
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+# Behind a reverse proxy: trust its X-Forwarded-* only from these addresses (see docs/deploy.md).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
