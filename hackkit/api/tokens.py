@@ -50,7 +50,8 @@ def create_token():
         return _basic_challenge(str(error.message))
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
-    name, scope = body.get("name", "api"), body.get("scope", "write")
+    name = body.get("name") if body.get("name") is not None else "api"
+    scope = body.get("scope") if body.get("scope") is not None else "write"
     if not isinstance(name, str):
         raise Invalid(_("The name must be a string."), {"name": [_("The name must be a string.")]})
     if not isinstance(scope, str):
