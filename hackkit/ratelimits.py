@@ -7,7 +7,7 @@ spreading requests over endpoints. Log-in throttling is separate (hackkit/auth/l
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Flask, Response, current_app, request
 from flask_limiter import ApplicationLimit
 from flask_limiter.util import get_remote_address
 
@@ -41,3 +41,15 @@ def api_limit_key() -> str:
 API_LIMIT = ApplicationLimit(
     limit_provider=api_limit_value, key_function=api_limit_key, scope="api", exempt_when=_exempt
 )
+
+
+def init_app(app: Flask) -> None:
+    """Call before limiter.init_app: after_request hooks run in reverse order, so this one
+    sees the limiter's headers. Flask-Limiter writes Retry-After on every limited response;
+    it belongs only on the answers that ask the client to wait."""
+
+    @app.after_request
+    def retry_after_only_when_waiting(response: Response) -> Response:
+        if response.status_code not in (429, 503):
+            response.headers.pop("Retry-After", None)
+        return response

@@ -39,6 +39,7 @@ def test_an_address_without_a_token_gets_429_in_the_error_shape(tmp_path, databa
         assert response.headers["X-RateLimit-Limit"] == "3"
         assert response.headers["X-RateLimit-Remaining"] == str(remaining)
         assert int(response.headers["X-RateLimit-Reset"]) > 0
+        assert "Retry-After" not in response.headers  # only an answer that asks to wait has one
     response = client.get("/api/v1/events")
     body = assert_error(response, 429)
     assert "3 per 1 minute" in body["error"]
