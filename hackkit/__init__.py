@@ -38,17 +38,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from hackkit import i18n
+    from hackkit import cors, i18n, ratelimits
     from hackkit.auth.session import init_login
     from hackkit.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    ratelimits.init_app(app)  # before the limiter, to tidy the headers it writes
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     init_login(app)
     i18n.init_app(app)
+    cors.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

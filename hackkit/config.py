@@ -147,6 +147,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Sender address of the e-mails the hub sends.",
     ),
     Setting(
+        "HACKKIT_RATELIMIT_API",
+        "HACKKIT_RATELIMIT_API",
+        "600 per minute",
+        "API requests allowed per token (a valid bearer token), across all API routes.",
+    ),
+    Setting(
+        "HACKKIT_RATELIMIT_API_ANONYMOUS",
+        "HACKKIT_RATELIMIT_API_ANONYMOUS",
+        "120 per minute",
+        "API requests allowed per client IP address without a token, across all API routes.",
+    ),
+    Setting(
         "HACKKIT_RATELIMIT_ENABLED",
         "RATELIMIT_ENABLED",
         True,
@@ -235,6 +247,9 @@ def build_config(instance_path: str, environ: Mapping[str, str], overrides: Mapp
     config.setdefault("REMEMBER_COOKIE_SECURE", production)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # An unreachable Redis must not turn every request into a 500: each process then counts
+    # in memory (the same limits, per process) until Redis answers again.
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open over lunch still submits
     return config

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
@@ -66,12 +67,19 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         headers = {}
         if status == 429:
-            headers["Retry-After"] = "60"
+            seconds = _seconds_until_reset()
+            headers["Retry-After"] = str(seconds)
         if status == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
         if status == 413:
             mb = app.config["HACKKIT_MAX_UPLOAD_MB"]
             message = _("The upload is too large: the limit is %(mb)d MB.", mb=mb)
+        elif status == 429 and wants_json():
+            message = _(
+                "Too many requests (limit: %(limit)s). Try again in %(seconds)d seconds.",
+                limit=error.description,
+                seconds=seconds,
+            )
         else:
             message = _message_for(status, error.description or "")
         return error_response(status, message, headers=headers)
@@ -99,6 +107,16 @@ def init_app(app: Flask) -> None:
         _rollback_quietly()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, _message_for(500, ""))
+
+
+def _seconds_until_reset() -> int:
+    """When the breached limit's window ends (at least a second); a minute if unknown."""
+    from hackkit.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, int(current.reset_at - time.time()))
 
 
 def _rollback_quietly() -> None:

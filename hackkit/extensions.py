@@ -9,10 +9,11 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from hackkit.models.base import Base
+from hackkit.ratelimits import API_LIMIT
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+limiter = Limiter(key_func=get_remote_address, application_limits=[API_LIMIT])
 babel = Babel()

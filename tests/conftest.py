@@ -27,6 +27,10 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "HACKKIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 TEST_PASSWORD = "correct horse battery staple"
+REDIS_URL = os.environ.get("HACKKIT_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+# Tests send thousands of API requests from one address within a minute; the API limits are
+# raised here so no test is throttled by accident. Tests of the limits set low ones explicitly.
+UNTHROTTLED_API = {"HACKKIT_RATELIMIT_API": "100000 per minute", "HACKKIT_RATELIMIT_API_ANONYMOUS": "100000 per minute"}
 
 
 def _postgres_problem() -> str | None:
@@ -38,6 +42,31 @@ def _postgres_problem() -> str | None:
     except Exception as error:  # any failure means: no usable server here
         return f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.__class__.__name__}"
     return None
+
+
+def redis_problem() -> str | None:
+    """Why the local Redis server cannot be used, or None when it answers."""
+    try:
+        import redis
+    except ImportError:
+        return "the redis client package is not installed"
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except Exception as error:  # any failure means: no usable server here
+        return f"Redis is not reachable at {REDIS_URL}: {error.__class__.__name__}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The local Redis server for tests of Redis-backed features; skips (or fails under
+    HACKKIT_REQUIRE_REDIS, as CI sets) when there is none."""
+    problem = redis_problem()
+    if problem is None:
+        return REDIS_URL
+    if os.environ.get("HACKKIT_REQUIRE_REDIS"):
+        pytest.fail(problem + " (HACKKIT_REQUIRE_REDIS is set, so this is a failure)")
+    pytest.skip(problem)
 
 
 def pytest_report_header(config):
@@ -129,6 +158,7 @@ def make_app(tmp_path: Path, database_url: str, **overrides):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
+        **UNTHROTTLED_API,
     }
     config.update(overrides)
     return create_app(config)

@@ -1,4 +1,4 @@
-"""Tokens for scripts, and who the API thinks you are."""
+"""Who the API thinks you are: the bearer token, looked up once per request."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from flask import g, jsonify, request
 from flask_babel import gettext as _
 
 from hackkit.api import bp
-from hackkit.auth.limits import login_limits
 from hackkit.errors import error_response
 from hackkit.extensions import db
-from hackkit.services import accounts, tokens
+from hackkit.services import tokens
 from hackkit.services.errors import Unauthorized
+
+_INVALID = "invalid"
 
 
 def _bearer() -> str | None:
@@ -19,57 +20,43 @@ def _bearer() -> str | None:
     return value.strip() if scheme.lower() == "bearer" else None
 
 
+def current_bearer():
+    """(user, ApiToken) for a live bearer token, None without one, "invalid" for a bad one.
+
+    Cached on g: the rate limiter asks first (its key is the token id), then the API itself.
+    """
+    if "hk_bearer" not in g:
+        token = _bearer()
+        if token is None:
+            g.hk_bearer = None
+        else:
+            g.hk_bearer = tokens.user_for_token(db.session, token) or _INVALID
+    return g.hk_bearer
+
+
 @bp.before_request
 def identify_caller():
-    """Set g.api_user from a bearer token; a bad token is an error, not anonymity."""
+    """Set g.api_user from a bearer token; a bad or revoked token is an error, not anonymity."""
     g.api_user = None
     g.api_token = None
-    token = _bearer()
-    if token is None:
-        return None
-    found = tokens.user_for_token(db.session, token)
-    if found is None:
+    found = current_bearer()
+    if found == _INVALID:
         return error_response(
             401,
             _("This API token is not valid or has been revoked."),
             headers={"WWW-Authenticate": 'Bearer realm="hackkit"'},
         )
-    g.api_user, g.api_token = found
+    if found is not None:
+        g.api_user, g.api_token = found
     return None
 
 
-def require_api_user(write: bool = False):
-    """The caller's account; 401 without a token, 403 for a read-only token that writes."""
+def require_api_user():
+    """The caller's account; 401 without a token. (Read-only tokens that write are refused
+    before any view runs: api/helpers.py.)"""
     if g.api_user is None:
         raise Unauthorized(_("Send an API token: Authorization: Bearer <token>."))
-    if write and g.api_token.scope != "write":
-        from hackkit.services.errors import Forbidden
-
-        raise Forbidden(_("This token is read-only."))
     return g.api_user
-
-
-@bp.route("/tokens", methods=["POST"])
-@login_limits
-def create_token():
-    credentials = request.authorization
-    if credentials is None or credentials.type != "basic":
-        return error_response(
-            401,
-            _("Send your e-mail address and password with HTTP Basic authentication."),
-            headers={"WWW-Authenticate": 'Basic realm="hackkit"'},
-        )
-    try:
-        user = accounts.authenticate(db.session, credentials.username or "", credentials.password or "")
-    except Unauthorized as error:
-        return error_response(401, str(error.message), headers={"WWW-Authenticate": 'Basic realm="hackkit"'})
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body, dict):
-        body = {}
-    name = body.get("name") if isinstance(body.get("name"), str) else "api"
-    scope = body.get("scope") if isinstance(body.get("scope"), str) else "write"
-    token = tokens.issue_token(db.session, user, name=name, scope=scope)
-    return jsonify({"token": token, "name": name, "scope": scope}), 201
 
 
 @bp.route("/me")

@@ -97,7 +97,7 @@ def dataset_rows_geojson(slug: str):
 
 @bp.route("/datasets", methods=["POST"])
 def dataset_upload():
-    user = require_api_user(write=True)
+    user = require_api_user()
     upload = request.files.get("file")  # reading the body enforces MAX_CONTENT_LENGTH (413)
     if upload is None or not upload.filename:
         raise Invalid(_("Send the file as multipart field 'file'."), {"file": [_("Send a file.")]})

@@ -11,6 +11,8 @@ from hackkit.api.openapi_hub import PATHS as HUB_PATHS
 from hackkit.api.openapi_hub import SCHEMAS as HUB_SCHEMAS
 from hackkit.api.openapi_judging import PATHS as JUDGING_PATHS
 from hackkit.api.openapi_judging import SCHEMAS as JUDGING_SCHEMAS
+from hackkit.api.openapi_tokens import PATHS as TOKEN_PATHS
+from hackkit.api.openapi_tokens import SCHEMAS as TOKEN_SCHEMAS
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -36,58 +38,22 @@ OPENAPI = {
     "info": {
         "title": "hackkit API",
         "version": "1",
-        "description": "Events, teams, submissions, judging and city datasets of a hackkit hub.",
+        "description": (
+            "Events, teams, submissions, judging and city datasets of a hackkit hub. "
+            "Requests are rate-limited per token (or per address without one); every response "
+            "carries X-RateLimit-Limit/-Remaining/-Reset, and a 429 says in Retry-After when to "
+            "try again. Reads answer cross-origin requests (Access-Control-Allow-Origin: *)."
+        ),
     },
     "servers": [{"url": "/api/v1"}],
     "components": {
-        "schemas": {"Error": ERROR_SCHEMA, **HUB_SCHEMAS, **JUDGING_SCHEMAS, **COCREATION_SCHEMAS},
+        "schemas": {"Error": ERROR_SCHEMA, **HUB_SCHEMAS, **JUDGING_SCHEMAS, **COCREATION_SCHEMAS, **TOKEN_SCHEMAS},
         "securitySchemes": {
             "basic": {"type": "http", "scheme": "basic"},
             "bearer": {"type": "http", "scheme": "bearer"},
         },
     },
     "paths": {
-        "/tokens": {
-            "post": {
-                "summary": "Exchange an e-mail address and password for an API token",
-                "security": [{"basic": []}],
-                "requestBody": {
-                    "required": False,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {
-                                    "name": {"type": "string"},
-                                    "scope": {"type": "string", "enum": ["read", "write"]},
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "201": {
-                        "description": "The token; shown only this once",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["token"],
-                                    "properties": {
-                                        "token": {"type": "string"},
-                                        "name": {"type": "string"},
-                                        "scope": {"type": "string"},
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "400": _error("Bad scope"),
-                    "401": _error("Wrong or missing credentials"),
-                    "429": _error("Too many failed attempts"),
-                },
-            }
-        },
         "/me": {
             "get": {
                 "summary": "The account the token belongs to",
@@ -118,6 +84,7 @@ OPENAPI = {
 }
 
 
+OPENAPI["paths"].update(TOKEN_PATHS)
 OPENAPI["paths"].update(HUB_PATHS)
 OPENAPI["paths"].update(JUDGING_PATHS)
 OPENAPI["paths"].update(COCREATION_PATHS)
@@ -135,10 +102,12 @@ COMMON_ERRORS = {
 def with_common_errors(document: dict) -> dict:
     """Each operation's own responses plus the common errors it does not describe itself."""
     for path, operations in document["paths"].items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             for status, description in COMMON_ERRORS.items():
                 responses.setdefault(status, _error(description))
+            if method in ("post", "put", "patch", "delete"):
+                responses.setdefault("403", _error("Not allowed; a read-only token never may write"))
             if "{" in path:
                 responses.setdefault("404", _error("Nothing by that name or number"))
     return document

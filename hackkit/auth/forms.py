@@ -75,6 +75,23 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Token name"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("What the token is for, e.g. the script or laptop that uses it."),
+    )
+    scope = SelectField(
+        _l("Access"),
+        choices=[
+            SelectChoice("read", _l("Read only")),
+            SelectChoice("write", _l("Read and write")),
+        ],
+        default="read",
+        description=_l("A read-only token can fetch what you can see but cannot change anything."),
+    )
+
+
 ROLE_LABELS = {"participant": _l("participant"), "judge": _l("judge"), "organizer": _l("organizer")}
 
 

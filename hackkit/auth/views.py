@@ -147,10 +147,11 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def profile():
-    form = ProfileForm(obj=None if request.method == "POST" else current_user)
+    from hackkit.auth.token_views import render_account
+
     if request.method == "GET":
-        form.skills.data = ", ".join(current_user.skills or [])
-        form.languages.data = ", ".join(current_user.languages or [])
+        return render_account()
+    form = ProfileForm()
     if form.validate_on_submit():
         try:
             accounts.update_profile(
@@ -168,8 +169,7 @@ def profile():
         else:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.profile"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/profile.html", form=form), status
+    return render_account(form=form), 400
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -207,3 +207,6 @@ def delete_account():
             return redirect(url_for("main.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/delete.html", form=form), status
+
+
+from hackkit.auth import token_views  # noqa: E402,F401  (the token routes live on this blueprint)

@@ -11,24 +11,63 @@ from sqlalchemy.orm import Session
 
 from hackkit.models import ApiToken, User
 from hackkit.models.base import utcnow
-from hackkit.services.errors import Invalid
+from hackkit.services.errors import Invalid, NotFound, Unauthorized
 
 TOKEN_PREFIX = "hk_"  # noqa: S105 (a prefix, not a secret) lets secret scanners and people recognise a leaked hackkit token
+SCOPES = ("read", "write")
+# Write last_used_at at most this often per token: a busy script must not turn reads into writes.
+LAST_USED_RESOLUTION_SECONDS = 60
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, user: User, name: str = "api", scope: str = "write") -> str:
-    """Create a token and return it in clear: the only time anyone sees it."""
-    name = " ".join((name or "api").split())[:80] or "api"
-    if scope not in ("read", "write"):
+def _require_account(actor) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise Unauthorized(_l("Log in first."))
+
+
+def create_token(session: Session, user: User, name: str = "api", scope: str = "write") -> tuple[ApiToken, str]:
+    """Create a token; returns the record and the secret in clear (the only time anyone sees it)."""
+    _require_account(user)
+    name = " ".join((name or "").split())[:80] or "api"
+    if scope not in SCOPES:
         raise Invalid(_l("Scope is read or write."), {"scope": [_l("Scope is read or write.")]})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user=user, name=name, scope=scope, token_hash=_digest(token)))
+    record = ApiToken(user=user, name=name, scope=scope, token_hash=_digest(token))
+    session.add(record)
     session.commit()
-    return token
+    return record, token
+
+
+def issue_token(session: Session, user: User, name: str = "api", scope: str = "write") -> str:
+    """Create a token and return only its secret (for scripts and tests that need just that)."""
+    return create_token(session, user, name=name, scope=scope)[1]
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """The account's own tokens, live ones first, newest first."""
+    _require_account(user)
+    return list(
+        session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the account's own tokens; someone else's is 'not found', so ids leak nothing."""
+    _require_account(user)
+    record = session.get(ApiToken, token_id)
+    if record is None or record.user_id != user.id:
+        raise NotFound(_l("There is no such token on your account."))
+    if record.revoked_at is None:  # revoking twice keeps the first time
+        record.revoked_at = utcnow()
+        session.commit()
+    return record
 
 
 def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None:
@@ -41,8 +80,7 @@ def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None
     if record is None:
         return None
     now = utcnow()
-    # Write at most once a minute per token: a busy script must not turn reads into writes.
-    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:
+    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
         record.last_used_at = now
         session.commit()
     return record.user, record

@@ -80,9 +80,9 @@ def test_token_guessing_is_rate_limited_like_the_login_form(client, auth):
 
 def test_unknown_api_route_and_wrong_method_use_the_error_shape(client):
     assert_error_shape(client.get("/api/v1/no-such-thing"), 404)
-    response = client.get("/api/v1/tokens")
+    response = client.put("/api/v1/tokens")
     assert_error_shape(response, 405)
-    assert "POST" in response.headers["Allow"]
+    assert "POST" in response.headers["Allow"] and "GET" in response.headers["Allow"]
 
 
 def test_openapi_document_describes_every_api_route(app, client):

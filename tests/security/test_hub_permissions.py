@@ -185,6 +185,19 @@ MATRIX = {
             "organizer": 201,
         },
     ),
+    "list own API tokens": (
+        "GET",
+        "/api/v1/tokens",
+        None,
+        {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)},
+    ),
+    # Tokens are the owner's alone: not even an organizer may revoke someone else's.
+    "revoke the participant's API token": (
+        "DELETE",
+        "/api/v1/tokens/{participant_token}",
+        None,
+        {"anonymous": 401, "participant": 200, **dict.fromkeys(ROLES[2:], 404)},
+    ),
 }
 # "member" removing the member is leaving: allowed. Everyone else who is not the captain: refused.
 
@@ -217,7 +230,8 @@ def world(app):
             role: {"Authorization": "Bearer " + tokens.issue_token(session, person)} for role, person in people.items()
         }
         headers["anonymous"] = {}
-        ids = {"slug": event.slug, "team_a": team_a.id, "member_id": member.id}
+        spare, _secret = tokens.create_token(session, participant, name="spare")
+        ids = {"slug": event.slug, "team_a": team_a.id, "member_id": member.id, "participant_token": spare.id}
     return headers, ids
 
 

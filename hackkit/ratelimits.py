@@ -1,0 +1,55 @@
+"""The API's rate limit: per token when a valid bearer token is sent, per address otherwise.
+
+One counter per caller is shared by every API route (and any blueprint mounted under
+/api/, such as the CKAN-compatible one), so a script cannot multiply its allowance by
+spreading requests over endpoints. Log-in throttling is separate (hackkit/auth/limits.py).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import ApplicationLimit
+from flask_limiter.util import get_remote_address
+
+API_PATH_PREFIX = "/api/"
+
+
+def _token():
+    """The live token of this request, or None (anonymous, or a bad token that gets a 401)."""
+    from hackkit.api.auth import current_bearer  # imported late: the API blueprint needs the extensions
+
+    found = current_bearer()
+    return found[1] if isinstance(found, tuple) else None
+
+
+def _exempt() -> bool:
+    # Pages have their own limits; CORS preflights carry no token and cost the caller nothing.
+    return not request.path.startswith(API_PATH_PREFIX) or request.method == "OPTIONS"
+
+
+def api_limit_value() -> str:
+    if _token() is not None:
+        return current_app.config["HACKKIT_RATELIMIT_API"]
+    return current_app.config["HACKKIT_RATELIMIT_API_ANONYMOUS"]
+
+
+def api_limit_key() -> str:
+    token = _token()
+    return f"token:{token.id}" if token is not None else f"address:{get_remote_address()}"
+
+
+API_LIMIT = ApplicationLimit(
+    limit_provider=api_limit_value, key_function=api_limit_key, scope="api", exempt_when=_exempt
+)
+
+
+def init_app(app: Flask) -> None:
+    """Call before limiter.init_app: after_request hooks run in reverse order, so this one
+    sees the limiter's headers. Flask-Limiter writes Retry-After on every limited response;
+    it belongs only on the answers that ask the client to wait."""
+
+    @app.after_request
+    def retry_after_only_when_waiting(response: Response) -> Response:
+        if response.status_code not in (429, 503):
+            response.headers.pop("Retry-After", None)
+        return response
