@@ -176,3 +176,38 @@ def test_time_limit_stops_a_slow_query_with_advice(app, client, trips):
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert "took longer" in response.get_json()["error"]
+
+
+def test_a_filtered_total_is_counted_once_per_version_and_filter(client, app, tmp_path):
+    """Counts are remembered: a version never changes, so the second asker gets the same total
+    without a second count, and a different filter or a new version is counted afresh."""
+    import sqlalchemy as sa
+
+    from hackkit.extensions import db
+
+    (tmp_path / "v1.csv").write_text("id,category\n1,a\n2,a\n3,b\n")
+    (tmp_path / "v2.csv").write_text("id,category\n1,a\n2,b\n3,b\n4,b\n")
+    import_file(app, tmp_path / "v1.csv", slug="counted")
+    counts: list[str] = []
+
+    def watch(_conn, _cursor, statement, *_args):
+        if "count(" in statement.lower():
+            counts.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", watch)
+    try:
+        first = client.get("/api/v1/datasets/counted/rows?category=a").json
+        second = client.get("/api/v1/datasets/counted/rows?category=a").json
+        other = client.get("/api/v1/datasets/counted/rows?category=b").json
+        import_file(app, tmp_path / "v2.csv", slug="counted")  # a new version: counted again
+        counts_before_newer = len(counts)
+        newer = client.get("/api/v1/datasets/counted/rows?category=b").json
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", watch)
+
+    assert (first["total"], second["total"], other["total"], newer["total"]) == (2, 2, 1, 3)
+    filtered = [s for s in counts[:counts_before_newer] if ".category = " in s]
+    assert len(filtered) == 2  # category=a once (not twice), category=b once
+    assert any(".category = " in s for s in counts[counts_before_newer:])
