@@ -153,7 +153,9 @@ def save_scores(session: Session, actor: User, submission: Submission, data: dic
         else:
             score.value, score.updated_at = value, now
     if feedback is not None or note is not None:
-        review = _review(session, actor.id, submission.id) or Review(
+        with session.no_autoflush:  # the scores are written at commit, where a race is caught
+            found = _review(session, actor.id, submission.id)
+        review = found or Review(
             judge_id=actor.id, submission_id=submission.id, feedback="", private_note=""
         )
         if feedback is not None:

@@ -422,3 +422,48 @@ def test_rerunning_the_assignment_keeps_work_already_done(client, world):
         )
         mine = client.get(f"/api/v1/events/{ids['slug']}/assignments", headers=headers[judge]).get_json()
         assert ids["subs"]["A"] in [a["submission_id"] for a in mine["assignments"]]
+
+
+def test_simultaneous_score_saves_by_one_judge_never_mix_or_fail(app, client, world, live_server):
+    """A judge double-clicks, or has two tabs open: every save is whole, one of them wins."""
+    import json
+    import threading
+    import urllib.error
+    import urllib.request
+
+    headers, ids = world
+    _assign(client, headers, ids)
+    judge = _assigned_judge(client, headers, ids)
+    impact, data = ids["criteria"]
+    url = f"{live_server}/api/v1/submissions/{ids['subs']['A']}/scores"
+    bodies = [{"scores": {str(impact): n % 5 + 1, str(data): n % 5 + 1}, "feedback": f"take {n}"} for n in range(6)]
+    start = threading.Barrier(len(bodies))
+    statuses: list[int] = []
+
+    def save(body):
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(body).encode(),
+            method="PUT",
+            headers={**headers[judge], "Content-Type": "application/json"},
+        )
+        start.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+
+    threads = [threading.Thread(target=save, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    retry = (409, 503) if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else (409,)
+    assert all(status in (200, *retry) for status in statuses), statuses
+    assert 200 in statuses
+    stored = client.get(f"/api/v1/submissions/{ids['subs']['A']}/judging", headers=headers[judge]).get_json()
+    take = int(stored["feedback"].split()[-1])
+    # Both criteria and the feedback come from the same save: never half of one and half of another.
+    assert stored["scores"] == {str(impact): float(take % 5 + 1), str(data): float(take % 5 + 1)}
