@@ -49,7 +49,7 @@ def test_each_preview_draws_a_map_offline(page, name):
     page.locator("iframe.app-preview").scroll_into_view_if_needed()
     preview = page.frame_locator("iframe.app-preview")
 
-    preview.locator(".leaflet-container").wait_for()
+    preview.locator(".leaflet-container").wait_for(timeout=30_000)  # a busy CI machine builds the map slowly
     notice = preview.locator(".hackkit-source-notice")
     assert notice.get_attribute("data-source") == "hub"  # this hub's own data
 
