@@ -3,6 +3,8 @@ no javascript: URL survives, whatever the author typed."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -36,12 +38,18 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
 
 def render_markdown(text: str | None) -> Markup:
-    html = markdown_lib.markdown(text or "", extensions=["tables", "fenced_code", "sane_lists"])
-    clean = nh3.clean(
+    return Markup(_sanitized_html(text or ""))  # noqa: S704 (sanitised by nh3 in _sanitized_html)
+
+
+# The same event description or project text is shown on every page view: converting and
+# sanitising it once per distinct text, not once per request, takes a millisecond off each.
+@lru_cache(maxsize=2048)
+def _sanitized_html(text: str) -> str:
+    html = markdown_lib.markdown(text, extensions=["tables", "fenced_code", "sane_lists"])
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",  # user links must not pass reputation or window access
     )
-    return Markup(clean)  # noqa: S704 (sanitised by nh3 just above)
