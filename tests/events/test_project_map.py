@@ -14,7 +14,7 @@ from hackkit.extensions import db
 from hackkit.models import Event
 from hackkit.services import datasets, submissions
 from tests import factories as f
-from tests.datasets.helpers import import_file
+from tests.datasets.helpers import import_file, write_csv
 from tests.events.test_views import log_in_new
 
 DISTRICTS_FILE = Path(__file__).resolve().parents[2] / "datasets" / "districts" / "districts.geojson"
@@ -100,6 +100,13 @@ def test_draft_event_map_is_for_organizers_only(client, app, auth):
     auth.login(organizer)
     assert client.get(url).status_code == 200
     assert client.get("/maps/events/no-such-event/projects").status_code == 404
+
+
+def test_no_map_when_the_districts_dataset_has_points_not_polygons(client, app, tmp_path):
+    import_file(app, write_csv(tmp_path, "d.csv", "name;lat;lon\nMeir;51.218;4.41\n"), slug="districts", title="D")
+    slug, _organizer = event_with_projects(app)
+    assert client.get(f"/maps/events/{slug}/projects").status_code == 404
+    assert "iframe" not in client.get(f"/events/{slug}/projects").get_data(as_text=True)
 
 
 def test_no_map_without_visible_district_polygons(client, app):
