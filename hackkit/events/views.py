@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from hackkit.api.helpers import csv_response
 from hackkit.auth.forms import apply_service_errors
+from hackkit.events import project_map
 from hackkit.events.forms import AnnouncementForm, ChallengeForm, ConfirmForm, DeadlineExtensionForm, EventForm
 from hackkit.extensions import db
 from hackkit.markup import render_markdown
@@ -274,4 +275,6 @@ def gallery(slug: str):
         challenges={c.id: c for c in event.challenges},
         dataset_options=sorted(dataset_options),
         chosen={"challenge": challenge_id, "dataset": dataset, "q": query or ""},
+        # Of every public project, not only the filtered ones: the map is the whole event's.
+        coverage=project_map.coverage(db.session, current_user, every),
     )

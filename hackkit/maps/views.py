@@ -50,6 +50,14 @@ def dataset_map(slug: str):
     return map_response(build_dataset_map(db.session, current_user, slug))
 
 
+@bp.get("/events/<slug>/projects")
+def event_project_map(slug: str):
+    # Imported here like the dataset map: events depend on the maps, not the other way round.
+    from hackkit.events.project_map import build_project_map
+
+    return map_response(build_project_map(db.session, current_user, slug))
+
+
 def map_response(m: folium.Map):
     """A map as its own page, under the map page policy."""
     html = render_map_html(m, asset_base=request.script_root + "/maps/assets", lang=str(get_locale()))

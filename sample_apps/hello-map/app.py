@@ -1,7 +1,8 @@
 """Hello map: your first city map in ten minutes.
 
 Playgrounds as markers with popups, the city's districts as outlines, and a layer
-control to switch them on and off. Data comes from the hackkit hub's API
+control to switch them on and off. Above FAST_ABOVE points the markers become small
+circles drawn on one canvas, so a big dataset still opens in seconds. Data comes from the hackkit hub's API
 (HACKKIT_URL, default http://127.0.0.1:5000), or from the copy in data/ when the
 hub cannot be reached.
 
@@ -42,6 +43,13 @@ ZOOM = 12
 POINTS_DATASET = "playgrounds"
 AREAS_DATASET = "districts"
 
+# WHERE TO CHANGE THINGS (4): when to switch from pin markers to fast canvas circles.
+# One pin is one DOM element: 1,000 pins draw in ~2 s, 10,000 take two minutes. Canvas
+# circles draw 10,000 points in ~1 s and 50,000 in ~3 s (hackkit's benchmarks/README.md,
+# "Maps"). Above this many points the map uses them; popups and tooltips stay the same.
+FAST_ABOVE = 2_000
+FAST_STYLE = {"radius": 4, "weight": 1, "color": "#1d4f91", "fill_color": "#3b7dd8", "fill_opacity": 0.8}
+
 
 def load(hub: hubdata.Hub) -> dict[str, hubdata.Loaded]:
     """The app's data, from the hub or from data/ when the hub is unreachable."""
@@ -55,10 +63,18 @@ def popup_html(properties: dict) -> str:
     return f"<strong>{name}</strong><br>{details}"
 
 
+def located_points(points: dict) -> list[dict]:
+    """The features that have a point to put on the map (rows without a location have none)."""
+    return [f for f in points["features"] if f.get("geometry") and f["geometry"]["type"] == "Point"]
+
+
 def build_map(data: dict[str, hubdata.Loaded], tiles: str | None = None) -> folium.Map:
     tiles = tiles or os.environ.get("HACKKIT_TILES", "osm")
     areas = escape_properties(data["areas"].data)
-    m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=areas if tiles == "none" else None)
+    points = located_points(data["points"].data)
+    fast = len(points) > FAST_ABOVE
+    # prefer_canvas: circle markers share one <canvas> instead of an SVG element each.
+    m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=areas if tiles == "none" else None, prefer_canvas=fast)
 
     folium.GeoJson(
         areas,
@@ -67,23 +83,53 @@ def build_map(data: dict[str, hubdata.Loaded], tiles: str | None = None) -> foli
         tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=["District"]),
     ).add_to(m)
 
-    points = folium.FeatureGroup(name=POINTS_DATASET.replace("-", " ").capitalize()).add_to(m)
-    for feature in data["points"].data["features"]:
-        if not feature.get("geometry") or feature["geometry"]["type"] != "Point":
-            continue  # rows without a location can't go on a map
-        longitude, latitude = feature["geometry"]["coordinates"][:2]
-        properties = feature.get("properties") or {}
-        folium.Marker(
-            (latitude, longitude),
-            popup=folium.Popup(popup_html(properties), max_width=260),
-            tooltip=escape(str(properties.get("name", ""))),
-        ).add_to(points)
+    name = POINTS_DATASET.replace("-", " ").capitalize()
+    if fast:
+        add_fast_points(m, points, name)
+    else:
+        add_markers(m, points, name)
 
     folium.LayerControl(collapsed=False).add_to(m)
     live = all(loaded.live for loaded in data.values())
     notices = {loaded.notice for loaded in data.values()}
     add_source_notice(m, " ".join(sorted(notices)), live=live)
     return m
+
+
+def add_markers(m: folium.Map, points: list[dict], name: str) -> None:
+    """One pin per point: the classic look, fine up to a few thousand."""
+    layer = folium.FeatureGroup(name=name).add_to(m)
+    for feature in points:
+        longitude, latitude = feature["geometry"]["coordinates"][:2]
+        properties = feature.get("properties") or {}
+        folium.Marker(
+            (latitude, longitude),
+            popup=folium.Popup(popup_html(properties), max_width=260),
+            tooltip=escape(str(properties.get("name", ""))),
+        ).add_to(layer)
+
+
+def add_fast_points(m: folium.Map, points: list[dict], name: str) -> None:
+    """Every point as a circle on one canvas: one GeoJSON layer, not one script per marker."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": feature["geometry"],
+            # Both already escaped: popup_html escapes, escape() the name.
+            "properties": {
+                "popup": popup_html(feature.get("properties") or {}),
+                "label": escape(str((feature.get("properties") or {}).get("name", ""))),
+            },
+        }
+        for feature in points
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        marker=folium.CircleMarker(**FAST_STYLE),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=260),
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(m)
 
 
 def render(hub: hubdata.Hub, asset_base: str = "/assets", tiles: str | None = None) -> str:

@@ -229,3 +229,38 @@ def test_dataset_page_map_of_shapes_draws_each_shape_once(page, app, browser_log
     # Its own outlines are the data: no basemap of the same shapes underneath.
     assert frame.evaluate(MAP_CONTENTS)["geojsonFeatures"] == [_district_count()]
     assert not browser_log.foreign_requests()
+
+
+def test_gallery_project_map_draws_every_district_offline(page, app, browser_log):
+    from tests.events.test_project_map import NAMES, event_with_projects
+
+    import_file(app, DISTRICTS_FILE, slug="districts", title="Districts")
+    slug, _organizer = event_with_projects(app)
+    page.goto(f"/events/{slug}/projects")
+    page.locator("iframe.map-preview").wait_for()
+    page.wait_for_function("() => !!document.querySelector('iframe.map-preview').contentWindow.L")
+    frame = next(f for f in page.frames if f.url.endswith(f"/maps/events/{slug}/projects"))
+    frame.wait_for_selector("path.leaflet-interactive")
+    contents = frame.evaluate(MAP_CONTENTS)
+    # One layer, one shape per district (no basemap of the same outlines underneath).
+    assert contents["tileLayers"] == 0 and contents["geojsonFeatures"] == [len(NAMES)]
+    assert frame.locator("path.leaflet-interactive").count() == len(NAMES)
+    # The districts without a project are drawn dashed: all but the two with projects.
+    assert frame.locator("path.leaflet-interactive[stroke-dasharray]").count() == len(NAMES) - 2
+    # The tooltip of the district with two projects, one titled with markup, shows it as text.
+    frame.evaluate(
+        "() => {"
+        + FIND_MAPS
+        + """
+      findMaps()[0].eachLayer((layer) => {
+        if (layer.feature && layer.feature.properties.projects === 2) {
+          layer.fire("mouseover", {latlng: layer.getBounds().getCenter()}, true);  // as a pointer would
+        }
+      });
+    }"""
+    )
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert '<img src=x onerror="alert(1)"> & Co' in tooltip.inner_text() and "2 projects" in tooltip.inner_text()
+    assert frame.locator(".leaflet-tooltip img").count() == 0  # the hostile title stayed text
+    assert not browser_log.foreign_requests()

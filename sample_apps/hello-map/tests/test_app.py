@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
 import re
+import threading
 from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EXTERNAL_ASSET = re.compile(r"""<(script|link)\b[^>]*(src|href)=["']https?://""", re.IGNORECASE)
@@ -72,3 +78,102 @@ def test_browser_draws_every_marker_and_district_with_no_outside_request(app_mod
     outlines = browser_page.locator("path.leaflet-interactive").count()
     assert outlines == len(extract(app_module.AREAS_DATASET)["features"])
     assert "demo extract" in browser_page.locator(".hackkit-source-notice").inner_text()
+
+
+# Counts every feature of each GeoJSON layer on the map, through Leaflet itself (canvas
+# circles leave no element per point to count in the page).
+GEOJSON_LAYER_SIZES = """() => {
+  const map = Object.values(window).find((value) => {
+    try { return value instanceof L.Map; } catch (e) { return false; }
+  });
+  const sizes = [];
+  map.eachLayer((layer) => { if (layer instanceof L.GeoJSON) sizes.push(layer.getLayers().length); });
+  return sizes.sort((a, b) => a - b);
+}"""
+
+
+def many_points(count: int, first_name: str = "Playground 0") -> dict:
+    """`count` seeded random playgrounds around Antwerp, as the hub's rows.geojson gives them."""
+    rng = random.Random(5)
+    features = [
+        {
+            "type": "Feature",
+            "id": n,
+            "geometry": {"type": "Point", "coordinates": [rng.uniform(4.32, 4.48), rng.uniform(51.16, 51.29)]},
+            "properties": {"id": n, "name": first_name if n == 0 else f"Playground {n}", "age_group": "all"},
+        }
+        for n in range(count)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def test_above_the_threshold_the_page_uses_canvas_circles(app_module, dead_hub):
+    hubdata = app_module.hubdata
+    hostile = "<img src=x onerror=alert(1)>"
+    data = {
+        "points": hubdata.Loaded(many_points(5_000, first_name=hostile), "hub", "test"),
+        "areas": hubdata.Loaded(extract(app_module.AREAS_DATASET), "hub", "test"),
+    }
+
+    html = app_module.render_map_html(app_module.build_map(data, tiles="none"), asset_base="/assets")
+
+    assert 5_000 > app_module.FAST_ABOVE
+    # One GeoJSON layer whose points become circles in the browser, not a script per point.
+    assert html.count("L.marker(") == 0 and html.count("new L.CircleMarker(") == 1
+    assert '"preferCanvas": true' in html
+    popups = [json.loads(text) for text in re.findall(r'"popup": ("(?:[^"\\]|\\.)*")', html)]
+    labels = [json.loads(text) for text in re.findall(r'"label": ("(?:[^"\\]|\\.)*")', html)]
+    assert len(popups) == len(labels) == 5_000
+    assert popups[0] == "<strong>&lt;img src=x onerror=alert(1)&gt;</strong><br>all"
+    assert labels[0] == "&lt;img src=x onerror=alert(1)&gt;"
+    # At the threshold itself the map still uses pins.
+    data["points"] = hubdata.Loaded(many_points(app_module.FAST_ABOVE), "hub", "test")
+    html = app_module.render_map_html(app_module.build_map(data, tiles="none"), asset_base="/assets")
+    assert html.count("L.marker(") == app_module.FAST_ABOVE and "L.CircleMarker(" not in html
+
+
+@pytest.fixture
+def big_hub():
+    """A hub whose playgrounds dataset has 5,000 points; districts from the extract."""
+    big = json.dumps(many_points(5_000)).encode()
+
+    @Request.application
+    def answer(request: Request) -> Response:
+        if request.path == "/api/v1/datasets/playgrounds/rows.geojson":
+            return Response(big, mimetype="application/geo+json")
+        if request.path == "/api/v1/datasets/districts/rows.geojson":
+            return Response((DATA / "districts.geojson").read_bytes(), mimetype="application/geo+json")
+        return Response('{"ok": false, "status": 404}', status=404, mimetype="application/json")
+
+    server = make_server("127.0.0.1", 0, answer, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_browser_draws_5000_points_on_a_canvas_with_no_outside_request(app_module, serve_app, big_hub, browser_page):
+    url = serve_app(big_hub, tiles="none")
+
+    browser_page.goto(url)
+    browser_page.wait_for_selector(".leaflet-container canvas")
+
+    districts = len(extract(app_module.AREAS_DATASET)["features"])
+    # The basemap's and the layer's districts, and every point.
+    assert browser_page.evaluate(GEOJSON_LAYER_SIZES) == [districts, districts, 5_000]
+    assert browser_page.locator(".leaflet-marker-icon").count() == 0  # no pin elements
+    assert browser_page.locator(".hackkit-source-notice").get_attribute("data-source") == "hub"
+    # A click on a circle opens its popup (fired through Leaflet: a canvas has no element per point).
+    browser_page.evaluate(
+        """() => {
+      const map = Object.values(window).find((value) => {
+    try { return value instanceof L.Map; } catch (e) { return false; }
+  });
+      map.eachLayer((layer) => {
+        if (layer instanceof L.CircleMarker && layer.feature.properties.label === "Playground 7") {
+          layer.fire("click", {latlng: layer.getLatLng()}, true);
+        }
+      });
+    }"""
+    )
+    assert "Playground 7" in browser_page.locator(".leaflet-popup-content").inner_text()
