@@ -53,6 +53,19 @@ def district_areas(session: Session, actor) -> dict | None:
         version = datasets.get_version(dataset)
     except ServiceError:
         return None
+    # A version's rows never change, so its polygons are read once per process, not on every
+    # gallery view (the busiest page of an event day).
+    if version.table_name not in _AREAS_BY_TABLE:
+        if len(_AREAS_BY_TABLE) >= 16:
+            _AREAS_BY_TABLE.clear()
+        _AREAS_BY_TABLE[version.table_name] = _read_areas(session, version)
+    return _AREAS_BY_TABLE[version.table_name]
+
+
+_AREAS_BY_TABLE: dict[str, dict | None] = {}
+
+
+def _read_areas(session: Session, version) -> dict | None:
     spec = version.geometry or {}
     names = [column["name"] for column in version.columns]
     if spec.get("type") != "geojson" or AREA_NAME not in names or not 0 < version.row_count <= MAX_AREAS:
