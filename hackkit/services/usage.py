@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from hackkit.models import Challenge, Dataset, Event, Submission, SubmissionVersion, Team
+from hackkit.models.base import utcnow
 from hackkit.permissions import require
 from hackkit.services import events, feedback
 from hackkit.services.exports import _csv
@@ -33,10 +34,20 @@ def _projects(session: Session, actor, event: Event | None = None, mentioning: s
     if event is not None:
         query = query.where(Submission.event_id == event.id)
     if mentioning:
-        query = query.where(
-            sa.exists().where(
-                SubmissionVersion.submission_id == Submission.id,
-                sa.cast(SubmissionVersion.data, sa.Text).contains(mentioning, autoescape=True),
+        # Before its deadline a project shows its current row; after it, its frozen version.
+        # So the current row is checked, and the saved versions only once the deadline has
+        # passed: during the event every edit adds a version, and scanning them all on each
+        # dataset page would slow the page down as the weekend goes on.
+        now = utcnow()
+        deadline_passed = sa.or_(Event.submission_deadline <= now, Team.deadline_override <= now)
+        in_a_version = sa.exists().where(
+            SubmissionVersion.submission_id == Submission.id,
+            sa.cast(SubmissionVersion.data, sa.Text).contains(mentioning, autoescape=True),
+        )
+        query = query.join(Team, Team.id == Submission.team_id).where(
+            sa.or_(
+                sa.cast(Submission.datasets, sa.Text).contains(mentioning, autoescape=True),
+                sa.and_(deadline_passed, in_a_version),
             )
         )
     challenges = {c.id: c for c in session.scalars(sa.select(Challenge))}
