@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, Request, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.formparser import FormDataParser
 
 from hackkit.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
+
+
+class CutOffUpload(BadRequest):
+    """A multipart body that ends before its closing boundary: a dropped connection, or a
+    Content-Length smaller than what was sent. Werkzeug would quietly hand the view an empty
+    form, which then complains about a missing file or an expired form; say what happened."""
+
+
+class _FormParser(FormDataParser):
+    def parse(self, stream, mimetype, content_length, options=None):
+        if mimetype != "multipart/form-data":
+            return super().parse(stream, mimetype, content_length, options)
+        try:
+            return self._parse_multipart(stream, mimetype, content_length, options or {})
+        except ValueError as error:
+            raise CutOffUpload(_("The upload was cut off or garbled on its way. Send it again.")) from error
+
+
+class HubRequest(Request):
+    form_data_parser_class = _FormParser
 
 
 def wants_json() -> bool:
@@ -72,6 +93,8 @@ def init_app(app: Flask) -> None:
         if status == 413:
             mb = app.config["HACKKIT_MAX_UPLOAD_MB"]
             message = _("The upload is too large: the limit is %(mb)d MB.", mb=mb)
+        elif isinstance(error, CutOffUpload):
+            message = error.description
         else:
             message = _message_for(status, error.description or "")
         return error_response(status, message, headers=headers)
