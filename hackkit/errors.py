@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Request, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.formparser import FormDataParser
 
@@ -106,6 +106,17 @@ def init_app(app: Flask) -> None:
         _rollback_quietly()
         log.warning("write refused by a database constraint on %s %s: %s", request.method, request.path, error.orig)
         return error_response(409, _("Something changed at the same moment. Reload the page and try again."))
+
+    @app.errorhandler(DataError)
+    def value_the_database_refuses(error):
+        # A value no column can hold or be compared with (a NUL character in PostgreSQL text,
+        # a number out of range) is bad input that got past a service check: a 400, not
+        # "the database is down". Services check what they expect; this is the safety net.
+        _rollback_quietly()
+        log.warning("value refused by the database on %s %s: %s", request.method, request.path, error.orig)
+        return error_response(
+            400, _("A value in this request cannot be stored or looked up, such as a NUL character. Nothing changed.")
+        )
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

@@ -162,3 +162,25 @@ def test_an_honest_filter_still_works_after_the_attacks(client, app, places):
         client.get(f"/api/v1/datasets/{places}/rows", query_string={"name": payload, "_sort": payload})
     body = client.get(f"/api/v1/datasets/{places}/rows", query_string={"district": "Centrum"}).get_json()
     assert [r["name"] for r in body["rows"]] == ["Meir", "Zuid"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/feedback?dataset=%00Q",
+        "/api/v1/feedback?status=%00",
+        "/api/v1/datasets/%00x",
+        "/api/v1/datasets?q=%00&publisher=%00",
+        "/datasets/?q=%00&publisher=%00",
+        "/datasets/%00x",
+        "/api/3/action/package_show?id=%00x",
+        "/api/3/action/datastore_search?resource_id=%00x",
+        "/api/3/action/organization_show?id=%00x",
+        "/api/3/action/package_search?fq=organization:%00x",
+    ],
+)
+def test_a_nul_character_anywhere_in_the_address_is_never_a_server_error(client, app, places, url):
+    response = client.get(url)
+    _no_server_error(response)
+    assert response.status_code in (200, 400, 404, 409), response.status_code
+    _still_intact(app)
