@@ -5,15 +5,36 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, Request, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.formparser import FormDataParser
 
 from hackkit.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
+
+
+class CutOffUpload(BadRequest):
+    """A multipart body that ends before its closing boundary: a dropped connection, or a
+    Content-Length smaller than what was sent. Werkzeug would quietly hand the view an empty
+    form, which then complains about a missing file or an expired form; say what happened."""
+
+
+class _FormParser(FormDataParser):
+    def parse(self, stream, mimetype, content_length, options=None):
+        if mimetype != "multipart/form-data":
+            return super().parse(stream, mimetype, content_length, options)
+        try:
+            return self._parse_multipart(stream, mimetype, content_length, options or {})
+        except ValueError as error:
+            raise CutOffUpload(_("The upload was cut off or garbled on its way. Send it again.")) from error
+
+
+class HubRequest(Request):
+    form_data_parser_class = _FormParser
 
 
 def wants_json() -> bool:
@@ -80,6 +101,8 @@ def init_app(app: Flask) -> None:
                 limit=error.description,
                 seconds=seconds,
             )
+        elif isinstance(error, CutOffUpload):
+            message = error.description
         else:
             message = _message_for(status, error.description or "")
         return error_response(status, message, headers=headers)
@@ -91,6 +114,17 @@ def init_app(app: Flask) -> None:
         _rollback_quietly()
         log.warning("write refused by a database constraint on %s %s: %s", request.method, request.path, error.orig)
         return error_response(409, _("Something changed at the same moment. Reload the page and try again."))
+
+    @app.errorhandler(DataError)
+    def value_the_database_refuses(error):
+        # A value no column can hold or be compared with (a NUL character in PostgreSQL text,
+        # a number out of range) is bad input that got past a service check: a 400, not
+        # "the database is down". Services check what they expect; this is the safety net.
+        _rollback_quietly()
+        log.warning("value refused by the database on %s %s: %s", request.method, request.path, error.orig)
+        return error_response(
+            400, _("A value in this request cannot be stored or looked up, such as a NUL character. Nothing changed.")
+        )
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

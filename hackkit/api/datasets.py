@@ -105,7 +105,7 @@ def dataset_upload():
     metadata = {k: form[k] for k in ("slug", "title", "publisher", "license", "description") if form.get(k)}
     overrides = overrides_from(form)
     with tempfile.TemporaryDirectory(dir=current_app.instance_path) as tmp:
-        path = Path(tmp) / ("upload" + Path(upload.filename).suffix.lower()[:10])
+        path = Path(tmp) / ("upload" + Path(datasets.clean_file_name(upload.filename)).suffix.lower()[:10])
         upload.save(path)
         result = datasets.import_dataset(
             db.session,

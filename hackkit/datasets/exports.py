@@ -37,10 +37,13 @@ def _cell(value: Any, kind: str) -> str:
     return str(value)
 
 
-def csv_lines(version: DatasetVersion, names: list[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+def csv_lines(
+    version: DatasetVersion, names: list[str], rows: Iterable[Mapping[str, Any]], delimiter: str = ","
+) -> Iterator[str]:
+    """The rows as spreadsheet-safe CSV (or TSV: spreadsheets run formulas in those too)."""
     types = {c["name"]: c["type"] for c in version.columns}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(names)
     count = 0
     for row in rows:

@@ -30,7 +30,7 @@ def upload():
             k: getattr(form, k).data for k in ("title", "slug", "publisher", "license") if getattr(form, k).data
         }
         with tempfile.TemporaryDirectory(dir=current_app.instance_path) as tmp:
-            path = Path(tmp) / ("upload" + Path(file.filename or "").suffix.lower()[:10])
+            path = Path(tmp) / ("upload" + Path(datasets.clean_file_name(file.filename)).suffix.lower()[:10])
             file.save(path)
             try:
                 result = datasets.import_dataset(

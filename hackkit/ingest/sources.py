@@ -18,6 +18,14 @@ from hackkit.ingest.errors import N_, IngestError
 
 FORMATS = ("csv", "xlsx", "json", "geojson")
 
+# An .xlsx is a zip of XML. Real sheets compress about 5-30 times; a zip bomb packs hundreds
+# of megabytes of XML into a few hundred kilobytes (deflate reaches about 1000 times).
+# openpyxl would read all of it (and keep the shared strings in memory), so the sizes the
+# zip declares are checked first; Python's zipfile never unpacks more than a member declares.
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM = 16 * 1024 * 1024  # small members may compress as well as they like
+XLSX_MAX_UNPACKED = 1024 * 1024 * 1024
+
 
 @dataclass
 class Source:
@@ -93,8 +101,32 @@ def cell_text(value) -> str | None:
     return str(value)
 
 
+def check_zip_sizes(path: Path) -> None:
+    """Refuse a spreadsheet that would unpack to far more than it weighs, before reading it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise IngestError(
+            N_("This spreadsheet cannot be opened: %(problem)s."), problem=error.__class__.__name__
+        ) from error
+    total = sum(m.file_size for m in members)
+    inflated = [
+        m for m in members if m.file_size > XLSX_RATIO_FROM and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1)
+    ]
+    if inflated or total > XLSX_MAX_UNPACKED:
+        raise IngestError(
+            N_("This spreadsheet unpacks to %(mb)d MB, far more than its size: it is refused as a possible zip bomb."),
+            mb=total // (1024 * 1024),
+        )
+
+
 def _xlsx(path: Path) -> Source:
     from openpyxl import load_workbook
+
+    check_zip_sizes(path)
 
     def records() -> Iterator[list[str | None]]:
         try:

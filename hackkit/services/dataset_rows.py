@@ -57,9 +57,18 @@ def _bad(field_name: str, message) -> Invalid:
     return Invalid(message, {field_name: [message]})
 
 
+def plain_text(raw: str, key: str) -> str:
+    """`raw` unless it holds a NUL character: no stored value can (PostgreSQL refuses them in
+    text), and sent to the database it fails the whole query instead of matching nothing."""
+    if "\x00" in raw:
+        raise _bad(key, _l("%(name)s contains a NUL character, which no value can hold.", name=key[:60]))
+    return raw
+
+
 def parse_value(column: dict[str, Any], raw: str, key: str):
     """The filter value `raw` as the column's type, or a 400 naming the parameter."""
     kind = column["type"]
+    raw = plain_text(raw, key)
     try:
         if kind == "integer":
             return int(raw)
@@ -115,12 +124,12 @@ def parse_row_query(args: Mapping[str, Any], version: DatasetVersion) -> RowQuer
             elif op == "in":
                 value = [parse_value(column, part, key) for part in raw.split(",")]
             elif op in TEXT_ONLY:
-                value = raw
+                value = plain_text(raw, key)
             else:
                 value = parse_value(column, raw, key)
             query.filters.append((name, op, value))
 
-    query.search = (args.get("_search") or "").strip() or None
+    query.search = plain_text(args.get("_search") or "", "_search").strip() or None
     if query.search and not dataset_tables.text_columns(version.columns):
         raise _bad("_search", _l("This dataset has no text to search."))
     sort, sort_desc = args.get("_sort"), args.get("_sort_desc")

@@ -7,8 +7,10 @@ import behaves the same everywhere: atomic, versioned, and reported.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,19 @@ class SystemActor:
     id = None
 
 
+def clean_file_name(name: str | None) -> str:
+    """The uploader's file name as we show it: no folders (either slash), no control
+    characters (NUL, newlines: they break headers and PostgreSQL text), at most 200
+    characters with the extension kept. It is only ever shown; files get names we make."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    base = " ".join("".join(" " if unicodedata.category(c)[0] == "C" else c for c in base).split())
+    base = base.lstrip(".") or "upload"
+    if len(base) > 200:
+        stem, dot, suffix = base.rpartition(".")
+        base = stem[: 199 - len(suffix)] + dot + suffix if dot and len(suffix) <= 10 else base[:200]
+    return base
+
+
 def can_see_drafts(actor) -> bool:
     return permissions.can(actor, "datasets.view_drafts")
 
@@ -67,7 +82,7 @@ def import_dataset(
     file name. Raises Unreadable (nothing is left behind) when the file cannot be read.
     """
     permissions.require(actor, "datasets.import")
-    original_name = original_name or path.name
+    original_name = clean_file_name(original_name or path.name)
     wanted = dict(metadata or {})
     wanted.setdefault("title", Path(original_name).stem.replace("_", " ").replace("-", " ").strip() or "Dataset")
     wanted.setdefault("slug", slugify(wanted.get("title") or original_name))

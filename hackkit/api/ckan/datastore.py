@@ -228,19 +228,7 @@ def _prefixed(first: str, rest: Iterator[str]) -> Iterator[str]:
 
 
 def _delimited_dump(version: DatasetVersion, names: list[str], rows, delimiter: str) -> Iterator[str]:
-    if delimiter == ",":
-        yield from exports.csv_lines(version, names, rows)  # spreadsheet-safe, like rows.csv
-        return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([_text(v) for v in dataset_rows.to_json_row(version, row, names).values()])
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    yield from exports.csv_lines(version, names, rows, delimiter)  # spreadsheet-safe, like rows.csv
 
 
 def _json_dump(version: DatasetVersion, names: list[str], rows) -> Iterator[str]:

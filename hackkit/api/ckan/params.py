@@ -19,6 +19,8 @@ def text(data: dict[str, Any], key: str, default: str = "") -> str:
         return default
     if isinstance(value, (list, dict)):
         raise invalid(key, _("%(key)s must be a single text value.", key=key))
+    if "\x00" in str(value):  # no stored text can hold one, and the database refuses the query
+        raise invalid(key, _("%(name)s contains a NUL character, which no value can hold.", name=key[:60]))
     return str(value)
 
 
