@@ -58,13 +58,15 @@ lint: install-dev
 	$(MAKE) --no-print-directory audit
 
 # Known vulnerabilities in the installed packages, against PyPI's advisory data (needs the
-# network). --strict: a package that could not be looked up fails the audit instead of being
-# skipped quietly; PyPI lookups sometimes fail, so it is tried three times. hackkit itself
-# (editable, not on PyPI) is left out. A vulnerable package gets a pinned fixed release in
-# pyproject.toml; while no fix exists, add `--ignore-vuln ID` to AUDIT_IGNORE with a comment why.
-# Offline, `make lint AUDIT_STRICT=` still lints and reports what it could not look up.
+# network). A vulnerable package fails the audit: pin a fixed release in pyproject.toml, or
+# while no fix exists add `--ignore-vuln ID` to AUDIT_IGNORE with a comment why. hackkit itself
+# (editable, not on PyPI) is left out.
+# A package PyPI cannot be asked about is listed but does not fail the audit by default: the
+# machines CI runs on reach PyPI through a mirror that sometimes answers 404 to per-release
+# lookups, which says nothing about the package. `make audit AUDIT_STRICT=--strict` makes
+# every lookup count (use it where pypi.org is reached directly).
 AUDIT_IGNORE :=
-AUDIT_STRICT ?= --strict
+AUDIT_STRICT ?=
 audit: install-dev
 	@$(BIN)/pip freeze --exclude-editable > $(VENV)/audit-requirements.txt
 	@for try in 1 2 3; do \
