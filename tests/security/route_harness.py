@@ -12,6 +12,7 @@ import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -70,6 +71,24 @@ class Matrix:
     cookies: dict  # role -> {cookie name: value}
     csrf: dict  # role -> CSRF token for that role's session
     apps: dict = field(default_factory=dict)  # "read" / "write" -> Flask app
+    write_state: tuple | None = None  # ("clean", setup name) while the write copy is as built
+
+    def write_app(self, setup: str | None) -> Flask:
+        """The write copy in the world as built plus `setup`. Putting a database back is the
+        slow part (on PostgreSQL a CREATE DATABASE), so it is skipped while nothing wrote."""
+        if self.write_state != ("clean", setup) or "write" not in self.apps:
+            app = self.reset_writes()
+            if setup:
+                set_up(self, app, setup)
+            self.write_state = ("clean", setup)
+        return self.apps["write"]
+
+    def after_write(self, method: str, result: int | str) -> None:
+        """A refused request changes nothing (the services check before they write); anything
+        else may have, and the next request gets a fresh copy."""
+        refused = result in ("login", "refused") or (isinstance(result, int) and 400 <= result < 500)
+        if method in WRITES and not refused:
+            self.write_state = None
 
     def app_for(self, kind: str) -> Flask:
         if kind not in self.apps:
@@ -141,6 +160,46 @@ def build_matrix(tmp: Path, postgres_databases, migrated_url: str) -> Matrix:
 
 _FLASH = re.compile(r'class="flash flash-(\w+)">(.*?)</p>', re.S)
 LAST_FLASHES: list = []  # what the last outcome() read, for the record mode
+
+
+def _moment(**delta) -> str:
+    return (datetime.now(UTC) + timedelta(**delta)).replace(microsecond=0).isoformat()
+
+
+# States a row may need first, set by the organizer through the API on the write copy:
+# name -> (method, path, body). Without them some actions answer 409 to everyone.
+SETUPS = {
+    "judging_open": lambda: ("PATCH", "/api/v1/events/{event}/judging", {"opens_at": _moment(hours=-1)}),
+    "pairwise": lambda: (
+        "PATCH",
+        "/api/v1/events/{event}/judging",
+        {"mode": "pairwise", "opens_at": _moment(hours=-1)},
+    ),
+    "public_vote": lambda: (
+        "PATCH",
+        "/api/v1/events/{event}/judging",
+        {"public_vote_opens": _moment(hours=-1), "public_vote_closes": _moment(hours=1)},
+    ),
+    # Proposals and their votes close when the event starts: move it a day ahead.
+    "proposals_open": lambda: (
+        "PATCH",
+        "/api/v1/events/{event}",
+        {
+            "registration_closes": _moment(days=1),
+            "starts_at": _moment(days=1),
+            "submission_deadline": _moment(days=2),
+            "ends_at": _moment(days=3),
+        },
+    ),
+}
+
+
+def set_up(matrix: Matrix, app: Flask, name: str) -> None:
+    method, path, body = SETUPS[name]()
+    response = app.test_client().open(
+        path.format(**matrix.ids), method=method, json=body, headers=matrix.bearer["organizer"]
+    )
+    assert response.status_code == 200, (name, response.get_data(as_text=True))
 
 
 def outcome(response, client=None) -> int | str:

@@ -17,8 +17,9 @@ Roles: anonymous; participant (registered, no team); member (captain of team A);
 (captain of team B); judge (assigned to A's project, scored it); conflicted_judge (declared a
 conflict with A's project); organizer. Pages are fetched with the role's log-in cookie (writes
 with a valid CSRF token and an empty form), /api/... with the role's bearer token (writes with
-`{}`). Each write starts from the world as built, so the cells of a row do not depend on each
-other. What a cell asserts is who gets past the permission check: 401/403/"login" versus the
+`{}`). Each write starts from the world as built (the database and files are put back after
+every answer that may have written; a refusal writes nothing), so the cells of a row do not
+depend on each other. What a cell asserts is who gets past the permission check: 401/403/"login" versus the
 answer a permitted role gets (400 for an empty form is fine there).
 
 A second test fetches every GET route as every role but the organizer and searches the
@@ -71,10 +72,12 @@ class R(NamedTuple):
     expect: dict
     body: dict | None = None
     params: dict = {}
+    setup: str | None = None
 
 
-def row(expect, body=None, **params) -> R:
-    return R(expect, body, params)
+def row(expect, body=None, setup: str | None = None, **params) -> R:
+    """`setup` names a state from route_harness.SETUPS the world is put in first (per role)."""
+    return R(expect, body, params, setup)
 
 
 # URL parameter -> world key (or a literal when the world has no such key).
@@ -146,15 +149,19 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/api/v1/events/<slug>/judging"): row(everyone(200)),
     ("PATCH", "/api/v1/events/<slug>/judging"): row(api(organizer=200)),
     ("GET", "/api/v1/events/<slug>/looking"): row(everyone(200)),
-    ("GET", "/api/v1/events/<slug>/pairwise/next"): row(api(judge=409, conflicted_judge=409)),
-    ("POST", "/api/v1/events/<slug>/pairwise/undo"): row(api(judge=409, conflicted_judge=409)),
-    ("POST", "/api/v1/events/<slug>/pairwise/votes"): row(api(judge=409, conflicted_judge=409)),
+    ("GET", "/api/v1/events/<slug>/pairwise/next"): row(api(judge=200, conflicted_judge=200), setup="pairwise"),
+    ("POST", "/api/v1/events/<slug>/pairwise/undo"): row(api(judge=404, conflicted_judge=404), setup="pairwise"),
+    ("POST", "/api/v1/events/<slug>/pairwise/votes"): row(
+        api(judge=201), body={"winner_id": "{sub_a}", "loser_id": "{sub_b}"}, setup="pairwise"
+    ),
     ("GET", "/api/v1/events/<slug>/progress"): row(api(judge=200, conflicted_judge=200, organizer=200)),
     ("GET", "/api/v1/events/<slug>/projects"): row(everyone(200)),
     ("GET", "/api/v1/events/<slug>/proposals"): row(everyone(200)),
-    ("POST", "/api/v1/events/<slug>/proposals"): row(api(409)),
+    ("POST", "/api/v1/events/<slug>/proposals"): row(api(201), body={"title": "Benches"}, setup="proposals_open"),
     ("GET", "/api/v1/events/<slug>/public-votes"): row(everyone(200)),
-    ("POST", "/api/v1/events/<slug>/public-votes"): row(api(409)),
+    ("POST", "/api/v1/events/<slug>/public-votes"): row(
+        api(201), body={"submission_id": "{sub_b}"}, setup="public_vote"
+    ),
     ("GET", "/api/v1/events/<slug>/registrations"): row(api(organizer=200)),
     ("POST", "/api/v1/events/<slug>/registrations"): row(api(409, judge=201, conflicted_judge=201, organizer=201)),
     ("GET", "/api/v1/events/<slug>/results"): row(api(anonymous=403, organizer=200)),
@@ -171,8 +178,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/api/v1/proposals/<int:proposal_id>"): row(everyone(200)),
     ("PATCH", "/api/v1/proposals/<int:proposal_id>"): row(api(organizer=200)),
     ("POST", "/api/v1/proposals/<int:proposal_id>/challenge"): row(api(organizer=201)),
-    ("DELETE", "/api/v1/proposals/<int:proposal_id>/vote"): row(api(409)),
-    ("POST", "/api/v1/proposals/<int:proposal_id>/vote"): row(api(409)),
+    ("DELETE", "/api/v1/proposals/<int:proposal_id>/vote"): row(api(404), setup="proposals_open"),
+    ("POST", "/api/v1/proposals/<int:proposal_id>/vote"): row(api(201), setup="proposals_open"),
     ("GET", "/api/v1/reports/challenges"): row(api(organizer=200)),
     ("GET", "/api/v1/reports/challenges.csv"): row(api(organizer=200)),
     ("GET", "/api/v1/reports/datasets"): row(api(organizer=200)),
@@ -183,7 +190,9 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/api/v1/submissions/<int:submission_id>/feedback"): row(api(organizer=200)),
     ("GET", "/api/v1/submissions/<int:submission_id>/judging"): row(api(judge=200, organizer=200)),
     ("GET", "/api/v1/submissions/<int:submission_id>/scores"): row(api(organizer=200)),
-    ("PUT", "/api/v1/submissions/<int:submission_id>/scores"): row(api(judge=409)),
+    ("PUT", "/api/v1/submissions/<int:submission_id>/scores"): row(
+        api(judge=200), body={"scores": {"{criterion}": 3}, "private_note": "Fine."}, setup="judging_open"
+    ),
     ("GET", "/api/v1/teams/<int:team_id>"): row(everyone(200)),
     ("PATCH", "/api/v1/teams/<int:team_id>"): row(api(member=200, organizer=200), {"name": "Team A2"}),
     ("POST", "/api/v1/teams/<int:team_id>/deadline-extensions"): row(
@@ -247,10 +256,14 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/events/<slug>/judging/conflicts"): row(
         page("refused", judge="done", conflicted_judge="done"), {"submission_id": "{sub_b}", "kind": "organisation"}
     ),
-    ("GET", "/events/<slug>/judging/pairwise"): row(page(judge=409, conflicted_judge=409)),
-    ("POST", "/events/<slug>/judging/pairwise"): row(page("refused")),
+    ("GET", "/events/<slug>/judging/pairwise"): row(page(judge=200, conflicted_judge=200), setup="pairwise"),
+    ("POST", "/events/<slug>/judging/pairwise"): row(
+        page("refused", judge="done"), body={"winner_id": "{sub_a}", "loser_id": "{sub_b}"}, setup="pairwise"
+    ),
     ("GET", "/events/<slug>/judging/projects/<int:submission_id>"): row(page(judge=200, organizer=200)),
-    ("POST", "/events/<slug>/judging/projects/<int:submission_id>"): row(page(judge=400, organizer=400)),
+    ("POST", "/events/<slug>/judging/projects/<int:submission_id>"): row(
+        page(judge="done", organizer=400), body={"c{criterion}": "3"}, setup="judging_open"
+    ),
     ("GET", "/events/<slug>/jury"): row(page(organizer=200)),
     ("POST", "/events/<slug>/jury/assign"): row(page("refused", organizer="done"), {"per_submission": "1"}),
     ("POST", "/events/<slug>/jury/assignments"): row(
@@ -289,16 +302,16 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/events/<slug>/proposals/<int:proposal_id>/challenge"): row(page(organizer=200)),
     ("POST", "/events/<slug>/proposals/<int:proposal_id>/challenge"): row(page(organizer=400)),
     ("POST", "/events/<slug>/proposals/<int:proposal_id>/status"): row(page(organizer="done"), {"status": "closed"}),
-    ("POST", "/events/<slug>/proposals/<int:proposal_id>/vote"): row(page("refused")),
+    ("POST", "/events/<slug>/proposals/<int:proposal_id>/vote"): row(page("done"), setup="proposals_open"),
     ("GET", "/events/<slug>/proposals/new"): row(page(200)),
-    ("POST", "/events/<slug>/proposals/new"): row(page(400)),
+    ("POST", "/events/<slug>/proposals/new"): row(page("done"), body={"title": "Benches"}, setup="proposals_open"),
     ("POST", "/events/<slug>/register"): row(page("refused", judge="done", conflicted_judge="done", organizer="done")),
     ("GET", "/events/<slug>/results"): row(page(anonymous=403, organizer=200)),
     ("POST", "/events/<slug>/teams/<int:team_id>/deadline"): row(page(organizer=400)),
     ("GET", "/events/<slug>/teams/new"): row(page(200)),
     ("POST", "/events/<slug>/teams/new"): row(page(participant="done", member=409, other_team=409), {"name": "Team C"}),
     ("GET", "/events/<slug>/vote"): row(everyone(200)),
-    ("POST", "/events/<slug>/vote"): row(page("refused")),
+    ("POST", "/events/<slug>/vote"): row(page("done"), body={"submission_id": "{sub_b}"}, setup="public_vote"),
     ("GET", "/events/new"): row(page(organizer=200)),
     ("POST", "/events/new"): row(page(organizer=400)),
     ("GET", "/feedback"): row(everyone(200)),
@@ -425,9 +438,10 @@ def test_route_matrix(matrix, key):
     body = fill(r.body, matrix.ids)
     got, flashes = {}, {}
     for role in ROLES:
-        app = matrix.reset_writes() if method in h.WRITES else matrix.app_for("read")
+        app = matrix.write_app(r.setup) if method in h.WRITES or r.setup else matrix.app_for("read")
         response = h.request(matrix, app, role, method, target, body)
         got[role] = h.outcome(response, getattr(response, "client", None) if method in h.WRITES else None)
+        matrix.after_write(method, got[role])
         flashes[role] = list(h.LAST_FLASHES)
     if RECORD:
         with open(RECORD, "a", encoding="utf-8") as out:
