@@ -45,6 +45,7 @@ SIGNED_IN = ROLES[1:]
 PRIVATE_NOTE = "PRIVATE-NOTE-7f3a"
 JURY_FEEDBACK = "JURY-FEEDBACK-c41d"
 DRAFT_DATASET_TITLE = "DRAFT-DATASET-9b2e"
+UNPUBLISHED_SCORE = "87.35"  # the judge's score for A on a 0-100 criterion, found nowhere else
 EMAILS = {
     "participant": "rm-participant@example.org",
     "member": "rm-member-a@example.org",
@@ -107,7 +108,9 @@ def build(app, tmp: Path) -> World:
     shot = screenshots.add_screenshot(session, people["member"], team_a, png(), "A map", app.instance_path)
 
     criteria = [
-        judging_setup.add_criterion(session, organizer, event, {"name": "Impact", "weight": 2}),
+        judging_setup.add_criterion(
+            session, organizer, event, {"name": "Impact", "weight": 2, "scale_min": 0, "scale_max": 100}
+        ),
         judging_setup.add_criterion(session, organizer, event, {"name": "Use of data", "weight": 1}),
     ]
     for key in ("judge", "conflicted_judge"):
@@ -121,7 +124,7 @@ def build(app, tmp: Path) -> World:
         people["judge"],
         sub_a,
         {
-            "scores": {str(c.id): 4 for c in criteria},
+            "scores": {str(criteria[0].id): float(UNPUBLISHED_SCORE), str(criteria[1].id): 4},
             "feedback": JURY_FEEDBACK,
             "private_note": PRIVATE_NOTE,
         },

@@ -24,7 +24,7 @@ answer a permitted role gets (400 for an empty form is fine there).
 
 A second test fetches every GET route as every role but the organizer and searches the
 response (archives unzipped) for other people's e-mail addresses, private jury notes, the
-jury's unpublished feedback and draft datasets.
+jury's unpublished feedback and scores, and draft datasets.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from tests.security.route_world import (
     JURY_FEEDBACK,
     PRIVATE_NOTE,
     ROLES,
+    UNPUBLISHED_SCORE,
 )
 
 OTHERS = ROLES[1:-1]  # signed in, not organizer
@@ -282,8 +283,8 @@ ROUTES: dict[tuple[str, str], R] = {
         {
             "c{criterion}-name": "Impact",
             "c{criterion}-weight": "2",
-            "c{criterion}-scale_min": "1",
-            "c{criterion}-scale_max": "5",
+            "c{criterion}-scale_min": "0",
+            "c{criterion}-scale_max": "100",
         },
     ),
     ("POST", "/events/<slug>/jury/criteria/<int:criterion_id>/delete"): row(page(organizer="refused")),
@@ -452,12 +453,12 @@ def test_route_matrix(matrix, key):
 
 def forbidden_for(role: str) -> set[str]:
     """What `role` must never read: other people's e-mail addresses (a member may see the
-    team's), the jury's private notes and unpublished feedback (the judge who wrote them may),
-    and the content of draft datasets."""
+    team's), the jury's private notes, unpublished feedback and scores (the judge who gave them
+    may), and the content of draft datasets."""
     own = {role, "member2"} if role == "member" else {role}
     secrets = {email for key, email in EMAILS.items() if key not in own}
     if role != "judge":
-        secrets |= {PRIVATE_NOTE, JURY_FEEDBACK}
+        secrets |= {PRIVATE_NOTE, JURY_FEEDBACK, UNPUBLISHED_SCORE}
     return secrets | {DRAFT_DATASET_TITLE}
 
 
@@ -485,6 +486,7 @@ ALLOWED_READS = [
     ("organizer", "/events/<slug>/archive-<kind>.zip", {"kind": "organizer"}, EMAILS["other_team"]),
     ("organizer", "/api/v1/submissions/<submission_id>/scores", {}, PRIVATE_NOTE),
     ("organizer", "/api/v1/submissions/<submission_id>/feedback", {}, JURY_FEEDBACK),
+    ("organizer", "/api/v1/events/<slug>/results?method=raw", {}, UNPUBLISHED_SCORE),
     ("organizer", "/datasets/<slug>", {"slug": "draft_dataset"}, DRAFT_DATASET_TITLE),
     ("organizer", "/api/v1/datasets/<slug>/rows", {"slug": "draft_dataset"}, DRAFT_DATASET_TITLE),
     ("judge", "/events/<slug>/judging/projects/<submission_id>", {}, PRIVATE_NOTE),
