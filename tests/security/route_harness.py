@@ -180,6 +180,7 @@ SETUPS = {
         "/api/v1/events/{event}/judging",
         {"public_vote_opens": _moment(hours=-1), "public_vote_closes": _moment(hours=1)},
     ),
+    "results_published": lambda: ("POST", "/api/v1/events/{event}/results/publish", {"published": True}),
     # Proposals and their votes close when the event starts: move it a day ahead.
     "proposals_open": lambda: (
         "PATCH",

@@ -451,14 +451,19 @@ def test_route_matrix(matrix, key):
     assert got == r.expect, f"{method} {target}"
 
 
-def forbidden_for(role: str) -> set[str]:
+def forbidden_for(role: str, published: bool = False) -> set[str]:
     """What `role` must never read: other people's e-mail addresses (a member may see the
     team's), the jury's private notes, unpublished feedback and scores (the judge who gave them
-    may), and the content of draft datasets."""
+    may), and the content of draft datasets. Once results are published, scores are public and
+    the jury's feedback reaches team A, but private notes stay with the jury."""
     own = {role, "member2"} if role == "member" else {role}
     secrets = {email for key, email in EMAILS.items() if key not in own}
     if role != "judge":
-        secrets |= {PRIVATE_NOTE, JURY_FEEDBACK, UNPUBLISHED_SCORE}
+        secrets.add(PRIVATE_NOTE)
+        if not published:
+            secrets |= {JURY_FEEDBACK, UNPUBLISHED_SCORE}
+        elif role != "member":
+            secrets.add(JURY_FEEDBACK)
     return secrets | {DRAFT_DATASET_TITLE}
 
 
@@ -466,18 +471,19 @@ READS = sorted({(rule, tuple(sorted(r.params.items()))) for (method, rule), r in
 READS += [(rule, tuple(sorted(params.items()))) for rule, params in EXTRA_READS]
 
 
+@pytest.mark.parametrize("state", [None, "results_published"])
 @pytest.mark.parametrize("read", READS, ids=lambda read: url(read[0], dict(read[1]), {}))
-def test_personal_data_reaches_only_those_allowed(matrix, read):
+def test_personal_data_reaches_only_those_allowed(matrix, read, state):
     rule, params = read
     target = url(rule, dict(params), matrix.ids)
-    app = matrix.app_for("read")
+    app = matrix.write_app(state) if state else matrix.app_for("read")
     leaks = {}
     for role in ROLES[:-1]:  # the organizer may read everything
         text = h.readable_body(h.request(matrix, app, role, "GET", target))
-        found = sorted(secret for secret in forbidden_for(role) if secret in text)
+        found = sorted(secret for secret in forbidden_for(role, published=bool(state)) if secret in text)
         if found:
             leaks[role] = found
-    assert not leaks, f"GET {target} shows what these roles must not see: {leaks}"
+    assert not leaks, f"GET {target} ({state or 'results not published'}) shows what these roles must not see: {leaks}"
 
 
 # Those allowed do see the markers: without this the search above could pass on an empty world.
@@ -492,12 +498,16 @@ ALLOWED_READS = [
     ("judge", "/events/<slug>/judging/projects/<submission_id>", {}, PRIVATE_NOTE),
     ("judge", "/api/v1/submissions/<submission_id>/judging", {}, JURY_FEEDBACK),
     ("member", "/account", {}, EMAILS["member"]),
+    ("member", "/api/v1/submissions/<submission_id>/feedback", {"state": "results_published"}, JURY_FEEDBACK),
 ]
 
 
 @pytest.mark.parametrize("reader, rule, params, marker", ALLOWED_READS, ids=lambda v: v if isinstance(v, str) else "")
 def test_markers_reach_those_allowed(matrix, reader, rule, params, marker):
+    params = dict(params)
+    state = params.pop("state", None)
     target = url(rule, params, matrix.ids)
-    response = h.request(matrix, matrix.app_for("read"), reader, "GET", target)
+    app = matrix.write_app(state) if state else matrix.app_for("read")
+    response = h.request(matrix, app, reader, "GET", target)
     assert response.status_code == 200, target
     assert marker in h.readable_body(response), f"{reader} should read {marker} in {target}"
