@@ -11,7 +11,10 @@ HOW TO ADD A ROW (a new route fails test_every_route_has_a_row until you do):
      (team_id -> team A, submission_id -> A's project, slug -> the event, or the published
      dataset under /datasets, ...); name others in the row: `R(everyone(200), name="demo")`.
      A JSON body for an API write: `R(..., body={"name": "x"})`.
-  4. Run `pytest tests/security/test_route_matrix.py -k "<path>"`.
+  4. Run `pytest tests/security/test_route_matrix.py -k "<path>"`. A row written as
+     `row(None)` fails with what each role got: check every cell is right before pasting it.
+     (ROUTE_MATRIX_RECORD=file.jsonl writes what every row got, with the flash messages,
+     instead of asserting.)
 
 Roles: anonymous; participant (registered, no team); member (captain of team A); other_team
 (captain of team B); judge (assigned to A's project, scored it); conflicted_judge (declared a
@@ -448,6 +451,7 @@ def test_route_matrix(matrix, key):
         with open(RECORD, "a", encoding="utf-8") as out:
             out.write(json.dumps([method, rule, got, flashes]) + "\n")
         return
+    assert r.expect is not None, f"{method} {rule} has no expected answers yet; each role got {got}"
     assert got == r.expect, f"{method} {target}"
 
 
