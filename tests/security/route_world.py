@@ -24,6 +24,7 @@ from PIL import Image
 from hackkit.datasets.commands import ShellActor
 from hackkit.extensions import db
 from hackkit.services import (
+    accounts,
     assignments,
     datasets,
     events,
@@ -69,8 +70,6 @@ class World:
 
 
 def _person(session, key: str, role: str = "participant"):
-    from hackkit.services import accounts
-
     return accounts.register_user(session, EMAILS[key], f"RM {key}", f.TEST_PASSWORD, role=role)
 
 
@@ -94,7 +93,17 @@ def build(app, tmp: Path) -> World:
     people["conflicted_judge"] = _person(session, "conflicted_judge", "judge")
 
     challenge = events.add_challenge(session, organizer, event, {"title": "Cooler streets"})
-    team_a = teams.create_team(session, people["member"], event, {"name": "Team A"})
+    # Both sides of "looking for each other" have someone in them, so those lists are searched too.
+    accounts.update_profile(
+        session,
+        people["participant"],
+        display_name="RM participant",
+        skills=["cartography"],
+        languages=["nl"],
+        bio="Maps.",
+        looking_for_team=True,
+    )
+    team_a = teams.create_team(session, people["member"], event, {"name": "Team A", "missing_skills": ["design"]})
     teams.join_team(session, people["member2"], team_a, team_a.invite_code)
     team_b = teams.create_team(session, people["other_team"], event, {"name": "Team B"})
     join_request = teams.request_to_join(session, people["joiner"], team_a, "May I?")

@@ -502,6 +502,7 @@ ALLOWED_READS = [
     ("judge", "/events/<slug>/judging/projects/<submission_id>", {}, PRIVATE_NOTE),
     ("judge", "/api/v1/submissions/<submission_id>/judging", {}, JURY_FEEDBACK),
     ("member", "/account", {}, EMAILS["member"]),
+    ("anonymous", "/api/v1/events/<slug>/looking", {}, "cartography"),
     ("member", "/api/v1/submissions/<submission_id>/feedback", {"state": "results_published"}, JURY_FEEDBACK),
 ]
 
