@@ -1,16 +1,20 @@
 """Every route of the hub × every role → the answer that role gets. Generated from the URL map.
 
 HOW TO ADD A ROW (a new route fails test_every_route_has_a_row until you do):
-  1. Find the key in the failure message, e.g. ("POST", "/api/v1/tokens"), and add it to
-     ROUTES below (rows are sorted by path).
-  2. Give the expected answer per role with the helpers: `api(organizer=201)` (everyone not
-     named gets 403 and anonymous 401), `page(member=200)` (anonymous is sent to log in,
-     others 403), `everyone(200)`, or a full `cells(...)`. "login" means: redirected to the
-     log-in page.
-  3. URL values come from the world (tests/security/route_world.py) by parameter name
-     (team_id -> team A, submission_id -> A's project, slug -> the event, or the published
-     dataset under /datasets, ...); name others in the row: `R(everyone(200), name="demo")`.
-     A JSON body for an API write: `R(..., body={"name": "x"})`.
+  1. Copy the key from the failure message, e.g. ("POST", "/api/v1/tokens"), into ROUTES
+     below (rows are sorted by path).
+  2. Give the expected answer per role with the helpers: `api(organizer=201)` (anonymous 401,
+     roles not named 403), `page(member=200)` (anonymous sent to log in, roles not named 403),
+     `everyone(200)`, or a full `cells(...)`. Besides status codes a cell can be "login"
+     (redirected to the log-in page), "done" (a form redirected back with a success message)
+     or "refused" (redirected back with an error message, e.g. "You do not have permission").
+  3. URL values come from the world (tests/security/route_world.py) by parameter name, see
+     PARAMS (team_id -> team A, submission_id -> A's project, slug -> the event, or the
+     published dataset under /datasets/); name others in the row: `row(everyone(200),
+     name="demo")`. A body for a write (JSON for the API, a form for pages, Upload("x.png") for
+     a file): `row(api(organizer=201), {"name": "x"})`; `{placeholders}` are world keys. A
+     state the row needs first (judging open, public vote open...): `setup="..."`, see
+     route_harness.SETUPS.
   4. Run `pytest tests/security/test_route_matrix.py -k "<path>"`. A row written as
      `row(None)` fails with what each role got: check every cell is right before pasting it.
      (ROUTE_MATRIX_RECORD=file.jsonl writes what every row got, with the flash messages,
@@ -18,16 +22,19 @@ HOW TO ADD A ROW (a new route fails test_every_route_has_a_row until you do):
 
 Roles: anonymous; participant (registered, no team); member (captain of team A); other_team
 (captain of team B); judge (assigned to A's project, scored it); conflicted_judge (declared a
-conflict with A's project); organizer. Pages are fetched with the role's log-in cookie (writes
-with a valid CSRF token and an empty form), /api/... with the role's bearer token (writes with
-`{}`). Each write starts from the world as built (the database and files are put back after
-every answer that may have written; a refusal writes nothing), so the cells of a row do not
-depend on each other. What a cell asserts is who gets past the permission check: 401/403/"login" versus the
-answer a permitted role gets (400 for an empty form is fine there).
+conflict with A's project); organizer. Pages are requested with the role's log-in cookie
+(writes with a valid CSRF token and an empty form unless the row gives one), /api/... with the
+role's bearer token (writes with `{}` unless the row gives a body). Each write starts from the
+world as built (database and files are put back after every answer that may have written; a
+refusal writes nothing), so the cells of a row do not depend on each other. A cell says who
+gets past the permission check (401/403/"login"/"refused") and what a permitted role gets
+(400 for an empty form is fine there: it got through).
 
-A second test fetches every GET route as every role but the organizer and searches the
-response (archives unzipped) for other people's e-mail addresses, private jury notes, the
-jury's unpublished feedback and scores, and draft datasets.
+A second test fetches every GET route as every role but the organizer, before and after the
+results are published, and searches the response (archives unzipped) for other people's
+e-mail addresses, private jury notes, the jury's unpublished feedback and scores, and draft
+datasets; a third checks that those allowed do see them, so the search cannot pass on an
+empty world.
 """
 
 from __future__ import annotations
@@ -49,8 +56,6 @@ from tests.security.route_world import (
     ROLES,
     UNPUBLISHED_SCORE,
 )
-
-OTHERS = ROLES[1:-1]  # signed in, not organizer
 
 
 def cells(**statuses) -> dict:
