@@ -369,17 +369,15 @@ EXTRA_READS = [
     ("/api/v1/events/<slug>/results?method=raw", {}),
     ("/admin/reports/<name>", {"name": "challenges.csv"}),
     ("/catalog.<kind>", {"kind": "jsonld"}),
-    ("/teams/<team_id>", {"team_id": "team_b"}),
-    ("/api/v1/teams/<team_id>", {"team_id": "team_b"}),
-    ("/api/v1/teams/<team_id>/submission", {"team_id": "team_b"}),
-    ("/events/<slug>/judging/projects/<submission_id>", {"submission_id": "sub_b"}),
-    ("/datasets/<slug>", {"slug": "draft_dataset"}),
-    ("/api/v1/datasets/<slug>", {"slug": "draft_dataset"}),
-    ("/api/v1/datasets/<slug>/rows", {"slug": "draft_dataset"}),
-    ("/datastore/dump/<resource_id>", {"resource_id": "draft_dataset"}),
     ("/api/3/action/<name>", {"name": "package_search"}),
     ("/api/3/action/<name>", {"name": "current_package_list_with_resources"}),
+    ("/api/3/action/<name>?id=<slug>", {"name": "package_show", "slug": "draft_dataset"}),
+    ("/api/3/action/<name>?resource_id=<slug>", {"name": "datastore_search", "slug": "draft_dataset"}),
 ]
+# Every read of team A, A's project or the published dataset is also made of team B, B's
+# project and the draft dataset.
+OTHER_SIDE = {"team_id": "team_b", "submission_id": "sub_b", "slug": "draft_dataset", "resource_id": "draft_dataset"}
+
 
 _PARAM = re.compile(r"<(?:[^<>]*:)?(\w+)>")
 
@@ -476,8 +474,19 @@ def forbidden_for(role: str, published: bool = False) -> set[str]:
     return secrets | {DRAFT_DATASET_TITLE}
 
 
-READS = sorted({(rule, tuple(sorted(r.params.items()))) for (method, rule), r in ROUTES.items() if method == "GET"})
-READS += [(rule, tuple(sorted(params.items()))) for rule, params in EXTRA_READS]
+def _reads() -> list[tuple[str, tuple]]:
+    reads = {(rule, tuple(sorted(r.params.items()))) for (method, rule), r in ROUTES.items() if method == "GET"}
+    reads |= {(rule, tuple(sorted(params.items()))) for rule, params in EXTRA_READS}
+    for rule, params in list(reads):
+        names = set(_PARAM.findall(rule))
+        for name, other in OTHER_SIDE.items():
+            dataset_slug = name != "slug" or "/datasets/" in rule
+            if name in names and name not in dict(params) and dataset_slug:
+                reads.add((rule, tuple(sorted({**dict(params), name: other}.items()))))
+    return sorted(reads)
+
+
+READS = _reads()
 
 
 @pytest.mark.parametrize("state", [None, "results_published"])
