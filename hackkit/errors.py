@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from hackkit.services.errors import ServiceError
@@ -83,6 +83,17 @@ def init_app(app: Flask) -> None:
         _rollback_quietly()
         log.warning("write refused by a database constraint on %s %s: %s", request.method, request.path, error.orig)
         return error_response(409, _("Something changed at the same moment. Reload the page and try again."))
+
+    @app.errorhandler(DataError)
+    def value_the_database_refuses(error):
+        # Bad input that only the database notices, e.g. a NUL byte in any text (PostgreSQL
+        # refuses it in every string, also in a lookup by slug): the client's mistake, not an
+        # outage, and the statement was rolled back, so nothing was saved.
+        _rollback_quietly()
+        log.warning("value refused by the database on %s %s: %s", request.method, request.path, error.orig)
+        return error_response(
+            400, _("The request holds a value the database cannot store, such as a NUL character. Nothing was saved.")
+        )
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from hackkit.extensions import db
@@ -135,6 +135,10 @@ def dispatch(name: str) -> Response:
         return _failure(envelope, error)
     except HTTPException as error:  # e.g. a body over the upload limit (413)
         return _failure(envelope, CkanError(error.name, error.code or 400, str(error.description or error.name)))
+    except DataError:  # e.g. a NUL character, which PostgreSQL refuses in any text: bad input
+        db.session.rollback()
+        message = _("The request holds a value the database cannot store, such as a NUL character. Nothing was saved.")
+        return _failure(envelope, CkanError("Bad Request", 400, message))
     except DBAPIError:
         db.session.rollback()
         log.warning("database error in CKAN action %s", name, exc_info=True)
