@@ -1,0 +1,532 @@
+"""Every route of the hub × every role → the answer that role gets. Generated from the URL map.
+
+HOW TO ADD A ROW (a new route fails test_every_route_has_a_row until you do):
+  1. Copy the key from the failure message, e.g. ("POST", "/api/v1/tokens"), into ROUTES
+     below (rows are sorted by path).
+  2. Give the expected answer per role with the helpers: `api(organizer=201)` (anonymous 401,
+     roles not named 403), `page(member=200)` (anonymous sent to log in, roles not named 403),
+     `everyone(200)`, or a full `cells(...)`. Besides status codes a cell can be "login"
+     (redirected to the log-in page), "done" (a form redirected back with a success message)
+     or "refused" (redirected back with an error message, e.g. "You do not have permission").
+  3. URL values come from the world (tests/security/route_world.py) by parameter name, see
+     PARAMS (team_id -> team A, submission_id -> A's project, slug -> the event, or the
+     published dataset under /datasets/); name others in the row: `row(everyone(200),
+     name="demo")`. A body for a write (JSON for the API, a form for pages, Upload("x.png") for
+     a file): `row(api(organizer=201), {"name": "x"})`; `{placeholders}` are world keys. A
+     state the row needs first (judging open, public vote open...): `setup="..."`, see
+     route_harness.SETUPS.
+  4. Run `pytest tests/security/test_route_matrix.py -k "<path>"`. A row written as
+     `row(None)` fails with what each role got: check every cell is right before pasting it.
+     (ROUTE_MATRIX_RECORD=file.jsonl writes what every row got, with the flash messages,
+     instead of asserting.)
+
+Roles: anonymous; participant (registered, no team); member (captain of team A); other_team
+(captain of team B); judge (assigned to A's project, scored it); conflicted_judge (declared a
+conflict with A's project); organizer. Pages are requested with the role's log-in cookie
+(writes with a valid CSRF token and an empty form unless the row gives one), /api/... with the
+role's bearer token (writes with `{}` unless the row gives a body). Each write starts from the
+world as built (database and files are put back after every answer that may have written; a
+refusal writes nothing), so the cells of a row do not depend on each other. A cell says who
+gets past the permission check (401/403/"login"/"refused") and what a permitted role gets
+(400 for an empty form is fine there: it got through).
+
+A second test fetches every GET route as every role but the organizer, before and after the
+results are published, and searches the response (archives unzipped) for other people's
+e-mail addresses, private jury notes, the jury's unpublished feedback and scores, and draft
+datasets; a third checks that those allowed do see them, so the search cannot pass on an
+empty world.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import NamedTuple
+
+import pytest
+
+from tests.security import route_harness as h
+from tests.security.route_harness import Upload
+from tests.security.route_world import (
+    DRAFT_DATASET_TITLE,
+    EMAILS,
+    JURY_FEEDBACK,
+    PRIVATE_NOTE,
+    ROLES,
+    UNPUBLISHED_SCORE,
+)
+
+
+def cells(**statuses) -> dict:
+    assert set(statuses) == set(ROLES), sorted(set(ROLES) ^ set(statuses))
+    return statuses
+
+
+def everyone(status) -> dict:
+    return dict.fromkeys(ROLES, status)
+
+
+def api(default=403, anonymous=401, **by_role) -> dict:
+    """An API route: anonymous 401, the roles named get their status, the others `default`."""
+    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], default), **by_role}
+
+
+def page(default=403, anonymous="login", **by_role) -> dict:
+    """A page: anonymous is sent to log in, the roles named get their status, the others `default`."""
+    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], default), **by_role}
+
+
+class R(NamedTuple):
+    expect: dict
+    body: dict | None = None
+    params: dict = {}
+    setup: str | None = None
+
+
+def row(expect, body=None, setup: str | None = None, **params) -> R:
+    """`setup` names a state from route_harness.SETUPS the world is put in first (per role)."""
+    return R(expect, body, params, setup)
+
+
+# URL parameter -> world key (or a literal when the world has no such key).
+PARAMS = {
+    "team_id": "team_a",
+    "submission_id": "sub_a",
+    "challenge_id": "challenge",
+    "criterion_id": "criterion",
+    "assignment_id": "assignment",
+    "request_id": "join_request",
+    "feedback_id": "feedback",
+    "proposal_id": "proposal",
+    "screenshot_id": "screenshot",
+    "user_id": "member2_id",
+    "code": "invite_a",
+    "token": "not-a-real-reset-token",
+    "resource_id": "dataset",  # CKAN accepts a dataset slug for a resource id
+    "path": "asset",
+}
+
+ROUTES: dict[tuple[str, str], R] = {
+    ("GET", "/"): row(everyone(200)),
+    ("GET", "/account"): row(page(200)),
+    ("POST", "/account"): row(page(400)),
+    ("GET", "/account/delete"): row(page(200)),
+    ("POST", "/account/delete"): row(page(400)),
+    ("GET", "/account/password"): row(page(200)),
+    ("POST", "/account/password"): row(page(400)),
+    ("GET", "/admin/reports/<any('datasets.csv', 'challenges.csv'):name>"): row(
+        page(organizer=200), name="datasets.csv"
+    ),
+    ("GET", "/admin/reports/usage"): row(page(organizer=200)),
+    ("GET", "/admin/users"): row(page(organizer=200)),
+    ("POST", "/admin/users/<int:user_id>/role"): row(page(organizer="done"), {"u{member2_id}-role": "judge"}),
+    ("GET", "/api/3/action/<name>"): row(everyone(200), name="package_list"),
+    ("POST", "/api/3/action/<name>"): row(everyone(200), name="package_list"),
+    ("GET", "/api/action/<name>"): row(everyone(200), name="package_list"),
+    ("POST", "/api/action/<name>"): row(everyone(200), name="package_list"),
+    ("DELETE", "/api/v1/assignments/<int:assignment_id>"): row(api(organizer=204)),
+    ("PATCH", "/api/v1/challenges/<int:challenge_id>"): row(api(organizer=200)),
+    ("DELETE", "/api/v1/criteria/<int:criterion_id>"): row(api(organizer=409)),
+    ("PATCH", "/api/v1/criteria/<int:criterion_id>"): row(api(organizer=200)),
+    ("GET", "/api/v1/datasets"): row(everyone(200)),
+    ("POST", "/api/v1/datasets"): row(api(organizer=201), {"file": Upload("places.csv"), "slug": "rm-uploaded"}),
+    ("GET", "/api/v1/datasets/<slug>"): row(everyone(200)),
+    ("GET", "/api/v1/datasets/<slug>/projects"): row(everyone(200)),
+    ("GET", "/api/v1/datasets/<slug>/rows"): row(everyone(200)),
+    ("GET", "/api/v1/datasets/<slug>/rows.csv"): row(everyone(200)),
+    ("GET", "/api/v1/datasets/<slug>/rows.geojson"): row(everyone(200)),
+    ("GET", "/api/v1/events"): row(everyone(200)),
+    ("POST", "/api/v1/events"): row(api(organizer=400)),
+    ("GET", "/api/v1/events/<slug>"): row(everyone(200)),
+    ("PATCH", "/api/v1/events/<slug>"): row(api(organizer=200), {"name": "Renamed"}),
+    ("POST", "/api/v1/events/<slug>/announcements"): row(api(organizer=400)),
+    ("GET", "/api/v1/events/<slug>/archive.zip"): row(everyone(200)),
+    ("GET", "/api/v1/events/<slug>/assignments"): row(api(judge=200, conflicted_judge=200, organizer=200)),
+    ("POST", "/api/v1/events/<slug>/assignments"): row(api(organizer=201), {"per_submission": 1}),
+    ("GET", "/api/v1/events/<slug>/challenges"): row(everyone(200)),
+    ("POST", "/api/v1/events/<slug>/challenges"): row(api(organizer=400)),
+    ("GET", "/api/v1/events/<slug>/conflicts"): row(api(judge=200, conflicted_judge=200, organizer=200)),
+    ("GET", "/api/v1/events/<slug>/criteria"): row(everyone(200)),
+    ("POST", "/api/v1/events/<slug>/criteria"): row(api(organizer=201), {"name": "Design", "weight": 1}),
+    ("GET", "/api/v1/events/<slug>/exports/<any('participants.csv', 'teams.csv', 'submissions.csv'):name>"): row(
+        api(organizer=200), name="participants.csv"
+    ),
+    ("GET", "/api/v1/events/<slug>/judges"): row(api(organizer=200)),
+    ("POST", "/api/v1/events/<slug>/judges"): row(api(organizer=201), {"email": "rm-participant@example.org"}),
+    ("DELETE", "/api/v1/events/<slug>/judges/<int:user_id>"): row(api(organizer=204), user_id="judge_id"),
+    ("GET", "/api/v1/events/<slug>/judging"): row(everyone(200)),
+    ("PATCH", "/api/v1/events/<slug>/judging"): row(api(organizer=200)),
+    ("GET", "/api/v1/events/<slug>/looking"): row(everyone(200)),
+    ("GET", "/api/v1/events/<slug>/pairwise/next"): row(api(judge=200, conflicted_judge=200), setup="pairwise"),
+    ("POST", "/api/v1/events/<slug>/pairwise/undo"): row(api(judge=404, conflicted_judge=404), setup="pairwise"),
+    ("POST", "/api/v1/events/<slug>/pairwise/votes"): row(
+        api(judge=201), body={"winner_id": "{sub_a}", "loser_id": "{sub_b}"}, setup="pairwise"
+    ),
+    ("GET", "/api/v1/events/<slug>/progress"): row(api(judge=200, conflicted_judge=200, organizer=200)),
+    ("GET", "/api/v1/events/<slug>/projects"): row(everyone(200)),
+    ("GET", "/api/v1/events/<slug>/proposals"): row(everyone(200)),
+    ("POST", "/api/v1/events/<slug>/proposals"): row(api(201), body={"title": "Benches"}, setup="proposals_open"),
+    ("GET", "/api/v1/events/<slug>/public-votes"): row(everyone(200)),
+    ("POST", "/api/v1/events/<slug>/public-votes"): row(
+        api(201), body={"submission_id": "{sub_b}"}, setup="public_vote"
+    ),
+    ("GET", "/api/v1/events/<slug>/registrations"): row(api(organizer=200)),
+    ("POST", "/api/v1/events/<slug>/registrations"): row(api(409, judge=201, conflicted_judge=201, organizer=201)),
+    ("GET", "/api/v1/events/<slug>/results"): row(api(anonymous=403, organizer=200)),
+    ("POST", "/api/v1/events/<slug>/results/publish"): row(api(organizer=200)),
+    ("GET", "/api/v1/events/<slug>/teams"): row(everyone(200)),
+    ("POST", "/api/v1/events/<slug>/teams"): row(api(participant=201, member=409, other_team=409), {"name": "Team C"}),
+    ("GET", "/api/v1/feedback"): row(everyone(200)),
+    ("POST", "/api/v1/feedback"): row(api(201), {"title": "Missing trees"}),
+    ("GET", "/api/v1/feedback/<int:feedback_id>"): row(everyone(200)),
+    ("PATCH", "/api/v1/feedback/<int:feedback_id>"): row(api(organizer=200), {"answer": "Fixed."}),
+    ("POST", "/api/v1/join-requests/<int:request_id>"): row(api(member=200), {"decision": "decline"}),
+    ("GET", "/api/v1/me"): row(api(200)),
+    ("GET", "/api/v1/openapi.json"): row(everyone(200)),
+    ("GET", "/api/v1/proposals/<int:proposal_id>"): row(everyone(200)),
+    ("PATCH", "/api/v1/proposals/<int:proposal_id>"): row(api(organizer=200)),
+    ("POST", "/api/v1/proposals/<int:proposal_id>/challenge"): row(api(organizer=201)),
+    ("DELETE", "/api/v1/proposals/<int:proposal_id>/vote"): row(api(404), setup="proposals_open"),
+    ("POST", "/api/v1/proposals/<int:proposal_id>/vote"): row(api(201), setup="proposals_open"),
+    ("GET", "/api/v1/reports/challenges"): row(api(organizer=200)),
+    ("GET", "/api/v1/reports/challenges.csv"): row(api(organizer=200)),
+    ("GET", "/api/v1/reports/datasets"): row(api(organizer=200)),
+    ("GET", "/api/v1/reports/datasets.csv"): row(api(organizer=200)),
+    ("POST", "/api/v1/submissions/<int:submission_id>/conflicts"): row(
+        api(judge=201, conflicted_judge=201), {"reason": "organisation"}, submission_id="sub_b"
+    ),
+    ("GET", "/api/v1/submissions/<int:submission_id>/feedback"): row(api(organizer=200)),
+    ("GET", "/api/v1/submissions/<int:submission_id>/judging"): row(api(judge=200, organizer=200)),
+    ("GET", "/api/v1/submissions/<int:submission_id>/scores"): row(api(organizer=200)),
+    ("PUT", "/api/v1/submissions/<int:submission_id>/scores"): row(
+        api(judge=200), body={"scores": {"{criterion}": 3}, "private_note": "Fine."}, setup="judging_open"
+    ),
+    ("GET", "/api/v1/teams/<int:team_id>"): row(everyone(200)),
+    ("PATCH", "/api/v1/teams/<int:team_id>"): row(api(member=200, organizer=200), {"name": "Team A2"}),
+    ("POST", "/api/v1/teams/<int:team_id>/deadline-extensions"): row(
+        api(organizer=201), {"new_deadline": "{later}", "reason": "Power cut"}
+    ),
+    ("GET", "/api/v1/teams/<int:team_id>/join-requests"): row(api(member=200)),
+    ("POST", "/api/v1/teams/<int:team_id>/join-requests"): row(
+        api(participant=201, member=409, other_team=409), {"message": "May I join?"}
+    ),
+    ("POST", "/api/v1/teams/<int:team_id>/members"): row(
+        api(201, member=409, other_team=409), {"invite_code": "{invite_a}"}
+    ),
+    ("DELETE", "/api/v1/teams/<int:team_id>/members/<int:user_id>"): row(api(member=204)),
+    ("GET", "/api/v1/teams/<int:team_id>/submission"): row(everyone(200)),
+    ("PUT", "/api/v1/teams/<int:team_id>/submission"): row(api(member=200)),
+    ("GET", "/api/v1/teams/<int:team_id>/submission/history"): row(api(member=200, organizer=200)),
+    ("POST", "/api/v1/teams/<int:team_id>/submission/screenshots"): row(
+        api(member=201), {"screenshot": Upload("shot.png"), "alt_text": "A map"}
+    ),
+    ("DELETE", "/api/v1/teams/<int:team_id>/submission/screenshots/<int:screenshot_id>"): row(api(member=204)),
+    ("POST", "/api/v1/tokens"): row(everyone(401)),
+    ("GET", "/apps"): row(everyone(200)),
+    ("GET", "/apps/<name>"): row(everyone(200), name="hello-map"),
+    ("GET", "/apps/<name>.zip"): row(everyone(200), name="hello-map"),
+    ("GET", "/apps/<name>/preview"): row(everyone(200), name="hello-map"),
+    ("GET", "/apps/<name>/screenshot.png"): row(everyone(200), name="hello-map"),
+    ("GET", "/auth/reset"): row(everyone(200)),
+    ("POST", "/auth/reset"): row(everyone(400)),
+    ("GET", "/auth/reset/<token>"): row(everyone(400)),
+    ("POST", "/auth/reset/<token>"): row(everyone(400)),
+    ("GET", "/catalog"): row(everyone(200)),
+    ("GET", "/catalog.<any(ttl, jsonld, rdf):kind>"): row(everyone(200), kind="ttl"),
+    ("GET", "/datasets/"): row(everyone(200)),
+    ("GET", "/datasets/<slug>"): row(everyone(200)),
+    ("GET", "/datasets/<slug>/datapackage.json"): row(everyone(200)),
+    ("GET", "/datasets/<slug>/edit"): row(page(organizer=200)),
+    ("POST", "/datasets/<slug>/edit"): row(page(organizer="done")),
+    ("GET", "/datasets/<slug>/feedback/new"): row(page(200)),
+    ("POST", "/datasets/<slug>/feedback/new"): row(page(400)),
+    ("GET", "/datasets/<slug>/map-features.geojson"): row(everyone(200)),
+    ("GET", "/datasets/<slug>/original"): row(everyone(200)),
+    ("GET", "/datasets/<slug>/report"): row(page(organizer=200)),
+    ("POST", "/datasets/<slug>/report"): row(page(organizer="done")),
+    ("GET", "/datasets/upload"): row(page(organizer=200)),
+    ("POST", "/datasets/upload"): row(page(organizer="done"), {"file": Upload("places.csv"), "slug": "rm-uploaded"}),
+    ("GET", "/datastore/dump/<resource_id>"): row(everyone(200)),
+    ("GET", "/events/"): row(everyone(200)),
+    ("GET", "/events/<slug>"): row(everyone(200)),
+    ("POST", "/events/<slug>/announcements"): row(page(organizer=400)),
+    ("GET", "/events/<slug>/archive-<any('public', 'organizer'):kind>.zip"): row(page(organizer=200), kind="organizer"),
+    ("GET", "/events/<slug>/challenges/<int:challenge_id>/edit"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/challenges/<int:challenge_id>/edit"): row(page(organizer=400)),
+    ("GET", "/events/<slug>/challenges/new"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/challenges/new"): row(page(organizer=400)),
+    ("GET", "/events/<slug>/edit"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/edit"): row(page(organizer=400)),
+    ("GET", "/events/<slug>/exports/<any('participants.csv', 'teams.csv', 'submissions.csv'):name>"): row(
+        page(organizer=200), name="participants.csv"
+    ),
+    ("GET", "/events/<slug>/judging"): row(page(judge=200, conflicted_judge=200)),
+    ("POST", "/events/<slug>/judging/conflicts"): row(
+        page("refused", judge="done", conflicted_judge="done"), {"submission_id": "{sub_b}", "kind": "organisation"}
+    ),
+    ("GET", "/events/<slug>/judging/pairwise"): row(page(judge=200, conflicted_judge=200), setup="pairwise"),
+    ("POST", "/events/<slug>/judging/pairwise"): row(
+        page("refused", judge="done"), body={"winner_id": "{sub_a}", "loser_id": "{sub_b}"}, setup="pairwise"
+    ),
+    ("GET", "/events/<slug>/judging/projects/<int:submission_id>"): row(page(judge=200, organizer=200)),
+    ("POST", "/events/<slug>/judging/projects/<int:submission_id>"): row(
+        page(judge="done", organizer=400), body={"c{criterion}": "3"}, setup="judging_open"
+    ),
+    ("GET", "/events/<slug>/jury"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/jury/assign"): row(page("refused", organizer="done"), {"per_submission": "1"}),
+    ("POST", "/events/<slug>/jury/assignments"): row(
+        page(organizer="done"), {"assign-judge_id": "{judge_id}", "assign-submission_id": "{sub_b}"}
+    ),
+    ("POST", "/events/<slug>/jury/assignments/<int:assignment_id>/delete"): row(page(organizer="done")),
+    ("POST", "/events/<slug>/jury/conflicts"): row(
+        page(organizer="done"),
+        {"conflict-judge_id": "{judge_id}", "conflict-submission_id": "{sub_b}", "conflict-kind": "relation"},
+    ),
+    ("POST", "/events/<slug>/jury/criteria"): row(
+        page("refused", organizer="done"), {"name": "Design", "weight": "1", "scale_min": "1", "scale_max": "5"}
+    ),
+    ("POST", "/events/<slug>/jury/criteria/<int:criterion_id>"): row(
+        page("refused", organizer="done"),
+        {
+            "c{criterion}-name": "Impact",
+            "c{criterion}-weight": "2",
+            "c{criterion}-scale_min": "0",
+            "c{criterion}-scale_max": "100",
+        },
+    ),
+    ("POST", "/events/<slug>/jury/criteria/<int:criterion_id>/delete"): row(page(organizer="refused")),
+    ("POST", "/events/<slug>/jury/judges"): row(
+        page("refused", organizer="done"), {"email": "rm-participant@example.org"}
+    ),
+    ("POST", "/events/<slug>/jury/judges/<int:user_id>/remove"): row(page(organizer="done"), user_id="judge_id"),
+    ("POST", "/events/<slug>/jury/publish"): row(page("refused", organizer="done")),
+    ("GET", "/events/<slug>/jury/reminders"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/jury/settings"): row(page("refused", organizer="done"), {"mode": "rubric"}),
+    ("GET", "/events/<slug>/manage"): row(page(organizer=200)),
+    ("GET", "/events/<slug>/projects"): row(everyone(200)),
+    ("GET", "/events/<slug>/projects/<int:submission_id>/feedback"): row(page(organizer=200)),
+    ("GET", "/events/<slug>/proposals"): row(everyone(200)),
+    ("GET", "/events/<slug>/proposals/<int:proposal_id>"): row(everyone(200)),
+    ("GET", "/events/<slug>/proposals/<int:proposal_id>/challenge"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/proposals/<int:proposal_id>/challenge"): row(page(organizer=400)),
+    ("POST", "/events/<slug>/proposals/<int:proposal_id>/status"): row(page(organizer="done"), {"status": "closed"}),
+    ("POST", "/events/<slug>/proposals/<int:proposal_id>/vote"): row(page("done"), setup="proposals_open"),
+    ("GET", "/events/<slug>/proposals/new"): row(page(200)),
+    ("POST", "/events/<slug>/proposals/new"): row(page("done"), body={"title": "Benches"}, setup="proposals_open"),
+    ("POST", "/events/<slug>/register"): row(page("refused", judge="done", conflicted_judge="done", organizer="done")),
+    ("GET", "/events/<slug>/results"): row(page(anonymous=403, organizer=200)),
+    ("POST", "/events/<slug>/teams/<int:team_id>/deadline"): row(page(organizer=400)),
+    ("GET", "/events/<slug>/teams/new"): row(page(200)),
+    ("POST", "/events/<slug>/teams/new"): row(page(participant="done", member=409, other_team=409), {"name": "Team C"}),
+    ("GET", "/events/<slug>/vote"): row(everyone(200)),
+    ("POST", "/events/<slug>/vote"): row(page("done"), body={"submission_id": "{sub_b}"}, setup="public_vote"),
+    ("GET", "/events/new"): row(page(organizer=200)),
+    ("POST", "/events/new"): row(page(organizer=400)),
+    ("GET", "/feedback"): row(everyone(200)),
+    ("GET", "/feedback/<int:feedback_id>"): row(everyone(200)),
+    ("POST", "/feedback/<int:feedback_id>"): row(page(anonymous=401, organizer=400)),
+    ("GET", "/feedback/request"): row(page(200)),
+    ("POST", "/feedback/request"): row(page(400)),
+    ("GET", "/healthz"): row(everyone(200)),
+    ("POST", "/join-requests/<int:request_id>"): row(page(member="done")),
+    ("GET", "/join/<code>"): row(page(200)),
+    ("POST", "/join/<code>"): row(page("done", member=409, other_team=409)),
+    ("POST", "/language"): row(everyone(302)),
+    ("GET", "/login"): row(page(302, anonymous=200)),
+    ("POST", "/login"): row(everyone(400)),
+    ("POST", "/logout"): row(everyone(302)),
+    ("GET", "/maps/<name>"): row(everyone(200), name="demo"),
+    ("GET", "/maps/assets/<path:path>"): row(everyone(200)),
+    ("GET", "/maps/datasets/<slug>"): row(everyone(200)),
+    ("GET", "/screenshots/<int:screenshot_id>"): row(everyone(200)),
+    ("GET", "/signup"): row(page(302, anonymous=200)),
+    ("POST", "/signup"): row(page(302, anonymous=400)),
+    ("GET", "/teams/<int:team_id>"): row(everyone(200)),
+    ("POST", "/teams/<int:team_id>/captain"): row(page(member="done"), {"captain_id": "{member2_id}"}),
+    ("GET", "/teams/<int:team_id>/edit"): row(page(member=200)),
+    ("POST", "/teams/<int:team_id>/edit"): row(page(member=400)),
+    ("POST", "/teams/<int:team_id>/leave"): row(page(404, member="refused")),
+    ("POST", "/teams/<int:team_id>/members/<int:user_id>/remove"): row(page(member="done")),
+    ("GET", "/teams/<int:team_id>/project"): row(everyone(200)),
+    ("POST", "/teams/<int:team_id>/requests"): row(page("refused", participant="done")),
+    ("GET", "/teams/<int:team_id>/submission"): row(page(member=200)),
+    ("POST", "/teams/<int:team_id>/submission"): row(page(member="done")),
+    ("GET", "/teams/<int:team_id>/submission/history"): row(page(member=200, organizer=200)),
+    ("POST", "/teams/<int:team_id>/submission/screenshots"): row(
+        page(member="done"), {"screenshot": Upload("shot.png"), "alt_text": "A map"}
+    ),
+    ("POST", "/teams/<int:team_id>/submission/screenshots/<int:screenshot_id>/remove"): row(page(member="done")),
+}
+
+# More reads for the personal-data test: the other variants of a route. (rule, values)
+EXTRA_READS = [
+    ("/events/<slug>/archive-<kind>.zip", {"kind": "public"}),
+    ("/events/<slug>/exports/<name>", {"name": "teams.csv"}),
+    ("/events/<slug>/exports/<name>", {"name": "submissions.csv"}),
+    ("/api/v1/events/<slug>/exports/<name>", {"name": "teams.csv"}),
+    ("/api/v1/events/<slug>/exports/<name>", {"name": "submissions.csv"}),
+    ("/api/v1/events/<slug>/results?method=raw", {}),
+    ("/admin/reports/<name>", {"name": "challenges.csv"}),
+    ("/catalog.<kind>", {"kind": "jsonld"}),
+    ("/api/3/action/<name>", {"name": "package_search"}),
+    ("/api/3/action/<name>", {"name": "current_package_list_with_resources"}),
+    ("/api/3/action/<name>?id=<slug>", {"name": "package_show", "slug": "draft_dataset"}),
+    ("/api/3/action/<name>?resource_id=<slug>", {"name": "datastore_search", "slug": "draft_dataset"}),
+]
+# Every read of team A, A's project or the published dataset is also made of team B, B's
+# project and the draft dataset.
+OTHER_SIDE = {"team_id": "team_b", "submission_id": "sub_b", "slug": "draft_dataset", "resource_id": "draft_dataset"}
+
+
+_PARAM = re.compile(r"<(?:[^<>]*:)?(\w+)>")
+
+
+def url(rule: str, params: dict, ids: dict) -> str:
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        wanted = params.get(name, PARAMS.get(name))
+        if wanted is None and name == "slug":
+            wanted = "dataset" if "/datasets/" in rule else "event"
+        assert wanted is not None, f"{rule}: say which value fills <{name}> (see the top of this file)"
+        return str(ids.get(wanted, wanted))
+
+    return _PARAM.sub(value, rule)
+
+
+def fill(value, ids: dict):
+    """A body with "{world key}" placeholders filled in (a whole "{id}" becomes a number)."""
+    if isinstance(value, dict):
+        return {fill(key, ids): fill(item, ids) for key, item in value.items()}
+    if isinstance(value, str) and "{" in value:
+        filled = value.format(**ids)
+        return int(filled) if value.startswith("{") and value.endswith("}") and filled.isdigit() else filled
+    return value
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory, postgres_databases, migrated_database):
+    built = h.build_matrix(tmp_path_factory.mktemp("route-matrix"), postgres_databases, migrated_database)
+    yield built
+    built.close()
+
+
+def test_every_route_has_a_row(app):
+    in_map = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    endpoints = {(method, rule.rule): rule.endpoint for rule in app.url_map.iter_rules() for method in rule.methods}
+    missing = sorted(in_map - set(ROUTES))
+    assert not missing, (
+        "Routes without a row in ROUTES of tests/security/test_route_matrix.py (add one per route; "
+        "how is at the top of that file):\n"
+        + "\n".join(f"    {key!r}: row(...),  # endpoint {endpoints[key]}" for key in missing)
+    )
+    gone = sorted(set(ROUTES) - in_map)
+    assert not gone, f"Rows in ROUTES for routes that no longer exist (remove them): {gone}"
+
+
+def test_every_row_has_an_answer_for_every_role():
+    for key, r in ROUTES.items():
+        assert r.expect is None or set(r.expect) == set(ROLES), key
+
+
+RECORD = os.environ.get("ROUTE_MATRIX_RECORD")  # a file: write what each role got instead of asserting
+
+
+@pytest.mark.parametrize("key", sorted(ROUTES), ids=lambda key: f"{key[0]} {key[1]}")
+def test_route_matrix(matrix, key):
+    method, rule = key
+    r = ROUTES[key]
+    target = url(rule, r.params, matrix.ids)
+    body = fill(r.body, matrix.ids)
+    got, flashes = {}, {}
+    for role in ROLES:
+        app = matrix.write_app(r.setup) if method in h.WRITES or r.setup else matrix.app_for("read")
+        response = h.request(matrix, app, role, method, target, body)
+        got[role] = h.outcome(response, getattr(response, "client", None) if method in h.WRITES else None)
+        matrix.after_write(method, got[role])
+        flashes[role] = list(h.LAST_FLASHES)
+    if RECORD:
+        with open(RECORD, "a", encoding="utf-8") as out:
+            out.write(json.dumps([method, rule, got, flashes]) + "\n")
+        return
+    assert r.expect is not None, f"{method} {rule} has no expected answers yet; each role got {got}"
+    assert got == r.expect, f"{method} {target}"
+
+
+def forbidden_for(role: str, published: bool = False) -> set[str]:
+    """What `role` must never read: other people's e-mail addresses (a member may see the
+    team's), the jury's private notes, unpublished feedback and scores (the judge who gave them
+    may), and the content of draft datasets. Once results are published, scores are public and
+    the jury's feedback reaches team A, but private notes stay with the jury."""
+    own = {role, "member2"} if role == "member" else {role}
+    secrets = {email for key, email in EMAILS.items() if key not in own}
+    if role != "judge":
+        secrets.add(PRIVATE_NOTE)
+        if not published:
+            secrets |= {JURY_FEEDBACK, UNPUBLISHED_SCORE}
+        elif role != "member":
+            secrets.add(JURY_FEEDBACK)
+    return secrets | {DRAFT_DATASET_TITLE}
+
+
+def _reads() -> list[tuple[str, tuple]]:
+    reads = {(rule, tuple(sorted(r.params.items()))) for (method, rule), r in ROUTES.items() if method == "GET"}
+    reads |= {(rule, tuple(sorted(params.items()))) for rule, params in EXTRA_READS}
+    for rule, params in list(reads):
+        names = set(_PARAM.findall(rule))
+        for name, other in OTHER_SIDE.items():
+            dataset_slug = name != "slug" or "/datasets/" in rule
+            if name in names and name not in dict(params) and dataset_slug:
+                reads.add((rule, tuple(sorted({**dict(params), name: other}.items()))))
+    return sorted(reads)
+
+
+READS = _reads()
+
+
+@pytest.mark.parametrize("state", [None, "results_published"])
+@pytest.mark.parametrize("read", READS, ids=lambda read: url(read[0], dict(read[1]), {}))
+def test_personal_data_reaches_only_those_allowed(matrix, read, state):
+    rule, params = read
+    target = url(rule, dict(params), matrix.ids)
+    app = matrix.write_app(state) if state else matrix.app_for("read")
+    leaks = {}
+    for role in ROLES[:-1]:  # the organizer may read everything
+        text = h.readable_body(h.request(matrix, app, role, "GET", target))
+        found = sorted(secret for secret in forbidden_for(role, published=bool(state)) if secret in text)
+        if found:
+            leaks[role] = found
+    assert not leaks, f"GET {target} ({state or 'results not published'}) shows what these roles must not see: {leaks}"
+
+
+# Those allowed do see the markers: without this the search above could pass on an empty world.
+ALLOWED_READS = [
+    ("organizer", "/events/<slug>/exports/<name>", {"name": "participants.csv"}, EMAILS["participant"]),
+    ("organizer", "/events/<slug>/archive-<kind>.zip", {"kind": "organizer"}, EMAILS["other_team"]),
+    ("organizer", "/api/v1/submissions/<submission_id>/scores", {}, PRIVATE_NOTE),
+    ("organizer", "/api/v1/submissions/<submission_id>/feedback", {}, JURY_FEEDBACK),
+    ("organizer", "/api/v1/events/<slug>/results?method=raw", {}, UNPUBLISHED_SCORE),
+    ("organizer", "/datasets/<slug>", {"slug": "draft_dataset"}, DRAFT_DATASET_TITLE),
+    ("organizer", "/api/v1/datasets/<slug>/rows", {"slug": "draft_dataset"}, DRAFT_DATASET_TITLE),
+    ("judge", "/events/<slug>/judging/projects/<submission_id>", {}, PRIVATE_NOTE),
+    ("judge", "/api/v1/submissions/<submission_id>/judging", {}, JURY_FEEDBACK),
+    ("member", "/account", {}, EMAILS["member"]),
+    ("anonymous", "/api/v1/events/<slug>/looking", {}, "cartography"),
+    ("member", "/api/v1/submissions/<submission_id>/feedback", {"state": "results_published"}, JURY_FEEDBACK),
+]
+
+
+@pytest.mark.parametrize("reader, rule, params, marker", ALLOWED_READS, ids=lambda v: v if isinstance(v, str) else "")
+def test_markers_reach_those_allowed(matrix, reader, rule, params, marker):
+    params = dict(params)
+    state = params.pop("state", None)
+    target = url(rule, params, matrix.ids)
+    app = matrix.write_app(state) if state else matrix.app_for("read")
+    response = h.request(matrix, app, reader, "GET", target)
+    assert response.status_code == 200, target
+    assert marker in h.readable_body(response), f"{reader} should read {marker} in {target}"
