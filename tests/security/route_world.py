@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from PIL import Image
 
 from hackkit.datasets.commands import ShellActor
 from hackkit.extensions import db
+from hackkit.models import ApiToken
 from hackkit.services import (
     accounts,
     assignments,
@@ -185,4 +187,8 @@ def build(app, tmp: Path) -> World:
         "later": (deadline + timedelta(hours=2)).isoformat(),
     }
     world.tokens = {role: tokens.issue_token(session, people[role]) for role in SIGNED_IN}
+    # The member's own API token: the one token routes revoke (others' are "not found").
+    world.ids["member_token_id"] = session.scalar(
+        sa.select(ApiToken.id).where(ApiToken.user_id == people["member"].id).order_by(ApiToken.id.desc())
+    )
     return world

@@ -103,6 +103,7 @@ PARAMS = {
     "user_id": "member2_id",
     "code": "invite_a",
     "token": "not-a-real-reset-token",
+    "token_id": "member_token_id",
     "resource_id": "dataset",  # CKAN accepts a dataset slug for a resource id
     "path": "asset",
 }
@@ -113,6 +114,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/account"): row(page(400)),
     ("GET", "/account/delete"): row(page(200)),
     ("POST", "/account/delete"): row(page(400)),
+    ("POST", "/account/tokens"): row(page(400)),  # any account; the empty form has no name
+    ("POST", "/account/tokens/<int:token_id>/revoke"): row(page(404, member="done")),
     ("GET", "/account/password"): row(page(200)),
     ("POST", "/account/password"): row(page(400)),
     ("GET", "/admin/reports/<any('datasets.csv', 'challenges.csv'):name>"): row(
@@ -183,6 +186,9 @@ ROUTES: dict[tuple[str, str], R] = {
     ("PATCH", "/api/v1/feedback/<int:feedback_id>"): row(api(organizer=200), {"answer": "Fixed."}),
     ("POST", "/api/v1/join-requests/<int:request_id>"): row(api(member=200), {"decision": "decline"}),
     ("GET", "/api/v1/me"): row(api(200)),
+    ("GET", "/api/v1/tokens"): row(api(200)),  # each sees only their own
+    # The member's own token: anyone else's is simply not found, organizers included.
+    ("DELETE", "/api/v1/tokens/<int:token_id>"): row(api(404, member=200)),
     ("GET", "/api/v1/openapi.json"): row(everyone(200)),
     ("GET", "/api/v1/proposals/<int:proposal_id>"): row(everyone(200)),
     ("PATCH", "/api/v1/proposals/<int:proposal_id>"): row(api(organizer=200)),
@@ -339,6 +345,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/maps/<name>"): row(everyone(200), name="demo"),
     ("GET", "/maps/assets/<path:path>"): row(everyone(200)),
     ("GET", "/maps/datasets/<slug>"): row(everyone(200)),
+    # This world has no districts dataset, so there is no project map (tests/events covers it).
+    ("GET", "/maps/events/<slug>/projects"): row(everyone(404)),
     ("GET", "/screenshots/<int:screenshot_id>"): row(everyone(200)),
     ("GET", "/signup"): row(page(302, anonymous=200)),
     ("POST", "/signup"): row(page(302, anonymous=400)),
