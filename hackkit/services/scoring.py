@@ -155,9 +155,7 @@ def save_scores(session: Session, actor: User, submission: Submission, data: dic
     if feedback is not None or note is not None:
         with session.no_autoflush:  # the scores are written at commit, where a race is caught
             found = _review(session, actor.id, submission.id)
-        review = found or Review(
-            judge_id=actor.id, submission_id=submission.id, feedback="", private_note=""
-        )
+        review = found or Review(judge_id=actor.id, submission_id=submission.id, feedback="", private_note="")
         if feedback is not None:
             review.feedback = feedback
         if note is not None:
