@@ -30,9 +30,12 @@ def test_refused_attempts_do_not_stretch_the_lock_out_beyond_one_window(tmp_path
     # The attacker keeps going for the whole window; none of it pushes the end further away.
     attempt = 3
     while time.monotonic() < window_ends - 0.3:
-        assert auth.login(owner.email, "a wrong guess!", environ_base=attacker(attempt)).status_code == 429
+        status = auth.login(owner.email, "a wrong guess!", environ_base=attacker(attempt)).status_code
+        if time.monotonic() >= window_ends - 0.05:
+            break  # a slow machine: this answer may already belong to the next window
+        assert status == 429
         attempt += 1
-    assert attempt > 10
+    assert attempt > 5
     time.sleep(max(0.0, window_ends + 0.3 - time.monotonic()))
     assert auth.login(owner.email, client=new_browser).status_code == 302
     with app.app_context():
