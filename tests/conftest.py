@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from hackkit import create_app
 from hackkit.config import SETTINGS
-from hackkit.extensions import db
+from hackkit.extensions import db, limiter
 
 DB_KIND = os.environ.get("HACKKIT_TEST_DB", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -161,6 +161,11 @@ def make_app(tmp_path: Path, database_url: str, **overrides):
         **UNTHROTTLED_API,
     }
     config.update(overrides)
+    # Flask-Limiter is one object per process and keeps "the storage is down, count in memory"
+    # across apps: after a test that made Redis unreachable, the next app's counters would be
+    # switched back to its real storage (and so start from zero) in the middle of a test.
+    limiter._storage_dead = False
+    limiter._fallback_limiter = None
     return create_app(config)
 
 

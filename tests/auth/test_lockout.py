@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+import uuid
 
-from hackkit.extensions import db
+from hackkit.extensions import db, limiter
 from tests.conftest import AuthActions, make_app, post_form
 from tests.mailserver import reset_link
 
@@ -19,8 +20,12 @@ def attacker(attempt: int) -> dict:
 def test_refused_attempts_do_not_stretch_the_lock_out_beyond_one_window(tmp_path, database_url):
     app = make_app(tmp_path, database_url, HACKKIT_LOGIN_LIMIT_ACCOUNT=f"3 per {WINDOW_SECONDS} seconds")
     auth = AuthActions(app, app.test_client())
-    owner = auth.create_user()
+    # An address of its own: limit counters live in the process's limiter storage, which other
+    # tests' apps in the same process share, and they used participant1@... too.
+    owner = auth.create_user(email=f"owner-{uuid.uuid4().hex[:8]}@example.org")
     new_browser = app.test_client()  # the owner on a device that never logged in before
+    with app.app_context():
+        limiter.reset()  # counters of earlier tests' apps in this process start from nothing
 
     # The window opens somewhere during the first refused attempt: before it is the earliest
     # it can end, after it the latest. Only answers inside the earliest end are checked.
