@@ -26,7 +26,7 @@ def spreadsheet_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _csv(header: list[str], rows: list[list]) -> str:
+def csv_text(header: list[str], rows: list[list]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -54,7 +54,7 @@ def participants_csv(session: Session, actor, event: Event) -> str:
         ]
         for r in registrations(session, actor, event)
     ]
-    return _csv(["user_id", "display_name", "email", "registered_at", "team", "skills", "looking_for_team"], rows)
+    return csv_text(["user_id", "display_name", "email", "registered_at", "team", "skills", "looking_for_team"], rows)
 
 
 def _team_rows(session: Session, event: Event, personal: bool) -> list[list]:
@@ -80,7 +80,7 @@ TEAM_HEADER = ["team_id", "name", "member_count", "members", "missing_skills", "
 
 def teams_csv(session: Session, actor, event: Event) -> str:
     require(actor, "events.manage")
-    return _csv(TEAM_HEADER, _team_rows(session, event, personal=True))
+    return csv_text(TEAM_HEADER, _team_rows(session, event, personal=True))
 
 
 SUBMISSION_HEADER = [
@@ -138,7 +138,7 @@ def _submission_rows(session: Session, event: Event, public: bool) -> list[list]
 
 def submissions_csv(session: Session, actor, event: Event) -> str:
     require(actor, "events.manage")
-    return _csv(SUBMISSION_HEADER, _submission_rows(session, event, public=False))
+    return csv_text(SUBMISSION_HEADER, _submission_rows(session, event, public=False))
 
 
 def _schema(header: list[str]) -> dict:
@@ -217,5 +217,5 @@ def archive_zip(session: Session, actor, event: Event, *, personal: bool) -> byt
         archive.writestr("datapackage.json", json.dumps(package, indent=2, ensure_ascii=False))
         for name, (header, rows) in tables.items():
             # People open archives in spreadsheets too, so they get the same neutralising.
-            archive.writestr(f"{name}.csv", _csv(header, rows))
+            archive.writestr(f"{name}.csv", csv_text(header, rows))
     return buffer.getvalue()

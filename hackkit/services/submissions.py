@@ -246,9 +246,9 @@ def frozen_version(session: Session, submission: Submission) -> SubmissionVersio
     return latest if latest is not None and latest.data.get("status") == "submitted" else None
 
 
-def _frozen_versions(session: Session, projects: list[Submission]) -> dict[int, SubmissionVersion]:
+def _frozen_versions(session: Session, projects: list[Submission], now: datetime) -> dict[int, SubmissionVersion]:
     """frozen_version for many submissions at once: the last version before each team's deadline."""
-    deadlines = {s.id: effective_deadline(s.team) for s in projects if utcnow() >= effective_deadline(s.team)}
+    deadlines = {s.id: effective_deadline(s.team) for s in projects if now >= effective_deadline(s.team)}
     if not deadlines:
         return {}
     latest: dict[int, SubmissionVersion] = {}
@@ -262,13 +262,29 @@ def _frozen_versions(session: Session, projects: list[Submission]) -> dict[int, 
     return latest
 
 
-def public_view(session: Session, submission: Submission, now: datetime | None = None) -> dict | None:
-    """What the gallery shows: the submitted content, frozen after the deadline."""
+def public_views(session: Session, projects: list[Submission], now: datetime | None = None) -> dict[int, dict]:
+    """What the public sees of each submission (id -> content; absent: nothing public).
+
+    The submitted content, frozen after the team's deadline. The frozen versions of all the
+    submissions come from one query, so a gallery or a report costs the same for 5 or 500.
+    """
     now = now or utcnow()
-    if now >= effective_deadline(submission.team):
-        version = frozen_version(session, submission)
-        return version.data if version else None
-    return snapshot(submission) if submission.status == "submitted" else None
+    frozen = _frozen_versions(session, projects, now)
+    views: dict[int, dict] = {}
+    for submission in projects:
+        if now >= effective_deadline(submission.team):
+            version = frozen.get(submission.id)
+            content = version.data if version is not None and version.data.get("status") == "submitted" else None
+        else:
+            content = snapshot(submission) if submission.status == "submitted" else None
+        if content is not None:
+            views[submission.id] = content
+    return views
+
+
+def public_view(session: Session, submission: Submission, now: datetime | None = None) -> dict | None:
+    """What the gallery shows of one submission: the submitted content, frozen after the deadline."""
+    return public_views(session, [submission], now).get(submission.id)
 
 
 def get_submission_by_id(session: Session, submission_id: int) -> Submission:
@@ -290,14 +306,9 @@ def gallery(
         .options(orm.selectinload(Submission.team))
         .order_by(Submission.submitted_at, Submission.id)
     ).all()
-    frozen = _frozen_versions(session, projects)
-    now = utcnow()
+    views = public_views(session, projects)
     for submission in projects:
-        if now >= effective_deadline(submission.team):
-            version = frozen.get(submission.id)
-            content = version.data if version is not None and version.data.get("status") == "submitted" else None
-        else:
-            content = snapshot(submission) if submission.status == "submitted" else None
+        content = views.get(submission.id)
         if content is None:
             continue
         if challenge_id is not None and content.get("challenge_id") != challenge_id:

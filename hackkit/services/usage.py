@@ -14,8 +14,8 @@ from hackkit.models import Challenge, Dataset, Event, Submission, SubmissionVers
 from hackkit.models.base import utcnow
 from hackkit.permissions import require
 from hackkit.services import events, feedback
-from hackkit.services.exports import _csv
-from hackkit.services.submissions import public_view
+from hackkit.services.exports import csv_text
+from hackkit.services.submissions import public_views
 
 
 def _projects(session: Session, actor, event: Event | None = None, mentioning: str | None = None) -> list[dict]:
@@ -51,11 +51,11 @@ def _projects(session: Session, actor, event: Event | None = None, mentioning: s
             )
         )
     challenges = {c.id: c for c in session.scalars(sa.select(Challenge))}
+    visible = [s for s in session.scalars(query) if events.is_visible(actor, s.team.event)]
+    views = public_views(session, visible)  # one query for every frozen version
     found = []
-    for submission in session.scalars(query):
-        if not events.is_visible(actor, submission.team.event):
-            continue
-        content = public_view(session, submission)
+    for submission in visible:
+        content = views.get(submission.id)
         if content is None:
             continue
         challenge = challenges.get(content.get("challenge_id"))
@@ -239,7 +239,7 @@ def datasets_report_csv(session: Session, actor, event: Event | None = None) -> 
         ]
         for row in report["datasets"]
     ]
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def challenges_report_csv(session: Session, actor, event: Event | None = None) -> str:
@@ -260,4 +260,4 @@ def challenges_report_csv(session: Session, actor, event: Event | None = None) -
     for project in report["without_challenge"]:
         used = "; ".join(c["slug"] + (f": {c['how']}" if c.get("how") else "") for c in project["datasets"])
         rows.append([project["event"].slug, "", "", "", "", project["title"], project["team"], used])
-    return _csv(header, rows)
+    return csv_text(header, rows)
