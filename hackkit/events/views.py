@@ -262,8 +262,8 @@ def gallery(slug: str):
     challenge_id = request.args.get("challenge", type=int)
     dataset = request.args.get("dataset", "").strip() or None
     query = request.args.get("q", "").strip()[:200] or None
-    found = submissions.gallery(db.session, event, challenge_id=challenge_id, dataset=dataset, query=query)
-    every = submissions.gallery(db.session, event) if (challenge_id or dataset or query) else found
+    every = submissions.gallery(db.session, event)
+    found = submissions.filter_gallery(every, challenge_id=challenge_id, dataset=dataset, query=query)
     # The dataset filter offers what challenges list and what projects say they used.
     dataset_options = {name for c in event.challenges for name in c.datasets or []}
     dataset_options |= {d["slug"] for _s, content in every for d in content.get("datasets") or []}

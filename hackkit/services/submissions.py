@@ -298,7 +298,6 @@ def gallery(
     session: Session, event, *, challenge_id: int | None = None, dataset: str | None = None, query: str | None = None
 ) -> list[tuple[Submission, dict]]:
     """Submitted projects of an event as the public sees them, filtered."""
-    found = []
     # Teams in one query, not one per card: the gallery is the busiest page of an event day.
     projects = session.scalars(
         sa.select(Submission)
@@ -307,18 +306,29 @@ def gallery(
         .order_by(Submission.submitted_at, Submission.id)
     ).all()
     views = public_views(session, projects)
-    for submission in projects:
-        content = views.get(submission.id)
-        if content is None:
-            continue
+    every = [(submission, views[submission.id]) for submission in projects if submission.id in views]
+    return filter_gallery(every, challenge_id=challenge_id, dataset=dataset, query=query)
+
+
+def filter_gallery(
+    projects: list[tuple[Submission, dict]],
+    *,
+    challenge_id: int | None = None,
+    dataset: str | None = None,
+    query: str | None = None,
+) -> list[tuple[Submission, dict]]:
+    """The gallery's (submission, public content) pairs that match every filter given."""
+    words = query.lower().split() if query else []
+    found = []
+    for submission, content in projects:
         if challenge_id is not None and content.get("challenge_id") != challenge_id:
             continue
         if dataset and dataset not in {d["slug"] for d in content.get("datasets") or []}:
             continue
-        if query:
+        if words:
             haystack = " ".join(str(content.get(k) or "") for k in ("title", "tagline", "description")).lower()
             haystack += " " + submission.team.name.lower()
-            if not all(word in haystack for word in query.lower().split()):
+            if not all(word in haystack for word in words):
                 continue
         found.append((submission, content))
     return found
