@@ -17,6 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from hackkit.judging import pairwise
 from hackkit.judging.scores import Criterion as CriterionInput
@@ -152,14 +153,19 @@ def save_scores(session: Session, actor: User, submission: Submission, data: dic
             )
         else:
             score.value, score.updated_at = value, now
+            # Written even when it looks unchanged: what this save read may be stale (another
+            # save of the same judge committed meanwhile), and a save must land whole.
+            flag_modified(score, "value")
     if feedback is not None or note is not None:
         with session.no_autoflush:  # the scores are written at commit, where a race is caught
             found = _review(session, actor.id, submission.id)
         review = found or Review(judge_id=actor.id, submission_id=submission.id, feedback="", private_note="")
         if feedback is not None:
             review.feedback = feedback
+            flag_modified(review, "feedback")  # see flag_modified above
         if note is not None:
             review.private_note = note
+            flag_modified(review, "private_note")
         review.updated_at = now
         session.add(review)
     try:
