@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from hackkit import security
+from hackkit import pagecache, security
 from hackkit.config import build_config
 from hackkit.errors import HubRequest
 from hackkit.routing import IdConverter
@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    pagecache.init_app(app)  # last: its lookup runs after the rate limiter's check
     return app
 
 

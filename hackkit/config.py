@@ -166,6 +166,14 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
     ),
     Setting(
+        "HACKKIT_PUBLIC_CACHE_SECONDS",
+        "HACKKIT_PUBLIC_CACHE_SECONDS",
+        2.0,
+        "Seconds each worker reuses a page or API answer for visitors who are not signed in "
+        "(0 turns this off). Signed-in people and API tokens always get live answers.",
+        float,
+    ),
+    Setting(
         "HACKKIT_CATALOG_TITLE",
         "HACKKIT_CATALOG_TITLE",
         "hackkit open data catalogue",

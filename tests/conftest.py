@@ -158,6 +158,9 @@ def make_app(tmp_path: Path, database_url: str, **overrides):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
+        # Tests look at a page right after changing what it shows; tests/test_pagecache.py
+        # turns the public page cache on where it is the subject.
+        "HACKKIT_PUBLIC_CACHE_SECONDS": 0,
         **UNTHROTTLED_API,
     }
     config.update(overrides)

@@ -28,9 +28,28 @@ def test_language_switch_sticks_for_the_session_and_returns_to_the_page(client):
 
 
 def test_language_switch_ignores_unknown_languages_and_off_site_next(client):
-    response = post_form(client, "/language", {"lang": "xx", "next": "https://evil.example/"}, page="/")
+    response = client.post("/language", data={"lang": "xx", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_visitors_not_signed_in_switch_without_a_token_so_their_pages_carry_none(client):
+    # Their pages are shared through the public page cache: a CSRF token in them would be
+    # one visitor's token handed to the next.
+    home = client.get("/").get_data(as_text=True)
+    assert "csrf_token" not in home and 'action="/language"' in home
+    assert client.post("/language", data={"lang": "nl", "next": "/"}).status_code == 302
+    assert '<html lang="nl">' in client.get("/").get_data(as_text=True)
+
+
+def test_signed_in_switch_needs_the_token_because_it_changes_the_account(client, app, auth):
+    user = auth.login_as()
+    assert "csrf_token" in client.get("/").get_data(as_text=True)
+    refused = client.post("/language", data={"lang": "nl"})
+    assert refused.status_code == 400
+    with app.app_context():
+        assert db.session.get(User, user.id).locale != "nl"
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
 def test_signed_in_choice_is_remembered_on_the_account(client, app, auth):

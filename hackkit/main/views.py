@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from hackkit import i18n
 from hackkit.auth.redirects import safe_next
-from hackkit.extensions import db
+from hackkit.extensions import csrf, db
 from hackkit.models import Event
 from hackkit.services import screenshots
 
@@ -22,7 +22,14 @@ def index():
 
 
 @bp.route("/language", methods=["POST"])
+@csrf.exempt
 def set_language():
+    # Visitors who are not signed in get pages without a CSRF token, so that those pages are
+    # the same for all of them and can be served from the public page cache (hackkit.pagecache);
+    # another site switching such a visitor's language changes one cookie. A signed-in choice
+    # is saved on the account, so there the token is required.
+    if current_user.is_authenticated:
+        csrf.protect()
     i18n.remember_choice(request.form.get("lang", ""))
     return redirect(safe_next(request.form.get("next"), url_for("main.index")))
 

@@ -1,0 +1,145 @@
+"""The public page cache (hackkit/pagecache.py): fast for visitors who are not signed in,
+never a page of one person served to another, and never older than its setting."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from hackkit.extensions import db
+from hackkit.services import events, tokens
+from tests import factories
+from tests.conftest import AuthActions, make_app
+
+SECONDS = 1.0
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    app = make_app(tmp_path, database_url, HACKKIT_PUBLIC_CACHE_SECONDS=SECONDS)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def event_slug(app):
+    with app.app_context():
+        return factories.event(db.session, name="Antwerp Data Weekend").slug
+
+
+def rename(app, slug: str, name: str) -> None:
+    with app.app_context():
+        event = events.get_event(db.session, None, slug)
+        organizer = factories.user(db.session, "organizer")
+        events.update_event(db.session, organizer, event, {"name": name})
+
+
+def test_visitors_not_signed_in_share_one_answer_for_at_most_the_set_time(app, event_slug):
+    first = app.test_client().get(f"/events/{event_slug}")
+    assert first.status_code == 200 and "Age" not in first.headers
+    rename(app, event_slug, "Renamed Weekend")
+    again = app.test_client().get(f"/events/{event_slug}")
+    assert again.headers["Age"] == "0" and again.data == first.data
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert "Set-Cookie" not in again.headers
+    time.sleep(SECONDS + 0.1)
+    fresh = app.test_client().get(f"/events/{event_slug}")
+    assert "Age" not in fresh.headers and "Renamed Weekend" in fresh.get_data(as_text=True)
+
+
+def test_signed_in_people_always_see_the_live_page(app, event_slug):
+    anonymous = app.test_client()
+    anonymous.get(f"/events/{event_slug}")
+    member = app.test_client()
+    AuthActions(app, member).login_as()
+    rename(app, event_slug, "Renamed Weekend")
+    page = member.get(f"/events/{event_slug}")
+    assert "Age" not in page.headers and "Renamed Weekend" in page.get_data(as_text=True)
+
+
+def test_a_signed_in_page_never_reaches_anyone_else(app, event_slug):
+    member = app.test_client()
+    AuthActions(app, member).login_as()
+    mine = member.get(f"/events/{event_slug}").get_data(as_text=True)
+    assert "Log out" in mine and "Log in to register" not in mine
+    theirs = app.test_client().get(f"/events/{event_slug}")
+    assert "Age" not in theirs.headers
+    assert "Log out" not in theirs.get_data(as_text=True) and "Log in to register" in theirs.get_data(as_text=True)
+
+
+def test_a_draft_an_organizer_opened_is_not_handed_to_visitors(app):
+    organizer_client = app.test_client()
+    organizer = AuthActions(app, organizer_client).login_as("organizer")
+    with app.app_context():
+        draft = factories.event(db.session, db.session.merge(organizer), visibility="draft").slug
+    assert organizer_client.get(f"/events/{draft}").status_code == 200
+    assert app.test_client().get(f"/events/{draft}").status_code == 404
+
+
+def test_pages_with_a_csrf_token_are_never_shared(app):
+    first = app.test_client().get("/login")
+    second = app.test_client().get("/login")
+    assert "Age" not in second.headers
+    assert first.headers.get("Set-Cookie") and second.headers.get("Set-Cookie")
+    assert first.data != second.data  # each visitor's own token
+
+
+def test_a_message_left_for_a_visitor_is_shown_to_them(app):
+    app.test_client().get("/")  # the home page is now in the cache
+    leaving = app.test_client()
+    auth = AuthActions(app, leaving)
+    auth.login_as()
+    page = auth.logout().headers["Location"]
+    shown = leaving.get(page)
+    assert "Age" not in shown.headers and "logged out" in shown.get_data(as_text=True).lower()
+
+
+def test_each_language_has_its_own_answer(app, event_slug):
+    english = app.test_client().get(f"/events/{event_slug}", headers={"Accept-Language": "en"})
+    dutch = app.test_client().get(f"/events/{event_slug}", headers={"Accept-Language": "nl"})
+    assert '<html lang="en">' in english.get_data(as_text=True)
+    assert "Age" not in dutch.headers and '<html lang="nl">' in dutch.get_data(as_text=True)
+    switched = app.test_client()
+    switched.post("/language", data={"lang": "nl"})
+    assert '<html lang="nl">' in switched.get(f"/events/{event_slug}").get_data(as_text=True)
+
+
+def test_api_answers_with_a_token_are_live_and_without_one_shared(app, event_slug):
+    client = app.test_client()
+    first = client.get(f"/api/v1/events/{event_slug}")
+    assert first.status_code == 200 and first.headers["Access-Control-Allow-Origin"] == "*"
+    rename(app, event_slug, "Renamed Weekend")
+    assert client.get(f"/api/v1/events/{event_slug}").json["name"] == "Antwerp Data Weekend"
+    with app.app_context():
+        secret = tokens.issue_token(db.session, factories.user(db.session), "script")
+    live = app.test_client().get(f"/api/v1/events/{event_slug}", headers={"Authorization": f"Bearer {secret}"})
+    assert "Age" not in live.headers and live.json["name"] == "Renamed Weekend"
+
+
+def test_head_requests_and_the_health_check(app, event_slug):
+    app.test_client().get(f"/events/{event_slug}")
+    head = app.test_client().head(f"/events/{event_slug}")
+    assert head.status_code == 200 and head.headers["Age"] == "0" and head.data == b""
+    app.test_client().get("/healthz")
+    assert "Age" not in app.test_client().get("/healthz").headers  # a real database round trip each time
+
+
+def test_a_cached_answer_still_counts_against_the_rate_limit(tmp_path, database_url):
+    limited = make_app(
+        tmp_path, database_url, HACKKIT_PUBLIC_CACHE_SECONDS=60, HACKKIT_RATELIMIT_API_ANONYMOUS="3 per minute"
+    )
+    with limited.app_context():
+        slug = factories.event(db.session).slug
+    here = {"REMOTE_ADDR": "192.0.2.1"}
+    answers = [limited.test_client().get(f"/api/v1/events/{slug}", environ_base=here) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[1].headers["Age"] == "0" and answers[2].headers["X-RateLimit-Remaining"] == "0"
+    elsewhere = limited.test_client().get(f"/api/v1/events/{slug}", environ_base={"REMOTE_ADDR": "192.0.2.2"})
+    # The same stored answer, with this client's own counter.
+    assert elsewhere.status_code == 200 and elsewhere.headers["X-RateLimit-Remaining"] == "2"
+    with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()
