@@ -3,7 +3,7 @@
     HACKKIT_DATABASE_URL=... python benchmarks/load/seed.py OUT.json [--teams 60]
 
 Writes OUT.json with what the simulated users need (the event slug, team ids with a member's
-API token, log-in e-mails and the shared password). Uses the services, so every rule holds.
+API token and the members' e-mails, all log-in e-mails and the shared password). Uses the services, so every rule holds.
 """
 
 from __future__ import annotations
@@ -64,7 +64,13 @@ def seed(teams_wanted: int) -> dict:
             {"title": f"Project {number}", "description": "A map of playgrounds.", "datasets": ["playgrounds"]},
             status="submitted",  # public in the gallery and on its project page
         )
-        plan["teams"].append({"id": team.id, "token": tokens.issue_token(db.session, people[0], "load")})
+        plan["teams"].append(
+            {
+                "id": team.id,
+                "token": tokens.issue_token(db.session, people[0], "load"),
+                "members": [person.email for person in people],
+            }
+        )
     return plan
 
 
