@@ -105,6 +105,8 @@ class Matrix:
             INSTANCE_PATH=str(instance),
             SECRET_KEY=SECRET_KEY,
             RATELIMIT_ENABLED=False,  # rate limits are tested elsewhere; here they would only add noise
+            # The "cached" copy serves the personal-data search with the public page cache on.
+            HACKKIT_PUBLIC_CACHE_SECONDS=600 if kind == "cached" else 0,
         )
 
     def reset_writes(self) -> Flask:
