@@ -302,7 +302,7 @@ def gallery(
     projects = session.scalars(
         sa.select(Submission)
         .where(Submission.event_id == event.id)
-        .options(orm.selectinload(Submission.team))
+        .options(orm.joinedload(Submission.team, innerjoin=True))
         .order_by(Submission.submitted_at, Submission.id)
     ).all()
     views = public_views(session, projects)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
 from hackkit.models import DeadlineExtension, Event, JoinRequest, Membership, Registration, Submission, Team, User
@@ -36,7 +37,9 @@ def _require_before_deadline(team_or_event, now: datetime | None) -> None:
 
 
 def get_team(session: Session, actor, team_id: int) -> Team:
-    team = session.get(Team, team_id)
+    # The event and the memberships come with the team: every permission check reads them.
+    eager = (orm.joinedload(Team.event), orm.selectinload(Team.memberships))
+    team = session.scalar(sa.select(Team).where(Team.id == team_id).options(*eager))
     if team is None or not is_visible(actor, team.event):
         raise NotFound(_l("There is no such team."))
     return team
@@ -56,6 +59,12 @@ def team_of(session: Session, event: Event, user) -> Team | None:
     return session.scalar(
         sa.select(Team).join(Membership).where(Membership.event_id == event.id, Membership.user_id == user.id)
     )
+
+
+def member_names(session: Session, team: Team) -> dict[int, str]:
+    """user id -> display name of the team's members, in one query (not one per member)."""
+    query = sa.select(Membership.user_id, User.display_name).join(User).where(Membership.team_id == team.id)
+    return {user_id: name for user_id, name in session.execute(query)}
 
 
 def is_member(team: Team, user) -> bool:
@@ -268,11 +277,19 @@ def teams_of_event(session: Session, event: Event) -> list[Team]:
 
 
 def teams_looking_for_members(session: Session, event: Event) -> list[Team]:
-    return [
-        t
-        for t in teams_of_event(session, event)
-        if t.missing_skills and 0 < t.member_count < event.max_team_size and t.captain_id is not None
-    ]
+    # Counts and captains are filtered by the database; whether the list of missing skills is
+    # empty is a JSON question each database answers differently, so it is asked here.
+    open_teams = session.scalars(
+        sa.select(Team)
+        .where(
+            Team.event_id == event.id,
+            Team.member_count > 0,
+            Team.member_count < event.max_team_size,
+            Team.captain_id.is_not(None),
+        )
+        .order_by(Team.name_key)
+    )
+    return [team for team in open_teams if team.missing_skills]
 
 
 def people_looking_for_team(session: Session, event: Event) -> list[User]:

@@ -26,7 +26,7 @@ def _team_page(team_id: int):
 
 
 def _names(team: Team) -> dict[int, str]:
-    return {m.user_id: m.user.display_name for m in team.memberships}
+    return teams.member_names(db.session, team)
 
 
 # Creating and changing a team -----------------------------------------------------------------
