@@ -154,5 +154,5 @@ def init_app(app: Flask) -> None:
         g.page_cache_flashed = True
 
     app.before_request(serve_from_cache)
-    message_flashed.connect(note_flash, app)
+    message_flashed.connect(note_flash, app, weak=False)  # a local function: keep it alive
     app.after_request_funcs.setdefault(None, []).insert(0, store)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from flask import flash, render_template_string
 
 from hackkit.extensions import db
 from hackkit.services import events, tokens
@@ -95,6 +96,16 @@ def test_a_message_left_for_a_visitor_is_shown_to_them(app):
     page = auth.logout().headers["Location"]
     shown = leaving.get(page)
     assert "Age" not in shown.headers and "logged out" in shown.get_data(as_text=True).lower()
+
+
+def test_a_page_that_shows_a_message_as_it_flashes_it_is_not_shared(app):
+    @app.route("/flash-and-show")
+    def flash_and_show():
+        flash("Only for you")
+        return render_template_string("{{ get_flashed_messages()|join }}")
+
+    assert app.test_client().get("/flash-and-show").get_data(as_text=True) == "Only for you"
+    assert "Age" not in app.test_client().get("/flash-and-show").headers
 
 
 def test_each_language_has_its_own_answer(app, event_slug):
