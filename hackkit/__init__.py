@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from hackkit import pagecache, security
+from hackkit import pagecache, security, static_files
 from hackkit.config import build_config
 from hackkit.errors import HubRequest
 from hackkit.routing import IdConverter
@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     register_extensions(app)
     security.init_app(app)
+    static_files.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
