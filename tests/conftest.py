@@ -197,8 +197,14 @@ def database_url(migrated_database, tmp_path):
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
-    app = make_app(tmp_path, database_url)
+def app_settings() -> dict:
+    """Settings for this test's app; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, database_url, app_settings):
+    app = make_app(tmp_path, database_url, **app_settings)
     yield app
     with app.app_context():
         db.session.remove()

@@ -17,12 +17,8 @@ SECONDS = 1.0
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
-    app = make_app(tmp_path, database_url, HACKKIT_PUBLIC_CACHE_SECONDS=SECONDS)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_settings():
+    return {"HACKKIT_PUBLIC_CACHE_SECONDS": SECONDS}
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_account_flow import log_in
-from tests.conftest import make_app
 from tests.datasets.helpers import import_file, write_csv
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
+def app_settings():
     # The dataset page embeds a map: with OSM tiles it would ask tile.openstreetmap.org.
-    yield make_app(tmp_path, database_url, HACKKIT_TILES="none")
+    return {"HACKKIT_TILES": "none"}
 
 
 CSV = "id;naam;lat;lon;capaciteit\n1;Meir;51.218;4.41;10\n2;Zuid;51.2;4.39;25\n3;Noord;51.23;4.42;18\n"

@@ -10,20 +10,15 @@ from playwright.sync_api import Page, expect
 from hackkit.extensions import db
 from hackkit.services.accounts import register_user
 from tests.browser.test_account_flow import log_in, path_is
-from tests.conftest import make_app
 from tests.mailserver import reset_link
 
 NEW_PASSWORD = "a fresh start for spring"
 
 
 @pytest.fixture
-def app(tmp_path, database_url, smtp_server):
-    """The live server's app, sending its mail to the test's SMTP server."""
-    app = make_app(tmp_path, database_url, **smtp_server.config())
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_settings(smtp_server):
+    """The live server's app sends its mail to the test's SMTP server."""
+    return smtp_server.config()
 
 
 def test_forgotten_password_is_reset_by_e_mail_with_the_keyboard(
