@@ -59,7 +59,6 @@ class PublicPageCache:
     """A thread-safe, size-bounded map from request key to answer; entries expire after `seconds`."""
 
     def __init__(self, seconds: float, max_bytes: int = MAX_BYTES):
-        self.seconds = seconds
         self._lock = threading.Lock()
         self._answers: TTLCache = TTLCache(
             maxsize=max_bytes, ttl=seconds, timer=time.monotonic, getsizeof=lambda answer: len(answer.body) + 512
@@ -72,10 +71,6 @@ class PublicPageCache:
     def put(self, key, answer: CachedAnswer) -> None:
         with self._lock:
             self._answers[key] = answer
-
-    def clear(self) -> None:
-        with self._lock:
-            self._answers.clear()
 
 
 def anonymous_read() -> bool:
@@ -128,7 +123,6 @@ def init_app(app: Flask) -> None:
     if seconds <= 0:
         return
     cache = PublicPageCache(seconds)
-    app.extensions["hackkit_page_cache"] = cache
 
     def serve_from_cache():
         if not anonymous_read():
