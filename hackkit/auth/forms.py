@@ -1,6 +1,7 @@
 """Account forms. They collect input; the rules live in services.accounts."""
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -109,3 +110,12 @@ def apply_service_errors(form: FlaskForm, errors: dict) -> None:
         field = getattr(form, field_name, None)
         if field is not None:
             field.errors = list(field.errors) + [str(m) for m in messages]
+
+
+def form_if_signed_in(form_class: type[FlaskForm], **kwargs) -> FlaskForm | None:
+    """A form for a page that shows it only to signed-in people, else None.
+
+    Building a form puts a CSRF token in the session, so a visitor who only reads would get a
+    cookie for nothing (and a page the public page cache could not share, hackkit.pagecache).
+    """
+    return form_class(**kwargs) if current_user.is_authenticated else None

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from hackkit.auth.forms import apply_service_errors
+from hackkit.auth.forms import apply_service_errors, form_if_signed_in
 from hackkit.cocreation import bp
 from hackkit.cocreation.forms import ProposalForm
 from hackkit.cocreation.limits import PROPOSAL_LIMIT, VOTE_LIMIT, per_account
@@ -36,7 +36,7 @@ def proposal_index(slug: str):
         accepting=proposals.accepting(event),
         moderator=proposals.can_moderate(current_user),
         labels=proposals.STATUS_LABELS,
-        form=ConfirmForm(),
+        form=form_if_signed_in(ConfirmForm),
     )
 
 
@@ -72,7 +72,7 @@ def proposal_detail(slug: str, proposal_id: int):
         accepting=proposals.accepting(event),
         moderator=proposals.can_moderate(current_user),
         labels=proposals.STATUS_LABELS,
-        form=ConfirmForm(),
+        form=form_if_signed_in(ConfirmForm),
     )
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hackkit.api.helpers import csv_response
-from hackkit.auth.forms import apply_service_errors
+from hackkit.auth.forms import apply_service_errors, form_if_signed_in
 from hackkit.events import project_map
 from hackkit.events.forms import AnnouncementForm, ChallengeForm, ConfirmForm, DeadlineExtensionForm, EventForm
 from hackkit.extensions import db
@@ -50,7 +50,7 @@ def detail(slug: str):
         looking_teams=teams.teams_looking_for_members(db.session, event),
         looking_people=teams.people_looking_for_team(db.session, event),
         is_judge=judging.is_judge(db.session, event, current_user),
-        form=ConfirmForm(),
+        form=form_if_signed_in(ConfirmForm),
     )
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from hackkit.apps.kit import template_names
-from hackkit.auth.forms import apply_service_errors
+from hackkit.auth.forms import apply_service_errors, form_if_signed_in
 from hackkit.events.forms import ConfirmForm
 from hackkit.extensions import db
 from hackkit.models import Team
@@ -80,10 +80,12 @@ def detail(team_id: int):
     team = teams.get_team(db.session, current_user, team_id)
     member = teams.is_member(team, current_user)
     captain = member and team.captain_id == current_user.id
-    captain_form = CaptainForm(formdata=None)
-    captain_form.captain_id.choices = [
-        (m.user_id, m.user.display_name) for m in team.memberships if m.user_id != team.captain_id
-    ]
+    captain_form = None
+    if captain:  # the only one shown this form
+        captain_form = CaptainForm(formdata=None)
+        captain_form.captain_id.choices = [
+            (m.user_id, m.user.display_name) for m in team.memberships if m.user_id != team.captain_id
+        ]
     return render_template(
         "teams/detail.html",
         team=team,
@@ -95,7 +97,7 @@ def detail(team_id: int):
         submission=submissions.get_submission(db.session, team),
         deadline=teams.effective_deadline(team),
         now=utcnow(),
-        join_form=JoinRequestForm(formdata=None),
+        join_form=form_if_signed_in(JoinRequestForm, formdata=None),
         captain_form=captain_form,
     )
 

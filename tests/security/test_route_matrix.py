@@ -534,6 +534,27 @@ def test_the_public_page_cache_hands_nothing_personal_on(matrix):
     assert served_from_cache > len(READS) // 4, "the cache served next to nothing: this test would prove nothing"
 
 
+# Pages whose form a visitor fills in before having an account: they need a CSRF token, kept
+# in the session cookie.
+FORMS_FOR_VISITORS = {"/login", "/signup", "/auth/reset"}
+
+
+def test_visitors_who_only_read_get_no_cookie(matrix):
+    """A page that shows a visitor who is not signed in no form sets no cookie."""
+    app = matrix.app_for("read")
+    with_cookie = []
+    for method, rule in sorted(ROUTES):
+        r = ROUTES[(method, rule)]
+        if method != "GET" or r.setup:
+            continue
+        # A first visit: the matrix's anonymous role carries a session (for its form posts).
+        response = app.test_client().get(url(rule, r.params, matrix.ids))
+        response.get_data()
+        if response.status_code == 200 and "Set-Cookie" in response.headers and rule not in FORMS_FOR_VISITORS:
+            with_cookie.append(rule)
+    assert not with_cookie, f"these pages give a visitor who only reads a cookie: {with_cookie}"
+
+
 # Those allowed do see the markers: without this the search above could pass on an empty world.
 ALLOWED_READS = [
     ("organizer", "/events/<slug>/exports/<name>", {"name": "participants.csv"}, EMAILS["participant"]),
