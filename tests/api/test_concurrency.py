@@ -1,9 +1,4 @@
-"""The maximum team size holds when many people join at the same moment (real HTTP)."""
-
-import json
-import threading
-import urllib.error
-import urllib.request
+"""Many people at the same moment, over real HTTP: the team size holds, no save is half-lost."""
 
 import sqlalchemy as sa
 
@@ -11,22 +6,9 @@ from hackkit.extensions import db
 from hackkit.models import Membership, Team
 from hackkit.services import teams, tokens
 from tests import factories as f
+from tests.api.helpers import send_json, simultaneously
 
 JOINERS = 8
-
-
-def post_json(url: str, body: dict, token: str) -> int:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def test_concurrent_joins_never_overfill_a_team(app, live_server):
@@ -36,18 +18,9 @@ def test_concurrent_joins_never_overfill_a_team(app, live_server):
         team_id, code = team.id, team.invite_code
         joiner_tokens = [tokens.issue_token(db.session, f.registered(db.session, event)) for _ in range(JOINERS)]
 
-    start = threading.Barrier(JOINERS)
-    statuses: list[int] = []
-
-    def join(token: str) -> None:
-        start.wait()  # release every request at once
-        statuses.append(post_json(f"{live_server}/api/v1/teams/{team_id}/members", {"invite_code": code}, token))
-
-    threads = [threading.Thread(target=join, args=(token,)) for token in joiner_tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    url = f"{live_server}/api/v1/teams/{team_id}/members"
+    joiners = [{"Authorization": f"Bearer {token}"} for token in joiner_tokens]
+    statuses = simultaneously([lambda h=h: send_json("POST", url, {"invite_code": code}, h) for h in joiners])
 
     assert sorted(statuses) == [201, 201] + [409] * (JOINERS - 2)
     with app.app_context():
@@ -55,36 +28,6 @@ def test_concurrent_joins_never_overfill_a_team(app, live_server):
             sa.select(sa.func.count()).select_from(Membership).where(Membership.team_id == team_id)
         )
         assert members == 3 == db.session.get(Team, team_id).member_count
-
-
-def put_json(url: str, body: dict, token: str) -> int:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="PUT",
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def simultaneously(calls) -> list[int]:
-    start = threading.Barrier(len(calls))
-    statuses: list[int] = []
-
-    def run(call) -> None:
-        start.wait()
-        statuses.append(call())
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return statuses
 
 
 def test_simultaneous_submission_saves_lose_nothing_silently(app, live_server):
@@ -98,15 +41,14 @@ def test_simultaneous_submission_saves_lose_nothing_silently(app, live_server):
             person = f.registered(db.session, event)
             teams.join_team(db.session, person, team, team.invite_code)
             members.append(person)
-        member_tokens = [tokens.issue_token(db.session, person) for person in members]
+        member_headers = [{"Authorization": f"Bearer {tokens.issue_token(db.session, person)}"} for person in members]
         team_id = team.id
     url = f"{live_server}/api/v1/teams/{team_id}/submission"
 
     for round_number in range(2):  # the very first save (creates the project), then edits
-        titles = [f"Round {round_number} by member {n}" for n in range(len(member_tokens))]
-        pairs = zip(member_tokens, titles, strict=True)
-        calls = [lambda t=t, title=title: put_json(url, {"title": title}, t) for t, title in pairs]
-        statuses = simultaneously(calls)
+        titles = [f"Round {round_number} by member {n}" for n in range(len(member_headers))]
+        pairs = zip(member_headers, titles, strict=True)
+        statuses = simultaneously([lambda h=h, t=t: send_json("PUT", url, {"title": t}, h) for h, t in pairs])
 
         # Never a server error. A save that lost the race is told so (409); SQLite, with one writer
         # at a time, may also answer "busy, try again" (503 with Retry-After).

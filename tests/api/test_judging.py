@@ -10,7 +10,7 @@ from hackkit.extensions import db
 from hackkit.models import Score
 from hackkit.models.base import utcnow
 from hackkit.services import judging, judging_setup
-from tests.api.helpers import assert_error
+from tests.api.helpers import assert_error, send_json, simultaneously
 from tests.judging import world as w
 
 
@@ -426,39 +426,13 @@ def test_rerunning_the_assignment_keeps_work_already_done(client, world):
 
 def test_simultaneous_score_saves_by_one_judge_never_mix_or_fail(app, client, world, live_server):
     """A judge double-clicks, or has two tabs open: every save is whole, one of them wins."""
-    import json
-    import threading
-    import urllib.error
-    import urllib.request
-
     headers, ids = world
     _assign(client, headers, ids)
     judge = _assigned_judge(client, headers, ids)
     impact, data = ids["criteria"]
     url = f"{live_server}/api/v1/submissions/{ids['subs']['A']}/scores"
     bodies = [{"scores": {str(impact): n % 5 + 1, str(data): n % 5 + 1}, "feedback": f"take {n}"} for n in range(6)]
-    start = threading.Barrier(len(bodies))
-    statuses: list[int] = []
-
-    def save(body):
-        request = urllib.request.Request(
-            url,
-            data=json.dumps(body).encode(),
-            method="PUT",
-            headers={**headers[judge], "Content-Type": "application/json"},
-        )
-        start.wait()
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                statuses.append(response.status)
-        except urllib.error.HTTPError as error:
-            statuses.append(error.code)
-
-    threads = [threading.Thread(target=save, args=(body,)) for body in bodies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = simultaneously([lambda body=body: send_json("PUT", url, body, headers[judge]) for body in bodies])
 
     retry = (409, 503) if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else (409,)
     assert all(status in (200, *retry) for status in statuses), statuses
