@@ -26,18 +26,22 @@ def _proposal(slug: str, proposal_id: int):
     return event, proposal
 
 
+def _actions(event) -> dict:
+    """What the vote and moderation buttons of a listed proposal need (_proposal_actions.html)."""
+    return {
+        "event": event,
+        "accepting": proposals.accepting(event),
+        "moderator": proposals.can_moderate(current_user),
+        "labels": proposals.STATUS_LABELS,
+        "form": form_if_signed_in(ConfirmForm),
+    }
+
+
 @bp.route("/events/<slug>/proposals")
 def proposal_index(slug: str):
     event = events.get_event(db.session, current_user, slug)
-    return render_template(
-        "cocreation/proposals.html",
-        event=event,
-        listed=proposals.list_proposals(db.session, current_user, event),
-        accepting=proposals.accepting(event),
-        moderator=proposals.can_moderate(current_user),
-        labels=proposals.STATUS_LABELS,
-        form=form_if_signed_in(ConfirmForm),
-    )
+    listed = proposals.list_proposals(db.session, current_user, event)
+    return render_template("cocreation/proposals.html", listed=listed, **_actions(event))
 
 
 @bp.route("/events/<slug>/proposals/new", methods=["GET", "POST"])
@@ -65,15 +69,8 @@ def propose(slug: str):
 @bp.route("/events/<slug>/proposals/<int:proposal_id>")
 def proposal_detail(slug: str, proposal_id: int):
     event, proposal = _proposal(slug, proposal_id)
-    return render_template(
-        "cocreation/proposal_detail.html",
-        event=event,
-        item=proposals.describe(db.session, current_user, proposal),
-        accepting=proposals.accepting(event),
-        moderator=proposals.can_moderate(current_user),
-        labels=proposals.STATUS_LABELS,
-        form=form_if_signed_in(ConfirmForm),
-    )
+    item = proposals.describe(db.session, current_user, proposal)
+    return render_template("cocreation/proposal_detail.html", item=item, **_actions(event))
 
 
 def _back(event, proposal):
