@@ -134,16 +134,30 @@ def second_app(tmp_path, migrated_database, postgres_databases):
         db.engine.dispose()
 
 
-def test_a_second_hackkit_harvests_the_first_ones_dcat_catalogue(app, live_server, second_app, tmp_path):
+def publish_stations_and_a_draft(app, tmp_path, **metadata) -> None:
+    """The first hub: a described, published "stations" dataset and a draft that must stay home."""
     import_file(app, write_csv(tmp_path, "s.csv", STATIONS), slug="stations", title="Bike stations")
     import_file(app, write_csv(tmp_path, "d.csv", STATIONS), slug="secret", title="Secret", draft=True)
     with app.app_context():
         dataset = db.session.scalar(sa.select(Dataset).where(Dataset.slug == "stations"))
         dataset.description, dataset.publisher, dataset.license = "Docks per station.", "City of Ghent", "CC-BY-4.0"
-        dataset.keywords, dataset.themes, dataset.spatial = ["bike", "mobility"], ["TRAN"], "Ghent"
-        dataset.temporal_start, dataset.temporal_end = date(2024, 1, 1), date(2024, 12, 31)
-        dataset.contact, dataset.update_frequency = "data@stad.gent", "monthly"
+        dataset.keywords = ["bike", "mobility"]
+        for name, value in metadata.items():
+            setattr(dataset, name, value)
         db.session.commit()
+
+
+def test_a_second_hackkit_harvests_the_first_ones_dcat_catalogue(app, live_server, second_app, tmp_path):
+    publish_stations_and_a_draft(
+        app,
+        tmp_path,
+        themes=["TRAN"],
+        spatial="Ghent",
+        temporal_start=date(2024, 1, 1),
+        temporal_end=date(2024, 12, 31),
+        contact="data@stad.gent",
+        update_frequency="monthly",
+    )
     runner = second_app.test_cli_runner()
     result = runner.invoke(args=["datasets", "harvest", f"{live_server}/catalog.ttl"])
     assert result.exit_code == 0, result.output
@@ -222,13 +236,7 @@ def test_a_dcat_file_is_harvested_from_disk(app, runner, tmp_path):
 
 
 def test_a_second_hackkit_harvests_the_first_one_through_its_ckan_api(app, live_server, second_app, tmp_path):
-    import_file(app, write_csv(tmp_path, "s.csv", STATIONS), slug="stations", title="Bike stations")
-    import_file(app, write_csv(tmp_path, "d.csv", STATIONS), slug="secret", title="Secret", draft=True)
-    with app.app_context():
-        dataset = db.session.scalar(sa.select(Dataset).where(Dataset.slug == "stations"))
-        dataset.description, dataset.publisher, dataset.license = "Docks per station.", "City of Ghent", "CC-BY-4.0"
-        dataset.keywords = ["bike", "mobility"]
-        db.session.commit()
+    publish_stations_and_a_draft(app, tmp_path)
     runner = second_app.test_cli_runner()
 
     # The hub's root URL: the harvester finds /api/3/action/package_search there.
