@@ -88,7 +88,8 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         headers = {}
         if status == 429:
-            seconds = _seconds_until_reset()
+            # The log-in limits know their own window; Flask-Limiter's are asked otherwise.
+            seconds = getattr(error, "retry_after", None) or _seconds_until_reset()
             headers["Retry-After"] = str(seconds)
         if status == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)

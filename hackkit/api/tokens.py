@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from hackkit.api import bp
 from hackkit.api.auth import require_api_user
 from hackkit.api.helpers import writer
-from hackkit.auth.limits import login_limits
+from hackkit.auth.limits import checked_password
 from hackkit.errors import error_response
 from hackkit.extensions import db
 from hackkit.models import ApiToken
@@ -39,15 +39,10 @@ def _basic_challenge(message: str):
 
 
 @bp.route("/tokens", methods=["POST"])
-@login_limits
 def create_token():
-    credentials = request.authorization
-    if credentials is None or credentials.type != "basic":
-        return _basic_challenge(_("Send your e-mail address and password with HTTP Basic authentication."))
-    try:
-        user = accounts.authenticate(db.session, credentials.username or "", credentials.password or "")
-    except Unauthorized as error:
-        return _basic_challenge(str(error.message))
+    # The body first: an oversized one is a 413 before any password is looked at
+    # (get_json(silent=True) alone would swallow the 413 and treat the body as empty).
+    request.get_data(cache=True)
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
     name = body.get("name") if body.get("name") is not None else "api"
@@ -56,6 +51,14 @@ def create_token():
         raise Invalid(_("The name must be a string."), {"name": [_("The name must be a string.")]})
     if not isinstance(scope, str):
         scope = ""  # the service explains what a scope may be
+    credentials = request.authorization
+    if credentials is None or credentials.type != "basic":
+        return _basic_challenge(_("Send your e-mail address and password with HTTP Basic authentication."))
+    try:
+        email = credentials.username or ""
+        user = checked_password(email, lambda: accounts.authenticate(db.session, email, credentials.password or ""))
+    except Unauthorized as error:
+        return _basic_challenge(str(error.message))
     record, secret = token_service.create_token(db.session, user, name=name, scope=scope)
     return jsonify({"token": secret, **token_json(record)}), 201
 

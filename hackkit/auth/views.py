@@ -16,7 +16,7 @@ from hackkit.auth.forms import (
     SignupForm,
     apply_service_errors,
 )
-from hackkit.auth.limits import clear_login_failures, login_limits, remember_device, reset_request_limits
+from hackkit.auth.limits import checked_password, clear_login_failures, remember_device, reset_request_limits
 from hackkit.auth.redirects import safe_next
 from hackkit.extensions import db
 from hackkit.services import accounts, password_reset
@@ -53,7 +53,6 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@login_limits
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
@@ -61,10 +60,11 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(db.session, form.email.data, form.password.data)
+            email = form.email.data
+            user = checked_password(email, lambda: accounts.authenticate(db.session, email, form.password.data))
         except Unauthorized as error:
             form.password.errors = [str(error.message)]
-            status = 401  # counted by the log-in rate limit
+            status = 401
         else:
             _start_session(user)
             flash(_("You are logged in."), "success")
@@ -178,7 +178,12 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(db.session, current_user, form.current_password.data, form.new_password.data)
+            checked_password(
+                current_user.email,
+                lambda: accounts.change_password(
+                    db.session, current_user, form.current_password.data, form.new_password.data
+                ),
+            )
         except Invalid as error:
             apply_service_errors(form, error.errors)
         else:
@@ -195,7 +200,9 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            accounts.delete_account(db.session, current_user, form.password.data)
+            checked_password(
+                current_user.email, lambda: accounts.delete_account(db.session, current_user, form.password.data)
+            )
         except Invalid as error:
             apply_service_errors(form, error.errors)
         except Conflict as error:

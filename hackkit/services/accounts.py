@@ -12,7 +12,7 @@ from hackkit.models.base import utcnow
 from hackkit.models.user import new_session_token
 from hackkit.permissions import require
 from hackkit.services import passwords
-from hackkit.services.errors import Conflict, Invalid, NotFound, Unauthorized
+from hackkit.services.errors import Conflict, Invalid, NotFound, Unauthorized, WrongPassword
 from hackkit.services.validation import string_list
 
 
@@ -111,7 +111,7 @@ def end_all_sessions(session: Session, user: User) -> None:
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     if not passwords.verify_password(user.password_hash, current or ""):
         message = _l("Your current password is not right.")
-        raise Invalid(message, {"current_password": [message]})
+        raise WrongPassword(message, {"current_password": [message]})
     _check_password(new, user.email, user.display_name, field="new_password")
     user.password_hash = passwords.hash_password(new)
     user.session_token = new_session_token()
@@ -144,7 +144,7 @@ def change_role(session: Session, actor: User, user: User, role: str) -> User:
 def delete_account(session: Session, user: User, password: str) -> None:
     if not passwords.verify_password(user.password_hash, password or ""):
         message = _l("Your password is not right.")
-        raise Invalid(message, {"password": [message]})
+        raise WrongPassword(message, {"password": [message]})
     if user.role == "organizer" and _organizer_count(session) <= 1:
         raise Conflict(_l("You are the last organizer; make someone else organizer first."))
     from hackkit.services.teams import forget_member  # teams build on accounts, not the reverse

@@ -36,3 +36,8 @@ class Unreadable(ServiceError):
     """An uploaded file the importer cannot read (HTTP 422)."""
 
     status = 422
+
+
+class WrongPassword(Invalid):
+    """A password check on a form failed (password change, account deletion): a 400 on the
+    form, and counted by the log-in limits like a failed log-in."""
