@@ -123,7 +123,13 @@ def reset_password(token: str):
                 clear_login_failures(user.email)
                 if current_user.is_authenticated:
                     logout_user()  # whoever was logged in here, the new password starts afresh
-                flash(_("Your password is set. Log in with it; every other session has been ended."), "success")
+                flash(
+                    _(
+                        "Your password is set. Log in with it; every other session has been ended and "
+                        "every API token revoked (make new ones on your account page)."
+                    ),
+                    "success",
+                )
                 # This browser proved it reads the owner's mail: strangers' failures no longer slow it.
                 return remember_device(redirect(url_for("auth.login")), user.email)
         else:
@@ -188,7 +194,13 @@ def change_password():
             apply_service_errors(form, error.errors)
         else:
             login_user(current_user)  # this browser gets the new session token; the others are out
-            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            flash(
+                _(
+                    "Your password is changed. Other devices have been logged out and every API token "
+                    "is revoked; make new ones below if your scripts need them."
+                ),
+                "success",
+            )
             return redirect(url_for("auth.profile"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status

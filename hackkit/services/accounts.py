@@ -11,7 +11,7 @@ from hackkit.models import ROLES, User
 from hackkit.models.base import utcnow
 from hackkit.models.user import new_session_token
 from hackkit.permissions import require
-from hackkit.services import passwords
+from hackkit.services import passwords, tokens
 from hackkit.services.errors import Conflict, Invalid, NotFound, Unauthorized, WrongPassword
 from hackkit.services.validation import string_list
 
@@ -108,13 +108,20 @@ def end_all_sessions(session: Session, user: User) -> None:
     session.commit()
 
 
+def sign_out_everywhere(session: Session, user: User) -> None:
+    """After a new password: every login cookie and every API token made before stops working
+    (whoever knew the old password may have made them). The caller commits."""
+    user.session_token = new_session_token()
+    tokens.revoke_all_tokens(session, user)
+
+
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     if not passwords.verify_password(user.password_hash, current or ""):
         message = _l("Your current password is not right.")
         raise WrongPassword(message, {"current_password": [message]})
     _check_password(new, user.email, user.display_name, field="new_password")
     user.password_hash = passwords.hash_password(new)
-    user.session_token = new_session_token()
+    sign_out_everywhere(session, user)
     session.commit()
 
 
@@ -122,7 +129,7 @@ def set_password(session: Session, user: User, new: str) -> None:
     """Administrative reset (CLI): no current password, same policy."""
     _check_password(new, user.email, user.display_name)
     user.password_hash = passwords.hash_password(new)
-    user.session_token = new_session_token()
+    sign_out_everywhere(session, user)
     session.commit()
 
 

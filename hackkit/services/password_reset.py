@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from hackkit.models import User
 from hackkit.models.base import utcnow
 from hackkit.models.user import new_session_token
-from hackkit.services import accounts, mail, passwords
+from hackkit.services import accounts, mail, passwords, tokens
 from hackkit.services.errors import Invalid, ServiceError
 
 SALT = "hackkit.password-reset"
@@ -144,6 +144,7 @@ def reset_password(
     if changed != 1:  # another request used this link (or changed the password) a moment ago
         session.rollback()
         raise LinkNotValid("used")
+    tokens.revoke_all_tokens(session, user)  # in the same transaction as the new password
     session.commit()
     session.refresh(user)
     return user

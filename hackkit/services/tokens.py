@@ -70,6 +70,17 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     return record
 
 
+def revoke_all_tokens(session: Session, user: User) -> int:
+    """Revoke every live token of the account (a new password: whoever had the old one may
+    have made tokens with it). Does not commit: the caller's password change does, with it."""
+    return session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
 def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None:
     """The live token's owner, or None; records when the token was last used."""
     if not token.startswith(TOKEN_PREFIX):
