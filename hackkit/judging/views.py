@@ -33,6 +33,10 @@ def _attempt(action, success: str) -> bool:
     try:
         action()
     except ServiceError as error:
+        if error.status in (401, 403):
+            # Not allowed at all: the error page with 403, as the API answers, not a
+            # redirect that hides the refusal in a flash message.
+            raise
         flash(str(error.message), "error")
         for messages in error.errors.values():
             for message in messages:
@@ -214,6 +218,7 @@ def _zone(event):
 @bp.route("/events/<slug>/jury/criteria/<int:criterion_id>", methods=["POST"])
 @login_required
 def save_criterion(slug: str, criterion_id: int | None = None):
+    require(current_user, "judging.manage")  # before the form: a stranger gets 403, not a form error
     event = events.get_event(db.session, current_user, slug)
     form = forms.CriterionForm(prefix=f"c{criterion_id}" if criterion_id else "")
     if form.validate_on_submit():
@@ -239,6 +244,7 @@ def save_criterion(slug: str, criterion_id: int | None = None):
 @bp.route("/events/<slug>/jury/judges", methods=["POST"])
 @login_required
 def add_judge(slug: str):
+    require(current_user, "judging.manage")  # before the form: a stranger gets 403, not a form error
     event = events.get_event(db.session, current_user, slug)
     form = forms.JudgeForm()
     if form.validate_on_submit():
@@ -251,6 +257,7 @@ def add_judge(slug: str):
 @bp.route("/events/<slug>/jury/assign", methods=["POST"])
 @login_required
 def assign(slug: str):
+    require(current_user, "judging.manage")  # before the form: a stranger gets 403, not a form error
     event = events.get_event(db.session, current_user, slug)
     form = forms.AssignForm()
     if form.validate_on_submit():
@@ -266,6 +273,7 @@ def assign(slug: str):
 @bp.route("/events/<slug>/jury/settings", methods=["POST"])
 @login_required
 def save_settings(slug: str):
+    require(current_user, "judging.manage")  # before the form: a stranger gets 403, not a form error
     event = events.get_event(db.session, current_user, slug)
     form = forms.SettingsForm()
     if form.validate_on_submit():
@@ -280,6 +288,7 @@ def save_settings(slug: str):
 @bp.route("/events/<slug>/jury/publish", methods=["POST"])
 @login_required
 def publish(slug: str):
+    require(current_user, "judging.manage")  # before the form: a stranger gets 403, not a form error
     event = events.get_event(db.session, current_user, slug)
     published = request.form.get("published") != "0"
     _attempt(

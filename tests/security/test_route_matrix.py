@@ -269,18 +269,18 @@ ROUTES: dict[tuple[str, str], R] = {
     ),
     ("GET", "/events/<slug>/judging"): row(page(judge=200, conflicted_judge=200)),
     ("POST", "/events/<slug>/judging/conflicts"): row(
-        page("refused", judge="done", conflicted_judge="done"), {"submission_id": "{sub_b}", "kind": "organisation"}
+        page(judge="done", conflicted_judge="done"), {"submission_id": "{sub_b}", "kind": "organisation"}
     ),
     ("GET", "/events/<slug>/judging/pairwise"): row(page(judge=200, conflicted_judge=200), setup="pairwise"),
     ("POST", "/events/<slug>/judging/pairwise"): row(
-        page("refused", judge="done"), body={"winner_id": "{sub_a}", "loser_id": "{sub_b}"}, setup="pairwise"
+        page(judge="done"), body={"winner_id": "{sub_a}", "loser_id": "{sub_b}"}, setup="pairwise"
     ),
     ("GET", "/events/<slug>/judging/projects/<int:submission_id>"): row(page(judge=200, organizer=200)),
     ("POST", "/events/<slug>/judging/projects/<int:submission_id>"): row(
-        page(judge="done", organizer=400), body={"c{criterion}": "3"}, setup="judging_open"
+        page(judge="done"), body={"c{criterion}": "3"}, setup="judging_open"
     ),
     ("GET", "/events/<slug>/jury"): row(page(organizer=200)),
-    ("POST", "/events/<slug>/jury/assign"): row(page("refused", organizer="done"), {"per_submission": "1"}),
+    ("POST", "/events/<slug>/jury/assign"): row(page(organizer="done"), {"per_submission": "1"}),
     ("POST", "/events/<slug>/jury/assignments"): row(
         page(organizer="done"), {"assign-judge_id": "{judge_id}", "assign-submission_id": "{sub_b}"}
     ),
@@ -290,10 +290,10 @@ ROUTES: dict[tuple[str, str], R] = {
         {"conflict-judge_id": "{judge_id}", "conflict-submission_id": "{sub_b}", "conflict-kind": "relation"},
     ),
     ("POST", "/events/<slug>/jury/criteria"): row(
-        page("refused", organizer="done"), {"name": "Design", "weight": "1", "scale_min": "1", "scale_max": "5"}
+        page(organizer="done"), {"name": "Design", "weight": "1", "scale_min": "1", "scale_max": "5"}
     ),
     ("POST", "/events/<slug>/jury/criteria/<int:criterion_id>"): row(
-        page("refused", organizer="done"),
+        page(organizer="done"),
         {
             "c{criterion}-name": "Impact",
             "c{criterion}-weight": "2",
@@ -302,13 +302,11 @@ ROUTES: dict[tuple[str, str], R] = {
         },
     ),
     ("POST", "/events/<slug>/jury/criteria/<int:criterion_id>/delete"): row(page(organizer="refused")),
-    ("POST", "/events/<slug>/jury/judges"): row(
-        page("refused", organizer="done"), {"email": "rm-participant@example.org"}
-    ),
+    ("POST", "/events/<slug>/jury/judges"): row(page(organizer="done"), {"email": "rm-participant@example.org"}),
     ("POST", "/events/<slug>/jury/judges/<int:user_id>/remove"): row(page(organizer="done"), user_id="judge_id"),
-    ("POST", "/events/<slug>/jury/publish"): row(page("refused", organizer="done")),
+    ("POST", "/events/<slug>/jury/publish"): row(page(organizer="done")),
     ("GET", "/events/<slug>/jury/reminders"): row(page(organizer=200)),
-    ("POST", "/events/<slug>/jury/settings"): row(page("refused", organizer="done"), {"mode": "rubric"}),
+    ("POST", "/events/<slug>/jury/settings"): row(page(organizer="done"), {"mode": "rubric"}),
     ("GET", "/events/<slug>/manage"): row(page(organizer=200)),
     ("GET", "/events/<slug>/projects"): row(everyone(200)),
     ("GET", "/events/<slug>/projects/<int:submission_id>/feedback"): row(page(organizer=200)),
