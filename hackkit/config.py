@@ -10,6 +10,7 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,25 @@ SETTINGS: tuple[Setting, ...] = (
         "HACKKIT_RESET_LIMIT_ADDRESS",
         "10 per hour",
         "Password-reset requests allowed per client IP address.",
+    ),
+    Setting(
+        "HACKKIT_SIGNUP_LIMIT_ADDRESS",
+        "HACKKIT_SIGNUP_LIMIT_ADDRESS",
+        "20 per hour;50 per day",
+        "Accounts that may be made per client IP address (a venue shares one: raise it for the event days).",
+    ),
+    Setting(
+        "HACKKIT_CONFIRM_LIMIT_ACCOUNT",
+        "HACKKIT_CONFIRM_LIMIT_ACCOUNT",
+        "3 per hour",
+        "E-mail confirmation mails an account may ask to have sent again.",
+    ),
+    Setting(
+        "HACKKIT_JOIN_REQUEST_COOLDOWN_HOURS",
+        "HACKKIT_JOIN_REQUEST_COOLDOWN_HOURS",
+        24,
+        "Hours before someone may ask the same team again after its captain declined them.",
+        int,
     ),
     Setting(
         "HACKKIT_PASSWORD_RESET_MINUTES",
@@ -272,3 +292,8 @@ def engine_options(url: str) -> dict:
     # SQLAlchemy then drops every pooled connection of that worker, so the next requests
     # connect afresh (tests/test_database_recovery.py). connect_timeout: "down" is a quick 503.
     return {"pool_pre_ping": False, "connect_args": {"connect_timeout": 3}}
+
+
+def join_request_cooldown(config: Mapping) -> timedelta:
+    """HACKKIT_JOIN_REQUEST_COOLDOWN_HOURS as the service wants it (the page and the API agree)."""
+    return timedelta(hours=max(0, int(config["HACKKIT_JOIN_REQUEST_COOLDOWN_HOURS"])))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import current_app, jsonify
 from flask_babel import lazy_gettext as _l
 
 from hackkit.api import bp
 from hackkit.api.helpers import caller, json_body, writer
+from hackkit.config import join_request_cooldown
 from hackkit.extensions import db
 from hackkit.permissions import can
 from hackkit.serializers import project_dict, submission_dict, team_dict, version_dict
@@ -84,7 +85,9 @@ def remove_member(team_id: int, user_id: int):
 def request_to_join(team_id: int):
     actor = writer()
     team = teams.get_team(db.session, actor, team_id)
-    request = teams.request_to_join(db.session, actor, team, json_body().get("message", ""))
+    request = teams.request_to_join(
+        db.session, actor, team, json_body().get("message", ""), cooldown=join_request_cooldown(current_app.config)
+    )
     return jsonify({"id": request.id, "team_id": team.id, "status": request.status}), 201
 
 

@@ -9,7 +9,8 @@ same row, so exactly the free seats are handed out, on PostgreSQL and SQLite ali
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -22,6 +23,8 @@ from hackkit.permissions import can, require
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Forbidden, NotFound
 from hackkit.services.events import ensure_registered, is_registered, is_visible
+
+DEFAULT_JOIN_COOLDOWN = timedelta(hours=24)  # HACKKIT_JOIN_REQUEST_COOLDOWN_HOURS in the app
 
 
 def effective_deadline(team: Team) -> datetime:
@@ -168,26 +171,87 @@ def _close_pending_requests(session: Session, event: Event, user: User) -> None:
 
 
 def request_to_join(
-    session: Session, actor: User, team: Team, message: str, now: datetime | None = None
+    session: Session,
+    actor: User,
+    team: Team,
+    message: str,
+    now: datetime | None = None,
+    cooldown: timedelta = DEFAULT_JOIN_COOLDOWN,
 ) -> JoinRequest:
+    """Ask to join a team: one open request per person per event (so nobody asks every team
+    at once), and after a captain declines, not that team again until `cooldown` has passed."""
     if not is_registered(session, team.event, actor):
         raise Forbidden(_l("Register for the event before you ask to join a team."))
     _require_before_deadline(team, now)
     if team_of(session, team.event, actor):
         raise Conflict(_l("You are already in a team for this event; leave it first."))
-    existing = session.scalar(
-        sa.select(JoinRequest).where(
-            JoinRequest.team_id == team.id, JoinRequest.user_id == actor.id, JoinRequest.status == "pending"
-        )
-    )
-    if existing:
-        raise Conflict(_l("You already asked to join this team; the captain will answer."))
+    _lock_registration(session, team.event, actor)
+    _require_no_open_request(session, team, actor, now or utcnow(), cooldown)
+    _require_cooled_down(session, team, actor, now or utcnow(), cooldown)
     request = JoinRequest(
         team_id=team.id, user_id=actor.id, message=v.text({"message": message}, "message", max_length=1000)
     )
     session.add(request)
     session.commit()
     return request
+
+
+def _lock_registration(session: Session, event: Event, user: User) -> None:
+    """Two requests sent at once must not both pass the one-open-request check: on PostgreSQL
+    the second waits here for the first to commit (SQLite writes one at a time anyway)."""
+    session.execute(
+        sa.select(Registration.id)
+        .where(Registration.event_id == event.id, Registration.user_id == user.id)
+        .with_for_update()
+    )
+
+
+def _require_no_open_request(session: Session, team: Team, user: User, now: datetime, cooldown: timedelta) -> None:
+    """One open request per person per event. A captain who never answers must not keep
+    the asker from every other team: after `cooldown` an unanswered request stops counting."""
+    open_request = session.scalar(
+        sa.select(JoinRequest)
+        .join(Team)
+        .where(Team.event_id == team.event_id, JoinRequest.user_id == user.id, JoinRequest.status == "pending")
+        .order_by(JoinRequest.created_at.desc())
+    )
+    if open_request is None:
+        return
+    if open_request.team_id == team.id:
+        raise Conflict(_l("You already asked to join this team; the captain will answer."))
+    if open_request.created_at + cooldown <= now:
+        return
+    raise Conflict(
+        _l(
+            "You already asked to join %(team)s. One request at a time: wait for the captain's answer "
+            "(at most %(hours)d hours) before you ask another team.",
+            team=open_request.team.name,
+            hours=_hours_left(open_request.created_at + cooldown, now),
+        )
+    )
+
+
+def _hours_left(until: datetime, now: datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds() / 3600))
+
+
+def _require_cooled_down(session: Session, team: Team, user: User, now: datetime, cooldown: timedelta) -> None:
+    last_decline = session.scalar(
+        sa.select(sa.func.max(JoinRequest.decided_at)).where(
+            JoinRequest.team_id == team.id, JoinRequest.user_id == user.id, JoinRequest.status == "declined"
+        )
+    )
+    if last_decline is None or last_decline + cooldown <= now:
+        return
+    hours = _hours_left(last_decline + cooldown, now)
+    raise Conflict(
+        _l(
+            "The captain of %(team)s declined your request. You can ask this team again in %(hours)d hours; "
+            "other teams you can ask now.",
+            team=team.name,
+            hours=hours,
+        )
+    )
 
 
 def get_join_request(session: Session, request_id: int) -> JoinRequest:

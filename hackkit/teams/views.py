@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from hackkit.apps.kit import template_names
 from hackkit.auth.forms import apply_service_errors, form_if_signed_in
+from hackkit.config import join_request_cooldown
 from hackkit.events.forms import ConfirmForm
 from hackkit.extensions import db
 from hackkit.models import Team
@@ -112,7 +113,13 @@ def ask_to_join(team_id: int):
     form = JoinRequestForm()
     if form.validate_on_submit():
         try:
-            teams.request_to_join(db.session, current_user, team, form.message.data or "")
+            teams.request_to_join(
+                db.session,
+                current_user,
+                team,
+                form.message.data or "",
+                cooldown=join_request_cooldown(current_app.config),
+            )
         except (Invalid, Conflict, Forbidden) as error:  # not registered, already in a team, asked twice
             flash(str(error.message), "error")
         else:
