@@ -85,6 +85,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.response is not None and error.code == 429:
+            return error.response  # a limit that answers on its own page (the sign-up form)
         status = error.code or 500
         headers = {}
         if status == 429:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -18,7 +18,7 @@ from hackkit.auth.forms import (
 )
 from hackkit.auth.limits import checked_password, clear_login_failures, remember_device, reset_request_limits
 from hackkit.auth.redirects import safe_next
-from hackkit.extensions import db
+from hackkit.extensions import db, limiter
 from hackkit.services import accounts, password_reset
 from hackkit.services.errors import Conflict, Invalid, Unauthorized
 
@@ -32,20 +32,48 @@ def _start_session(user) -> None:
     login_user(user)
 
 
+def _signup_limit_reached(_limit):
+    """The 429 for too many sign-ups from one address: on the form, saying why and what to do."""
+    message = _(
+        "Too many accounts were made from your network in a short time. Try again later, "
+        "or ask an organizer to make your account."
+    )
+    return make_response(
+        render_template("auth/signup.html", form=SignupForm(formdata=None), limit_message=message), 429
+    )
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["HACKKIT_SIGNUP_LIMIT_ADDRESS"],
+    methods=["POST"],
+    scope="signup-address",
+    deduct_when=lambda response: response.status_code == 302,  # only accounts made count
+    on_breach=_signup_limit_reached,
+)
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_user(db.session, form.email.data, form.display_name.data, form.password.data)
+            user = accounts.register_user(
+                db.session, form.email.data, form.display_name.data, form.password.data, confirmed=False
+            )
         except Invalid as error:
             apply_service_errors(form, error.errors)
         else:
             _start_session(user)
+            send_confirmation_mail(user)
             flash(
                 _("Welcome, %(name)s! Tell others what you can do on your profile.", name=user.display_name), "success"
+            )
+            flash(
+                _(
+                    "We sent a link to %(email)s: open it to confirm your address. You need it to vote.",
+                    email=user.email,
+                ),
+                "info",
             )
             return redirect(url_for("auth.profile"))
     status = 400 if form.is_submitted() else 200
@@ -74,7 +102,7 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
-def _public_base_url() -> str:
+def public_base_url() -> str:
     """Where links in e-mails point. Never the Host header in production: a stranger sets it,
     and a reset link (token included) sent to the owner would then lead to their server."""
     configured = current_app.config["HACKKIT_PUBLIC_URL"]
@@ -92,7 +120,7 @@ def reset_request():
             password_reset.request_reset(
                 db.session,
                 form.email.data,
-                _public_base_url(),
+                public_base_url(),
                 lambda token: url_for("auth.reset_password", token=token),
                 config=current_app.config,
             )
@@ -229,3 +257,4 @@ def delete_account():
 
 
 from hackkit.auth import token_views  # noqa: E402,F401  (the token routes live on this blueprint)
+from hackkit.auth.confirm_views import send_confirmation_mail  # noqa: E402  (so do the confirmation routes)

@@ -16,8 +16,8 @@ from hackkit.extensions import db, limiter
 from hackkit.judging import forms
 from hackkit.judging.explanation_text import explanation_paragraphs, note_text
 from hackkit.markup import render_markdown
-from hackkit.permissions import require
-from hackkit.services import assignments, events, judging, judging_setup, scoring, submissions, voting
+from hackkit.permissions import can, require
+from hackkit.services import assignments, events, judging, judging_setup, scoring, submissions, vote_activity, voting
 from hackkit.services.errors import Forbidden, ServiceError
 
 bp = Blueprint("judging", __name__)
@@ -345,17 +345,20 @@ def vote(slug: str):
     judged = judging.judged_submissions(db.session, event)
     projects = [(s, submissions.frozen_version(db.session, s).data) for s in judged]
     mine = voting.my_public_vote(db.session, event, current_user)
+    can_manage = can(current_user, "judging.manage")  # organizers see how the votes came in
     tally = (
         voting.public_vote_tally(db.session, current_user, event)
         if voting.can_see_tally(db.session, current_user, event)
         else None
     )
+    activity = vote_activity.public_vote_activity(db.session, current_user, event) if can_manage else None
     return render_template(
         "judging/vote.html",
         event=event,
         projects=projects,
         mine=mine,
         tally=tally,
+        activity=activity,
         open=voting.public_vote_is_open(db.session, event),
     )
 

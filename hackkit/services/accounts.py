@@ -44,8 +44,18 @@ def _check_password(password: str, email: str, display_name: str, field: str = "
         raise Invalid(problems[0], {field: problems})
 
 
-def register_user(session: Session, email: str, display_name: str, password: str, role: str = "participant") -> User:
-    """Create an account. Nothing is written unless every field is acceptable."""
+def register_user(
+    session: Session,
+    email: str,
+    display_name: str,
+    password: str,
+    role: str = "participant",
+    confirmed: bool = True,
+) -> User:
+    """Create an account. Nothing is written unless every field is acceptable.
+
+    `confirmed`: accounts made by an organizer, the CLI or the demo seed are trusted; the
+    public sign-up form passes False, and the owner confirms the address from a mailed link."""
     email = normalise_email(email)
     display_name = _clean_display_name(display_name)
     if role not in ROLES:
@@ -61,6 +71,7 @@ def register_user(session: Session, email: str, display_name: str, password: str
         password_hash=passwords.hash_password(password),
         skills=[],
         languages=[],
+        email_confirmed_at=utcnow() if confirmed else None,
     )
     session.add(user)
     try:

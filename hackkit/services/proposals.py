@@ -22,6 +22,7 @@ from hackkit.permissions import can, require
 from hackkit.services import events
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, NotFound
+from hackkit.services.voting import require_confirmed_email
 
 STATUS_LABELS = {"open": _l("Open for votes"), "closed": _l("Closed"), "hidden": _l("Hidden by the organizers")}
 
@@ -123,6 +124,7 @@ def _require_votable(proposal: Proposal, now: datetime | None) -> None:
 
 def vote(session: Session, actor: User, proposal: Proposal, now: datetime | None = None) -> ProposalVote:
     require(actor, "proposals.vote")
+    require_confirmed_email(actor)
     _require_votable(proposal, now)
     if _my_votes(session, actor, [proposal.id]):
         raise Conflict(_l("You have already voted for this proposal."))

@@ -114,9 +114,22 @@ def my_public_vote(session: Session, event: Event, user) -> PublicVote | None:
     return session.scalar(sa.select(PublicVote).where(PublicVote.event_id == event.id, PublicVote.user_id == user.id))
 
 
+def require_confirmed_email(actor) -> None:
+    """Votes come from confirmed addresses only: an account must cost more than a form post
+    (vote stuffing). Used by the public vote and by the proposal votes."""
+    if not getattr(actor, "email_confirmed", False):
+        raise Forbidden(
+            _l(
+                "Confirm your e-mail address to vote: open the link we sent you, "
+                "or ask for a new one on your account page."
+            )
+        )
+
+
 def cast_public_vote(session: Session, actor, event: Event, data: dict, now: datetime | None = None) -> PublicVote:
     if not getattr(actor, "is_authenticated", False):
         raise Unauthorized(_l("Log in to vote."))
+    require_confirmed_email(actor)
     if not public_vote_is_open(session, event, now):
         raise Conflict(_l("The public vote is not open."))
     submission = _submission_of(session, event, data, "submission_id")

@@ -112,6 +112,9 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/"): row(everyone(200)),
     ("GET", "/account"): row(page(200)),
     ("POST", "/account"): row(page(400)),
+    ("POST", "/account/confirm"): row(page(303)),  # everyone here is confirmed: "already confirmed"
+    ("GET", "/account/confirm/<token>"): row(everyone(400)),  # a made-up link
+    ("POST", "/account/confirm/<token>"): row(everyone(400)),
     ("GET", "/account/delete"): row(page(200)),
     ("POST", "/account/delete"): row(page(400)),
     ("POST", "/account/tokens"): row(page(400)),  # any account; the empty form has no name
