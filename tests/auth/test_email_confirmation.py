@@ -149,3 +149,21 @@ def test_organizers_see_votes_per_hour_and_from_new_accounts(app, client, auth, 
     voter = app.test_client()
     auth.login(auth.create_user().email, client=voter)
     assert "How the votes came in" not in voter.get(f"/events/{slug}/vote").get_data(as_text=True)
+
+
+def test_proposal_votes_need_a_confirmed_address_too(app):
+    from hackkit.services import accounts, proposals
+    from hackkit.services.errors import Forbidden
+    from tests import factories as f
+    from tests.cocreation import world as cw
+
+    with app.app_context():
+        ev = cw.upcoming_event(db.session)
+        proposal = proposals.propose(db.session, f.user(db.session), ev, {"title": "Unsafe crossing"})
+        newcomer = accounts.register_user(db.session, "new@example.org", "New", TEST_PASSWORD, confirmed=False)
+        with pytest.raises(Forbidden) as refused:
+            proposals.vote(db.session, newcomer, proposal)
+        assert "Confirm your e-mail address" in str(refused.value.message)
+        newcomer.email_confirmed_at = utcnow()
+        db.session.commit()
+        assert proposals.vote(db.session, newcomer, proposal).id
