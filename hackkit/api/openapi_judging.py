@@ -354,10 +354,12 @@ PATHS = {
             params=[SLUG],
         ),
         "post": _op(
-            "Vote for a project (one per account per event, inside the window; rate limited: 429)",
+            "Vote for a project (one per account per event, inside the window, from an account whose "
+            "e-mail address is confirmed, else 403; rate limited: 429)",
             _json(OBJECT, "Created"),
             400,
             401,
+            403,
             404,
             409,
             body=_body({"submission_id": INTEGER}, ["submission_id"]),
