@@ -13,7 +13,6 @@ thousands of values overflow the drivers' parameter limits. docs/api.md lists th
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import threading
 import time
@@ -439,18 +438,33 @@ def stream_rows(
 
     Not a generator: the statement runs and its first row is fetched before this returns,
     so whatever the database refuses is an error answer before a stream's first byte, not
-    a file that breaks off in the middle."""
+    a file that breaks off in the middle. It runs on a connection of its own, closed when
+    the rows run out: the request's session ends its transaction (after_request hooks
+    commit) before the stream is read, and that would end a server-side cursor with it."""
     if limit is not None:
         whole_number(limit, "limit", low=0)
-    conn = session.connection()
-    _table, statement = select_rows(version, query, conn.dialect.name, keyset=False)
-    if query.offset:
-        statement = statement.offset(query.offset)
-    if limit is not None:
-        statement = statement.limit(limit)
-    rows = conn.execution_options(stream_results=True, yield_per=2000).execute(statement).mappings()
-    first = next(rows, None)
-    return iter(()) if first is None else itertools.chain([first], rows)
+    conn = session.get_bind().connect()
+    try:
+        _table, statement = select_rows(version, query, conn.dialect.name, keyset=False)
+        if query.offset:
+            statement = statement.offset(query.offset)
+        if limit is not None:
+            statement = statement.limit(limit)
+        rows = conn.execution_options(stream_results=True, yield_per=2000).execute(statement).mappings()
+        first = next(rows, None)
+    except BaseException:
+        conn.close()
+        raise
+    return _rows_then_close(conn, first, rows)
+
+
+def _rows_then_close(conn, first, rows) -> Iterator[Mapping[str, Any]]:
+    try:
+        if first is not None:
+            yield first
+            yield from rows
+    finally:
+        conn.close()
 
 
 class time_limit:  # noqa: N801 - used like a function: `with time_limit(conn, ms):`
