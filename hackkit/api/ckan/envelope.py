@@ -130,7 +130,10 @@ def as_ckan_error(error: Exception, name: str) -> CkanError:
         return _from_service(error)
     if isinstance(error, HTTPException):  # e.g. a body over the upload limit (413)
         return CkanError(error.name, error.code or 400, str(error.description or error.name))
-    db.session.rollback()
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself may be gone; the next call starts clean
+        log.debug("rollback after a failed CKAN call also failed", exc_info=True)
     if isinstance(error, DataError):  # a value the database refuses (a NUL in PostgreSQL text): the caller's input
         message = _("A value in this request cannot be stored or looked up, such as a NUL character. Nothing changed.")
         return CkanError("Validation Error", 409, message)
