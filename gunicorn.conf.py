@@ -15,6 +15,20 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # Long enough for a large dataset upload or a full CSV stream on a slow venue network.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
+# A client that promises a larger body than it sends (Content-Length 1000, then 10 bytes), or
+# sends it a byte a minute, would hold a thread until it hangs up: gunicorn has no setting for
+# reading a request (`timeout` only restarts silent workers, and threads keep the worker
+# talking). So each read of a body gives up after HACKKIT_READ_TIMEOUT seconds and the request
+# is answered 400. The request line and headers: see docs/deploy.md (the proxy's timeouts).
+_read_timeout = float(os.environ.get("HACKKIT_READ_TIMEOUT", "30"))
+
+
+def pre_request(worker, req):
+    sock = getattr(req.unreader, "sock", None)
+    if sock is not None and _read_timeout:
+        sock.settimeout(_read_timeout)
+
+
 keepalive = 5
 # Recycle workers now and then, so a slow leak in any library cannot grow for days. Not too
 # often: a new worker starts with empty caches (pages, counts, compiled queries, connections);

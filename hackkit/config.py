@@ -88,6 +88,14 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "HACKKIT_READ_TIMEOUT",
+        "HACKKIT_READ_TIMEOUT",
+        30,
+        "Seconds the development server (`hackkit run`) waits for each read from a client (gunicorn.conf.py "
+        "reads the same variable); a slow or lying client cannot hold a server thread longer.",
+        float,
+    ),
+    Setting(
         "HACKKIT_LOGIN_LIMIT_ACCOUNT",
         "HACKKIT_LOGIN_LIMIT_ACCOUNT",
         "5 per minute;30 per hour",

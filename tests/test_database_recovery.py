@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import DB_KIND, POSTGRES_ADMIN_URL, make_app
+from tests.datasets.helpers import import_file, write_csv
 
 pytestmark = pytest.mark.skipif(DB_KIND != "postgresql", reason="needs a database server (runs in the PostgreSQL pass)")
 
@@ -102,3 +103,19 @@ def test_the_hub_answers_503_while_the_database_is_away_and_recovers_by_itself(r
     assert client.get("/healthz").status_code == 200
     assert client.get("/api/v1/events").status_code == 200
     assert client.get("/events/").status_code == 200
+
+
+def test_the_ckan_dump_answers_503_in_its_json_envelope_while_the_database_is_away(relayed_app, tmp_path):
+    app, relay = relayed_app
+    import_file(app, write_csv(tmp_path, "stops.csv", "id,naam\n1,Meir\n"), slug="stops")
+    client = app.test_client()
+    assert client.get("/datastore/dump/stops").status_code == 200
+    relay.cut()
+    response = client.get("/datastore/dump/stops")
+    assert response.status_code == 503 and response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["success"] is False and body["error"]["__type"] == "Service Unavailable"
+    action = client.get("/api/3/action/datastore_search?resource_id=stops")
+    assert action.status_code == 503 and action.get_json()["error"]["__type"] == "Service Unavailable"
+    relay.restore()
+    assert client.get("/datastore/dump/stops").status_code == 200

@@ -36,10 +36,13 @@ def set_language():
 
 @bp.route("/screenshots/<int:screenshot_id>")
 def screenshot(screenshot_id: int):
-    path, content_type = screenshots.visible_screenshot(
+    path, content_type, for_everyone = screenshots.visible_screenshot(
         db.session, current_user, screenshot_id, current_app.instance_path
     )
     response = send_file(path, mimetype=content_type, max_age=3600)
+    if not for_everyone:  # a draft, or an unpublished event's: no shared cache may keep it
+        response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+        response.vary.add("Cookie")
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 

@@ -3,6 +3,11 @@
 The parameters follow DESIGN.md ("JSON API"): `col=v`, `col__op=v`, `_search`, `_sort`,
 `_sort_desc`, `_size`, `_next`, `_fields`. Every value is parsed by the column's type here,
 so a bad one is a 400 with a message and never reaches the database as a surprise.
+
+The limits below are checked here for every reader of rows (the /api/v1 rows API, its CSV
+and GeoJSON streams, CKAN's datastore_search and /datastore/dump): a number no 64-bit column
+can hold makes SQLite raise OverflowError and PostgreSQL refuse the whole query, and tens of
+thousands of values overflow the drivers' parameter limits. docs/api.md lists them.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ OPERATORS = ("exact", "not", "contains", "startswith", "gt", "gte", "lt", "lte",
 TEXT_ONLY = {"contains", "startswith"}
 RESERVED = {"_search", "_sort", "_sort_desc", "_size", "_next", "_fields", "_version"}
 DEFAULT_SIZE, MAX_SIZE = 100, 1000
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what an integer column, an id and an OFFSET can hold
+MAX_FILTERS = 100  # filter conditions in one query
+MAX_FILTER_VALUES = 1000  # values compared with in one query, all conditions together (`in` lists count each)
 TRUE, FALSE = {"1", "true", "yes"}, {"0", "false", "no"}
 
 
@@ -65,13 +73,49 @@ def plain_text(raw: str, key: str) -> str:
     return raw
 
 
+def whole_number(number: int, key: str, low: int = INT64_MIN) -> int:
+    """`number` when a 64-bit column (and an OFFSET or LIMIT) can hold it and it is at least `low`."""
+    if not low <= number <= INT64_MAX:
+        raise _bad(
+            key,
+            _l(
+                "%(name)s takes a whole number from %(low)d to %(high)d.",
+                name=key[:60],
+                low=max(low, INT64_MIN),
+                high=INT64_MAX,
+            ),
+        )
+    return number
+
+
+def check_list_length(count: int, key: str) -> None:
+    """Refuse a list of values before it is parsed, however long it is."""
+    if count > MAX_FILTER_VALUES:
+        raise _bad(
+            key,
+            _l("A query compares with at most %(max)d values; %(name)s has %(count)d.",
+               max=MAX_FILTER_VALUES, name=key[:60], count=count),
+        )  # fmt: skip
+
+
+def check_query(query: RowQuery, key: str = "filters") -> RowQuery:
+    """The limits every row query keeps, whoever built it; `key` names the parameter that
+    carried the filters. Values were range-checked as they were parsed (parse_value)."""
+    if len(query.filters) > MAX_FILTERS:
+        raise _bad(key, _l("A query takes at most %(max)d filters.", max=MAX_FILTERS))
+    values = sum(len(value) if op == "in" else 1 for _name, op, value in query.filters)
+    check_list_length(values, key)
+    whole_number(query.offset, "offset", low=0)
+    return query
+
+
 def parse_value(column: dict[str, Any], raw: str, key: str):
     """The filter value `raw` as the column's type, or a 400 naming the parameter."""
     kind = column["type"]
     raw = plain_text(raw, key)
     try:
         if kind == "integer":
-            return int(raw)
+            return whole_number(int(raw), key)
         if kind == "number":
             value = float(raw)
             if value != value or value in (float("inf"), float("-inf")):
@@ -122,12 +166,15 @@ def parse_row_query(args: Mapping[str, Any], version: DatasetVersion) -> RowQuer
                     raise _bad(key, _l("__isnull takes true or false."))
                 value: Any = lowered in TRUE
             elif op == "in":
-                value = [parse_value(column, part, key) for part in raw.split(",")]
+                parts = raw.split(",")
+                check_list_length(len(parts), key)
+                value = [parse_value(column, part, key) for part in parts]
             elif op in TEXT_ONLY:
                 value = plain_text(raw, key)
             else:
                 value = parse_value(column, raw, key)
             query.filters.append((name, op, value))
+            check_query(query, key)  # as each arrives: the limit names the parameter that crossed it
 
     query.search = plain_text(args.get("_search") or "", "_search").strip() or None
     if query.search and not dataset_tables.text_columns(version.columns):
@@ -151,7 +198,7 @@ def parse_row_query(args: Mapping[str, Any], version: DatasetVersion) -> RowQuer
             raise _bad("_fields", _l("There is no column %(name)s.", name=unknown[0]))
     if args.get("_next"):
         query.after = decode_token(args["_next"], query, columns)
-    return query
+    return check_query(query)
 
 
 def encode_token(query: RowQuery, value: Any, row_id: int, total: int) -> str:
@@ -170,7 +217,15 @@ def decode_token(token: str, query: RowQuery, columns: dict[str, dict]) -> tuple
         sort, desc, value, row_id, total = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (ValueError, TypeError, UnicodeDecodeError):
         raise problem from None
-    if sort != query.sort or desc != query.desc or not isinstance(row_id, int) or not isinstance(total, int):
+    # Typed exactly as encode_token writes them: JSON's true is also a Python int, and a
+    # number past 64 bits would reach the database; a forged token is a 400 like any other.
+    if sort != query.sort or not isinstance(desc, bool) or desc != query.desc:
+        raise problem
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (row_id, total)):
+        raise problem
+    if not INT64_MIN <= row_id <= INT64_MAX or not 0 <= total <= INT64_MAX:
+        raise problem
+    if isinstance(value, (list, dict)):
         raise problem
     query.total = total
     if sort is not None and value is not None:
@@ -252,6 +307,7 @@ def _after(table: sa.Table, query: RowQuery):
 
 
 def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: bool = True):
+    check_query(query)
     table = dataset_tables.sa_table(version.table_name, version.columns)
     clauses = _where(table, version, query, dialect)
     if keyset and query.after is not None:
@@ -378,15 +434,37 @@ def stream_rows(
     session: Session, version: DatasetVersion, query: RowQuery, limit: int | None = None
 ) -> Iterator[Mapping[str, Any]]:
     """Every matching row in order (from `query.offset`, at most `limit`), fetched in
-    batches (a server-side cursor on PostgreSQL)."""
-    conn = session.connection()
-    _table, statement = select_rows(version, query, conn.dialect.name, keyset=False)
-    if query.offset:
-        statement = statement.offset(query.offset)
+    batches (a server-side cursor on PostgreSQL).
+
+    Not a generator: the statement runs and its first row is fetched before this returns,
+    so whatever the database refuses is an error answer before a stream's first byte, not
+    a file that breaks off in the middle. It runs on a connection of its own, closed when
+    the rows run out: the request's session ends its transaction (after_request hooks
+    commit) before the stream is read, and that would end a server-side cursor with it."""
     if limit is not None:
-        statement = statement.limit(limit)
-    result = conn.execution_options(stream_results=True, yield_per=2000).execute(statement)
-    yield from result.mappings()
+        whole_number(limit, "limit", low=0)
+    conn = session.get_bind().connect()
+    try:
+        _table, statement = select_rows(version, query, conn.dialect.name, keyset=False)
+        if query.offset:
+            statement = statement.offset(query.offset)
+        if limit is not None:
+            statement = statement.limit(limit)
+        rows = conn.execution_options(stream_results=True, yield_per=2000).execute(statement).mappings()
+        first = next(rows, None)
+    except BaseException:
+        conn.close()
+        raise
+    return _rows_then_close(conn, first, rows)
+
+
+def _rows_then_close(conn, first, rows) -> Iterator[Mapping[str, Any]]:
+    try:
+        if first is not None:
+            yield first
+            yield from rows
+    finally:
+        conn.close()
 
 
 class time_limit:  # noqa: N801 - used like a function: `with time_limit(conn, ms):`

@@ -14,7 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from hackkit.models import SubmissionScreenshot, Team, User
-from hackkit.services import submissions
+from hackkit.services import events, submissions, teams
 from hackkit.services.errors import Invalid, NotFound
 from hackkit.services.validation import fail
 
@@ -129,13 +129,21 @@ def get_screenshot(session: Session, screenshot_id: int) -> SubmissionScreenshot
     return screenshot
 
 
-def visible_screenshot(session: Session, actor, screenshot_id: int, instance_path: str) -> tuple[Path, str]:
-    """The file of a screenshot this person may see: the team and organizers see every one,
-    everyone else only those in the public (submitted, or frozen) version."""
+def visible_screenshot(session: Session, actor, screenshot_id: int, instance_path: str) -> tuple[Path, str, bool]:
+    """The file of a screenshot this person may see, its type, and whether anyone may see it
+    (so that shared caches may keep it). The project's rule decides (submissions.shown_project):
+    everyone sees the screenshots of the public version while the event is visible to them;
+    the team and organizers also see their drafts; everyone else gets a 404."""
+    missing = NotFound(_l("There is no such screenshot."))
     screenshot = get_screenshot(session, screenshot_id)
     submission = session.get(submissions.Submission, screenshot.submission_id)
-    if not submissions.can_see_drafts(actor, submission.team):
-        public = submissions.public_view(session, submission)
-        if public is None or screenshot_id not in (public.get("screenshot_ids") or []):
-            raise NotFound(_l("There is no such screenshot."))
-    return storage_dir(instance_path) / screenshot.stored_name, screenshot.content_type
+    try:
+        team = teams.get_team(session, actor, submission.team_id)
+        content, public = submissions.shown_project(session, actor, team)
+    except NotFound:
+        raise missing from None
+    listed = screenshot_id in (content.get("screenshot_ids") or [])
+    if not listed and not submissions.can_see_drafts(actor, team):
+        raise missing
+    for_everyone = listed and public and events.is_visible(None, team.event)
+    return storage_dir(instance_path) / screenshot.stored_name, screenshot.content_type, for_everyone

@@ -287,6 +287,22 @@ def public_view(session: Session, submission: Submission, now: datetime | None =
     return public_views(session, [submission], now).get(submission.id)
 
 
+def shown_project(session: Session, actor, team: Team) -> tuple[dict, bool]:
+    """What `actor` sees of `team`'s project and whether that is its public version.
+
+    The one rule for the project page and its screenshots: the submitted content (frozen
+    after the deadline) for everyone who may see the event; the team and organizers see
+    their draft until then; NotFound for anyone else. `team` comes from teams.get_team,
+    which already hides the teams of events this person may not see."""
+    current = get_submission(session, team)
+    content = public_view(session, current) if current else None
+    if content is not None:
+        return content, True
+    if current is None or not can_see_drafts(actor, team):
+        raise NotFound(_l("This project is not submitted yet."))
+    return snapshot(current), False
+
+
 def get_submission_by_id(session: Session, submission_id: int) -> Submission:
     submission = session.get(Submission, submission_id)
     if submission is None:

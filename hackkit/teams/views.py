@@ -16,7 +16,7 @@ from hackkit.extensions import db
 from hackkit.models import Team
 from hackkit.models.base import utcnow
 from hackkit.services import events, screenshots, submissions, teams
-from hackkit.services.errors import Conflict, Forbidden, Invalid, NotFound
+from hackkit.services.errors import Conflict, Forbidden, Invalid
 from hackkit.teams.forms import CaptainForm, JoinRequestForm, ScreenshotForm, SubmissionForm, TeamForm
 
 bp = Blueprint("teams", __name__)
@@ -371,13 +371,8 @@ def history(team_id: int):
 @bp.route("/teams/<int:team_id>/project")
 def project(team_id: int):
     team = teams.get_team(db.session, current_user, team_id)
-    current = submissions.get_submission(db.session, team)
-    content = submissions.public_view(db.session, current) if current else None
-    preview = False
-    if content is None:
-        if current is None or not submissions.can_see_drafts(current_user, team):
-            raise NotFound(_l("This project is not submitted yet."))
-        content, preview = submissions.snapshot(current), True  # the team sees what it has so far
+    content, public = submissions.shown_project(db.session, current_user, team)
+    preview = not public  # the team sees what it has so far
     return render_template(
         "teams/project.html",
         team=team,

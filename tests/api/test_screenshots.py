@@ -35,7 +35,13 @@ def team_setup(app):
         submissions.save_submission(db.session, captain, team, {"title": "Map"})
         organizer = f.user(db.session, "organizer")
         header = {"Authorization": "Bearer " + tokens.issue_token(db.session, captain)}
-        return {"team_id": team.id, "headers": header, "slug": event.slug, "organizer": organizer}
+        return {
+            "team_id": team.id,
+            "headers": header,
+            "slug": event.slug,
+            "organizer": organizer,
+            "emails": {"captain": captain.email, "organizer": organizer.email},
+        }
 
 
 def upload(client, setup, data: bytes, name="shot.png", alt="The map"):
@@ -109,3 +115,54 @@ def test_upload_after_the_deadline_is_409_and_stores_nothing(client, app, team_s
     assert_error(upload(client, team_setup, image_bytes()), 409)
     folder = Path(app.instance_path) / "uploads" / "screenshots"
     assert not folder.exists() or not any(folder.iterdir())
+
+
+def submit(client, setup):
+    response = client.put(
+        f"/api/v1/teams/{setup['team_id']}/submission", headers=setup["headers"], json={"status": "submitted"}
+    )
+    assert response.status_code == 200, response.get_json()
+
+
+def set_visibility(app, setup, visibility: str):
+    with app.app_context():
+        organizer = db.session.merge(setup["organizer"])
+        event = events.get_event(db.session, organizer, setup["slug"])
+        events.update_event(db.session, organizer, event, {"visibility": visibility})
+
+
+def shot_path(client, setup) -> str:
+    return upload(client, setup, image_bytes()).get_json()["url"].split("localhost", 1)[1]
+
+
+def test_a_submitted_screenshot_of_a_published_event_may_be_cached_by_anyone(client, team_setup):
+    path = shot_path(client, team_setup)
+    submit(client, team_setup)
+    response = client.get(path)
+    assert response.status_code == 200 and "public" in response.headers["Cache-Control"]
+
+
+def test_screenshots_of_an_unpublished_event_are_hidden_and_private(app, client, auth, team_setup):
+    path = shot_path(client, team_setup)
+    submit(client, team_setup)
+    set_visibility(app, team_setup, "draft")
+    assert client.get(path).status_code == 404  # as the project page itself
+    assert client.get(f"/teams/{team_setup['team_id']}/project").status_code == 404
+    auth.login(team_setup["emails"]["organizer"])
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"].startswith("private") and "public" not in response.headers["Cache-Control"]
+    set_visibility(app, team_setup, "published")
+    assert "public" in client.get(path).headers["Cache-Control"]
+
+
+def test_draft_screenshots_are_served_private_to_the_team_only(app, client, auth, team_setup):
+    path = shot_path(client, team_setup)
+    auth.login_as("participant")
+    assert client.get(path).status_code == 404
+    auth.logout()
+    auth.login(team_setup["emails"]["captain"])
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.headers["Cache-Control"].startswith("private") and "public" not in response.headers["Cache-Control"]
+    assert "Cookie" in response.headers["Vary"]

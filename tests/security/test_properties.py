@@ -5,7 +5,9 @@ cover the importer itself and the API upload."""
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,7 +27,7 @@ from hackkit.services import dataset_rows
 from hackkit.services.dataset_rows import RowQuery
 from hackkit.services.errors import Invalid
 from tests.conftest import csrf_token
-from tests.datasets.helpers import dataset_tables
+from tests.datasets.helpers import dataset_tables, import_file
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -172,11 +174,53 @@ VALUE = st.one_of(
             "1001",
             "eyJ4IjoxfQ==",
             "\x00",
+            "9" * 30,
+            "-" + "9" * 30,
+            str(2**63),
+            str(-(2**63) - 1),
+            str(2**63 - 1),
+            "1,2," + "9" * 25,
+            "1e308",
+            "-1e400",
         ]
     ),  # fmt: skip
     st.text(max_size=20),
+    st.integers().map(str),  # hypothesis also draws numbers far past 64 bits
+    st.integers(0, 1100).map(lambda n: ",".join(["1"] * n)),  # around the cap on listed values
 )
-ARGS = st.lists(st.tuples(KEY, VALUE), max_size=6)
+# A _next token is base64 of JSON [sort, desc, value, row id, total]: forged ones of every kind.
+JSON_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8))
+TOKEN = st.one_of(
+    st.tuples(st.sampled_from([None, "name", "amount", "count", "open", "day"]), st.one_of(st.booleans(), JSON_SCALAR),
+              st.one_of(JSON_SCALAR, st.lists(JSON_SCALAR, max_size=2)), JSON_SCALAR, JSON_SCALAR),
+    st.lists(JSON_SCALAR, max_size=6),
+    st.just([None, False, None, True, 5]),
+).map(lambda parts: base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode().rstrip("="))  # fmt: skip
+ARGS = st.lists(
+    st.one_of(
+        st.tuples(KEY, VALUE),
+        st.tuples(st.just("_next"), TOKEN),
+        st.tuples(st.sampled_from(["_sort", "_sort_desc"]), st.sampled_from(NAMES)),
+    ),
+    max_size=6,
+)
+
+
+def assert_the_database_can_hold(query: RowQuery) -> None:
+    """What gets past a parser fits the columns: 64-bit whole numbers, finite floats,
+    at most MAX_FILTERS conditions and MAX_FILTER_VALUES values, an offset from 0."""
+    values = []
+    for _name, op, value in query.filters:
+        values += value if op == "in" else [value]
+    assert len(query.filters) <= dataset_rows.MAX_FILTERS and len(values) <= dataset_rows.MAX_FILTER_VALUES
+    for value in values + ([query.after[1]] if query.after else []) + [query.total or 0, query.offset]:
+        if isinstance(value, int):
+            assert dataset_rows.INT64_MIN <= value <= dataset_rows.INT64_MAX, value
+        if isinstance(value, float):
+            assert value == value and abs(value) != float("inf"), value
+    assert 0 <= query.offset and (query.total is None or 0 <= query.total)
+    if query.after is not None:
+        assert type(query.after[1]) is int
 
 
 @pytest.fixture(scope="module")
@@ -197,6 +241,7 @@ def test_any_query_string_parses_or_is_a_400(app, version, pairs):
             names = {c["name"] for c in COLUMNS}
             assert all(name in names for name, _op, _value in query.filters)
             assert query.sort is None or query.sort in names
+            assert_the_database_can_hold(query)
 
 
 CKAN_VALUE = st.recursive(
@@ -206,7 +251,15 @@ CKAN_VALUE = st.recursive(
 )
 CKAN_ARGS = st.dictionaries(
     st.sampled_from(["filters", "q", "full_text", "fields", "sort", "offset", "distinct", "plain", "limit"]),
-    st.one_of(CKAN_VALUE, st.sampled_from(['{"name": "x"}', '{"nope": 1}', "name desc", "amount asc, name", "{"])),
+    st.one_of(
+        CKAN_VALUE,
+        st.sampled_from(['{"name": "x"}', '{"nope": 1}', "name desc", "amount asc, name", "{", "9" * 30, str(2**63)]),
+        st.dictionaries(
+            st.sampled_from(["count", "amount", "_id"]),
+            st.one_of(st.integers(), st.lists(st.integers(), max_size=3), st.integers(0, 1100).map(lambda n: [1] * n)),
+            max_size=2,
+        ),  # filters with numbers past 64 bits and long lists
+    ),
     max_size=5,
 )
 
@@ -223,6 +276,49 @@ def test_any_datastore_search_arguments_parse_or_are_a_validation_error(app, ver
             assert error.status == 400
         else:
             assert isinstance(query, RowQuery) and names
+            assert_the_database_can_hold(query)
+
+
+# -- the same shapes against a real table, over HTTP -------------------------------------------
+
+TABLE = (
+    "name,amount,count,open,day\nMeir,1.5,3,true,2024-02-03\nZuid,,-7,false,\n"
+    ",2e300,9223372036854775807,,2024-12-31\n"  # the largest values the columns can hold
+)
+
+
+@pytest.fixture
+def real_table(app, tmp_path):
+    (tmp_path / "t.csv").write_text(TABLE)
+    import_file(app, tmp_path / "t.csv", slug="t")
+    return app.test_client()
+
+
+def _complete(response) -> tuple[int, bytes]:
+    return response.status_code, response.get_data()  # a stream that breaks off raises here
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=ARGS, suffix=st.sampled_from(["rows", "rows.csv", "rows.geojson"]))
+def test_any_query_string_is_answered_in_full_or_is_a_400_on_a_real_table(real_table, pairs, suffix):
+    status, body = _complete(real_table.get(f"/api/v1/datasets/t/{suffix}", query_string=pairs))
+    assert status in (200, 400), body[:300]
+    if status == 400:
+        assert json.loads(body)["error"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=CKAN_ARGS, dump=st.booleans())
+def test_any_datastore_arguments_are_answered_or_are_a_validation_error_on_a_real_table(real_table, data, dump):
+    if dump:
+        query = {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
+        status, body = _complete(real_table.get("/datastore/dump/t", query_string=query))
+        assert status in (200, 400), body[:300]
+    else:
+        status, body = _complete(real_table.post("/api/3/action/datastore_search", json={"resource_id": "t", **data}))
+        assert status in (200, 409), body[:300]
+    if status != 200:
+        assert json.loads(body)["error"]["message"]
 
 
 # -- any bytes through the upload page -----------------------------------------------------------

@@ -17,15 +17,14 @@ from urllib.parse import urlencode
 from flask import Response, current_app, g, request, stream_with_context
 from flask_babel import gettext as _
 
-from hackkit.api.ckan import bp, params, shapes
-from hackkit.api.ckan.envelope import CkanError, action, caller, invalid
+from hackkit.api.ckan import bp, envelope, params, shapes
+from hackkit.api.ckan.envelope import action, caller, invalid
 from hackkit.api.ckan.packages import find_resource
 from hackkit.datasets import exports
 from hackkit.extensions import db
 from hackkit.models import DatasetVersion
 from hackkit.services import dataset_rows, dataset_tables
 from hackkit.services.dataset_rows import RowQuery
-from hackkit.services.errors import Forbidden, Invalid, NotFound
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 32000  # CKAN's defaults (ckan.datastore.search.rows_max)
 FORMATS = ("objects", "lists", "csv", "tsv")
@@ -65,6 +64,7 @@ def _filters(data: dict[str, Any], columns: dict[str, dict[str, Any]]) -> list[t
         if value is None:
             out.append((name, "isnull", True))
         elif isinstance(value, list):
+            dataset_rows.check_list_length(len(value), "filters")  # before parsing 70,000 values
             out.append((name, "in", [_filter_value(column, v) for v in value]))
         else:
             out.append((name, "exact", _filter_value(column, value)))
@@ -120,7 +120,7 @@ def row_query(data: dict[str, Any], version: DatasetVersion) -> tuple[RowQuery, 
     query.offset = params.integer(data, "offset", 0)
     query.distinct = params.boolean(data, "distinct")
     params.boolean(data, "plain", True)
-    return query, names
+    return dataset_rows.check_query(query, "filters"), names
 
 
 def _records(version: DatasetVersion, rows: Iterable[Mapping[str, Any]], names: list[str], form: str):
@@ -194,20 +194,29 @@ def datastore_search(data: dict[str, Any]) -> dict[str, Any]:
 
 @bp.route("/datastore/dump/<resource_id>")
 def datastore_dump(resource_id: str):
-    """Every matching row of a resource as CSV (default), TSV or JSON; CKAN's dump URL."""
+    """Every matching row of a resource as CSV (default), TSV or JSON; CKAN's dump URL.
+    A failure answers CKAN's JSON envelope like the actions (a bad parameter is a 400, as
+    CKAN's dump says it); everything is checked and the query started before the first byte."""
+    try:
+        return _dump(resource_id)
+    except Exception as error:
+        failure = envelope.as_ckan_error(error, "datastore_dump")
+        if failure.kind == "Validation Error":
+            failure.status = 400
+        return envelope.failure({"help": envelope.help_url("datastore_search")}, failure)
+
+
+def _dump(resource_id: str) -> Response:
     args = request.args.to_dict()
     form = args.pop("format", "csv").lower()
     bom = params.boolean(args, "bom") if "bom" in args else False
     args.pop("bom", None)
-    try:
-        g.ckan_user = caller()
-        dataset, version = find_resource(resource_id)
-        query, names = row_query(args, version)
-        limit = params.integer(args, "limit", 0) or None
-    except CkanError as error:
-        raise {404: NotFound, 403: Forbidden}.get(error.status, Invalid)(error.message, error.fields) from None
+    g.ckan_user = caller()
+    dataset, version = find_resource(resource_id)
+    query, names = row_query(args, version)
+    limit = params.integer(args, "limit", 0) or None
     if form not in ("csv", "tsv", "json"):
-        raise Invalid(_("format is csv, tsv or json."), {"format": [_("format is csv, tsv or json.")]})
+        raise invalid("format", _("format is csv, tsv or json."))
     rows = dataset_rows.stream_rows(db.session, version, query, limit)
     if form == "json":
         body: Iterator[str] = _json_dump(version, names, rows)

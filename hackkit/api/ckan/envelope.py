@@ -121,6 +121,29 @@ def respond(body: dict[str, Any], status: int = 200) -> Response:
     return current_app.response_class(text, status=status, mimetype="application/json")
 
 
+def as_ckan_error(error: Exception, name: str) -> CkanError:
+    """Any failure of a CKAN call in CKAN's terms; the database's own failures roll back.
+    CKAN clients expect the envelope even for a server error: the app's handler would not give it."""
+    if isinstance(error, CkanError):
+        return error
+    if isinstance(error, ServiceError):
+        return _from_service(error)
+    if isinstance(error, HTTPException):  # e.g. a body over the upload limit (413)
+        return CkanError(error.name, error.code or 400, str(error.description or error.name))
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself may be gone; the next call starts clean
+        log.debug("rollback after a failed CKAN call also failed", exc_info=True)
+    if isinstance(error, DataError):  # a value the database refuses (a NUL in PostgreSQL text): the caller's input
+        message = _("A value in this request cannot be stored or looked up, such as a NUL character. Nothing changed.")
+        return CkanError("Validation Error", 409, message)
+    if isinstance(error, DBAPIError):
+        log.warning("database error in CKAN call %s", name, exc_info=error)
+        return CkanError("Service Unavailable", 503, _("The database cannot be reached."))
+    log.error("unhandled error in CKAN call %s", name, exc_info=error)
+    return CkanError("Internal Server Error", 500, _("Internal Server Error"))
+
+
 def dispatch(name: str) -> Response:
     envelope: dict[str, Any] = {"help": help_url(name)}
     try:
@@ -129,31 +152,17 @@ def dispatch(name: str) -> Response:
             raise CkanError("Bad Request", 400, _("Bad request - Action name not known: %(name)s", name=name[:100]))
         g.ckan_user = caller()
         result = function(_arguments())
-    except ServiceError as error:
-        return _failure(envelope, _from_service(error))
-    except CkanError as error:
-        return _failure(envelope, error)
-    except HTTPException as error:  # e.g. a body over the upload limit (413)
-        return _failure(envelope, CkanError(error.name, error.code or 400, str(error.description or error.name)))
-    except DataError:  # a value the database refuses (a NUL in PostgreSQL text): the caller's input
-        db.session.rollback()
-        message = _("A value in this request cannot be stored or looked up, such as a NUL character. Nothing changed.")
-        return _failure(envelope, CkanError("Validation Error", 409, message))
-    except DBAPIError:
-        db.session.rollback()
-        log.warning("database error in CKAN action %s", name, exc_info=True)
-        return _failure(envelope, CkanError("Service Unavailable", 503, _("The database cannot be reached.")))
-    except Exception:
-        # CKAN clients expect the envelope even here; the app's own handler would not give it.
-        db.session.rollback()
-        log.exception("unhandled error in CKAN action %s", name)
-        return _failure(envelope, CkanError("Internal Server Error", 500, _("Internal Server Error")))
+    except Exception as error:
+        return failure(envelope, as_ckan_error(error, name))
     envelope.update({"success": True, "result": result})
     return respond(envelope)
 
 
-def _failure(envelope: dict[str, Any], error: CkanError) -> Response:
+def failure(envelope: dict[str, Any], error: CkanError) -> Response:
     detail: dict[str, Any] = {"__type": error.kind, "message": error.message}
     detail.update(error.fields)
     envelope.update({"success": False, "error": detail})
-    return respond(envelope, error.status)
+    response = respond(envelope, error.status)
+    if error.status == 503:
+        response.headers["Retry-After"] = "30"  # as the rest of the hub says while the database is away
+    return response

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from hackkit.api.ckan.envelope import invalid, not_found
+from hackkit.services import dataset_rows
 
 TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
 
@@ -32,15 +33,25 @@ def required_id(data: dict[str, Any], key: str = "id") -> str:
 
 
 def integer(data: dict[str, Any], key: str, default: int, low: int = 0, high: int | None = None) -> int:
-    """A whole number from `low` up; above `high` it is cut to `high`, as CKAN does with its limits."""
+    """A whole number from `low` up; above `high` it is cut to `high`, as CKAN does with its limits.
+    Past 64 bits it is refused: no offset, limit or id the database takes is that large."""
     value = data.get(key)
     if value is None or value == "":
         return default
     if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())):
         raise invalid(key, _("Invalid integer: %(key)s takes a whole number of at least %(low)d.", key=key, low=low))
-    number = int(value)
-    if number < low:
-        raise invalid(key, _("Invalid integer: %(key)s takes a whole number of at least %(low)d.", key=key, low=low))
+    digits = str(value).strip()
+    number = int(digits) if len(digits) <= 20 else None  # int() itself refuses 4,300 digits and more
+    if number is None or not low <= number <= dataset_rows.INT64_MAX:
+        raise invalid(
+            key,
+            _(
+                "Invalid integer: %(key)s takes a whole number from %(low)d to %(high)d.",
+                key=key,
+                low=low,
+                high=dataset_rows.INT64_MAX,
+            ),
+        )
     return min(number, high) if high is not None else number
 
 

@@ -6,8 +6,11 @@ import csv
 import io
 
 import pytest
+import sqlalchemy as sa
 
+from hackkit.extensions import db
 from tests.api.ckan.test_actions import call
+from tests.datasets.helpers import import_file, write_csv
 
 
 def resources(client, slug: str) -> list[dict]:
@@ -143,3 +146,28 @@ def test_dump_of_formula_like_text_is_spreadsheet_safe(client, app, tmp_path):
     import_file(app, write_csv(tmp_path, "f.csv", "name\n=HYPERLINK(1)\n"), slug="formulas", title="Formulas")
     text = client.get("/datastore/dump/formulas").get_data(as_text=True)
     assert "'=HYPERLINK(1)" in text
+
+
+def dump_error(response, status: int, kind: str) -> dict:
+    assert response.status_code == status and response.mimetype == "application/json", response.get_data()[:200]
+    body = response.get_json()
+    assert body["success"] is False and body["help"].endswith("/api/3/action/help_show?name=datastore_search")
+    assert body["error"]["__type"] == kind and body["error"]["message"]
+    return body["error"]
+
+
+def test_dump_answers_failures_in_ckans_json_envelope(client, catalogue):
+    dump_error(client.get("/datastore/dump/secret"), 404, "Not Found Error")
+    dump_error(client.get("/datastore/dump/stops", headers={"Authorization": "nope"}), 403, "Authorization Error")
+    assert dump_error(client.get("/datastore/dump/stops?format=xml"), 400, "Validation Error")["format"]
+    assert dump_error(client.get("/datastore/dump/stops?limit=lots"), 400, "Validation Error")["limit"]
+
+
+def test_dump_answers_a_database_failure_as_503_in_the_envelope(app, client, tmp_path):
+    _slug, table = import_file(app, write_csv(tmp_path, "gone.csv", "x\n1\n"), slug="gone")
+    with app.app_context():
+        db.session.execute(sa.text(f'DROP TABLE "{table}"'))  # what a broken database looks like to the query
+        db.session.commit()
+    response = client.get("/datastore/dump/gone")
+    dump_error(response, 503, "Service Unavailable")
+    assert response.headers["Retry-After"]
