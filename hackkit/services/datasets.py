@@ -110,6 +110,8 @@ def import_dataset(
     if dataset is not None:
         same = identical_version(dataset, checksum, settings)
         if same is not None:
+            _update_metadata(dataset, clean, metadata)  # curation given with the file still applies
+            session.commit()
             return ImportResult(dataset, same, created=False, unchanged=True)
 
     try:
@@ -130,9 +132,7 @@ def import_dataset(
             dataset = Dataset(**clean, status="draft" if draft else "published")
             session.add(dataset)
         else:
-            for key, value in clean.items():
-                if key in (metadata or {}) and key != "slug":
-                    setattr(dataset, key, value)
+            _update_metadata(dataset, clean, metadata)
         number = 1
         if dataset.id is not None:
             latest = sa.select(sa.func.max(DatasetVersion.number)).where(DatasetVersion.dataset_id == dataset.id)
@@ -168,6 +168,13 @@ def import_dataset(
             raise Conflict(_l("Another import of this dataset finished first. Try again.")) from error
         raise
     return ImportResult(dataset, version, created)
+
+
+def _update_metadata(dataset: Dataset, clean: dict[str, Any], given: dict[str, Any] | None) -> None:
+    """Fields given with a new version's file replace the dataset's; the slug never changes."""
+    for key, value in clean.items():
+        if key in (given or {}) and key != "slug":
+            setattr(dataset, key, value)
 
 
 def unreadable(error: IngestError) -> Unreadable:
