@@ -116,6 +116,8 @@ def dataset_upload():
     result = dataset_uploads.import_file(db.session, user, upload, current_app.instance_path, originals_dir(), wanted)
     body = serialize.dataset_detail(result.dataset, result.version, show_drafts=True)
     body.update(created=result.created, unchanged=result.unchanged, imported_version=result.version.number)
+    # What publishing this version changes (or changed) for users of the previously public one.
+    body["changes"] = dataset_versions.changes(result.previous, result.version)
     if result.unchanged:
         body["message"] = _(
             "Nothing imported: the file is identical to version %(n)d (same file and settings).",

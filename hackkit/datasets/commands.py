@@ -47,9 +47,24 @@ def format_report(result: datasets.ImportResult) -> str:
     geometry = version.geometry
     lines.append(f"Geometry: {geometry['detected'] if geometry else 'none found'}")
     lines.extend(f"Note: {note}" for note in report.get("notes", []))
+    changes = dataset_versions.changes(result.previous, version)
+    if changes["compared_with"]:
+        lines.append(_format_changes(changes))
     if result.created:
         lines.append(f"New dataset at the free slug {dataset.slug}; add versions to it with --slug {dataset.slug}.")
     return "\n".join(lines)
+
+
+def _format_changes(changes: dict) -> str:
+    before, after = changes["rows"]
+    parts = [f"rows {before} -> {after}"]
+    if changes["added"]:
+        parts.append("columns added: " + ", ".join(changes["added"]))
+    if changes["removed"]:
+        parts.append("columns removed: " + ", ".join(changes["removed"]))
+    if changes["retyped"]:
+        parts.append("retyped: " + ", ".join(f"{n} {a} -> {b}" for n, a, b in changes["retyped"]))
+    return f"Compared with version {changes['compared_with']}: " + "; ".join(parts) + "."
 
 
 @click.group("datasets", help="The city data catalogue.")

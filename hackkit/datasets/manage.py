@@ -46,14 +46,16 @@ def upload():
 
 
 def _wanted(form: UploadForm) -> dataset_uploads.ImportRequest:
-    metadata = {k: getattr(form, k).data for k in ("title", "publisher", "license") if getattr(form, k).data}
+    metadata = {}
     if form.target.data == "version":
         if not form.version_of.data:
             raise Invalid(_("Choose the dataset this file is a new version of."), {"version_of": [_("Choose one.")]})
         # The dataset must exist: a slug that vanished meanwhile must not quietly make a new one.
         metadata["slug"] = datasets.get_dataset(db.session, current_user, form.version_of.data).slug
-    elif form.slug.data:
-        metadata["slug"] = form.slug.data
+    else:  # the "A new dataset" fields describe a new dataset only, never overwrite another
+        metadata = {
+            k: getattr(form, k).data for k in ("title", "slug", "publisher", "license") if getattr(form, k).data
+        }
     return dataset_uploads.ImportRequest(
         metadata=metadata,
         draft=form.draft.data,

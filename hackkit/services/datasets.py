@@ -40,6 +40,7 @@ class ImportResult:
     version: DatasetVersion
     created: bool  # a new dataset, rather than a new version of an existing one
     unchanged: bool = False  # the file and settings equal an existing version's: nothing was made
+    previous: DatasetVersion | None = None  # what the public saw before this import
 
 
 class SystemActor:
@@ -133,6 +134,7 @@ def import_dataset(
             session.add(dataset)
         else:
             _update_metadata(dataset, clean, metadata)
+        previous = None if created else dataset.current
         number = 1
         if dataset.id is not None:
             latest = sa.select(sa.func.max(DatasetVersion.number)).where(DatasetVersion.dataset_id == dataset.id)
@@ -167,7 +169,7 @@ def import_dataset(
         if isinstance(error, IntegrityError):
             raise Conflict(_l("Another import of this dataset finished first. Try again.")) from error
         raise
-    return ImportResult(dataset, version, created)
+    return ImportResult(dataset, version, created, previous=previous)
 
 
 def _update_metadata(dataset: Dataset, clean: dict[str, Any], given: dict[str, Any] | None) -> None:

@@ -32,6 +32,7 @@ def test_draft_flag_keeps_a_new_version_from_the_public(client, auth):
     body = draft.get_json()
     assert body["imported_version"] == 2 and body["version"] == 2 and body["versions"][-1]["draft"] is True
     assert "_version=2" in body["rows_url"]  # the links name the draft, not the public version
+    assert body["changes"] == {"compared_with": 1, "added": ["kind"], "removed": [], "retyped": [], "rows": [2, 3]}
 
     public = client.get("/api/v1/datasets/stops").get_json()
     assert public["version"] == 1 and public["row_count"] == 2 and len(public["versions"]) == 1

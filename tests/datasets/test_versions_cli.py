@@ -35,6 +35,7 @@ def test_a_draft_version_stays_hidden_until_published(runner, client, app, tmp_p
     draft = run(runner, "import", write_csv(tmp_path, "v2.csv", STOPS_V2), "--slug", "stops", "--draft")
     assert draft.exit_code == 0, draft.output
     assert "version 2, a draft: the public still sees version 1" in draft.output
+    assert "Compared with version 1: rows 2 -> 3; columns added: kind." in draft.output
 
     body = client.get("/api/v1/datasets/stops").get_json()
     assert body["row_count"] == 2 and [v["number"] for v in body["versions"]] == [1]
