@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.request_class = HubRequest  # a cut-off upload is a clear 400, not an empty form
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path, os.environ, config))
+    _clean_upload_leftovers(app.instance_path)
     if app.config["HACKKIT_PROXY_COUNT"]:
         count = app.config["HACKKIT_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -39,6 +40,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_commands(app)
     pagecache.init_app(app)  # last: its lookup runs after the rate limiter's check
     return app
+
+
+def _clean_upload_leftovers(instance_path: str) -> None:
+    """Upload files of imports killed by a crash: nobody else removes them."""
+    from hackkit.services.dataset_uploads import clean_leftovers
+
+    clean_leftovers(instance_path)
 
 
 def register_extensions(app: Flask) -> None:

@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "events.register": frozenset({"participant", "judge", "organizer"}),
     "datasets.import": frozenset({"organizer"}),
     "datasets.edit": frozenset({"organizer"}),
+    "datasets.delete": frozenset({"organizer"}),
     "datasets.view_drafts": frozenset({"organizer"}),
     # Organizers run the jury: criteria, judges, assignments, results before publication.
     # Judging itself is not a role here: it belongs to the judges of an event (EventJudge).

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from flask import Response, current_app, g, jsonify, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
@@ -13,7 +10,7 @@ from hackkit.api.auth import require_api_user
 from hackkit.datasets import exports, serialize
 from hackkit.datasets.uploads import originals_dir, overrides_from
 from hackkit.extensions import db
-from hackkit.services import catalogue, datasets
+from hackkit.services import catalogue, dataset_uploads, dataset_versions, datasets
 from hackkit.services import dataset_rows as dataset_rows_service
 from hackkit.services.errors import Invalid
 
@@ -29,7 +26,7 @@ def _version_number() -> int | None:
 
 def _dataset_and_version(slug: str):
     dataset = datasets.get_dataset(db.session, g.api_user, slug)
-    return dataset, datasets.get_version(dataset, _version_number())
+    return dataset, datasets.get_version(dataset, _version_number(), g.api_user)
 
 
 @bp.route("/datasets")
@@ -50,8 +47,9 @@ def dataset_list():
 @bp.route("/datasets/<slug>")
 def dataset_detail(slug: str):
     dataset = datasets.get_dataset(db.session, g.api_user, slug)
-    version = datasets.get_version(dataset, _version_number()) if dataset.versions else None
-    return jsonify(serialize.dataset_detail(dataset, version))
+    number = _version_number()
+    version = datasets.get_version(dataset, number, g.api_user) if number is not None or dataset.current else None
+    return jsonify(serialize.dataset_detail(dataset, version, show_drafts=datasets.can_see_drafts(g.api_user)))
 
 
 @bp.route("/datasets/<slug>/rows")
@@ -83,6 +81,12 @@ def dataset_rows_csv(slug: str):
 @bp.route("/datasets/<slug>/rows.geojson")
 def dataset_rows_geojson(slug: str):
     dataset, version = _dataset_and_version(slug)
+    if not version.geometry:
+        # Features without geometry would be thousands of nulls that no map can draw.
+        raise Invalid(
+            _("%(slug)s has no locations, so there is no GeoJSON of it; use rows or rows.csv.", slug=dataset.slug),
+            {"format": [_("This dataset has no geometry.")]},
+        )
     query = dataset_rows_service.parse_row_query(request.args, version)
     names = query.fields or [c["name"] for c in version.columns]
     spec = version.geometry or {}
@@ -97,30 +101,91 @@ def dataset_rows_geojson(slug: str):
 
 @bp.route("/datasets", methods=["POST"])
 def dataset_upload():
+    """Import a file: a new dataset, or a version of the dataset named by `slug`."""
     user = require_api_user()
     upload = request.files.get("file")  # reading the body enforces MAX_CONTENT_LENGTH (413)
     if upload is None or not upload.filename:
         raise Invalid(_("Send the file as multipart field 'file'."), {"file": [_("Send a file.")]})
     form = request.form
-    metadata = {k: form[k] for k in ("slug", "title", "publisher", "license", "description") if form.get(k)}
-    overrides = overrides_from(form)
-    with tempfile.TemporaryDirectory(dir=current_app.instance_path) as tmp:
-        path = Path(tmp) / ("upload" + Path(datasets.clean_file_name(upload.filename)).suffix.lower()[:10])
-        upload.save(path)
-        result = datasets.import_dataset(
-            db.session,
-            user,
-            path,
-            originals_dir(),
-            original_name=upload.filename,
-            metadata=metadata,
-            draft=form.get("draft", "").lower() in ("1", "true", "yes", "on"),
-            overrides=overrides,
-            notes=form.get("notes", ""),
+    wanted = dataset_uploads.ImportRequest(
+        metadata={k: form[k] for k in ("slug", "title", "publisher", "license", "description") if form.get(k)},
+        draft=_flag(form.get("draft")),
+        overrides=overrides_from(form),
+        notes=form.get("notes", ""),
+    )
+    result = dataset_uploads.import_file(db.session, user, upload, current_app.instance_path, originals_dir(), wanted)
+    body = serialize.dataset_detail(result.dataset, result.version, show_drafts=True)
+    body.update(created=result.created, unchanged=result.unchanged, imported_version=result.version.number)
+    # What publishing this version changes (or changed) for users of the previously public one.
+    body["changes"] = dataset_versions.changes(result.previous, result.version)
+    if result.unchanged:
+        body["message"] = _(
+            "Nothing imported: the file is identical to version %(n)d (same file and settings).",
+            n=result.version.number,
         )
-    body = serialize.dataset_detail(result.dataset, result.version)
-    body["created"] = result.created
     response = jsonify(body)
-    response.status_code = 201
+    response.status_code = 200 if result.unchanged else 201
     response.headers["Location"] = url_for("api.dataset_detail", slug=result.dataset.slug)
     return response
+
+
+def _flag(raw: str | None) -> bool:
+    return (raw or "").lower() in ("1", "true", "yes", "on")
+
+
+def _body() -> dict:
+    """A JSON object or form fields: these small actions accept either."""
+    data = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    return data if isinstance(data, dict) else {}
+
+
+def _version_field(data: dict) -> int | None:
+    raw = data.get("version")
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool) or not str(raw).isdigit():
+        raise Invalid(_("version is a version number."), {"version": [_("version is a version number.")]})
+    return int(raw)
+
+
+def _managed(slug: str):
+    user = require_api_user()
+    return user, datasets.get_dataset(db.session, user, slug)
+
+
+def _detail(dataset, status: int = 200):
+    response = jsonify(serialize.dataset_detail(dataset, dataset.current, show_drafts=True))
+    response.status_code = status
+    return response
+
+
+@bp.route("/datasets/<slug>/publish", methods=["POST"])
+def dataset_publish(slug: str):
+    """Publish the dataset and show `version` (default: the newest) to the public."""
+    user, dataset = _managed(slug)
+    dataset_versions.publish_version(db.session, user, dataset, _version_field(_body()))
+    return _detail(dataset)
+
+
+@bp.route("/datasets/<slug>/rollback", methods=["POST"])
+def dataset_rollback(slug: str):
+    """Show an earlier `version` again (default: the published one before the current)."""
+    user, dataset = _managed(slug)
+    dataset_versions.rollback(db.session, user, dataset, _version_field(_body()))
+    return _detail(dataset)
+
+
+@bp.route("/datasets/<slug>/unpublish", methods=["POST"])
+def dataset_unpublish(slug: str):
+    user, dataset = _managed(slug)
+    dataset_versions.unpublish(db.session, user, dataset)
+    return _detail(dataset)
+
+
+@bp.route("/datasets/<slug>", methods=["DELETE"])
+def dataset_delete(slug: str):
+    """Delete the dataset, its versions' tables and its original files (`confirm=true`)."""
+    user, dataset = _managed(slug)
+    confirm = _flag(str(request.args.get("confirm") or _body().get("confirm") or ""))
+    deleted = dataset_versions.delete_dataset(db.session, user, dataset, originals_dir(), confirm=confirm)
+    return jsonify({"ok": True, "deleted": deleted})

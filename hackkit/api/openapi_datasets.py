@@ -21,7 +21,11 @@ def _param(name: str, description: str, schema: dict | None = None, where: str =
 
 
 SLUG = _param("slug", "The dataset's address", where="path")
-VERSION = _param("_version", "Read an earlier version (default: the newest)", {"type": "integer"})
+VERSION = _param(
+    "_version",
+    "Read another version (default: the published one); draft versions only with an organizer's token",
+    {"type": "integer"},
+)
 ROW_PARAMS = [
     SLUG,
     VERSION,
@@ -100,6 +104,16 @@ def _json(description: str, schema: dict) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+VERSION_BODY = {"type": "object", "properties": {"version": {"type": "integer", "minimum": 1}}}
+MANAGE_RESPONSES = {
+    "200": _json("The dataset as the public now sees it, with every version", DATASET_DETAIL),
+    "400": _error("Bad version number"),
+    "401": _error("No token"),
+    "403": _error("Not an organizer"),
+    "404": _error("No such dataset or version"),
+}
+
+
 DATASET_PATHS = {
     "/datasets": {
         "get": {
@@ -126,7 +140,10 @@ DATASET_PATHS = {
             },
         },
         "post": {
-            "summary": "Import a file as a new dataset, or as a new version of an existing slug (organizers)",
+            "summary": (
+                "Import a file as a new dataset (without slug: always new, at a free slug), or as a new version "
+                "of an existing slug (organizers)"
+            ),
             "security": [{"bearer": []}],
             "requestBody": {
                 "required": True,
@@ -142,7 +159,11 @@ DATASET_PATHS = {
                                 "publisher": {"type": "string"},
                                 "license": {"type": "string"},
                                 "description": {"type": "string"},
-                                "draft": {"type": "boolean"},
+                                "draft": {
+                                    "type": "boolean",
+                                    "description": "A new dataset: organizers only. A new version: kept from the "
+                                    "public until published (POST /datasets/{slug}/publish).",
+                                },
                                 "notes": {"type": "string"},
                                 "encoding": {"type": "string"},
                                 "delimiter": {"type": "string", "description": "one of , ; tab | or none"},
@@ -150,8 +171,12 @@ DATASET_PATHS = {
                                 "types": {"type": "string", "description": 'JSON object, e.g. {"postcode": "text"}'},
                                 "geometry": {
                                     "type": "string",
-                                    "description": 'JSON object, e.g. {"lat": "y", "lon": "x"}',
+                                    "description": (
+                                        "LAT,LON columns; X,Y columns with crs; one column of shapes; none; "
+                                        'or a JSON object, e.g. {"lat": "y", "lon": "x"}'
+                                    ),
                                 },
+                                "crs": {"type": "string", "description": "EPSG code of X,Y columns, e.g. 28992"},
                             },
                         }
                     }
@@ -159,6 +184,10 @@ DATASET_PATHS = {
             },
             "responses": {
                 "201": _json("The dataset, with what the importer detected", DATASET_DETAIL),
+                "200": _json(
+                    "Nothing imported: the file and settings equal a version's (`unchanged`: true, `message`)",
+                    DATASET_DETAIL,
+                ),
                 "400": _error("Bad metadata or corrections"),
                 "401": _error("No token"),
                 "403": _error("Not an organizer, or a read-only token"),
@@ -203,9 +232,49 @@ DATASET_PATHS = {
             "parameters": ROW_PARAMS,
             "responses": {
                 "200": {"description": "A FeatureCollection", "content": {"application/geo+json": {}}},
-                "400": _error("Bad parameter"),
+                "400": _error("Bad parameter, or a dataset without locations"),
                 "404": _error("No such (visible) dataset"),
             },
         }
+    },
+    "/datasets/{slug}/publish": {
+        "post": {
+            "summary": "Publish the dataset and show `version` (default: the newest) to the public (organizers)",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG],
+            "requestBody": {"content": {"application/json": {"schema": VERSION_BODY}}},
+            "responses": MANAGE_RESPONSES,
+        }
+    },
+    "/datasets/{slug}/rollback": {
+        "post": {
+            "summary": "Show an earlier `version` again (default: the one before); later ones are kept (organizers)",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG],
+            "requestBody": {"content": {"application/json": {"schema": VERSION_BODY}}},
+            "responses": {**MANAGE_RESPONSES, "409": _error("There is no earlier version")},
+        }
+    },
+    "/datasets/{slug}/unpublish": {
+        "post": {
+            "summary": "Hide the dataset from everyone but organizers (organizers)",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG],
+            "responses": MANAGE_RESPONSES,
+        }
+    },
+}
+DATASET_PATHS["/datasets/{slug}"]["delete"] = {
+    "summary": "Delete the dataset with every version's rows and original files; needs confirm=true (organizers)",
+    "security": [{"bearer": []}],
+    "parameters": [SLUG, _param("confirm", "true to delete (or `confirm` in a JSON body)", {"type": "boolean"})],
+    "responses": {
+        "200": _json(
+            "Deleted", {"type": "object", "properties": {"ok": {"type": "boolean"}, "deleted": {"type": "string"}}}
+        ),
+        "400": _error("Not confirmed"),
+        "401": _error("No token"),
+        "403": _error("Not an organizer"),
+        "404": _error("No such dataset"),
     },
 }

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -21,14 +21,41 @@ class UploadForm(FlaskForm):
         validators=[FileRequired(_l("Choose a file."))],
         description=_l("CSV, TSV or text, Excel (.xlsx), JSON or GeoJSON."),
     )
+    target = RadioField(
+        _l("What is this file?"),
+        choices=[("new", _l("A new dataset")), ("version", _l("A new version of an existing dataset"))],
+        default="new",
+    )
+    version_of = SelectField(_l("New version of"), choices=[], validate_choice=False)
     title = StringField(_l("Title"), description=_l("Leave empty to use the file name."))
     slug = StringField(
         _l("Address (slug)"),
-        description=_l("Lower-case letters, digits and dashes. An existing address gets a new version."),
+        description=_l("Lower-case letters, digits and dashes. Leave empty to make one from the title."),
     )
     publisher = StringField(_l("Publisher"))
     license = SelectField(_l("Licence"), choices=license_choices, default="")
-    draft = BooleanField(_l("Keep as a draft (visible to organizers only)"), default=True)
+    draft = BooleanField(
+        _l("Keep as a draft"),
+        default=True,
+        description=_l(
+            "A new dataset: visible to organizers only. A new version: the public keeps seeing the published "
+            "version until you publish this one, after checking what would change."
+        ),
+    )
+    header = SelectField(
+        _l("First row holds the column names"),
+        choices=[("", _l("let the importer decide")), ("yes", _l("yes")), ("no", _l("no"))],
+        default="",
+    )
+    delimiter = StringField(_l("Delimiter"), description=_l("One character, or tab. Leave empty to detect it."))
+    encoding = StringField(
+        _l("Encoding"), description=_l("For example utf-8 or windows-1252. Leave empty to detect it.")
+    )
+    geometry = StringField(
+        _l("Location columns"),
+        description=_l("latitude,longitude; or x,y with a coordinate system; or one column of shapes; or none."),
+    )
+    crs = StringField(_l("Coordinate system (EPSG code)"), description=_l("For x,y columns, e.g. 28992 or 31370."))
     notes = TextAreaField(_l("Notes on this version"))
 
 

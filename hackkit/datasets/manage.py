@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,81 +12,137 @@ from hackkit.datasets.uploads import originals_dir, overrides_from
 from hackkit.datasets.views import bp
 from hackkit.extensions import db
 from hackkit.ingest import TYPES
-from hackkit.services import datasets
-from hackkit.services.errors import Invalid, ServiceError
+from hackkit.services import dataset_uploads, dataset_versions, datasets
+from hackkit.services.errors import Invalid, NotFound, ServiceError
+
+READING_FIELDS = ("header", "delimiter", "encoding", "geometry", "crs")
 
 
 @bp.route("/upload", methods=["GET", "POST"])
 @login_required
 def upload():
+    """A new dataset, or a new version of one the organizer picks (never by matching names)."""
     permissions.require(current_user, "datasets.import")
     form = UploadForm()
+    form.version_of.choices = [
+        (d.slug, f"{d.title} ({d.slug})") for d in datasets.visible_datasets(db.session, current_user)
+    ]
+    if request.method == "GET" and request.args.get("version_of"):
+        form.target.data, form.version_of.data = "version", request.args["version_of"]
+    problem = None
     if form.validate_on_submit():
-        file = form.file.data
+        try:
+            result = dataset_uploads.import_file(
+                db.session, current_user, form.file.data, current_app.instance_path, originals_dir(), _wanted(form)
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            problem = error
+        else:
+            flash(*_outcome(result))
+            return redirect(url_for("datasets.report", slug=result.dataset.slug))
+    status = problem.status if problem else (400 if form.errors else 200)
+    return render_template("datasets/upload.html", form=form, problem=problem), status
+
+
+def _wanted(form: UploadForm) -> dataset_uploads.ImportRequest:
+    metadata = {}
+    if form.target.data == "version":
+        if not form.version_of.data:
+            raise Invalid(_("Choose the dataset this file is a new version of."), {"version_of": [_("Choose one.")]})
+        # The dataset must exist: a slug that vanished meanwhile must not quietly make a new one.
+        metadata["slug"] = datasets.get_dataset(db.session, current_user, form.version_of.data).slug
+    else:  # the "A new dataset" fields describe a new dataset only, never overwrite another
         metadata = {
             k: getattr(form, k).data for k in ("title", "slug", "publisher", "license") if getattr(form, k).data
         }
-        with tempfile.TemporaryDirectory(dir=current_app.instance_path) as tmp:
-            path = Path(tmp) / ("upload" + Path(datasets.clean_file_name(file.filename)).suffix.lower()[:10])
-            file.save(path)
-            try:
-                result = datasets.import_dataset(
-                    db.session,
-                    current_user,
-                    path,
-                    originals_dir(),
-                    original_name=file.filename,
-                    metadata=metadata,
-                    draft=form.draft.data,
-                    notes=form.notes.data or "",
-                )
-            except ServiceError as error:
-                return render_template("datasets/upload.html", form=form, problem=error), error.status
-        flash(_("Imported. Check what was detected below and correct it if needed."), "success")
-        return redirect(url_for("datasets.report", slug=result.dataset.slug))
-    return render_template("datasets/upload.html", form=form, problem=None)
+    return dataset_uploads.ImportRequest(
+        metadata=metadata,
+        draft=form.draft.data,
+        overrides=overrides_from({name: getattr(form, name).data for name in READING_FIELDS}),
+        notes=form.notes.data or "",
+        new_dataset=form.target.data != "version",
+    )
+
+
+def _outcome(result) -> tuple[str, str]:
+    """The flash message after an import: what happened and what the public sees."""
+    version, dataset = result.version, result.dataset
+    if result.unchanged:
+        return _(
+            "Nothing imported: the file is identical to version %(n)d (same file and settings).", n=version.number
+        ), "info"
+    if version.is_draft:
+        return (
+            _(
+                "Imported as draft version %(n)d. The public still sees the published version; check what would "
+                "change below, then publish it.",
+                n=version.number,
+            ),
+            "success",
+        )
+    if result.created:
+        return _("Imported as a new dataset at %(slug)s. Check what was detected below.", slug=dataset.slug), "success"
+    return _("Imported and published as version %(n)d. Check what was detected below.", n=version.number), "success"
 
 
 @bp.route("/<slug>/report", methods=["GET", "POST"])
 @login_required
 def report(slug: str):
-    """What the importer guessed for the newest version, with a form to correct the guesses."""
+    """What the importer guessed for the newest version, what publishing it would change,
+    and a form to correct the guesses (each correction is a new version)."""
     permissions.require(current_user, "datasets.import")
     dataset = datasets.get_dataset(db.session, current_user, slug)
-    version = datasets.get_version(dataset)
+    version = dataset.latest
+    if version is None:
+        raise NotFound(_("This dataset has no data yet."))
     problem = None
     if request.method == "POST":
-        form = request.form.to_dict()
-        types = {c["name"]: form.get(f"type-{c['name']}") for c in version.report["columns"]}
-        form["types"] = {k: v for k, v in types.items() if v and v in TYPES}
-        lat, lon = form.get("geometry_lat"), form.get("geometry_lon")
-        geometry = (
-            {"kind": "none"} if form.get("geometry_none") else ({"lat": lat, "lon": lon} if lat and lon else None)
-        )
+        form = request.form
         try:
-            overrides = overrides_from({k: v for k, v in form.items() if k in ("encoding", "delimiter", "header")})
-            overrides.types, overrides.geometry = form["types"], geometry
-            path = originals_dir() / version.original_path
-            if not version.original_path or not path.is_file():
-                raise Invalid(_("The original file of this version is no longer kept."))
-            datasets.import_dataset(
+            overrides = overrides_from({k: form.get(k) for k in ("encoding", "delimiter", "header")})
+            overrides.types = {
+                c["name"]: form[f"type-{c['name']}"]
+                for c in version.report.get("columns", [])
+                if form.get(f"type-{c['name']}") in TYPES
+            }
+            overrides.geometry = _geometry_choice(form)
+            result = dataset_versions.correct_version(
                 db.session,
                 current_user,
-                path,
+                dataset,
+                version,
                 originals_dir(),
-                original_name=version.original_name,
-                metadata={"slug": dataset.slug},
-                overrides=overrides,
+                overrides,
+                draft=bool(form.get("draft")),
                 notes=_("Imported again with corrections."),
             )
         except ServiceError as error:
+            db.session.rollback()
             problem = error
         else:
-            flash(_("Imported again as a new version."), "success")
+            flash(*_outcome(result))
             return redirect(url_for("datasets.report", slug=slug))
-    return render_template("datasets/report.html", dataset=dataset, version=version, types=TYPES, problem=problem), (
-        problem.status if problem else 200
-    )
+    return render_template(
+        "datasets/report.html",
+        dataset=dataset,
+        version=version,
+        changes=dataset_versions.changes(dataset.current, version),
+        types=TYPES,
+        problem=problem,
+    ), (problem.status if problem else 200)
+
+
+def _geometry_choice(form) -> dict | None:
+    """The location source picked on the report page; None keeps the importer's choice."""
+    if form.get("geometry_none"):
+        return {"kind": "none"}
+    if form.get("geometry_column"):
+        return {"column": form["geometry_column"]}
+    first, second = form.get("geometry_lat"), form.get("geometry_lon")
+    if first and second:
+        return overrides_from({"geometry": f"{first},{second}", "crs": form.get("geometry_crs", "")}).geometry
+    return None
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

@@ -62,6 +62,8 @@ def dataset_summary(dataset: Dataset) -> dict[str, Any]:
 def version_info(version: DatasetVersion) -> dict[str, Any]:
     return {
         "number": version.number,
+        "current": version.number == version.dataset.current_number,
+        "draft": version.is_draft,
         "created_at": version.created_at.isoformat(),
         "row_count": version.row_count,
         "format": version.format,
@@ -70,7 +72,8 @@ def version_info(version: DatasetVersion) -> dict[str, Any]:
     }
 
 
-def dataset_detail(dataset: Dataset, version: DatasetVersion | None) -> dict[str, Any]:
+def dataset_detail(dataset: Dataset, version: DatasetVersion | None, show_drafts: bool = False) -> dict[str, Any]:
+    """The dataset with `version`'s schema; the version list holds drafts only for organizers."""
     body = dataset_summary(dataset)
     body.update(
         {
@@ -85,10 +88,12 @@ def dataset_detail(dataset: Dataset, version: DatasetVersion | None) -> dict[str
             "source_url": dataset.source_url,
             "theme_labels": {t: THEMES.get(t, t) for t in dataset.themes or []},
             "version": version.number if version else None,
-            "versions": [version_info(v) for v in dataset.versions],
+            "versions": [version_info(v) for v in (dataset.versions if show_drafts else dataset.public_versions)],
         }
     )
     if version is not None:
+        # Links to a version other than the public one name it, or they would show the public one.
+        pinned = {} if version is dataset.current else {"_version": version.number}
         body.update(
             {
                 "row_count": version.row_count,
@@ -96,9 +101,9 @@ def dataset_detail(dataset: Dataset, version: DatasetVersion | None) -> dict[str
                 "columns": version.columns,
                 "geometry": version.geometry,
                 "report": version.report,
-                "rows_url": url_for("api.dataset_rows", slug=dataset.slug, _external=True),
-                "csv_url": url_for("api.dataset_rows_csv", slug=dataset.slug, _external=True),
-                "geojson_url": url_for("api.dataset_rows_geojson", slug=dataset.slug, _external=True),
+                "rows_url": url_for("api.dataset_rows", slug=dataset.slug, _external=True, **pinned),
+                "csv_url": url_for("api.dataset_rows_csv", slug=dataset.slug, _external=True, **pinned),
+                "geojson_url": url_for("api.dataset_rows_geojson", slug=dataset.slug, _external=True, **pinned),
                 "datapackage_url": url_for(
                     "datasets.datapackage",
                     slug=dataset.slug,

@@ -3,6 +3,7 @@ organizer's corrections to the importer's guesses. Shared by the API, the pages 
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -17,23 +18,76 @@ def originals_dir() -> Path:
     return Path(current_app.instance_path) / "dataset-originals"
 
 
-def overrides_from(form) -> Overrides | None:
-    """Corrections to the importer's guesses, as form fields (the web form sends the same)."""
+DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "none": "none"}
+
+
+def overrides_from(form) -> Overrides:
+    """Corrections to the importer's guesses from the fields the web form, the API and the
+    CLI share: header (yes|no), delimiter, encoding, geometry (COL[,COL], a JSON object or
+    "none"), crs (an EPSG code for x/y columns) and types (a JSON object)."""
     overrides = Overrides()
     if form.get("encoding"):
-        overrides.encoding = form["encoding"]
+        overrides.encoding = _encoding(form["encoding"].strip())
     if form.get("delimiter"):
-        overrides.delimiter = {"tab": "\t", "\\t": "\t"}.get(form["delimiter"], form["delimiter"])
-    if form.get("header") in ("yes", "no", "true", "false", "1", "0"):
-        overrides.header = form["header"] in ("yes", "true", "1")
+        overrides.delimiter = _delimiter(form["delimiter"])
+    header = (form.get("header") or "").strip().lower()
+    if header in ("yes", "no", "true", "false", "1", "0"):
+        overrides.header = header in ("yes", "true", "1")
+    elif header:
+        raise Invalid(_("header is yes or no."), {"header": [_("Choose yes or no.")]})
     if form.get("types"):
-        types = _json_object(form["types"], "types")
+        types = form["types"] if isinstance(form["types"], dict) else _json_object(form["types"], "types")
         if not all(isinstance(v, str) for v in types.values()):
             raise Invalid(_("types is a JSON object of column: type."), {"types": [_("Not valid JSON.")]})
         overrides.types = types
     if form.get("geometry"):
-        overrides.geometry = _json_object(form["geometry"], "geometry")
+        overrides.geometry = _geometry(form["geometry"].strip(), (form.get("crs") or "").strip())
+    elif form.get("crs"):
+        raise Invalid(_("crs goes with geometry: name the x and y columns."), {"crs": [_("Name the columns too.")]})
     return overrides
+
+
+def _encoding(name: str) -> str:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise Invalid(
+            _("Unknown encoding %(name)s; try utf-8, windows-1252 or latin-1.", name=name[:40]),
+            {"encoding": [_("Unknown encoding.")]},
+        ) from None
+    return name
+
+
+def _delimiter(raw: str) -> str:
+    delimiter = DELIMITERS.get(raw.strip().lower(), raw)
+    if delimiter != "none" and len(delimiter) != 1:
+        raise Invalid(
+            _("The delimiter is one character, or tab, comma, semicolon, pipe or none."),
+            {"delimiter": [_("One character, please.")]},
+        )
+    return delimiter
+
+
+def _geometry(raw: str, crs: str) -> dict:
+    """`lat,lon` columns (WGS84), `x,y` with an EPSG code, one column holding shapes, or none."""
+    if raw.startswith("{"):
+        return _json_object(raw, "geometry")
+    if raw.lower() == "none":
+        return {"kind": "none"}
+    names = [n.strip() for n in raw.split(",")]
+    epsg = crs.upper().removeprefix("EPSG:")
+    if crs and not epsg.isdigit():
+        raise Invalid(_("crs is an EPSG code such as 28992 or 31370."), {"crs": [_("An EPSG code, please.")]})
+    if not all(names) or len(names) > 2:
+        raise Invalid(
+            _("geometry names one column, or two (latitude,longitude or x,y) separated by a comma."),
+            {"geometry": [_("One or two column names.")]},
+        )
+    if len(names) == 1:
+        return {"column": names[0]}
+    if epsg and epsg != "4326":
+        return {"x": names[0], "y": names[1], "crs": f"EPSG:{epsg}"}
+    return {"lat": names[0], "lon": names[1]}
 
 
 def _json_object(raw: str, name: str) -> dict:

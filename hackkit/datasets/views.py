@@ -43,7 +43,7 @@ def detail(slug: str):
         "datasets/detail.html",
         dataset=dataset,
         version=version,
-        info=serialize.dataset_detail(dataset, version),
+        info=serialize.dataset_detail(dataset, version, show_drafts=datasets.can_see_drafts(current_user)),
         json_ld=serialize.json_ld(dataset, version),
         preview=preview,
         can_edit=permissions.can(current_user, "datasets.edit"),
@@ -118,7 +118,7 @@ def _remove_links(args: MultiDict) -> list[tuple[str, str, dict]]:
 @bp.route("/<slug>/datapackage.json")
 def datapackage(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
-    version = datasets.get_version(dataset, request.args.get("version", type=int))
+    version = datasets.get_version(dataset, request.args.get("version", type=int), current_user)
     response = jsonify(serialize.datapackage(dataset, version))
     response.headers["Content-Disposition"] = 'inline; filename="datapackage.json"'
     return response
@@ -136,11 +136,11 @@ def map_features(slug: str):
 @bp.route("/<slug>/original")
 def original(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
-    version = datasets.get_version(dataset, request.args.get("version", type=int))
+    version = datasets.get_version(dataset, request.args.get("version", type=int), current_user)
     path = originals_dir() / version.original_path
     if not version.original_path or not path.is_file():
         abort(404)
     return send_file(path, as_attachment=True, download_name=version.original_name or path.name)
 
 
-from hackkit.datasets import manage  # noqa: E402,F401  (organizer routes register on bp)
+from hackkit.datasets import manage, version_views  # noqa: E402,F401  (organizer routes register on bp)

@@ -33,6 +33,9 @@ class Dataset(Base):
     update_frequency: Mapped[str] = mapped_column(sa.String(20), default="")
     source_url: Mapped[str] = mapped_column(sa.String(500), default="")
     status: Mapped[str] = mapped_column(sa.String(20), default="published")
+    # The number of the version the public sees. Drafts and rolled-back versions keep their
+    # rows but are not it; `current` below is the one place that reads this.
+    current_number: Mapped[int | None] = mapped_column(sa.Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -42,7 +45,27 @@ class Dataset(Base):
 
     @property
     def current(self) -> DatasetVersion | None:
+        """The version the public sees (pages, API, CKAN, DCAT, maps): never an unpublished draft."""
+        for version in self.versions:
+            if version.number == self.current_number:
+                return version
+        return None
+
+    @property
+    def latest(self) -> DatasetVersion | None:
+        """The newest version, draft or not: what an organizer checks and corrects."""
         return self.versions[-1] if self.versions else None
+
+    @property
+    def public_versions(self) -> list[DatasetVersion]:
+        """Versions that were published at some time (drafts never were), oldest first."""
+        return [v for v in self.versions if v.published_at is not None]
+
+    @property
+    def public_versions_current_first(self) -> list[DatasetVersion]:
+        """The public versions with the current one first, then newest first (CKAN's resources)."""
+        rest = [v for v in reversed(self.public_versions) if v is not self.current]
+        return ([self.current] if self.current else []) + rest
 
 
 class DatasetVersion(Base):
@@ -65,5 +88,12 @@ class DatasetVersion(Base):
     columns: Mapped[list] = mapped_column(sa.JSON, default=list)  # name, title, type, stats
     geometry: Mapped[dict | None] = mapped_column(sa.JSON)
     report: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: a draft, never shown
+    checksum: Mapped[str] = mapped_column(sa.String(64), default="")  # sha256 of the original
+    settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # the reading overrides used
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
 
     dataset: Mapped[Dataset] = relationship(back_populates="versions")

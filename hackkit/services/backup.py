@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from hackkit.models.dataset import TABLE_PREFIX
 from hackkit.services import dataset_tables
+from hackkit.services.dataset_uploads import UPLOADS_DIR
 from hackkit.services.errors import Conflict, Unreadable
 
 FORMAT = "hackkit-backup/1"
@@ -44,6 +45,8 @@ CHUNK = 2000
 # the SQLite database itself (its rows are in tables/), and the demo passwords in clear.
 SKIPPED_FILES = ("secret_key", "demo-logins.txt")
 SKIPPED_SUFFIXES = (".sqlite3", ".sqlite3-wal", ".sqlite3-shm", ".sqlite3-journal")
+# Folders of work in progress, not data: an upload being imported (or left by a crash).
+SKIPPED_FOLDERS = (UPLOADS_DIR,)
 
 
 # -- values ------------------------------------------------------------------------------
@@ -112,6 +115,8 @@ def _dataset_versions(conn: Connection) -> list[tuple[str, list[dict]]]:
 
 def _instance_files(instance_path: Path) -> Iterator[Path]:
     for path in sorted(instance_path.rglob("*")):
+        if path.relative_to(instance_path).parts[0] in SKIPPED_FOLDERS:
+            continue
         if path.is_file() and path.name not in SKIPPED_FILES and not path.name.endswith(SKIPPED_SUFFIXES):
             yield path
 

@@ -6,12 +6,13 @@ import behaves the same everywhere: atomic, versioned, and reported.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import secrets
 import shutil
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from hackkit import permissions
 from hackkit.i18n import importer_message
 from hackkit.ingest import IngestError, Overrides, read_table
 from hackkit.models import Dataset, DatasetVersion
+from hackkit.models.base import utcnow
 from hackkit.services import dataset_tables
 from hackkit.services.dataset_meta import clean_metadata, slugify
 from hackkit.services.errors import Conflict, NotFound, Unreadable
@@ -37,6 +39,8 @@ class ImportResult:
     dataset: Dataset
     version: DatasetVersion
     created: bool  # a new dataset, rather than a new version of an existing one
+    unchanged: bool = False  # the file and settings equal an existing version's: nothing was made
+    previous: DatasetVersion | None = None  # what the public saw before this import
 
 
 class SystemActor:
@@ -75,27 +79,46 @@ def import_dataset(
     draft: bool = False,
     overrides: Overrides | None = None,
     notes: str = "",
+    new_dataset: bool = False,
 ) -> ImportResult:
-    """Read `path` into a new table and record it as the next version of its dataset.
+    """Read `path` into a new table and record it as a new dataset or a new version.
 
-    `metadata` may hold slug, title and any curation field; missing ones come from the
-    file name. Raises Unreadable (nothing is left behind) when the file cannot be read.
+    Only a slug named in `metadata` selects an existing dataset (a version is never added
+    because file names or titles match); without one the dataset is new, at a free slug.
+    `new_dataset` refuses an existing slug instead. A draft version keeps its rows beside
+    the published one until an organizer publishes it. A file and settings equal to the
+    dataset's current or newest version make nothing (`unchanged`). Raises Unreadable
+    (nothing is left behind) when the file cannot be read.
     """
     permissions.require(actor, "datasets.import")
     original_name = clean_file_name(original_name or path.name)
-    wanted = dict(metadata or {})
+    wanted = {k: v for k, v in (metadata or {}).items() if v is not None and v != ""}
     wanted.setdefault("title", Path(original_name).stem.replace("_", " ").replace("-", " ").strip() or "Dataset")
-    wanted.setdefault("slug", slugify(wanted.get("title") or original_name))
-    wanted = {k: v for k, v in wanted.items() if v is not None}
+    named = "slug" in wanted
+    if not named:
+        wanted["slug"] = free_slug(session, wanted["title"] or original_name)
     clean = clean_metadata(wanted)
-    dataset = session.scalar(sa.select(Dataset).where(Dataset.slug == clean["slug"]))
+    dataset = session.scalar(sa.select(Dataset).where(Dataset.slug == clean["slug"])) if named else None
+    if dataset is not None and new_dataset:
+        raise Conflict(
+            _l(
+                "There is already a dataset at %(slug)s. Choose another address, or add a new version of it.",
+                slug=clean["slug"],
+            ),
+            {"slug": [_l("This address is taken.")]},
+        )
+    checksum, settings = file_checksum(path), settings_of(overrides)
+    if dataset is not None:
+        same = identical_version(dataset, checksum, settings)
+        if same is not None:
+            _update_metadata(dataset, clean, metadata)  # curation given with the file still applies
+            session.commit()
+            return ImportResult(dataset, same, created=False, unchanged=True)
 
     try:
         table = read_table(path, overrides)
     except IngestError as error:
-        raise Unreadable(
-            _l("This file cannot be imported: %(reason)s", reason=importer_message(error.message))
-        ) from error
+        raise unreadable(error) from error
 
     table_name = dataset_tables.new_table_name()
     stored: Path | None = None
@@ -106,16 +129,17 @@ def import_dataset(
         stored = _keep_original(path, original_name, originals_dir)
         created = dataset is None
         if created:
+            # A new dataset's draft state is the dataset's own: its first version is its data.
             dataset = Dataset(**clean, status="draft" if draft else "published")
             session.add(dataset)
         else:
-            for key, value in clean.items():
-                if key in (metadata or {}) and key != "slug":
-                    setattr(dataset, key, value)
+            _update_metadata(dataset, clean, metadata)
+        previous = None if created else dataset.current
         number = 1
         if dataset.id is not None:
             latest = sa.select(sa.func.max(DatasetVersion.number)).where(DatasetVersion.dataset_id == dataset.id)
             number += session.scalar(latest) or 0
+        publish = created or not draft
         version = DatasetVersion(
             dataset=dataset,
             number=number,
@@ -129,20 +153,71 @@ def import_dataset(
             columns=columns,
             geometry=table.geometry,
             report=table.report,
+            checksum=checksum,
+            settings=settings,
+            published_at=utcnow() if publish else None,
         )
         session.add(version)
+        if publish:
+            dataset.current_number = number
         session.commit()
     except BaseException as error:
         session.rollback()
         _discard(session, table_name, stored)
         if isinstance(error, IngestError):
-            raise Unreadable(
-                _l("This file cannot be imported: %(reason)s", reason=importer_message(error.message))
-            ) from error
+            raise unreadable(error) from error
         if isinstance(error, IntegrityError):
             raise Conflict(_l("Another import of this dataset finished first. Try again.")) from error
         raise
-    return ImportResult(dataset, version, created)
+    return ImportResult(dataset, version, created, previous=previous)
+
+
+def _update_metadata(dataset: Dataset, clean: dict[str, Any], given: dict[str, Any] | None) -> None:
+    """Fields given with a new version's file replace the dataset's; the slug never changes."""
+    for key, value in clean.items():
+        if key in (given or {}) and key != "slug":
+            setattr(dataset, key, value)
+
+
+def unreadable(error: IngestError) -> Unreadable:
+    """The importer's failure for the organizer; `reason` alone serves other wordings."""
+    reason = importer_message(error.message)
+    out = Unreadable(_l("This file cannot be imported: %(reason)s", reason=reason))
+    out.reason = reason
+    return out
+
+
+def free_slug(session: Session, hint: str) -> str:
+    """A slug from `hint` that no dataset has yet: `name`, `name-2`, `name-3`, ..."""
+    base = slugify(hint)[:70].strip("-") or "dataset"
+    taken = set(session.scalars(sa.select(Dataset.slug).where(Dataset.slug.startswith(base))))
+    candidate, counter = base, 2
+    while candidate in taken:
+        candidate, counter = f"{base}-{counter}", counter + 1
+    return candidate
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def settings_of(overrides: Overrides | None) -> dict[str, Any]:
+    """The reading choices that were made, without the ones left to the importer."""
+    if overrides is None:
+        return {}
+    return {k: v for k, v in asdict(overrides).items() if v not in (None, {}, [])}
+
+
+def identical_version(dataset: Dataset, checksum: str, settings: dict[str, Any]) -> DatasetVersion | None:
+    """The current or newest version read from the same bytes with the same settings."""
+    for version in (dataset.current, dataset.latest):
+        if version is not None and version.checksum == checksum and (version.settings or {}) == settings:
+            return version
+    return None
 
 
 def _keep_original(path: Path, original_name: str, originals_dir: Path) -> Path:
@@ -182,13 +257,14 @@ def get_dataset(session: Session, actor, slug: str) -> Dataset:
     return dataset
 
 
-def get_version(dataset: Dataset, number: int | None = None) -> DatasetVersion:
-    if not dataset.versions:
-        raise NotFound(_l("This dataset has no data yet."))
+def get_version(dataset: Dataset, number: int | None = None, actor=None) -> DatasetVersion:
+    """The public version by default; an earlier one by number. Drafts only for organizers."""
     if number is None:
+        if dataset.current is None:
+            raise NotFound(_l("This dataset has no data yet."))
         return dataset.current
     for version in dataset.versions:
-        if version.number == number:
+        if version.number == number and (not version.is_draft or can_see_drafts(actor)):
             return version
     raise NotFound(_l("This dataset has no version %(n)d.", n=number))
 

@@ -39,7 +39,7 @@ class FetchError(Exception):
 class HarvestEntry:
     title: str
     source_url: str
-    outcome: str = "failed"  # created | updated | failed
+    outcome: str = "failed"  # created | updated | unchanged (the same file as before) | failed
     slug: str | None = None
     version: int | None = None
     problems: list[str] = field(default_factory=list)
@@ -227,7 +227,7 @@ class _Run:
             self.session.commit()
             for identity in candidate.identities:
                 self.known[identity] = result.dataset.id
-            entry.outcome = "created" if result.created else "updated"
+            entry.outcome = "created" if result.created else ("unchanged" if result.unchanged else "updated")
             entry.slug, entry.version = result.dataset.slug, result.version.number
             return
 

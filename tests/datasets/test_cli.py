@@ -19,7 +19,7 @@ def test_import_prints_what_it_detected(runner, tmp_path):
         assert expected in result.output
     assert "Geometry: WGS84 points in lat/lon" in result.output
     again = runner.invoke(args=["datasets", "import", str(path), "--slug", "stops", "--draft"])
-    assert "version 2" in again.output
+    assert "identical to version 1 of stops" in again.output  # the same file and settings: nothing new
 
 
 def test_unreadable_file_exits_non_zero_with_one_line_and_nothing_left(runner, app, tmp_path):

@@ -48,6 +48,7 @@ SIGNED_IN = ROLES[1:]
 PRIVATE_NOTE = "PRIVATE-NOTE-7f3a"
 JURY_FEEDBACK = "JURY-FEEDBACK-c41d"
 DRAFT_DATASET_TITLE = "DRAFT-DATASET-9b2e"
+DRAFT_VERSION_ROW = "DRAFT-VERSION-5e0a"  # a row of the published dataset's unpublished version
 UNPUBLISHED_SCORE = "87.35"  # the judge's score for A on a 0-100 criterion, found nowhere else
 EMAILS = {
     "participant": "rm-participant@example.org",
@@ -63,6 +64,9 @@ EMAILS = {
 PLACES_CSV = "name,lat,lon\nStadspark,51.2140,4.4130\nPark Spoor Noord,51.2320,4.4270\n"
 # The draft's rows carry the marker too, so that a leak of its rows is found like its title.
 DRAFT_CSV = f"name,lat,lon\n{DRAFT_DATASET_TITLE},51.2200,4.4000\n"
+# The published dataset has an earlier version (to roll back to) and a draft version.
+PLACES_V2_CSV = PLACES_CSV + "Park Brederode,51.1950,4.3920\n"
+PLACES_DRAFT_CSV = PLACES_V2_CSV + f"{DRAFT_VERSION_ROW},51.2000,4.4000\n"
 
 
 @dataclass
@@ -146,6 +150,9 @@ def build(app, tmp: Path) -> World:
     places = tmp / "places.csv"
     places.write_text(PLACES_CSV, encoding="utf-8")
     published = datasets.import_dataset(session, ShellActor(), places, originals, metadata={"slug": "rm-places"})
+    for text, draft in ((PLACES_V2_CSV, False), (PLACES_DRAFT_CSV, True)):
+        places.write_text(text, encoding="utf-8")
+        datasets.import_dataset(session, ShellActor(), places, originals, metadata={"slug": "rm-places"}, draft=draft)
     draft_file = tmp / "draft.csv"
     draft_file.write_text(DRAFT_CSV, encoding="utf-8")
     draft = datasets.import_dataset(

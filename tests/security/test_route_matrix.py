@@ -50,6 +50,7 @@ from tests.security import route_harness as h
 from tests.security.route_harness import Upload
 from tests.security.route_world import (
     DRAFT_DATASET_TITLE,
+    DRAFT_VERSION_ROW,
     EMAILS,
     JURY_FEEDBACK,
     PRIVATE_NOTE,
@@ -138,6 +139,11 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/api/v1/datasets"): row(everyone(200)),
     ("POST", "/api/v1/datasets"): row(api(organizer=201), {"file": Upload("places.csv"), "slug": "rm-uploaded"}),
     ("GET", "/api/v1/datasets/<slug>"): row(everyone(200)),
+    # The matrix sends no body with DELETE: without ?confirm=true the organizer gets 400.
+    ("DELETE", "/api/v1/datasets/<slug>"): row(api(organizer=400)),
+    ("POST", "/api/v1/datasets/<slug>/publish"): row(api(organizer=200)),
+    ("POST", "/api/v1/datasets/<slug>/rollback"): row(api(organizer=200)),
+    ("POST", "/api/v1/datasets/<slug>/unpublish"): row(api(organizer=200)),
     ("GET", "/api/v1/datasets/<slug>/projects"): row(everyone(200)),
     ("GET", "/api/v1/datasets/<slug>/rows"): row(everyone(200)),
     ("GET", "/api/v1/datasets/<slug>/rows.csv"): row(everyone(200)),
@@ -246,6 +252,10 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/datasets/"): row(everyone(200)),
     ("GET", "/datasets/<slug>"): row(everyone(200)),
     ("GET", "/datasets/<slug>/datapackage.json"): row(everyone(200)),
+    ("POST", "/datasets/<slug>/delete"): row(page("refused", organizer="done"), {"confirm": "yes"}),
+    ("POST", "/datasets/<slug>/publish"): row(page("refused", organizer="done")),
+    ("POST", "/datasets/<slug>/rollback"): row(page("refused", organizer="done")),
+    ("POST", "/datasets/<slug>/unpublish"): row(page("refused", organizer="done")),
     ("GET", "/datasets/<slug>/edit"): row(page(organizer=200)),
     ("POST", "/datasets/<slug>/edit"): row(page(organizer="done")),
     ("GET", "/datasets/<slug>/feedback/new"): row(page(200)),
@@ -253,7 +263,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/datasets/<slug>/map-features.geojson"): row(everyone(200)),
     ("GET", "/datasets/<slug>/original"): row(everyone(200)),
     ("GET", "/datasets/<slug>/report"): row(page(organizer=200)),
-    ("POST", "/datasets/<slug>/report"): row(page(organizer="done")),
+    # An empty correction of an unchanged file would make nothing; this one drops the location.
+    ("POST", "/datasets/<slug>/report"): row(page(organizer="done"), {"geometry_none": "1"}),
     ("GET", "/datasets/upload"): row(page(organizer=200)),
     ("POST", "/datasets/upload"): row(page(organizer="done"), {"file": Upload("places.csv"), "slug": "rm-uploaded"}),
     ("GET", "/datastore/dump/<resource_id>"): row(everyone(200)),
@@ -382,6 +393,12 @@ EXTRA_READS = [
     ("/api/3/action/<name>", {"name": "current_package_list_with_resources"}),
     ("/api/3/action/<name>?id=<slug>", {"name": "package_show", "slug": "draft_dataset"}),
     ("/api/3/action/<name>?resource_id=<slug>", {"name": "datastore_search", "slug": "draft_dataset"}),
+    ("/api/v1/datasets/<slug>/rows?_version=3", {}),  # the published dataset's draft version
+    ("/api/v1/datasets/<slug>/rows.csv?_version=3", {}),
+    ("/datasets/<slug>/datapackage.json?version=3", {}),
+    ("/datasets/<slug>/original?version=3", {}),
+    ("/api/3/action/<name>?id=<slug>", {"name": "package_show", "slug": "dataset"}),
+    ("/api/3/action/<name>?resource_id=<slug>", {"name": "datastore_search", "slug": "dataset"}),
 ]
 # Every read of team A, A's project or the published dataset is also made of team B, B's
 # project and the draft dataset.
@@ -480,7 +497,7 @@ def forbidden_for(role: str, published: bool = False) -> set[str]:
             secrets |= {JURY_FEEDBACK, UNPUBLISHED_SCORE}
         elif role != "member":
             secrets.add(JURY_FEEDBACK)
-    return secrets | {DRAFT_DATASET_TITLE}
+    return secrets | {DRAFT_DATASET_TITLE, DRAFT_VERSION_ROW}
 
 
 def _reads() -> list[tuple[str, tuple]]:
@@ -565,6 +582,7 @@ ALLOWED_READS = [
     ("organizer", "/api/v1/events/<slug>/results?method=raw", {}, UNPUBLISHED_SCORE),
     ("organizer", "/datasets/<slug>", {"slug": "draft_dataset"}, DRAFT_DATASET_TITLE),
     ("organizer", "/api/v1/datasets/<slug>/rows", {"slug": "draft_dataset"}, DRAFT_DATASET_TITLE),
+    ("organizer", "/api/v1/datasets/<slug>/rows?_version=3", {}, DRAFT_VERSION_ROW),
     ("judge", "/events/<slug>/judging/projects/<submission_id>", {}, PRIVATE_NOTE),
     ("judge", "/api/v1/submissions/<submission_id>/judging", {}, JURY_FEEDBACK),
     ("member", "/account", {}, EMAILS["member"]),

@@ -52,7 +52,7 @@ def find_resource(key: str) -> tuple[Dataset, DatasetVersion]:
     DataStore aliases are in CKAN)."""
     if shapes.looks_like_uuid(key):
         for dataset in datasets.visible_datasets(db.session, g.ckan_user):
-            for version in dataset.versions:
+            for version in dataset.public_versions_current_first:
                 if shapes.resource_id(dataset, version) == key:
                     return dataset, version
     try:
@@ -83,7 +83,7 @@ def package_show(data: dict[str, Any]) -> dict[str, Any]:
 def resource_show(data: dict[str, Any]) -> dict[str, Any]:
     """Return one resource (a version of a dataset's data). Parameter: id."""
     dataset, version = find_resource(params.required_id(data))
-    position = list(reversed(dataset.versions)).index(version)
+    position = dataset.public_versions_current_first.index(version)
     return shapes.resource_dict(dataset, version, position)
 
 
@@ -134,7 +134,7 @@ def _facet_values(dataset: Dataset, field: str) -> list[tuple[str, str]]:
         return [(k, k) for k in catalogue.facet_values(dataset, "keyword")]
     if field == "license_id":
         return [(k, LICENSES.get(k, (k, ""))[0]) for k in catalogue.facet_values(dataset, "license")]
-    return [("CSV", "CSV")] if dataset.versions else []
+    return [("CSV", "CSV")] if dataset.current else []
 
 
 def _facets(found: list[Dataset], fields: list[str], limit: int, mincount: int) -> tuple[dict, dict]:
@@ -207,7 +207,7 @@ def package_search(data: dict[str, Any]) -> dict[str, Any]:
     )["datasets"]
     found = [d for d in found if d.status == "published" or include_drafts]
     if formats:
-        found = [d for d in found if d.versions and "CSV" in formats]
+        found = [d for d in found if d.current and "CSV" in formats]
     found = _sorted(found, sort)
     facets, search_facets = _facets(found, facet_fields, int(facet_limit), mincount)
     return {

@@ -75,7 +75,7 @@ def timestamp(moment: datetime | None) -> str | None:
 
 
 def modified(dataset: Dataset) -> datetime:
-    moments = [dataset.updated_at or dataset.created_at] + [v.created_at for v in dataset.versions]
+    moments = [dataset.updated_at or dataset.created_at] + [v.created_at for v in dataset.public_versions]
     return max(m for m in moments if m is not None)
 
 
@@ -224,7 +224,7 @@ def _extras(dataset: Dataset) -> list[dict[str, str]]:
 def package_dict(dataset: Dataset) -> dict[str, Any]:
     license_title, license_url = LICENSES.get(dataset.license, (dataset.license, "")) if dataset.license else ("", "")
     organization = organization_dict(dataset.publisher) if dataset.publisher else None
-    versions = list(reversed(dataset.versions))  # newest first: position 0 is the current data
+    versions = dataset.public_versions_current_first  # position 0 is the current data
     resources = [resource_dict(dataset, v, position) for position, v in enumerate(versions)]
     tags = [tag_dict(k) for k in dataset.keywords or []]
     contact = dataset.contact or ""

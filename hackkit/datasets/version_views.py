@@ -1,0 +1,86 @@
+"""Organizer actions on a dataset's versions, from the buttons on the dataset page:
+publish a version, roll back, unpublish, delete. Each is one service call."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from hackkit.datasets.uploads import originals_dir
+from hackkit.datasets.views import bp
+from hackkit.extensions import db
+from hackkit.services import dataset_versions, datasets
+from hackkit.services.errors import Invalid, ServiceError
+
+
+def _number() -> int | None:
+    raw = request.form.get("version", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Invalid(_("version is a version number."))
+    return int(raw)
+
+
+def _back(slug: str):
+    return redirect(url_for("datasets.detail", slug=slug) + "#versions")
+
+
+@bp.route("/<slug>/publish", methods=["POST"])
+@login_required
+def publish(slug: str):
+    dataset = datasets.get_dataset(db.session, current_user, slug)
+    try:
+        version = dataset_versions.publish_version(db.session, current_user, dataset, _number())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        flash(_("Published: the public now sees version %(n)d.", n=version.number), "success")
+    return _back(slug)
+
+
+@bp.route("/<slug>/rollback", methods=["POST"])
+@login_required
+def rollback(slug: str):
+    dataset = datasets.get_dataset(db.session, current_user, slug)
+    try:
+        version = dataset_versions.rollback(db.session, current_user, dataset, _number())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        flash(_("Rolled back: the public now sees version %(n)d.", n=version.number), "success")
+    return _back(slug)
+
+
+@bp.route("/<slug>/unpublish", methods=["POST"])
+@login_required
+def unpublish(slug: str):
+    dataset = datasets.get_dataset(db.session, current_user, slug)
+    try:
+        dataset_versions.unpublish(db.session, current_user, dataset)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        flash(_("Unpublished: only organizers see this dataset now."), "success")
+    return _back(slug)
+
+
+@bp.route("/<slug>/delete", methods=["POST"])
+@login_required
+def delete(slug: str):
+    """Deleting asks first: the form's confirmation box must be ticked, or nothing happens."""
+    dataset = datasets.get_dataset(db.session, current_user, slug)
+    try:
+        dataset_versions.delete_dataset(
+            db.session, current_user, dataset, originals_dir(), confirm=request.form.get("confirm") == "yes"
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back(slug)
+    flash(_("Deleted %(slug)s with all its versions and files.", slug=slug), "success")
+    return redirect(url_for("datasets.index"))
