@@ -17,7 +17,7 @@ from hackkit.judging import forms
 from hackkit.judging.explanation_text import explanation_paragraphs, note_text
 from hackkit.markup import render_markdown
 from hackkit.permissions import require
-from hackkit.services import assignments, events, judging, judging_setup, scoring, submissions, voting
+from hackkit.services import assignments, events, judging, judging_setup, publication, scoring, submissions, voting
 from hackkit.services.errors import Forbidden, ServiceError
 
 bp = Blueprint("judging", __name__)
@@ -201,6 +201,12 @@ def manage(slug: str):
         conflict_kinds={choice.value: choice.label for choice in forms.JUDGE_CONFLICT_CHOICES},
         manual_assign_form=manual_assign_form,
         manual_conflict_form=manual_conflict_form,
+        judge_teams=judging_setup.judge_teams(db.session, event),
+        missing=[] if settings.results_published else publication.missing_for_publication(db.session, event),
+        publications=publication.publication_log(db.session, current_user, event),
+        mode_change={
+            mode: judging_setup.mode_change_consequences(db.session, event, mode) for mode in ("rubric", "pairwise")
+        },
     )
 
 
@@ -242,7 +248,14 @@ def add_judge(slug: str):
     event = events.get_event(db.session, current_user, slug)
     form = forms.JudgeForm()
     if form.validate_on_submit():
-        _attempt(lambda: judging_setup.add_judge(db.session, current_user, event, form.email.data), _("Judge added."))
+        added = []
+        if _attempt(
+            lambda: added.append(judging_setup.add_judge(db.session, current_user, event, form.email.data)),
+            _("Judge added."),
+        ):
+            warning = judging_setup.competing_judge_warning(db.session, event, added[0].user_id)
+            if warning:
+                flash(warning, "warning")
     else:
         flash(_("Enter the judge's e-mail address."), "error")
     return redirect(url_for("judging.manage", slug=slug) + "#judges")
@@ -271,6 +284,7 @@ def save_settings(slug: str):
     if form.validate_on_submit():
         data = {f: _moment(form[f].data) for f in judging_setup.SETTING_MOMENTS}
         data["mode"] = form.mode.data
+        data["confirm_mode_change"] = bool(form.confirm_mode_change.data)
         _attempt(lambda: judging_setup.update_settings(db.session, current_user, event, data), _("Settings saved."))
     else:
         flash(_("Enter dates and times like 2026-05-17 18:00."), "error")
@@ -281,11 +295,17 @@ def save_settings(slug: str):
 @login_required
 def publish(slug: str):
     event = events.get_event(db.session, current_user, slug)
-    published = request.form.get("published") != "0"
-    _attempt(
-        lambda: scoring.publish_results(db.session, current_user, event, published),
-        _("Results published.") if published else _("Results withdrawn."),
-    )
+    if request.form.get("published") == "0":
+        _attempt(
+            lambda: publication.unpublish_results(db.session, current_user, event),
+            _("Results withdrawn. Judging can be changed again; publish again when it is ready."),
+        )
+    else:
+        confirm = request.form.get("confirm") == "1"
+        _attempt(
+            lambda: publication.publish_results(db.session, current_user, event, confirm=confirm),
+            _("Results published. The judging is frozen until you withdraw them."),
+        )
     return redirect(url_for("judging.manage", slug=slug) + "#results")
 
 
@@ -300,7 +320,7 @@ def results(slug: str):
         "judging/results.html",
         event=event,
         results=found,
-        criteria=judging.criteria_of(db.session, event),
+        criteria=found["criteria"],
         explanation=explanation_paragraphs(found["method"]),
         note_text=note_text,
     )
@@ -318,7 +338,7 @@ def feedback(slug: str, submission_id: int):
         submission=submission,
         found=found,
         title=judging.frozen_title(db.session, submission),
-        criteria=judging.criteria_of(db.session, event),
+        criteria=found["criteria"],
         note_text=note_text,
     )
 
