@@ -222,11 +222,15 @@ def judging_progress(slug: str):
 
 
 def _scores_json(found: dict) -> dict:
-    return {
+    data = {
         "scores": {str(k): value for k, value in found["scores"].items()},
         "feedback": found["feedback"],
         "private_note": found["private_note"],
     }
+    if "complete" in found:  # the judge's own form: is every criterion scored?
+        data["complete"] = found["complete"]
+        data["missing_criteria"] = found["missing_criteria"]
+    return data
 
 
 @bp.get("/submissions/<int:submission_id>/judging")

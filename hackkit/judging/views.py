@@ -59,6 +59,7 @@ def dashboard(slug: str):
     mine = assignments.assignments_of(db.session, current_user, event)
     progress = scoring.progress(db.session, current_user, event)
     missing = set(progress["judges"][0]["missing"]) if progress["judges"] else set()
+    partial = set(progress["judges"][0]["partial"]) if progress["judges"] else set()
     conflicted = {c.submission_id for c in judging_setup.conflicts_of(db.session, current_user, event)}
     judged = judging.judged_submissions(db.session, event)
     form = forms.ConflictForm()
@@ -71,6 +72,7 @@ def dashboard(slug: str):
         settings=settings,
         assignments=mine,
         missing=missing,
+        partial=partial,
         conflicts=judging_setup.conflicts_of(db.session, current_user, event),
         titles={s.id: judging.frozen_title(db.session, s) for s in judged},
         form=form,
@@ -117,12 +119,34 @@ def score(slug: str, submission_id: int):
             "feedback": form.feedback.data or "",
             "private_note": form.private_note.data or "",
         }
-        if _attempt(lambda: scoring.save_scores(db.session, current_user, submission, data), _("Scores saved.")):
+        saved = []
+        if _attempt(
+            lambda: saved.append(scoring.save_scores(db.session, current_user, submission, data)), _("Scores saved.")
+        ):
+            if not saved[0]["complete"]:
+                flash(_incomplete_message(view["criteria"], saved[0]["missing_criteria"]), "warning")
             return redirect(url_for("judging.score", slug=slug, submission_id=submission.id))
         status = 400
     elif form.is_submitted():
         status = 400
-    return render_template("judging/score.html", event=event, view=view, form=form, content=view["content"]), status
+    incomplete = (
+        _incomplete_message(view["criteria"], view["missing_criteria"])
+        if view["scores"] and not view["complete"]
+        else None
+    )
+    page = render_template(
+        "judging/score.html", event=event, view=view, form=form, content=view["content"], incomplete=incomplete
+    )
+    return page, status
+
+
+def _incomplete_message(criteria, missing_ids) -> str:
+    names = ", ".join(c.name for c in criteria if c.id in missing_ids)
+    return _(
+        "This score form is incomplete: %(names)s still has no score. It counts as not yet scored until "
+        "every criterion has one.",
+        names=names,
+    )
 
 
 @bp.route("/events/<slug>/judging/pairwise", methods=["GET", "POST"])
@@ -366,6 +390,7 @@ def vote(slug: str):
         event=event,
         projects=projects,
         mine=mine,
+        own=voting.own_team_submission_ids(db.session, event, current_user),
         tally=tally,
         open=voting.public_vote_is_open(db.session, event),
     )

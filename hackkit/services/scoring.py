@@ -65,17 +65,30 @@ def judge_view(session: Session, actor, submission: Submission) -> dict:
         )
     }
     review = _review(session, actor.id, submission.id)
+    criteria = judging.criteria_of(session, event)
     return {
+        **score_completeness(criteria, scores),
         "submission": submission,
         "content": version.data,
         "version": version.number,
         "team": submission.team.name,
-        "criteria": judging.criteria_of(session, event),
+        "criteria": criteria,
         "scores": scores,
         "feedback": review.feedback if review else "",
         "private_note": review.private_note if review else "",
         "judging_open": judging.judging_is_open(session, event),
     }
+
+
+def score_completeness(criteria: list, scores: dict) -> dict:
+    """`{complete, missing_criteria}`: a form is complete when every criterion has a score.
+
+    A half-filled form is saved (a judge may come back to it) but stays "to score" on the
+    dashboards and in the warnings before publication; how its values count in the results
+    is written in docs/judging.md ("Partial score forms").
+    """
+    missing = [c.id for c in criteria if c.id not in scores]
+    return {"complete": bool(criteria) and not missing, "missing_criteria": missing}
 
 
 def _review(session: Session, judge_id: int, submission_id: int) -> Review | None:
@@ -176,7 +189,7 @@ def save_scores(session: Session, actor: User, submission: Submission, data: dic
         session.rollback()
         raise Conflict(_l("Your scores were saved at the same moment from elsewhere. Reload and try again.")) from error
     view = judge_view(session, actor, submission)
-    return {k: view[k] for k in ("scores", "feedback", "private_note")}
+    return {k: view[k] for k in ("scores", "feedback", "private_note", "complete", "missing_criteria")}
 
 
 def submission_scores(session: Session, actor: User, submission: Submission) -> dict:
@@ -217,7 +230,14 @@ def progress(session: Session, actor: User, event: Event) -> dict:
         done = bool(criteria) and set(criteria) <= scored.get((a.judge_id, a.submission_id), set())
         judge = per_judge.setdefault(
             a.judge_id,
-            {"judge_id": a.judge_id, "name": a.judge.display_name, "assigned": 0, "done": 0, "missing": []},
+            {
+                "judge_id": a.judge_id,
+                "name": a.judge.display_name,
+                "assigned": 0,
+                "done": 0,
+                "missing": [],
+                "partial": [],  # begun but not every criterion scored: still counted as missing
+            },
         )
         sub = per_submission.setdefault(
             a.submission_id,
@@ -237,6 +257,8 @@ def progress(session: Session, actor: User, event: Event) -> dict:
         else:
             judge["missing"].append(a.submission_id)
             sub["missing_judges"].append(a.judge_id)
+            if scored.get((a.judge_id, a.submission_id)):
+                judge["partial"].append(a.submission_id)
     return {"criteria": len(criteria), "judges": list(per_judge.values()), "submissions": list(per_submission.values())}
 
 

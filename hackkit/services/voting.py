@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from hackkit.judging import pairwise
-from hackkit.models import Event, PairwiseVote, PublicVote, Submission, User
+from hackkit.models import Event, Membership, PairwiseVote, PublicVote, Submission, User
 from hackkit.models.base import utcnow
 from hackkit.permissions import can
 from hackkit.services import judging, scoring
@@ -125,6 +125,18 @@ def _require_not_own_project(actor, submission: Submission) -> None:
             _l("You cannot vote for your own team's project. Choose another project."),
             {"submission_id": [_l("This is your own team's project.")]},
         )
+
+
+def own_team_submission_ids(session: Session, event: Event, user) -> set[int]:
+    """The projects of the user's own team in this event: the ones they cannot vote for."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    query = (
+        sa.select(Submission.id)
+        .join(Membership, Membership.team_id == Submission.team_id)
+        .where(Submission.event_id == event.id, Membership.user_id == user.id)
+    )
+    return set(session.scalars(query))
 
 
 def my_public_vote(session: Session, event: Event, user) -> PublicVote | None:
