@@ -41,9 +41,11 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def error_response(status: int, message: str, errors: dict | None = None, headers: dict | None = None):
+def error_response(
+    status: int, message: str, errors: dict | None = None, headers: dict | None = None, details: dict | None = None
+):
     if wants_json():
-        body = {"ok": False, "error": str(message), "status": status}
+        body = {**(details or {}), "ok": False, "error": str(message), "status": status}
         if errors:
             body["errors"] = {field: [str(m) for m in msgs] for field, msgs in errors.items()}
         response = jsonify(body)
@@ -75,7 +77,7 @@ def _message_for(status: int, default: str) -> str:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
-        return error_response(error.status, error.message, error.errors)
+        return error_response(error.status, error.message, error.errors, details=error.details)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

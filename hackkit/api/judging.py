@@ -13,7 +13,7 @@ from hackkit.api.helpers import caller, json_body, writer
 from hackkit.extensions import db
 from hackkit.permissions import require
 from hackkit.serializers import iso, submission_dict
-from hackkit.services import assignments, events, judging, judging_setup, scoring, validation
+from hackkit.services import assignments, events, judging, judging_setup, publication, scoring, validation
 from hackkit.services.errors import Invalid
 
 
@@ -39,6 +39,8 @@ def settings_dict(settings) -> dict:
         "mode": settings.mode,
         "public_vote_opens": iso(settings.public_vote_opens),
         "public_vote_closes": iso(settings.public_vote_closes),
+        # Published results freeze the judging: changes are refused (409) until withdrawn.
+        "frozen": settings.results_published,
     }
 
 
@@ -110,7 +112,14 @@ def list_judges(slug: str):
     event = _event(slug, actor)
     require(actor, "judging.manage")
     people = judging.judges_of(db.session, event)
-    return jsonify({"judges": [{"id": u.id, "display_name": u.display_name, "email": u.email} for u in people]})
+    teams = judging_setup.judge_teams(db.session, event)
+    return jsonify(
+        {
+            "judges": [
+                {"id": u.id, "display_name": u.display_name, "email": u.email, "team": teams.get(u.id)} for u in people
+            ]
+        }
+    )
 
 
 @bp.post("/events/<slug>/judges")
@@ -118,7 +127,12 @@ def add_judge(slug: str):
     actor = writer()
     event = _event(slug, actor)
     judge = judging_setup.add_judge(db.session, actor, event, json_body().get("email", ""))
-    return jsonify({"id": judge.user_id, "display_name": judge.user.display_name}), 201
+    # A participant of a competing team may judge, but the organizer is told (`warning`, `team`).
+    team = judging_setup.judge_teams(db.session, event).get(judge.user_id)
+    warning = judging_setup.competing_judge_warning(db.session, event, judge.user_id)
+    return jsonify(
+        {"id": judge.user_id, "display_name": judge.user.display_name, "team": team, "warning": warning}
+    ), 201
 
 
 @bp.delete("/events/<slug>/judges/<int:user_id>")
@@ -208,11 +222,15 @@ def judging_progress(slug: str):
 
 
 def _scores_json(found: dict) -> dict:
-    return {
+    data = {
         "scores": {str(k): value for k, value in found["scores"].items()},
         "feedback": found["feedback"],
         "private_note": found["private_note"],
     }
+    if "complete" in found:  # the judge's own form: is every criterion scored?
+        data["complete"] = found["complete"]
+        data["missing_criteria"] = found["missing_criteria"]
+    return data
 
 
 @bp.get("/submissions/<int:submission_id>/judging")
@@ -270,8 +288,15 @@ def results(slug: str):
 def publish_results(slug: str):
     actor = writer()
     event = _event(slug, actor)
-    published = json_body().get("published", True)
-    if not isinstance(published, bool):
-        raise Invalid(_l("published must be true or false."), {"published": [_l("Enter true or false.")]})
-    done = scoring.publish_results(db.session, actor, event, published)
-    return jsonify({"published": done["published"], "published_at": iso(done["published_at"])})
+    body = json_body()
+    published, confirm = body.get("published", True), body.get("confirm", False)
+    for name, value in (("published", published), ("confirm", confirm)):
+        if not isinstance(value, bool):
+            raise Invalid(_l("%(name)s must be true or false.", name=name), {name: [_l("Enter true or false.")]})
+    if published:
+        done = publication.publish_results(db.session, actor, event, confirm=confirm)
+    else:
+        done = publication.unpublish_results(db.session, actor, event)
+    return jsonify(
+        {"published": done["published"], "published_at": iso(done["published_at"]), "missing": done["missing"]}
+    )

@@ -45,7 +45,17 @@ SCHEMAS = {
             "per_submission": INTEGER,
             "mode": {"type": "string", "enum": ["rubric", "pairwise"]},
             "public_vote_opens": DATETIME,
-            "public_vote_closes": DATETIME,
+            "public_vote_closes": {**DATETIME, "description": "null: open-ended once it opens"},
+            "frozen": {
+                "type": "boolean",
+                "readOnly": True,
+                "description": "results are published: changes to the judging get 409 until withdrawn",
+            },
+            "confirm_mode_change": {
+                "type": "boolean",
+                "writeOnly": True,
+                "description": "required to switch the mode once scores or votes exist (409 without it)",
+            },
         },
     },
     "ScoresInput": {
@@ -66,6 +76,8 @@ SCHEMAS = {
             "scores": {"type": "object", "additionalProperties": NUMBER},
             "feedback": TEXT,
             "private_note": TEXT,
+            "complete": {"type": "boolean", "description": "every criterion has a score (the judge's own form)"},
+            "missing_criteria": {"type": "array", "items": INTEGER},
         },
     },
     "Results": {
@@ -74,6 +86,7 @@ SCHEMAS = {
         "properties": {
             "method": {"type": "string", "enum": ["normalised", "raw", "pairwise"]},
             "published": {"type": "boolean"},
+            "criteria": {"type": "array", "items": OBJECT, "description": "as published, for all but organizers"},
             "results": {
                 "type": "array",
                 "items": {
@@ -118,12 +131,14 @@ PATHS = {
             params=[SLUG],
         ),
         "patch": _op(
-            "Change judging settings (organizer)",
+            "Change judging settings (organizer); 409 while results are published, or for a mode switch "
+            "after scores or votes without confirm_mode_change",
             _json(_ref("JudgingSettings")),
             400,
             401,
             403,
             404,
+            409,
             body=_ref("JudgingSettings"),
             params=[SLUG],
         ),
@@ -131,12 +146,13 @@ PATHS = {
     "/events/{slug}/criteria": {
         "get": _op("The event's criteria, in order", _json(OBJECT), 404, auth=False, params=[SLUG]),
         "post": _op(
-            "Add a criterion (organizer)",
+            "Add a criterion (organizer); 409 while the results are published",
             _json(_ref("Criterion"), "Created"),
             400,
             401,
             403,
             404,
+            409,
             body=_ref("CriterionInput"),
             status="201",
             params=[SLUG],
@@ -168,7 +184,8 @@ PATHS = {
     "/events/{slug}/judges": {
         "get": _op("The jury (organizer)", _json(OBJECT), 401, 403, 404, params=[SLUG]),
         "post": _op(
-            "Make an existing account a judge of the event (organizer)",
+            "Make an existing account a judge of the event (organizer); `team` and `warning` say when they "
+            "are a participant of a team of this event (conflicted with its project)",
             _json(OBJECT, "Created"),
             400,
             401,
@@ -182,23 +199,26 @@ PATHS = {
     },
     "/events/{slug}/judges/{user_id}": {
         "delete": _op(
-            "Remove a judge and their assignments (organizer)",
+            "Remove a judge and their assignments (organizer); 409 while the results are published",
             {"description": "Done"},
             401,
             403,
             404,
+            409,
             status="204",
             params=[SLUG, _path_param("user_id", "integer")],
         ),
     },
     "/submissions/{submission_id}/conflicts": {
         "post": _op(
-            "Declare a conflict of interest (judge; an organizer may pass judge_id)",
+            "Declare a conflict of interest (judge; an organizer may pass judge_id); 409 while the results are "
+            "published",
             _json(OBJECT, "Created"),
             400,
             401,
             403,
             404,
+            409,
             body=_body(
                 {
                     "reason": TEXT,
@@ -232,11 +252,12 @@ PATHS = {
     },
     "/assignments/{assignment_id}": {
         "delete": _op(
-            "Remove one assignment (organizer)",
+            "Remove one assignment (organizer); 409 while the results are published",
             {"description": "Done"},
             401,
             403,
             404,
+            409,
             status="204",
             params=[_path_param("assignment_id", "integer")],
         ),
@@ -307,13 +328,16 @@ PATHS = {
     },
     "/events/{slug}/results/publish": {
         "post": _op(
-            "Publish (or with {published: false} withdraw) the results (organizer)",
+            "Publish and freeze the results (organizer). Without {confirm: true}, when projects are unranked or "
+            "scores are missing: 409 with `missing: [{kind, submission_id, title, judge_id, judge, scored, "
+            "criteria, text}]`. {published: false} withdraws them (logged).",
             _json(OBJECT),
             400,
             401,
             403,
             404,
-            body=_body({"published": {"type": "boolean"}}),
+            409,
+            body=_body({"published": {"type": "boolean"}, "confirm": {"type": "boolean"}}),
             params=[SLUG],
         ),
     },
@@ -355,7 +379,7 @@ PATHS = {
         ),
         "post": _op(
             "Vote for a project (one per account per event, inside the window, from an account whose "
-            "e-mail address is confirmed, else 403; rate limited: 429)",
+            "e-mail address is confirmed, else 403; not for one's own team's project: 403; rate limited: 429)",
             _json(OBJECT, "Created"),
             400,
             401,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -90,14 +90,21 @@ class ChallengeForm(FlaskForm):
     )
     description = TextAreaField(_l("The problem"), description=_l("Markdown is allowed."))
     success = TextAreaField(_l("What success looks like"), description=_l("Markdown is allowed."))
-    datasets = StringField(
-        _l("Datasets"), description=_l("Slugs of catalogue datasets, separated by commas, e.g. trees, bike-counts.")
+    # Picked from the catalogue (choices set by the view); the service refuses anything else
+    # with its own message, so the form does not check the choice a second time.
+    datasets = SelectMultipleField(
+        _l("Datasets"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "Datasets from the catalogue that help with this challenge. Hold Ctrl (or Cmd) to pick several."
+        ),
     )
 
     def fill_from(self, challenge) -> None:
         for name in ("title", "department", "description", "success"):
             getattr(self, name).data = getattr(challenge, name)
-        self.datasets.data = ", ".join(challenge.datasets or [])
+        self.datasets.data = list(challenge.datasets or [])
 
     def values(self) -> dict:
         names = ("title", "department", "description", "success", "datasets")

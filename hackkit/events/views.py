@@ -114,6 +114,7 @@ def edit(slug: str):
 def add_challenge(slug: str):
     event = _organizer_event(slug)
     form = ChallengeForm()
+    form.datasets.choices = events.challenge_dataset_choices(db.session)
     if form.validate_on_submit():
         try:
             events.add_challenge(db.session, current_user, event, form.values())
@@ -135,6 +136,7 @@ def edit_challenge(slug: str, challenge_id: int):
     if challenge.event_id != event.id:
         abort(404)
     form = ChallengeForm()
+    form.datasets.choices = events.challenge_dataset_choices(db.session)
     if request.method == "GET":
         form.fill_from(challenge)
     if form.validate_on_submit():

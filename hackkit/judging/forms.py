@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, DecimalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -49,8 +58,16 @@ class SettingsForm(FlaskForm):
         _l("How the jury judges"),
         choices=[SelectChoice("rubric", _l("Scores per criterion")), SelectChoice("pairwise", _l("Pairwise"))],
     )
-    public_vote_opens = DateTimeLocalField(_l("Public vote opens"), validators=[Optional()])
-    public_vote_closes = DateTimeLocalField(_l("Public vote closes"), validators=[Optional()])
+    # Asked for by the service when a switch would set scores or votes aside (see the jury page).
+    confirm_mode_change = BooleanField(_l("Yes, switch the judging mode anyway"))
+    public_vote_opens = DateTimeLocalField(
+        _l("Public vote opens"), validators=[Optional()], description=_l("Empty: the public vote stays closed.")
+    )
+    public_vote_closes = DateTimeLocalField(
+        _l("Public vote closes"),
+        validators=[Optional()],
+        description=_l("Empty: open until you set a closing time. A closing time needs an opening time."),
+    )
 
 
 CONFLICT_CHOICES = [

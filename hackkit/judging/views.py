@@ -17,7 +17,17 @@ from hackkit.judging import forms
 from hackkit.judging.explanation_text import explanation_paragraphs, note_text
 from hackkit.markup import render_markdown
 from hackkit.permissions import can, require
-from hackkit.services import assignments, events, judging, judging_setup, scoring, submissions, vote_activity, voting
+from hackkit.services import (
+    assignments,
+    events,
+    judging,
+    judging_setup,
+    publication,
+    scoring,
+    submissions,
+    vote_activity,
+    voting,
+)
 from hackkit.services.errors import Forbidden, ServiceError
 
 bp = Blueprint("judging", __name__)
@@ -63,6 +73,7 @@ def dashboard(slug: str):
     mine = assignments.assignments_of(db.session, current_user, event)
     progress = scoring.progress(db.session, current_user, event)
     missing = set(progress["judges"][0]["missing"]) if progress["judges"] else set()
+    partial = set(progress["judges"][0]["partial"]) if progress["judges"] else set()
     conflicted = {c.submission_id for c in judging_setup.conflicts_of(db.session, current_user, event)}
     judged = judging.judged_submissions(db.session, event)
     form = forms.ConflictForm()
@@ -75,6 +86,7 @@ def dashboard(slug: str):
         settings=settings,
         assignments=mine,
         missing=missing,
+        partial=partial,
         conflicts=judging_setup.conflicts_of(db.session, current_user, event),
         titles={s.id: judging.frozen_title(db.session, s) for s in judged},
         form=form,
@@ -121,12 +133,34 @@ def score(slug: str, submission_id: int):
             "feedback": form.feedback.data or "",
             "private_note": form.private_note.data or "",
         }
-        if _attempt(lambda: scoring.save_scores(db.session, current_user, submission, data), _("Scores saved.")):
+        saved = []
+        if _attempt(
+            lambda: saved.append(scoring.save_scores(db.session, current_user, submission, data)), _("Scores saved.")
+        ):
+            if not saved[0]["complete"]:
+                flash(_incomplete_message(view["criteria"], saved[0]["missing_criteria"]), "warning")
             return redirect(url_for("judging.score", slug=slug, submission_id=submission.id))
         status = 400
     elif form.is_submitted():
         status = 400
-    return render_template("judging/score.html", event=event, view=view, form=form, content=view["content"]), status
+    incomplete = (
+        _incomplete_message(view["criteria"], view["missing_criteria"])
+        if view["scores"] and not view["complete"]
+        else None
+    )
+    page = render_template(
+        "judging/score.html", event=event, view=view, form=form, content=view["content"], incomplete=incomplete
+    )
+    return page, status
+
+
+def _incomplete_message(criteria, missing_ids) -> str:
+    names = ", ".join(c.name for c in criteria if c.id in missing_ids)
+    return _(
+        "This score form is incomplete: %(names)s still has no score. It counts as not yet scored until "
+        "every criterion has one.",
+        names=names,
+    )
 
 
 @bp.route("/events/<slug>/judging/pairwise", methods=["GET", "POST"])
@@ -205,6 +239,12 @@ def manage(slug: str):
         conflict_kinds={choice.value: choice.label for choice in forms.JUDGE_CONFLICT_CHOICES},
         manual_assign_form=manual_assign_form,
         manual_conflict_form=manual_conflict_form,
+        judge_teams=judging_setup.judge_teams(db.session, event),
+        missing=[] if settings.results_published else publication.missing_for_publication(db.session, event),
+        publications=publication.publication_log(db.session, current_user, event),
+        mode_change={
+            mode: judging_setup.mode_change_consequences(db.session, event, mode) for mode in ("rubric", "pairwise")
+        },
     )
 
 
@@ -248,7 +288,14 @@ def add_judge(slug: str):
     event = events.get_event(db.session, current_user, slug)
     form = forms.JudgeForm()
     if form.validate_on_submit():
-        _attempt(lambda: judging_setup.add_judge(db.session, current_user, event, form.email.data), _("Judge added."))
+        added = []
+        if _attempt(
+            lambda: added.append(judging_setup.add_judge(db.session, current_user, event, form.email.data)),
+            _("Judge added."),
+        ):
+            warning = judging_setup.competing_judge_warning(db.session, event, added[0].user_id)
+            if warning:
+                flash(warning, "warning")
     else:
         flash(_("Enter the judge's e-mail address."), "error")
     return redirect(url_for("judging.manage", slug=slug) + "#judges")
@@ -279,6 +326,7 @@ def save_settings(slug: str):
     if form.validate_on_submit():
         data = {f: _moment(form[f].data) for f in judging_setup.SETTING_MOMENTS}
         data["mode"] = form.mode.data
+        data["confirm_mode_change"] = bool(form.confirm_mode_change.data)
         _attempt(lambda: judging_setup.update_settings(db.session, current_user, event, data), _("Settings saved."))
     else:
         flash(_("Enter dates and times like 2026-05-17 18:00."), "error")
@@ -290,11 +338,17 @@ def save_settings(slug: str):
 def publish(slug: str):
     require(current_user, "judging.manage")  # before the form: a stranger gets 403, not a form error
     event = events.get_event(db.session, current_user, slug)
-    published = request.form.get("published") != "0"
-    _attempt(
-        lambda: scoring.publish_results(db.session, current_user, event, published),
-        _("Results published.") if published else _("Results withdrawn."),
-    )
+    if request.form.get("published") == "0":
+        _attempt(
+            lambda: publication.unpublish_results(db.session, current_user, event),
+            _("Results withdrawn. Judging can be changed again; publish again when it is ready."),
+        )
+    else:
+        confirm = request.form.get("confirm") == "1"
+        _attempt(
+            lambda: publication.publish_results(db.session, current_user, event, confirm=confirm),
+            _("Results published. The judging is frozen until you withdraw them."),
+        )
     return redirect(url_for("judging.manage", slug=slug) + "#results")
 
 
@@ -309,7 +363,7 @@ def results(slug: str):
         "judging/results.html",
         event=event,
         results=found,
-        criteria=judging.criteria_of(db.session, event),
+        criteria=found["criteria"],
         explanation=explanation_paragraphs(found["method"]),
         note_text=note_text,
     )
@@ -327,7 +381,7 @@ def feedback(slug: str, submission_id: int):
         submission=submission,
         found=found,
         title=judging.frozen_title(db.session, submission),
-        criteria=judging.criteria_of(db.session, event),
+        criteria=found["criteria"],
         note_text=note_text,
     )
 
@@ -357,6 +411,7 @@ def vote(slug: str):
         event=event,
         projects=projects,
         mine=mine,
+        own=voting.own_team_submission_ids(db.session, event, current_user),
         tally=tally,
         activity=activity,
         open=voting.public_vote_is_open(db.session, event),

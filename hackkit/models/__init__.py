@@ -12,6 +12,7 @@ from hackkit.models.judging import (
     JudgingSettings,
     PairwiseVote,
     PublicVote,
+    ResultsPublication,
     Review,
     Score,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "JudgingSettings",
     "PairwiseVote",
     "PublicVote",
+    "ResultsPublication",
     "Review",
     "Score",
     "Announcement",

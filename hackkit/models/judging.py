@@ -125,7 +125,10 @@ class JudgingSettings(Base):
     per_submission: Mapped[int] = mapped_column(default=3)
     mode: Mapped[str] = mapped_column(sa.String(20), default="rubric")
     public_vote_opens: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    public_vote_closes: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    public_vote_closes: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: open-ended
+    # The results as published (ranking, both scores, criteria, method): what everyone but
+    # organizers reads, so that nothing changed afterwards moves the public ranking.
+    results_snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
 
 
 class PairwiseVote(Base):
@@ -152,3 +155,20 @@ class PublicVote(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ResultsPublication(Base):
+    """Who published or withdrew an event's results, and when (kept when results change)."""
+
+    __tablename__ = "results_publications"
+    __table_args__ = (sa.CheckConstraint(sa.text("action IN ('published', 'unpublished')"), name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(20))
+    # What was missing when it was published anyway (unranked projects, missing scores).
+    missing: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()  # noqa: F821

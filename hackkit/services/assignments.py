@@ -22,6 +22,7 @@ from hackkit.services.judging import (
     is_judge,
     judged_submissions,
     judges_of,
+    require_not_frozen,
     settings_of,
 )
 
@@ -58,6 +59,7 @@ def run_assignment(session: Session, actor: User, event: Event, per_submission: 
     (their work is not thrown away). The rest is planned anew by assign_judges.
     """
     require(actor, "judging.manage")
+    require_not_frozen(session, event)
     per_submission = v.integer({"per_submission": per_submission}, "per_submission", minimum=1, maximum=50)
     judges = [u.id for u in judges_of(session, event)]
     if not judges:
@@ -114,6 +116,7 @@ def run_assignment(session: Session, actor: User, event: Event, per_submission: 
 
 def assign_manually(session: Session, actor: User, event: Event, judge_id, submission_id) -> Assignment:
     require(actor, "judging.manage")
+    require_not_frozen(session, event)
     judge_id = v.integer({"judge_id": judge_id}, "judge_id", minimum=1, maximum=2**31)
     submission_id = v.integer({"submission_id": submission_id}, "submission_id", minimum=1, maximum=2**31)
     judge = session.get(User, judge_id)
@@ -138,5 +141,6 @@ def unassign(session: Session, actor: User, assignment_id: int, event: Event | N
     assignment = session.get(Assignment, assignment_id)
     if assignment is None or (event is not None and assignment.submission.event_id != event.id):
         raise NotFound(_l("There is no such assignment."))
+    require_not_frozen(session, assignment.submission.team.event)
     session.delete(assignment)
     session.commit()

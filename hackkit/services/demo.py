@@ -110,7 +110,14 @@ def _seed_event(session: Session) -> None:
             "visibility": "published",
         },
     )
-    challenge_ids = [events.add_challenge(session, organizer, event, data).id for data in DEMO_CHALLENGES]
+    offered = {slug for slug, _title in events.challenge_dataset_choices(session)}
+    challenge_ids = [
+        # Challenges offer catalogue datasets only: those not loaded yet are left out.
+        events.add_challenge(
+            session, organizer, event, {**data, "datasets": [d for d in data["datasets"] if d in offered]}
+        ).id
+        for data in DEMO_CHALLENGES
+    ]
     events.post_announcement(session, organizer, event, "Registration is open. Bring a laptop and a friend!")
     if ada is None or bram is None:  # demo participants were removed before the event was: no team
         return

@@ -6,10 +6,12 @@ from __future__ import annotations
 class ServiceError(Exception):
     status = 400
 
-    def __init__(self, message, errors: dict[str, list] | None = None):
+    def __init__(self, message, errors: dict[str, list] | None = None, details: dict | None = None):
         super().__init__(str(message))
         self.message = message  # may be a lazy translation; rendered in the request's language
         self.errors = errors or {}
+        # Extra JSON-ready keys for the API's error body (e.g. what is missing before publishing).
+        self.details = details or {}
 
 
 class Invalid(ServiceError):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from hackkit.models import Announcement, Challenge, Event, Registration, User
+from hackkit.models import Announcement, Challenge, Dataset, Event, Registration, User
 from hackkit.models.base import utcnow
 from hackkit.models.event import VISIBILITIES
 from hackkit.permissions import can, require
@@ -48,14 +48,63 @@ def _event_values(data: dict, current: Event | None) -> dict:
         values["visibility"] = v.choice(data, "visibility", VISIBILITIES, default="draft")
 
     merged = {f: values[f] if f in values else getattr(current, f, None) for f in EVENT_MOMENTS}
-    if merged["starts_at"] >= merged["ends_at"]:
-        raise v.fail("ends_at", _l("The event must end after it starts."))
-    if merged["submission_deadline"] <= merged["starts_at"]:
-        raise v.fail("submission_deadline", _l("The submission deadline must be after the start."))
-    opens, closes = merged["registration_opens"], merged["registration_closes"]
-    if opens and closes and opens >= closes:
-        raise v.fail("registration_closes", _l("Registration must close after it opens."))
+    _require_schedule_in_order(merged)
     return values
+
+
+# Each pair must come in this order; `strict` means "before", otherwise "at or before". Registration
+# may run into the event (walk-ins) but not past its end.
+SCHEDULE_ORDER = (
+    ("registration_opens", "registration_closes", True),
+    ("registration_opens", "starts_at", True),
+    ("registration_closes", "ends_at", False),
+    ("starts_at", "ends_at", True),
+    ("starts_at", "submission_deadline", True),
+    ("submission_deadline", "ends_at", False),
+)
+MOMENT_LABELS = {
+    "registration_opens": _l("registration opens"),
+    "registration_closes": _l("registration closes"),
+    "starts_at": _l("hacking starts"),
+    "ends_at": _l("hacking ends"),
+    "submission_deadline": _l("submission deadline"),
+}
+
+
+def _require_schedule_in_order(moments: dict) -> None:
+    """Refuse a schedule out of order, naming every pair of fields that is (one message each)."""
+    errors: dict[str, list] = {}
+    for first, then, strict in SCHEDULE_ORDER:
+        a, b = moments.get(first), moments.get(then)
+        if a is None or b is None or (a < b if strict else a <= b):
+            continue
+        names = {"first": MOMENT_LABELS[first], "then": MOMENT_LABELS[then]}
+        message = (
+            _l(
+                "“%(then)s” (%(then_field)s) must come after “%(first)s” (%(first_field)s).",
+                then_field=then,
+                first_field=first,
+                **names,
+            )
+            if strict
+            else _l(
+                "“%(first)s” (%(first_field)s) must be at or before “%(then)s” (%(then_field)s).",
+                then_field=then,
+                first_field=first,
+                **names,
+            )
+        )
+        errors.setdefault(then, []).append(message)
+    if errors:
+        fields = ", ".join(errors)
+        raise v.Invalid(
+            _l(
+                "The schedule is out of order (%(fields)s): %(first)s",
+                fields=fields,
+                first=next(iter(errors.values()))[0],
+            ),
+            errors,
+        )
 
 
 def _slug_taken(session: Session, slug: str, except_id: int | None = None) -> bool:
@@ -109,7 +158,7 @@ def list_events(session: Session, actor) -> list[Event]:
 # Challenges ---------------------------------------------------------------------------------
 
 
-def _challenge_values(data: dict, creating: bool) -> dict:
+def _challenge_values(session: Session, data: dict, creating: bool) -> dict:
     values = {}
     limits = {"title": 200, "department": 200, "description": 20000, "success": 20000}
     for field, limit in limits.items():
@@ -117,14 +166,39 @@ def _challenge_values(data: dict, creating: bool) -> dict:
             values[field] = v.text(data, field, max_length=limit, required=field == "title")
     if creating or "datasets" in data:
         values["datasets"] = v.string_list(data.get("datasets"), "datasets", max_items=30, max_length=80)
+        _require_in_catalogue(session, values["datasets"])
     return values
+
+
+def _require_in_catalogue(session: Session, slugs: list[str]) -> None:
+    """A challenge offers datasets participants can open: published catalogue entries only
+    (as projects credit them), so that no link on the challenge leads nowhere."""
+    known = set(session.scalars(sa.select(Dataset.slug).where(Dataset.slug.in_(slugs), Dataset.status == "published")))
+    unknown = [slug for slug in slugs if slug not in known]
+    if unknown:
+        raise v.fail(
+            "datasets",
+            _l("Not in the data catalogue: %(slugs)s. Pick datasets from the catalogue.", slugs=", ".join(unknown)),
+        )
+
+
+def challenge_dataset_choices(session: Session) -> list[tuple[str, str]]:
+    """(slug, title) of every published dataset, for the challenge form's picker."""
+    return [
+        (slug, title)
+        for slug, title in session.execute(
+            sa.select(Dataset.slug, Dataset.title)
+            .where(Dataset.status == "published")
+            .order_by(Dataset.title, Dataset.slug)
+        )
+    ]
 
 
 def build_challenge(session: Session, actor: User, event: Event, data: dict) -> Challenge:
     """A new challenge added to the session, not committed: callers that link it to
     something else (a resident proposal) commit both together."""
     require(actor, "events.manage")
-    challenge = Challenge(event=event, **_challenge_values(data, creating=True))
+    challenge = Challenge(event=event, **_challenge_values(session, data, creating=True))
     session.add(challenge)
     return challenge
 
@@ -137,7 +211,7 @@ def add_challenge(session: Session, actor: User, event: Event, data: dict) -> Ch
 
 def update_challenge(session: Session, actor: User, challenge: Challenge, data: dict) -> Challenge:
     require(actor, "events.manage")
-    for field, value in _challenge_values(data, creating=False).items():
+    for field, value in _challenge_values(session, data, creating=False).items():
         setattr(challenge, field, value)
     session.commit()
     return challenge

@@ -63,6 +63,22 @@ def judging_is_open(session: Session, event: Event, now: datetime | None = None)
     return not settings.results_published
 
 
+def require_not_frozen(session: Session, event: Event) -> None:
+    """Published results are frozen: nothing that feeds them may change until they are withdrawn.
+
+    Criteria, judges, conflicts, assignments, scores, pairwise votes and the judging mode all
+    move the ranking; changing one silently after publication would make the public ranking
+    differ from what the organizer published.
+    """
+    if settings_of(session, event).results_published:
+        raise Conflict(
+            _l(
+                "The results are published, so the judging is frozen. An organizer must withdraw the "
+                "results first (this is logged), then make the change and publish again."
+            )
+        )
+
+
 def require_judging_open(session: Session, event: Event, now: datetime | None = None) -> None:
     if not judging_is_open(session, event, now):
         raise Conflict(_l("Judging is not open: scores and votes are accepted only inside the judging window."))

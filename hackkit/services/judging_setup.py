@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _n
 from sqlalchemy.orm import Session
 
 from hackkit.models import (
@@ -17,23 +18,33 @@ from hackkit.models import (
     EventJudge,
     JudgeConflict,
     JudgingSettings,
+    Membership,
+    PairwiseVote,
     Score,
     Submission,
+    Team,
     User,
 )
 from hackkit.models.judging import CONFLICT_KINDS, JUDGING_MODES
 from hackkit.permissions import can, require
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Forbidden, NotFound
-from hackkit.services.judging import criteria_of, is_judge, settings_of
+from hackkit.services.judging import criteria_of, is_judge, require_not_frozen, settings_of
 
 # Settings ------------------------------------------------------------------------------------
 
 
 SETTING_MOMENTS = ("opens_at", "closes_at", "public_vote_opens", "public_vote_closes")
+# What moves the jury's ranking; the public vote window is apart from it and stays editable.
+JURY_SETTINGS = ("opens_at", "closes_at", "per_submission", "mode")
 
 
 def update_settings(session: Session, actor: User, event: Event, data: dict) -> JudgingSettings:
+    """Change the judging window, mode and public vote window.
+
+    A mode switch after scores or votes exist needs `confirm_mode_change: true`; the public
+    vote may open without a closing time (open-ended) but never close without an opening.
+    """
     require(actor, "judging.manage")
     settings = settings_of(session, event)
     values: dict = {}
@@ -48,10 +59,71 @@ def update_settings(session: Session, actor: User, event: Event, data: dict) -> 
     for start, end in (("opens_at", "closes_at"), ("public_vote_opens", "public_vote_closes")):
         if merged[start] and merged[end] and merged[start] >= merged[end]:
             raise v.fail(end, _l("The window must close after it opens."))
+    if merged["public_vote_closes"] and not merged["public_vote_opens"]:
+        raise v.fail(
+            "public_vote_opens",
+            _l(
+                "Set when the public vote opens. A closing time alone opens nothing; an opening time "
+                "alone keeps the vote open until you close it."
+            ),
+        )
+    changed = {field for field, value in values.items() if value != getattr(settings, field)}
+    if changed & set(JURY_SETTINGS):
+        require_not_frozen(session, event)
+    if "mode" in changed:
+        _require_mode_change_confirmed(session, event, values["mode"], data)
     for field, value in values.items():
         setattr(settings, field, value)
     session.commit()
     return settings
+
+
+def mode_change_consequences(session: Session, event: Event, new_mode: str) -> str | None:
+    """What a switch to `new_mode` does to the work already done, or None when nothing is lost.
+
+    Nothing is deleted: rubric scores and pairwise votes are kept, but only those of the
+    current mode count in the results.
+    """
+    if new_mode == settings_of(session, event).mode:
+        return None
+    in_event = sa.select(Submission.id).where(Submission.event_id == event.id)
+    if new_mode == "pairwise":
+        n = session.scalar(sa.select(sa.func.count(Score.id)).where(Score.submission_id.in_(in_event))) or 0
+        if n:
+            return _n(
+                "%(num)d rubric score has been given. Judged in pairs, it is kept but no longer counts: the "
+                "ranking comes from pairwise votes only. Switching back to the rubric makes it count again.",
+                "%(num)d rubric scores have been given. Judged in pairs, they are kept but no longer count: the "
+                "ranking comes from pairwise votes only. Switching back to the rubric makes them count again.",
+                n,
+            )
+    else:
+        n = (
+            session.scalar(
+                sa.select(sa.func.count(PairwiseVote.id)).where(
+                    PairwiseVote.event_id == event.id, PairwiseVote.undone.is_(False)
+                )
+            )
+            or 0
+        )
+        if n:
+            return _n(
+                "%(num)d pairwise vote has been cast. Judged with the rubric, it is kept but no longer counts: "
+                "the ranking comes from rubric scores only. Switching back to pairs makes it count again.",
+                "%(num)d pairwise votes have been cast. Judged with the rubric, they are kept but no longer "
+                "count: the ranking comes from rubric scores only. Switching back to pairs makes them count again.",
+                n,
+            )
+    return None
+
+
+def _require_mode_change_confirmed(session: Session, event: Event, new_mode: str, data: dict) -> None:
+    consequence = mode_change_consequences(session, event, new_mode)
+    if consequence is not None and data.get("confirm_mode_change") is not True:
+        raise Conflict(
+            _l("%(what)s Confirm the switch to go ahead.", what=consequence),
+            {"confirm_mode_change": [consequence]},
+        )
 
 
 # Criteria ------------------------------------------------------------------------------------
@@ -83,6 +155,7 @@ def _criterion_values(data: dict, current: Criterion | None) -> dict:
 
 def add_criterion(session: Session, actor: User, event: Event, data: dict) -> Criterion:
     require(actor, "judging.manage")
+    require_not_frozen(session, event)
     values = _criterion_values(data, None)
     if "position" not in data:
         values["position"] = len(criteria_of(session, event))
@@ -94,6 +167,7 @@ def add_criterion(session: Session, actor: User, event: Event, data: dict) -> Cr
 
 def update_criterion(session: Session, actor: User, criterion: Criterion, data: dict) -> Criterion:
     require(actor, "judging.manage")
+    require_not_frozen(session, session.get(Event, criterion.event_id))
     values = _criterion_values(data, criterion)
     if ("scale_min" in values or "scale_max" in values) and session.scalar(
         sa.select(Score.id).where(
@@ -116,6 +190,7 @@ def delete_criterion(session: Session, actor: User, criterion: Criterion) -> Non
     change the results; the organizer lowers its weight or edits it instead.
     """
     require(actor, "judging.manage")
+    require_not_frozen(session, session.get(Event, criterion.event_id))
     given = session.scalar(sa.select(sa.func.count(Score.id)).where(Score.criterion_id == criterion.id))
     if given:
         raise Conflict(
@@ -134,7 +209,9 @@ def delete_criterion(session: Session, actor: User, criterion: Criterion) -> Non
 
 
 def add_judge(session: Session, actor: User, event: Event, email: str) -> EventJudge:
+    """Add a judge; someone in a team of this event is added with a warning (see judge_teams)."""
     require(actor, "judging.manage")
+    require_not_frozen(session, event)
     address = v.text({"email": email}, "email", max_length=254, required=True).lower()
     user = session.scalar(sa.select(User).where(User.email == address))
     if user is None:
@@ -154,8 +231,38 @@ def add_judge(session: Session, actor: User, event: Event, email: str) -> EventJ
     return judge
 
 
+def judge_teams(session: Session, event: Event) -> dict[int, str]:
+    """The team each judge of this event belongs to in it, if any (one team per person per event).
+
+    Such a judge is conflicted with their own team's project (services.judging computes it
+    live) and competes with the others: the organizer sees it on the jury page.
+    """
+    rows = session.execute(
+        sa.select(Membership.user_id, Team.name)
+        .join(Team, Team.id == Membership.team_id)
+        .join(EventJudge, (EventJudge.user_id == Membership.user_id) & (EventJudge.event_id == event.id))
+        .where(Membership.event_id == event.id)
+    )
+    return {user_id: name for user_id, name in rows}
+
+
+def competing_judge_warning(session: Session, event: Event, user_id: int) -> str | None:
+    """What to tell the organizer who made a participant of a competing team a judge."""
+    team = judge_teams(session, event).get(user_id)
+    if team is None:
+        return None
+    return str(
+        _l(
+            "This judge is a member of team %(team)s in this event: they are conflicted with their own "
+            "team's project and will never see or score it, but they do judge the teams they compete with.",
+            team=team,
+        )
+    )
+
+
 def remove_judge(session: Session, actor: User, event: Event, user_id: int) -> None:
     require(actor, "judging.manage")
+    require_not_frozen(session, event)
     judge = session.scalar(sa.select(EventJudge).where(EventJudge.event_id == event.id, EventJudge.user_id == user_id))
     if judge is None:
         raise NotFound(_l("This person is not a judge of this event."))
@@ -192,6 +299,7 @@ def declare_conflict(
         if not is_judge(session, event, actor):
             raise Forbidden(_l("Only judges of this event declare conflicts of interest."))
         judge = actor
+    require_not_frozen(session, event)
     reason = v.text(data, "reason", max_length=1000)
     kind = data.get("kind") or (reason if reason in CONFLICT_KINDS else "other")
     if kind not in CONFLICT_KINDS:

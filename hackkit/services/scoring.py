@@ -11,6 +11,7 @@ Who sees what (the reason for most of the checks below):
 
 from __future__ import annotations
 
+import copy
 import random
 from datetime import datetime
 
@@ -64,17 +65,30 @@ def judge_view(session: Session, actor, submission: Submission) -> dict:
         )
     }
     review = _review(session, actor.id, submission.id)
+    criteria = judging.criteria_of(session, event)
     return {
+        **score_completeness(criteria, scores),
         "submission": submission,
         "content": version.data,
         "version": version.number,
         "team": submission.team.name,
-        "criteria": judging.criteria_of(session, event),
+        "criteria": criteria,
         "scores": scores,
         "feedback": review.feedback if review else "",
         "private_note": review.private_note if review else "",
         "judging_open": judging.judging_is_open(session, event),
     }
+
+
+def score_completeness(criteria: list, scores: dict) -> dict:
+    """`{complete, missing_criteria}`: a form is complete when every criterion has a score.
+
+    A half-filled form is saved (a judge may come back to it) but stays "to score" on the
+    dashboards and in the warnings before publication; how its values count in the results
+    is written in docs/judging.md ("Partial score forms").
+    """
+    missing = [c.id for c in criteria if c.id not in scores]
+    return {"complete": bool(criteria) and not missing, "missing_criteria": missing}
 
 
 def _review(session: Session, judge_id: int, submission_id: int) -> Review | None:
@@ -91,6 +105,7 @@ def save_scores(session: Session, actor: User, submission: Submission, data: dic
     """
     require_can_judge(session, actor, submission)
     event = submission.team.event
+    judging.require_not_frozen(session, event)
     judging.require_judging_open(session, event, now)
     criteria = {c.id: c for c in judging.criteria_of(session, event)}
     raw = data.get("scores", {})
@@ -174,7 +189,7 @@ def save_scores(session: Session, actor: User, submission: Submission, data: dic
         session.rollback()
         raise Conflict(_l("Your scores were saved at the same moment from elsewhere. Reload and try again.")) from error
     view = judge_view(session, actor, submission)
-    return {k: view[k] for k in ("scores", "feedback", "private_note")}
+    return {k: view[k] for k in ("scores", "feedback", "private_note", "complete", "missing_criteria")}
 
 
 def submission_scores(session: Session, actor: User, submission: Submission) -> dict:
@@ -215,7 +230,14 @@ def progress(session: Session, actor: User, event: Event) -> dict:
         done = bool(criteria) and set(criteria) <= scored.get((a.judge_id, a.submission_id), set())
         judge = per_judge.setdefault(
             a.judge_id,
-            {"judge_id": a.judge_id, "name": a.judge.display_name, "assigned": 0, "done": 0, "missing": []},
+            {
+                "judge_id": a.judge_id,
+                "name": a.judge.display_name,
+                "assigned": 0,
+                "done": 0,
+                "missing": [],
+                "partial": [],  # begun but not every criterion scored: still counted as missing
+            },
         )
         sub = per_submission.setdefault(
             a.submission_id,
@@ -235,6 +257,8 @@ def progress(session: Session, actor: User, event: Event) -> dict:
         else:
             judge["missing"].append(a.submission_id)
             sub["missing_judges"].append(a.judge_id)
+            if scored.get((a.judge_id, a.submission_id)):
+                judge["partial"].append(a.submission_id)
     return {"criteria": len(criteria), "judges": list(per_judge.values()), "submissions": list(per_submission.values())}
 
 
@@ -274,19 +298,45 @@ def can_see_results(session: Session, actor, event: Event) -> bool:
 
 
 def results(session: Session, actor, event: Event, method: str = "normalised") -> dict:
-    """`{method, published, results: [...]}`; rubric results, or pairwise in pairwise mode."""
+    """`{method, published, criteria, results: [...]}`; rubric results, or pairwise in pairwise mode.
+
+    Organizers read the live computation; everyone else reads the snapshot taken when the
+    results were published (services.publication), so later changes never move it.
+    """
     settings = judging.settings_of(session, event)
     if not can_see_results(session, actor, event):
         raise Forbidden(_l("The results of this event are not published yet."))
+    if settings.mode != "pairwise" and method not in ("normalised", "raw"):
+        raise v.fail("method", _l("Choose one of: %(options)s.", options="normalised, raw"))
+    snapshot = settings.results_snapshot if settings.results_published else None
+    if snapshot and not can(actor, "judging.manage"):
+        found = snapshot["methods"].get("pairwise") or snapshot["methods"][method]
+        return {**copy.deepcopy(found), "published": True, "criteria": copy.deepcopy(snapshot["criteria"])}
+    computed = live_results(session, event, method)
+    computed["published"] = settings.results_published
+    return computed
+
+
+def criterion_summary(criterion) -> dict:
+    return {
+        "id": criterion.id,
+        "name": criterion.name,
+        "weight": criterion.weight,
+        "scale_min": criterion.scale_min,
+        "scale_max": criterion.scale_max,
+    }
+
+
+def live_results(session: Session, event: Event, method: str = "normalised") -> dict:
+    """The results computed from the jury's data as it is now (no permission check: callers check)."""
+    settings = judging.settings_of(session, event)
     subs = {s.id: s for s in judging.judged_submissions(session, event)}
     if settings.mode == "pairwise":
-        rows = _pairwise_results(session, event, subs)
-        return {"method": "pairwise", "published": settings.results_published, "results": rows}
-    if method not in ("normalised", "raw"):
-        raise v.fail("method", _l("Choose one of: %(options)s.", options="normalised, raw"))
+        return {"method": "pairwise", "criteria": [], "results": _pairwise_results(session, event, subs)}
     criteria = judging.criteria_of(session, event)
+    summaries = [criterion_summary(c) for c in criteria]
     if not criteria:
-        return {"method": method, "published": settings.results_published, "results": []}
+        return {"method": method, "criteria": summaries, "results": []}
     conflicts = judging.all_conflicts(session, event)
     # A score from a judge who is (now) conflicted does not count.
     scores = [
@@ -302,7 +352,7 @@ def results(session: Session, actor, event: Event, method: str = "normalised") -
         row["title"] = judging.frozen_title(session, submission)
         row["team"] = submission.team.name
         row["criteria"] = {str(k): value for k, value in row["criteria"].items()}
-    computed["published"] = settings.results_published
+    computed["criteria"] = summaries
     return computed
 
 
@@ -338,15 +388,6 @@ def active_votes(session: Session, event: Event) -> list[PairwiseVote]:
     )
 
 
-def publish_results(session: Session, actor: User, event: Event, published: bool = True) -> dict:
-    require(actor, "judging.manage")
-    settings = judging.settings_of(session, event)
-    settings.results_published = published
-    settings.published_at = utcnow() if published else None
-    session.commit()
-    return {"published": settings.results_published, "published_at": settings.published_at}
-
-
 # Feedback for the team -----------------------------------------------------------------------
 
 
@@ -370,7 +411,13 @@ def team_feedback(session: Session, actor, submission: Submission) -> dict:
     ]
     everything = results(session, actor, event)
     mine = next((r for r in everything["results"] if r["submission_id"] == submission.id), None)
-    return {"submission_id": submission.id, "feedback": feedback, "method": everything["method"], "result": mine}
+    return {
+        "submission_id": submission.id,
+        "feedback": feedback,
+        "method": everything["method"],
+        "criteria": everything["criteria"],
+        "result": mine,
+    }
 
 
 def seeded_rng(judge_id: int, count: int) -> random.Random:

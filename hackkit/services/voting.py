@@ -18,12 +18,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from hackkit.judging import pairwise
-from hackkit.models import Event, PairwiseVote, PublicVote, Submission, User
+from hackkit.models import Event, Membership, PairwiseVote, PublicVote, Submission, User
 from hackkit.models.base import utcnow
 from hackkit.permissions import can
 from hackkit.services import judging, scoring
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Forbidden, NotFound, Unauthorized
+from hackkit.services.teams import is_member
 
 
 def _require_pairwise_judge(session: Session, actor, event: Event) -> None:
@@ -73,6 +74,7 @@ def _submission_of(session: Session, event: Event, data: dict, field: str) -> Su
 
 def vote_pair(session: Session, actor: User, event: Event, data: dict, now: datetime | None = None) -> PairwiseVote:
     _require_pairwise_judge(session, actor, event)
+    judging.require_not_frozen(session, event)
     judging.require_judging_open(session, event, now)
     winner = _submission_of(session, event, data, "winner_id")
     loser = _submission_of(session, event, data, "loser_id")
@@ -89,6 +91,7 @@ def vote_pair(session: Session, actor: User, event: Event, data: dict, now: date
 
 def undo_last(session: Session, actor: User, event: Event, now: datetime | None = None) -> PairwiseVote:
     _require_pairwise_judge(session, actor, event)
+    judging.require_not_frozen(session, event)
     judging.require_judging_open(session, event, now)
     mine = _own_votes(session, event, actor.id)
     if not mine:
@@ -102,10 +105,38 @@ def undo_last(session: Session, actor: User, event: Event, now: datetime | None 
 
 
 def public_vote_is_open(session: Session, event: Event, now: datetime | None = None) -> bool:
+    """Open from its opening time until its closing time; with no closing time, open-ended.
+
+    Without an opening time it is closed (services.judging_setup refuses a closing time alone).
+    """
     settings = judging.settings_of(session, event)
-    if settings.public_vote_opens is None or settings.public_vote_closes is None:
-        return False  # closed until the organizer sets a window
-    return settings.public_vote_opens <= (now or utcnow()) < settings.public_vote_closes
+    if settings.public_vote_opens is None:
+        return False  # closed until the organizer opens it
+    now = now or utcnow()
+    if settings.public_vote_closes is not None and now >= settings.public_vote_closes:
+        return False
+    return settings.public_vote_opens <= now
+
+
+def _require_not_own_project(actor, submission: Submission) -> None:
+    """People's choice is for the others' work: a member cannot vote for their own team."""
+    if is_member(submission.team, actor):
+        raise Forbidden(
+            _l("You cannot vote for your own team's project. Choose another project."),
+            {"submission_id": [_l("This is your own team's project.")]},
+        )
+
+
+def own_team_submission_ids(session: Session, event: Event, user) -> set[int]:
+    """The projects of the user's own team in this event: the ones they cannot vote for."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    query = (
+        sa.select(Submission.id)
+        .join(Membership, Membership.team_id == Submission.team_id)
+        .where(Submission.event_id == event.id, Membership.user_id == user.id)
+    )
+    return set(session.scalars(query))
 
 
 def my_public_vote(session: Session, event: Event, user) -> PublicVote | None:
@@ -133,6 +164,7 @@ def cast_public_vote(session: Session, actor, event: Event, data: dict, now: dat
     if not public_vote_is_open(session, event, now):
         raise Conflict(_l("The public vote is not open."))
     submission = _submission_of(session, event, data, "submission_id")
+    _require_not_own_project(actor, submission)
     if my_public_vote(session, event, actor) is not None:
         raise Conflict(_l("You have already voted in this event."))
     vote = PublicVote(event_id=event.id, user_id=actor.id, submission_id=submission.id)

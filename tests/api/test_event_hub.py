@@ -74,11 +74,15 @@ def test_from_registration_to_submitted_project(client, people, event):
     captain, mate, outsider = people["participant1"][1], people["participant2"][1], people["participant3"][1]
     assert client.post("/api/v1/events/antwerp-2026/registrations", headers=captain).status_code == 201
     assert_error(client.post("/api/v1/events/antwerp-2026/registrations", headers=captain), 409)
+    with client.application.app_context():
+        f.catalogue_dataset(db.session, "heat")  # a challenge offers catalogue datasets only
     challenge = client.post(
         "/api/v1/events/antwerp-2026/challenges",
         headers=people["organizer"][1],
         json={"title": "Cooler streets", "department": "Environment", "datasets": ["trees", "heat"]},
-    ).get_json()
+    )
+    assert challenge.status_code == 201, challenge.get_json()
+    challenge = challenge.get_json()
     team = client.post("/api/v1/events/antwerp-2026/teams", json={"name": "Shade Seekers"}, headers=captain)
     assert team.status_code == 201
     team = team.get_json()

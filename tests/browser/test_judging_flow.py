@@ -42,7 +42,10 @@ def test_judge_scores_a_frozen_project_and_organizer_publishes_results(app, page
     results = page.locator("table.results")
     expect(results).to_contain_text("Project A")
     expect(page.get_by_role("main")).to_contain_text("Preview: only organizers see these results")
-    page.get_by_role("button", name="Publish the results").click()
+    # Projects B and C have no scores: the page lists them and publishing is a confirmed choice.
+    expect(page.locator("#publish-warnings")).to_contain_text("Project B")
+    expect(page.locator("#publish-warnings")).to_contain_text("has no rank yet")
+    page.get_by_role("button", name="Publish anyway").click()
     expect(page.get_by_role("status")).to_contain_text("Results published.")
 
     page.get_by_role("link", name="Public results page").click()

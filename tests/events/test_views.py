@@ -88,7 +88,10 @@ def test_event_form_with_end_before_start_shows_message_and_creates_nothing(clie
     log_in_new(auth, "organizer")
     response = post_form(client, "/events/new", {**EVENT_FORM, "ends_at": "2026-05-15T09:00"})
     assert response.status_code == 400
-    assert "The event must end after it starts." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    # Every field out of order is named: the end before the start, the deadline after the end.
+    assert "“hacking ends” (ends_at) must come after “hacking starts” (starts_at)." in page
+    assert "“submission deadline” (submission_deadline) must be at or before “hacking ends” (ends_at)." in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
 
@@ -266,7 +269,13 @@ def test_member_sees_your_team_link_on_the_event_page(client, app, auth):
 
 def test_organizer_adds_and_edits_a_challenge(client, app, auth):
     data = world(app)
+    with app.app_context():
+        for slug in ("noise", "traffic-counts"):
+            f.catalogue_dataset(db.session, slug)
     auth.login(data.organizer)
+    form_page = client.get(f"/events/{data.slug}/challenges/new").get_data(as_text=True)
+    # Datasets are picked from the catalogue, not typed.
+    assert 'id="datasets" multiple name="datasets"' in form_page and 'value="traffic-counts"' in form_page
     response = post_form(
         client,
         f"/events/{data.slug}/challenges/new",
@@ -275,7 +284,7 @@ def test_organizer_adds_and_edits_a_challenge(client, app, auth):
             "department": "Mobility",
             "description": "Noise",
             "success": "Less noise",
-            "datasets": "noise, traffic-counts",
+            "datasets": ["noise", "traffic-counts"],
         },
     )
     assert response.status_code == 302
@@ -284,7 +293,8 @@ def test_organizer_adds_and_edits_a_challenge(client, app, auth):
         assert challenge.datasets == ["noise", "traffic-counts"] and challenge.department == "Mobility"
         challenge_id = challenge.id
     url = f"/events/{data.slug}/challenges/{challenge_id}/edit"
-    assert 'value="noise, traffic-counts"' in client.get(url).get_data(as_text=True)
+    edit_page = client.get(url).get_data(as_text=True)
+    assert 'selected value="noise"' in edit_page and 'selected value="traffic-counts"' in edit_page
     response = post_form(client, url, {"title": "", "datasets": "noise"})
     assert response.status_code == 400
     response = post_form(client, url, {"title": "Quieter streets", "datasets": "noise"})
@@ -292,6 +302,17 @@ def test_organizer_adds_and_edits_a_challenge(client, app, auth):
     with app.app_context():
         challenge = db.session.get(Challenge, challenge_id)
         assert challenge.title == "Quieter streets" and challenge.datasets == ["noise"]
+
+
+def test_a_challenge_offers_only_datasets_of_the_catalogue(client, app, auth):
+    data = world(app)
+    auth.login(data.organizer)
+    url = f"/events/{data.slug}/challenges/new"
+    response = post_form(client, url, {"title": "Quiet streets", "datasets": ["trees", "no-such-data"]})
+    assert response.status_code == 400
+    assert "Not in the data catalogue: no-such-data" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(Challenge).where(Challenge.title == "Quiet streets")) is None
 
 
 def test_organizer_posts_an_announcement_shown_on_the_event_page(client, app, auth):

@@ -11,7 +11,7 @@ from hackkit.judging import explanation
 from hackkit.judging.explanation_text import ENGLISH, NOTES, TRANSLATABLE
 from hackkit.models import Score
 from hackkit.models.base import utcnow
-from hackkit.services import assignments, judging, judging_setup, scoring
+from hackkit.services import assignments, judging, judging_setup, publication, scoring
 from tests.conftest import post_form
 from tests.judging import world as w
 
@@ -100,7 +100,9 @@ def test_organizer_runs_the_jury_from_the_page(app, client, auth, world):
     post_form(client, f"/events/{world['slug']}/jury/assign", {"per_submission": "2"}, page=manage)
     page = client.get(manage).get_data(as_text=True)
     assert "Design" in page and "Judges assigned." in page
-    assert "Publish the results" in page
+    # Nobody has scored yet: the page lists what is missing and publishing needs a confirmation.
+    assert "Before you publish" in page and "has scored 0 of 3 criteria" in page
+    assert "Publish anyway" in page
 
 
 def test_results_page_is_public_only_after_publication_and_explains_in_dutch(app, client, auth, world):
@@ -118,7 +120,7 @@ def test_results_page_is_public_only_after_publication_and_explains_in_dutch(app
         event = db.session.get(Submission, world["sub_a"]).team.event
     assert client.get(f"/events/{world['slug']}/results").status_code == 403
     with app.app_context():
-        scoring.publish_results(db.session, db.session.merge(organizer), db.session.merge(event))
+        publication.publish_results(db.session, db.session.merge(organizer), db.session.merge(event), confirm=True)
     page = client.get(f"/events/{world['slug']}/results").get_data(as_text=True)
     assert "Project A" in page and "Impact" in page and "How the results were computed" in page
     client.post("/language", data={"lang": "nl"})
@@ -134,7 +136,7 @@ def test_team_reads_its_feedback_after_publication(app, client, auth, world):
         submission = db.session.get(Submission, world["sub_a"])
         scoring.save_scores(db.session, judge, submission, {"scores": {}, "feedback": "Clear and useful"})
         organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
-        scoring.publish_results(db.session, organizer, submission.team.event)
+        publication.publish_results(db.session, organizer, submission.team.event, confirm=True)
     auth.login(world["member_a"])
     page = client.get(f"/events/{world['slug']}/projects/{world['sub_a']}/feedback")
     assert page.status_code == 200 and "Clear and useful" in page.get_data(as_text=True)
@@ -199,6 +201,6 @@ def test_gallery_shows_the_jury_winners_only_after_publication(app, client, worl
     gallery = f"/events/{world['slug']}/projects"
     assert "Jury prize" not in client.get(gallery).get_data(as_text=True)
     with app.app_context():
-        scoring.publish_results(db.session, db.session.merge(organizer), db.session.merge(event))
+        publication.publish_results(db.session, db.session.merge(organizer), db.session.merge(event), confirm=True)
     page = client.get(gallery).get_data(as_text=True)
     assert "Jury prize: place 1" in page and "Jury prize: place 2" in page

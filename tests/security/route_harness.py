@@ -175,14 +175,16 @@ SETUPS = {
     "pairwise": lambda: (
         "PATCH",
         "/api/v1/events/{event}/judging",
-        {"mode": "pairwise", "opens_at": _moment(hours=-1)},
+        # A rubric score exists in this world: the switch that sets it aside is confirmed.
+        {"mode": "pairwise", "opens_at": _moment(hours=-1), "confirm_mode_change": True},
     ),
     "public_vote": lambda: (
         "PATCH",
         "/api/v1/events/{event}/judging",
         {"public_vote_opens": _moment(hours=-1), "public_vote_closes": _moment(hours=1)},
     ),
-    "results_published": lambda: ("POST", "/api/v1/events/{event}/results/publish", {"published": True}),
+    # Project B has no scores: publishing anyway is confirmed.
+    "results_published": lambda: ("POST", "/api/v1/events/{event}/results/publish", {"confirm": True}),
     # Proposals and their votes close when the event starts: move it a day ahead.
     "proposals_open": lambda: (
         "PATCH",

@@ -112,7 +112,15 @@ MATRIX = {
         {**dict.fromkeys(ROLES, 403), "organizer": 200},
     ),
     "read published results": ("GET", "/api/v1/events/{slug}/results", None, "publish", dict.fromkeys(ROLES, 200)),
-    "publish results": ("POST", "/api/v1/events/{slug}/results/publish", {"published": True}, None, only(200)),
+    # Projects in this world lack scores: publishing needs the confirmation (409 without it).
+    "publish results": ("POST", "/api/v1/events/{slug}/results/publish", {"confirm": True}, None, only(200)),
+    "publish results with scores missing, unconfirmed": (
+        "POST",
+        "/api/v1/events/{slug}/results/publish",
+        {"published": True},
+        None,
+        only(409),
+    ),
     "read team feedback before publication": (
         "GET",
         "/api/v1/submissions/{sub_a}/feedback",
@@ -178,7 +186,8 @@ MATRIX = {
         "/api/v1/events/{slug}/public-votes",
         {"submission_id": "{sub_b}"},
         "public_vote",
-        {**dict.fromkeys(ROLES, 201), "anonymous": 401},
+        # A member of team B cannot vote for team B's project.
+        {**dict.fromkeys(ROLES, 201), "anonymous": 401, "other_team": 403},
     ),
     "public vote outside its window": (
         "POST",
@@ -254,12 +263,13 @@ def _fill(value, ids):
 def _setup(client, headers, ids, setup):
     slug, organizer = ids["slug"], headers["organizer"]
     if setup == "publish":
-        assert client.post(f"/api/v1/events/{slug}/results/publish", headers=organizer).status_code == 200
+        # Not every project is scored in this world: publishing it anyway is a confirmed choice.
+        publish = client.post(f"/api/v1/events/{slug}/results/publish", json={"confirm": True}, headers=organizer)
+        assert publish.status_code == 200
     elif setup == "pairwise":
-        assert (
-            client.patch(f"/api/v1/events/{slug}/judging", json={"mode": "pairwise"}, headers=organizer).status_code
-            == 200
-        )
+        # Rubric scores exist in this world: the switch sets them aside, so it is confirmed.
+        switch = {"mode": "pairwise", "confirm_mode_change": True}
+        assert client.patch(f"/api/v1/events/{slug}/judging", json=switch, headers=organizer).status_code == 200
     elif setup == "public_vote":
         window = {
             "public_vote_opens": (utcnow() - timedelta(minutes=1)).isoformat(),

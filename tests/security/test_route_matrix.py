@@ -180,13 +180,15 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/api/v1/events/<slug>/proposals"): row(everyone(200)),
     ("POST", "/api/v1/events/<slug>/proposals"): row(api(201), body={"title": "Benches"}, setup="proposals_open"),
     ("GET", "/api/v1/events/<slug>/public-votes"): row(everyone(200)),
+    # other_team is in team B: no vote for one's own team's project.
     ("POST", "/api/v1/events/<slug>/public-votes"): row(
-        api(201), body={"submission_id": "{sub_b}"}, setup="public_vote"
+        api(201, other_team=403), body={"submission_id": "{sub_b}"}, setup="public_vote"
     ),
     ("GET", "/api/v1/events/<slug>/registrations"): row(api(organizer=200)),
     ("POST", "/api/v1/events/<slug>/registrations"): row(api(409, judge=201, conflicted_judge=201, organizer=201)),
     ("GET", "/api/v1/events/<slug>/results"): row(api(anonymous=403, organizer=200)),
-    ("POST", "/api/v1/events/<slug>/results/publish"): row(api(organizer=200)),
+    # Project B has no scores in this world: publishing it anyway needs the confirmation.
+    ("POST", "/api/v1/events/<slug>/results/publish"): row(api(organizer=200), {"confirm": True}),
     ("GET", "/api/v1/events/<slug>/teams"): row(everyone(200)),
     ("POST", "/api/v1/events/<slug>/teams"): row(api(participant=201, member=409, other_team=409), {"name": "Team C"}),
     ("GET", "/api/v1/feedback"): row(everyone(200)),
@@ -318,7 +320,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/events/<slug>/jury/criteria/<int:criterion_id>/delete"): row(page(organizer="refused")),
     ("POST", "/events/<slug>/jury/judges"): row(page(organizer="done"), {"email": "rm-participant@example.org"}),
     ("POST", "/events/<slug>/jury/judges/<int:user_id>/remove"): row(page(organizer="done"), user_id="judge_id"),
-    ("POST", "/events/<slug>/jury/publish"): row(page(organizer="done")),
+    ("POST", "/events/<slug>/jury/publish"): row(page(organizer="done"), {"confirm": "1"}),
     ("GET", "/events/<slug>/jury/reminders"): row(page(organizer=200)),
     ("POST", "/events/<slug>/jury/settings"): row(page(organizer="done"), {"mode": "rubric"}),
     ("GET", "/events/<slug>/manage"): row(page(organizer=200)),
@@ -338,7 +340,9 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/events/<slug>/teams/new"): row(page(200)),
     ("POST", "/events/<slug>/teams/new"): row(page(participant="done", member=409, other_team=409), {"name": "Team C"}),
     ("GET", "/events/<slug>/vote"): row(everyone(200)),
-    ("POST", "/events/<slug>/vote"): row(page("done"), body={"submission_id": "{sub_b}"}, setup="public_vote"),
+    ("POST", "/events/<slug>/vote"): row(
+        page("done", other_team="refused"), body={"submission_id": "{sub_b}"}, setup="public_vote"
+    ),
     ("GET", "/events/new"): row(page(organizer=200)),
     ("POST", "/events/new"): row(page(organizer=400)),
     ("GET", "/feedback"): row(everyone(200)),

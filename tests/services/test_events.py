@@ -95,3 +95,97 @@ def test_slugs_that_are_page_addresses_are_reserved(session):
     with pytest.raises(Invalid) as caught:
         f.event(session, slug="new")
     assert "slug" in caught.value.errors
+
+
+# The schedule's order --------------------------------------------------------------------------
+
+
+def test_a_submission_deadline_after_hacking_ends_is_refused_naming_both_fields(session):
+    with pytest.raises(Invalid) as caught:
+        f.event(
+            session,
+            starts_at="2030-05-01T09:00+02:00",
+            ends_at="2030-05-02T18:00+02:00",
+            submission_deadline="2030-05-02T20:00+02:00",
+            registration_opens=None,
+            registration_closes=None,
+        )
+    message = str(caught.value.errors["ends_at"][0])
+    assert "submission_deadline" in message and "ends_at" in message and "hacking ends" in message
+    assert "submission_deadline" in str(caught.value.message) or "ends_at" in str(caught.value.message)
+
+
+@pytest.mark.parametrize(
+    "overrides, named",
+    [
+        # registration opens after it closes
+        (
+            {"registration_opens": "2030-04-20T09:00+02:00", "registration_closes": "2030-04-10T09:00+02:00"},
+            "registration_closes",
+        ),
+        # registration opens only once the event has started
+        (
+            {"registration_opens": "2030-05-01T10:00+02:00", "registration_closes": "2030-05-01T12:00+02:00"},
+            "starts_at",
+        ),
+        # registration closes after the event has ended
+        ({"registration_opens": "2030-04-01T09:00+02:00", "registration_closes": "2030-05-03T09:00+02:00"}, "ends_at"),
+        # the deadline before the start
+        ({"submission_deadline": "2030-05-01T08:00+02:00"}, "submission_deadline"),
+    ],
+)
+def test_a_schedule_out_of_order_is_refused_and_nothing_is_created(session, overrides, named):
+    base = {
+        "starts_at": "2030-05-01T09:00+02:00",
+        "ends_at": "2030-05-02T18:00+02:00",
+        "submission_deadline": "2030-05-02T12:00+02:00",
+        "registration_opens": "2030-04-01T09:00+02:00",
+        "registration_closes": "2030-04-30T18:00+02:00",
+    }
+    organizer = f.user(session, "organizer")
+    before = len(events.list_events(session, organizer))
+    with pytest.raises(Invalid) as caught:
+        f.event(session, organizer, **{**base, **overrides})
+    assert named in caught.value.errors
+    session.rollback()
+    assert len(events.list_events(session, organizer)) == before
+
+
+def test_patching_the_deadline_past_the_end_is_refused_and_changes_nothing(session):
+    organizer = f.user(session, "organizer")
+    ev = f.event(session, organizer)
+    deadline = ev.submission_deadline
+    with pytest.raises(Invalid) as caught:
+        events.update_event(session, organizer, ev, {"submission_deadline": (ev.ends_at + timedelta(minutes=1))})
+    assert "ends_at" in caught.value.errors
+    session.rollback()
+    session.refresh(ev)
+    assert ev.submission_deadline == deadline
+    # The deadline may be exactly when hacking ends.
+    events.update_event(session, organizer, ev, {"submission_deadline": ev.ends_at})
+
+
+# Challenges offer catalogue datasets ------------------------------------------------------------
+
+
+def test_a_challenge_offers_only_published_catalogue_datasets(session):
+    organizer = f.user(session, "organizer")
+    ev = f.event(session, organizer)
+    f.catalogue_dataset(session, "trees")
+    from hackkit.models import Dataset
+
+    session.add(Dataset(slug="secret-draft", title="Draft", status="draft"))
+    session.commit()
+    for wrong in (["trees", "tres"], ["secret-draft"]):
+        with pytest.raises(Invalid) as caught:
+            events.add_challenge(session, organizer, ev, {"title": "Shade", "datasets": wrong})
+        assert "Not in the data catalogue" in str(caught.value.errors["datasets"][0])
+        session.rollback()
+    assert ev.challenges == []
+    challenge = events.add_challenge(session, organizer, ev, {"title": "Shade", "datasets": ["trees"]})
+    with pytest.raises(Invalid):
+        events.update_challenge(session, organizer, challenge, {"datasets": ["nope"]})
+    session.rollback()
+    assert challenge.datasets == ["trees"]
+    assert ("trees", "Trees") in events.challenge_dataset_choices(session)
+    assert "secret-draft" not in dict(events.challenge_dataset_choices(session))
