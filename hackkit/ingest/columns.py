@@ -111,6 +111,32 @@ def _parse_date(value: str, order: str) -> date | None:
         return None
 
 
+def _parse_compact_date(value: str) -> date | None:
+    """yyyymmdd as an 8-digit number (statistics tables: 18691231)."""
+    text = value.strip()
+    if not COMPACT_DATE.match(text):
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+
+
+def _parse_epoch(value: str, unit: str | None) -> datetime | None:
+    """Unix time as a number: seconds, or milliseconds (ArcGIS) when `unit` says so or it is that large."""
+    from datetime import UTC
+
+    number = _parse_number(value, comma=False)
+    if number is None:
+        return None
+    if unit == "epoch_ms" or (unit is None and abs(number) >= 100_000_000_000):
+        number = number / 1000
+    try:
+        return datetime.fromtimestamp(number, UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def _parse_datetime(value: str) -> datetime | None:
     text = value.strip()
     if not DATETIME_ISO.match(text):
@@ -137,7 +163,8 @@ def _parse_boolean(value: str) -> bool | None:
 
 
 # Candidate checks in order of preference; the first that fits every value wins.
-CANDIDATES = ("boolean", "number_dot", "number_comma", "date_ymd", "date_dmy", "date_mdy", "datetime")
+CANDIDATES = ("boolean", "number_dot", "number_comma", "date_ymd", "date_dmy", "date_mdy", "datetime", "date_compact")
+COMPACT_DATE = re.compile(r"^(1[0-9]|2[0-9])\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 
 
 @dataclass
@@ -192,6 +219,8 @@ class TypeGuesser:
             if candidate.startswith("number"):
                 fmt = "comma" if candidate == "number_comma" else "dot"
                 return ("integer" if self.integral[candidate] else "number"), fmt
+            if candidate == "date_compact":
+                continue  # 8-digit numbers are dates only when the column's name says so (see table)
             if candidate.startswith("date_"):
                 return "date", candidate[5:]
             if candidate == "datetime":
@@ -209,6 +238,8 @@ def parse_candidate(candidate: str, value: str):
         return _parse_number(value, comma=False)
     if candidate == "number_comma":
         return _parse_number(value, comma=True)
+    if candidate == "date_compact":
+        return _parse_compact_date(value)
     if candidate.startswith("date_"):
         return _parse_date(value, candidate[5:])
     if candidate == "datetime":
@@ -259,13 +290,23 @@ def converter(kind: str, fmt: str | None):
                     return clock.replace(microsecond=0).isoformat()
                 except ValueError:
                     pass
-            parsed_dt = _parse_datetime(value)
-            if parsed_dt is None:
+            if fmt in ("epoch_s", "epoch_ms"):
+                parsed_dt = _parse_epoch(value, fmt)
+            elif fmt == "compact":
+                day = _parse_compact_date(value)
+                parsed_dt = datetime(day.year, day.month, day.day) if day else None
+            else:
+                parsed_dt = _parse_datetime(value)
+            if parsed_dt is None and fmt not in ("epoch_s", "epoch_ms", "compact"):
                 for order in orders or ["ymd", "dmy", "mdy"]:
                     day = _parse_date(value, order)
                     if day is not None:
                         parsed_dt = datetime(day.year, day.month, day.day)
                         break
+            if parsed_dt is None and fmt is None:
+                # A correction "this is a date" on numbers: yyyymmdd, else Unix seconds or milliseconds.
+                day = _parse_compact_date(value)
+                parsed_dt = datetime(day.year, day.month, day.day) if day else _parse_epoch(value, None)
             if parsed_dt is None:
                 return fail(value)
             if kind == "date":

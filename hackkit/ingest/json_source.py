@@ -28,6 +28,8 @@ from hackkit.ingest.errors import N_, IngestError
 VALUE_STARTS = {"start_map", "start_array", "string", "number", "boolean", "null"}
 GEOJSON_TYPES = ("FeatureCollection", "Feature")
 PROJECTED = ("31370", "28992")  # Belgian Lambert 72, Dutch RD New
+FEATURE_GEOMETRY = "geometry"  # the column title of a feature's own geometry
+FEATURE_GEOMETRY_PROPERTY = "geometry (property)"  # a property that happens to be called geometry
 
 
 @dataclass
@@ -149,7 +151,10 @@ def _geojson(path: Path, encoding: str, shape: _Shape):
         prefix = "features.item"
     else:
         prefix = ""  # a single Feature: the whole document is the one record
-    keys = [k for k in shape.property_keys if k != "geometry"]
+    keys = list(shape.property_keys)
+    # A property named "geometry" (often GeoJSON text) stays an ordinary column under its own
+    # title; the feature's geometry is the last column. It wins whenever a feature has one.
+    titles = [FEATURE_GEOMETRY_PROPERTY if k == FEATURE_GEOMETRY else str(k) for k in keys]
     crs = next((c for c in PROJECTED if c in shape.crs_name), None)
 
     def records() -> Iterator[list[str | None]]:
@@ -160,4 +165,10 @@ def _geojson(path: Path, encoding: str, shape: _Shape):
                 props: dict[str, Any] = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
                 yield [cell_text(props.get(k)) for k in keys] + [cell_text(feature.get("geometry"))]
 
-    return Source("geojson", records, [str(k) for k in keys] + ["geometry"], crs=f"EPSG:{crs}" if crs else None)
+    return Source(
+        "geojson",
+        records,
+        [*titles, FEATURE_GEOMETRY],
+        crs=f"EPSG:{crs}" if crs else None,
+        geometry_title=FEATURE_GEOMETRY,
+    )
