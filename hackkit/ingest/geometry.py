@@ -124,8 +124,9 @@ def point_pairs(ranges: dict[str, tuple[float, float]]) -> list[tuple[str, str]]
 
 def projected_pairs(ranges: dict[str, tuple[float, float]]) -> list[tuple[str, str, str]]:
     """Every (x, y, crs) of numeric x/y columns whose ranges fit one of the known projections."""
-    xs = [n for n in ranges if X_NAME.search(n)]
-    ys = [n for n in ranges if Y_NAME.search(n)]
+    degrees = {n for n in ranges if LAT_NAME.search(n) or LON_NAME.search(n)}  # lat.x is not an x
+    xs = [n for n in ranges if X_NAME.search(n) and n not in degrees]
+    ys = [n for n in ranges if Y_NAME.search(n) and n not in degrees]
     found = []
     for x, y in _matched([(x, y) for x in xs for y in ys if x != y], X_NAME, Y_NAME):
         crs = projected_crs(ranges[x], ranges[y])
@@ -139,7 +140,7 @@ def projected_crs(x_range: tuple[float, float], y_range: tuple[float, float]) ->
     (xlo, xhi), (ylo, yhi) = x_range, y_range
     for crs, box in PROJECTED.items():
         if box["x"][0] <= xlo and xhi <= box["x"][1] and box["y"][0] <= ylo and yhi <= box["y"][1]:
-            if xhi - xlo > 0 or yhi - ylo > 0 or xlo > 1000:
+            if (xhi - xlo > 0 or yhi - ylo > 0) and xhi > 1000 and yhi > 1000:  # metres, not degrees
                 return crs
     return None
 

@@ -318,7 +318,7 @@ def report_of(
         notes.append(
             Message(
                 N_(
-                    "%(n)d rows lie far away from where the other rows are (rows %(rows)s). They were kept; "
+                    "Rows far away from where the other rows are: %(rows)s (%(n)d in all). They were kept; "
                     "check their coordinates."
                 ),
                 n=count,

@@ -308,8 +308,9 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
         notes.append(
             Message(
                 N_(
-                    "%(n)d rows do not have %(expected)d fields like the others (lines %(lines)s): a value may hold "
-                    "the delimiter, or a row was split by a different character. Missing fields were left empty."
+                    "Rows that do not have %(expected)d fields like the others: lines %(lines)s (%(n)d in all). A "
+                    "value may hold the delimiter, or a row was split by another character. Missing fields were "
+                    "left empty."
                 ),
                 n=ragged,
                 expected=expected,
