@@ -19,7 +19,7 @@ def originals_dir() -> Path:
 
 def overrides_from(form) -> Overrides | None:
     """Corrections to the importer's guesses, as form fields (the web form sends the same)."""
-    overrides = Overrides()
+    overrides = Overrides(max_field_chars=current_app.config.get("HACKKIT_DATASET_MAX_FIELD_CHARS"))
     if form.get("encoding"):
         overrides.encoding = form["encoding"]
     if form.get("delimiter"):

@@ -82,17 +82,26 @@ class Candidate:
                     crs=geo.CRS_NAMES.get(self.crs, self.crs),
                 )
             return Message(N_("the geometry of each feature"))
+        if self.crs:
+            converted = {
+                "geojson": N_(
+                    "shapes written as GeoJSON in column %(column)s, in metres (%(crs)s), converted to "
+                    "latitude/longitude"
+                ),
+                "wkt": N_(
+                    "shapes written as WKT in column %(column)s, in metres (%(crs)s), converted to latitude/longitude"
+                ),
+                "lnglat": N_(
+                    "shapes written as lng:lat lists in column %(column)s, in metres (%(crs)s), converted to "
+                    "latitude/longitude"
+                ),
+            }[self.notation or "geojson"]
+            return Message(converted, column=self.columns[0], crs=geo.CRS_NAMES.get(self.crs, self.crs))
         notation = {
             "geojson": N_("shapes written as GeoJSON in column %(column)s"),
             "wkt": N_("shapes written as WKT in column %(column)s"),
             "lnglat": N_("shapes written as lng:lat lists in column %(column)s"),
         }[self.notation or "geojson"]
-        if self.crs:
-            return Message(
-                N_("%(what)s, in metres (%(crs)s), converted to latitude/longitude"),
-                what=Message(notation, column=self.columns[0]),
-                crs=geo.CRS_NAMES.get(self.crs, self.crs),
-            )
         return Message(notation, column=self.columns[0])
 
 

@@ -37,6 +37,7 @@ class Source:
     crs: str | None = None  # a GeoJSON file's declared projected CRS
     geometry_title: str | None = None  # the column holding the file's own geometries (GeoJSON, Esri JSON)
     date_titles: frozenset[str] = frozenset()  # columns the file itself declares as dates (Esri, Socrata)
+    text_titles: frozenset[str] = frozenset()  # columns the file itself declares as text (Esri, Socrata)
     numbered: Callable[[], Iterator[tuple[int, list[str | None]]]] | None = None  # (line, record) pairs
 
 

@@ -285,7 +285,9 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
         kind, fmt = guesser.result()
         if guesser.seen == 0 and guesser.soft_missing:
             kind, fmt = "text", None
-        if kind in ("integer", "number") and name not in overrides.types:
+        if title in source.text_titles and kind in ("integer", "number") and name not in overrides.types:
+            kind, fmt = "text", None  # the file itself says so: codes like "04" or "0" stay as written
+        elif kind in ("integer", "number") and name not in overrides.types:
             kind, fmt = _dates_in_numbers(name, title, kind, fmt, guesser, source, notes)
         if kind != "text" and cols.CODE_NAME.search(name) and name not in overrides.types:
             kind, fmt = "text", None

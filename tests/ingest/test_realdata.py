@@ -6,7 +6,15 @@ import pytest
 
 from hackkit.ingest import read_table
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+
+def _realdata() -> Path:
+    """../shared/realdata from the project root (a worktree sits one folder deeper)."""
+    root = Path(__file__).resolve().parents[2]
+    found = [base / "shared" / "realdata" for base in (root.parent, root.parent.parent)]
+    return next((path for path in found if path.is_dir()), found[0])
+
+
+REALDATA = _realdata()
 pytestmark = pytest.mark.skipif(not REALDATA.is_dir(), reason=f"no real-data corpus at {REALDATA}")
 BELGIUM = {"lat": (49.4, 51.6), "lon": (2.5, 6.5)}
 
