@@ -24,6 +24,7 @@ from hackkit.ingest.sources import Source, open_source
 
 MAX_COLUMNS = 1000
 HEADER_SAMPLE = 200
+SOFT_MISSING_ONLY = "missing"  # format of a text column holding only "no value" marks
 MAX_TITLE_CHARS = 200  # a longer "column name" is a line of data or a broken file
 # Longest value accepted; the hub passes its HACKKIT_DATASET_MAX_FIELD_CHARS setting.
 DEFAULT_MAX_FIELD_CHARS = 1_000_000
@@ -103,7 +104,8 @@ class Table:
                 raw = record[column.source] if column.source < len(record) else None
                 if raw is not None:
                     raw = text.repair(raw)
-                if cols.is_missing(raw) or (column.type != "text" and raw.strip().lower() in cols.SOFT_MISSING):
+                soft = column.type != "text" or column.fmt == SOFT_MISSING_ONLY
+                if cols.is_missing(raw) or (soft and raw.strip().lower() in cols.SOFT_MISSING):
                     row[column.name] = None
                     continue
                 try:
@@ -284,7 +286,7 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
     for index, (name, title, guesser) in enumerate(zip(names, titles, guessers, strict=True)):
         kind, fmt = guesser.result()
         if guesser.seen == 0 and guesser.soft_missing:
-            kind, fmt = "text", None
+            kind, fmt = "text", SOFT_MISSING_ONLY  # only "." or "x" in every row: no values at all
         if title in source.text_titles and kind in ("integer", "number") and name not in overrides.types:
             kind, fmt = "text", None  # the file itself says so: codes like "04" or "0" stay as written
         elif kind in ("integer", "number") and name not in overrides.types:
