@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import shapely
 from shapely import make_valid
 from shapely.geometry import mapping
-from shapely.ops import transform
 
 LAT_NAME = re.compile(r"(^|_)(lat|latitude|breedte|breedtegraad|wgs84_lat)(_|$)")
 LON_NAME = re.compile(r"(^|_)(lon|lng|long|longitude|lengte|lengtegraad|wgs84_lon)(_|$)")
@@ -212,7 +212,7 @@ def read_shape(value: str, kind: str, crs: str | None = None, rings: bool = Fals
             shape = _polygonal(make_valid(shape))
             fixes.add(REPAIRED)
         if crs:
-            shape = transform(_transformer(crs).transform, shape)
+            shape = shapely.transform(shape, _transformer(crs).transform, interleaved=False)
         point = shape.representative_point() if shape.geom_type != "Point" else shape
         geometry = mapping(shape)
     except Exception:  # noqa: BLE001
