@@ -203,3 +203,62 @@ def test_a_title_line_above_the_header_is_skipped_and_said(tmp_path):
     table = read_table(write(tmp_path, "t.csv", content))
     assert [c.name for c in table.columns] == ["wijk", "jaar", "mannen", "vrouwen"] and table.rows == 3
     assert "The first line (Bevolking per wijk) is a title above the table" in notes_of(table)
+
+
+# Exports that are JSON but neither records nor GeoJSON
+
+
+def test_esri_json_attributes_geometry_declared_dates_and_text(tmp_path):
+    esri = {
+        "geometryType": "esriGeometryPolygon",
+        "spatialReference": {"wkid": 4326},
+        "fields": [
+            {"name": "NAAM", "type": "esriFieldTypeString"},
+            {"name": "CODE", "type": "esriFieldTypeString"},
+            {"name": "GEWIJZIGD", "type": "esriFieldTypeDate"},
+        ],
+        "features": [
+            {
+                "attributes": {"NAAM": "Zuid", "CODE": "01", "GEWIJZIGD": 1555565323000},
+                "geometry": {"rings": [[[4.4, 51.2], [4.4, 51.3], [4.5, 51.3], [4.5, 51.2], [4.4, 51.2]]]},
+            },
+            {
+                "attributes": {"NAAM": "Noord", "CODE": "2", "GEWIJZIGD": 1452271364000},
+                "geometry": {"rings": [[[4.4, 51.3], [4.4, 51.4], [4.5, 51.4], [4.5, 51.3], [4.4, 51.3]]]},
+            },
+        ],
+    }
+    table = read_table(write(tmp_path, "wijken.json", json.dumps(esri)))
+    assert {c.name: c.type for c in table.columns} == {
+        "naam": "text",
+        "code": "text",
+        "gewijzigd": "datetime",
+        "geometry": "geojson",
+    }
+    rows = rows_of(table)
+    assert rows[0]["gewijzigd"].isoformat() == "2019-04-18T05:28:43" and rows[1]["code"] == "2"
+    assert json.loads(rows[0]["geometry"])["type"] == "Polygon" and table.geometry["placed"] == 2
+
+
+def test_socrata_rows_json_reads_positional_rows_without_bookkeeping_columns(tmp_path):
+    columns = [
+        {"name": "sid", "fieldName": ":sid", "dataTypeName": "meta_data"},
+        {"name": "created_at", "fieldName": ":created_at", "dataTypeName": "meta_data"},
+        {"name": "NAAM", "fieldName": "naam", "dataTypeName": "text"},
+        {"name": "WIJK", "fieldName": "wijk", "dataTypeName": "text"},
+        {"name": "LATITUDE", "fieldName": "latitude", "dataTypeName": "number"},
+        {"name": "LONGITUDE", "fieldName": "longitude", "dataTypeName": "number"},
+    ]
+    data = [["row-1", 1555565323, "Brug", "04", "51.21", "4.40"], ["row-2", 1555565324, "Sluis", "12", "51.22", "4.41"]]
+    path = write(tmp_path, "rows.json", json.dumps({"meta": {"view": {"columns": columns}}, "data": data}))
+    table = read_table(path)
+    assert [c.name for c in table.columns] == ["naam", "wijk", "latitude", "longitude"]
+    assert table.geometry["lat"] == "latitude" and rows_of(table)[0]["wijk"] == "04"
+
+
+def test_any_import_leaves_no_file_behind(tmp_path):
+    path = write(tmp_path, "a.csv", "naam;polygon\nA;" + SQUARE + "\n")
+    rows_of(read_table(path))
+    with pytest.raises(IngestError):
+        read_table(write(tmp_path, "b.csv", "id;" + "x" * 300 + "\n1;2\n"), Overrides(header=True))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]
