@@ -164,7 +164,12 @@ def title_lines(sample: list[list[str | None]]) -> int:
     filled = [sum(1 for cell in record if not cols.is_missing(cell)) for record in sample[1:]]
     typical = sorted(filled)[len(filled) // 2]
     first = sum(1 for cell in sample[0] if not cols.is_missing(cell))
-    return 1 if first == 1 and typical >= 3 and not cols.is_missing(sample[0][0]) else 0
+    if first != 1 or typical < 3 or cols.is_missing(sample[0][0]):
+        return 0
+    title = (sample[0][0] or "").strip()
+    # A title is a phrase, unlike the values under it; a sparse data row keeps its place.
+    below = {(record[0] or "").strip() for record in sample[1:] if record}
+    return 1 if " " in title and len(title) >= 12 and title not in below else 0
 
 
 def read_table(path: str | Path, overrides: Overrides | None = None) -> Table:

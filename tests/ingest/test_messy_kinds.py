@@ -262,3 +262,9 @@ def test_any_import_leaves_no_file_behind(tmp_path):
     with pytest.raises(IngestError):
         read_table(write(tmp_path, "b.csv", "id;" + "x" * 300 + "\n1;2\n"), Overrides(header=True))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]
+
+
+def test_a_sparse_first_data_row_is_not_taken_for_a_title(tmp_path):
+    content = "A12;;;\nB13;Meir;3;4\nC14;Zuid;5;6\nD15;Noord;7;8\n"
+    table = read_table(write(tmp_path, "s.csv", content), Overrides(header=False))
+    assert table.rows == 4 and table.report["title_lines"] == 0
