@@ -292,6 +292,19 @@ def report_of(
                     candidates=summary,
                 )
             )
+        elif any(c.placed == winner.placed for c in others):
+            notes.append(
+                Message(
+                    N_(
+                        "Several sets of columns could give the rows a location (columns: rows placed): "
+                        "%(candidates)s. The importer used %(chosen)s: it places as many rows as any other, and "
+                        "shapes go before points, latitude/longitude before metres. You can choose another in the "
+                        "corrections."
+                    ),
+                    candidates=summary,
+                    chosen=winner.label,
+                )
+            )
         else:
             notes.append(
                 Message(
