@@ -191,7 +191,9 @@ def test_importer_messages_reach_the_organizer_in_their_language(client, app, au
     report = client.get("/datasets/stations/report").get_data(as_text=True)
     assert "punten uit de kolommen voor breedte-/lengtegraad lat/lon" in report
     assert "postcode blijft tekst: naar zijn naam bevat het codes, geen hoeveelheden." in report
-    assert "punten uit de kolommen voor breedte-/lengtegraad lat/lon" in client.get("/datasets/stations").get_data(as_text=True)
+    assert "punten uit de kolommen voor breedte-/lengtegraad lat/lon" in client.get("/datasets/stations").get_data(
+        as_text=True
+    )
     wrong = post_form(client, "/datasets/stations/report", {"delimiter": ";", "header": "yes", "type-naam": "integer"})
     assert wrong.status_code == 422
     assert "Rij 1, kolom naam: &#39;Meir&#39; is geen geldige waarde van het type integer." in wrong.get_data(
