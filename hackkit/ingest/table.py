@@ -327,9 +327,24 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
             )
         )
     if repaired:
-        notes.append(Message(N_("Repaired double-encoded UTF-8 in %(n)d values."), n=repaired))
+        notes.append(
+            Message(
+                N_(
+                    "%(n)d values had garbled accented letters (like cafÃ© for café: the text was saved twice "
+                    "in different encodings); they were repaired."
+                ),
+                n=repaired,
+            )
+        )
     if any(c.type == "time" for c in columns):
-        notes.append(Message(N_("Date-times on 1899-12-30 (Excel's day zero) were read as times of day.")))
+        notes.append(
+            Message(
+                N_(
+                    "Some columns hold times of day that a spreadsheet stored as dates on 30 December 1899; "
+                    "they were read as times of day."
+                )
+            )
+        )
 
     geometry, candidates, found_notes = _detect_geometry(
         columns, guessers, probes, overrides, source, header, rows, preamble
