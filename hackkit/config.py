@@ -96,6 +96,14 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "HACKKIT_DATASET_MAX_FIELD_CHARS",
+        "HACKKIT_DATASET_MAX_FIELD_CHARS",
+        1_000_000,
+        "Longest single value (in characters) an imported file may hold; a file with a longer field is refused "
+        "with a message, so one broken line cannot bloat every catalogue answer.",
+        int,
+    ),
+    Setting(
         "HACKKIT_LOGIN_LIMIT_ACCOUNT",
         "HACKKIT_LOGIN_LIMIT_ACCOUNT",
         "5 per minute;30 per hour",

@@ -25,7 +25,7 @@ def overrides_from(form) -> Overrides:
     """Corrections to the importer's guesses from the fields the web form, the API and the
     CLI share: header (yes|no), delimiter, encoding, geometry (COL[,COL], a JSON object or
     "none"), crs (an EPSG code for x/y columns) and types (a JSON object)."""
-    overrides = Overrides()
+    overrides = Overrides(max_field_chars=current_app.config.get("HACKKIT_DATASET_MAX_FIELD_CHARS"))
     if form.get("encoding"):
         overrides.encoding = _encoding(form["encoding"].strip())
     if form.get("delimiter"):

@@ -22,7 +22,7 @@ FALSE = frozenset({"false", "no", "nee", "non", "onwaar", "faux"})
 SOFT_MISSING = frozenset({"x", ".", "...", "\u2026", "n.v.t.", "nvt", "n.a."})
 # Codes that look like numbers but are not quantities: never add, round or drop zeros.
 CODE_NAME = re.compile(
-    r"(^|_)(postcode|post_code|postal_code|postalcode|postnummer|postnr|zip|zipcode|zip_code|"
+    r"(^|_)(code|postcode|post_code|postal_code|postalcode|postnummer|postnr|zip|zipcode|zip_code|"
     r"phone|telephone|telefoon|tel|gsm|iban|btw|vat|kbo|nis|nis_code|niscode)(_|$)"
 )
 INT64 = 2**63 - 1
@@ -111,6 +111,61 @@ def _parse_date(value: str, order: str) -> date | None:
         return None
 
 
+def _parse_us12(value: str) -> datetime | None:
+    match = DATETIME_US12.match(value.strip())
+    if not match:
+        return None
+    month, day, year, hour, minute, second, half = match.groups()
+    hour = int(hour)
+    if not 1 <= hour <= 12:
+        return None
+    hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+    try:
+        return datetime(int(year), int(month), int(day), hour, int(minute), int(second or 0))
+    except ValueError:
+        return None
+
+
+def _parse_words(value: str) -> datetime | None:
+    match = DATETIME_WORDS.match(value.strip())
+    if not match:
+        return None
+    day, month_name, year, hour, minute, second = match.groups()
+    month = MONTHS.get(month_name.lower())
+    if month is None:
+        return None
+    try:
+        return datetime(int(year), month, int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return None
+
+
+def _parse_compact_date(value: str) -> date | None:
+    """yyyymmdd as an 8-digit number (statistics tables: 18691231)."""
+    text = value.strip()
+    if not COMPACT_DATE.match(text):
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+
+
+def _parse_epoch(value: str, unit: str | None) -> datetime | None:
+    """Unix time as a number: seconds, or milliseconds (ArcGIS) when `unit` says so or it is that large."""
+    from datetime import UTC
+
+    number = _parse_number(value, comma=False)
+    if number is None:
+        return None
+    if unit == "epoch_ms" or (unit is None and abs(number) >= 100_000_000_000):
+        number = number / 1000
+    try:
+        return datetime.fromtimestamp(number, UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def _parse_datetime(value: str) -> datetime | None:
     text = value.strip()
     if not DATETIME_ISO.match(text):
@@ -137,7 +192,51 @@ def _parse_boolean(value: str) -> bool | None:
 
 
 # Candidate checks in order of preference; the first that fits every value wins.
-CANDIDATES = ("boolean", "number_dot", "number_comma", "date_ymd", "date_dmy", "date_mdy", "datetime")
+CANDIDATES = (
+    "boolean",
+    "number_dot",
+    "number_comma",
+    "date_ymd",
+    "date_dmy",
+    "date_mdy",
+    "datetime",
+    "datetime_us12",
+    "datetime_words",
+    "date_compact",
+)
+# US 12-hour clock, as Socrata exports write it: 04/30/2019 11:00:00 PM
+DATETIME_US12 = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AaPp][Mm])$")
+# Month names as city portals write them (Finnish "ke 1 tammi 2014 00:00", "1 janvier 2015", "3 mrt 2016").
+MONTHS = {
+    **dict.fromkeys(("tammi", "tammikuu", "tammikuuta"), 1),
+    **dict.fromkeys(("helmi", "helmikuu", "helmikuuta"), 2),
+    **dict.fromkeys(("maalis", "maaliskuu", "maaliskuuta"), 3),
+    **dict.fromkeys(("huhti", "huhtikuu", "huhtikuuta"), 4),
+    **dict.fromkeys(("touko", "toukokuu", "toukokuuta"), 5),
+    **dict.fromkeys(("kesä", "kesäkuu", "kesäkuuta"), 6),
+    **dict.fromkeys(("heinä", "heinäkuu", "heinäkuuta"), 7),
+    **dict.fromkeys(("elo", "elokuu", "elokuuta"), 8),
+    **dict.fromkeys(("syys", "syyskuu", "syyskuuta"), 9),
+    **dict.fromkeys(("loka", "lokakuu", "lokakuuta"), 10),
+    **dict.fromkeys(("marras", "marraskuu", "marraskuuta"), 11),
+    **dict.fromkeys(("joulu", "joulukuu", "joulukuuta"), 12),
+    **dict.fromkeys(("jan", "january", "januari", "janvier", "janv", "januar"), 1),
+    **dict.fromkeys(("feb", "february", "februari", "février", "févr", "februar"), 2),
+    **dict.fromkeys(("mar", "march", "mrt", "maart", "mars", "märz", "maerz"), 3),
+    **dict.fromkeys(("apr", "april", "avril", "avr"), 4),
+    **dict.fromkeys(("may", "mei", "mai"), 5),
+    **dict.fromkeys(("jun", "june", "juni", "juin"), 6),
+    **dict.fromkeys(("jul", "july", "juli", "juillet", "juil"), 7),
+    **dict.fromkeys(("aug", "august", "augustus", "août"), 8),
+    **dict.fromkeys(("sep", "sept", "september", "septembre"), 9),
+    **dict.fromkeys(("oct", "okt", "october", "oktober", "octobre"), 10),
+    **dict.fromkeys(("nov", "november", "novembre"), 11),
+    **dict.fromkeys(("dec", "december", "décembre", "dezember", "dez"), 12),
+}
+DATETIME_WORDS = re.compile(
+    r"^(?:[^\W\d_]{1,12}\.?,? )?(\d{1,2})\.? ([^\W\d_]{3,12})\.? (\d{4})(?:,? (\d{1,2})[:.](\d{2})(?::(\d{2}))?)?$"
+)
+COMPACT_DATE = re.compile(r"^(1[0-9]|2[0-9])\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 
 
 @dataclass
@@ -145,6 +244,7 @@ class TypeGuesser:
     candidates: set[str] = field(default_factory=lambda: set(CANDIDATES))
     integral: dict[str, bool] = field(default_factory=lambda: {"number_dot": True, "number_comma": True})
     all_midnight: bool = True
+    all_midnight_words: bool = True  # the same for the us12 and words forms
     all_excel_day: bool = True
     ranges: dict[str, list[float]] = field(default_factory=dict)
     seen: int = 0
@@ -169,6 +269,9 @@ class TypeGuesser:
                 low_high = self.ranges.setdefault(candidate, [parsed, parsed])
                 low_high[0] = min(low_high[0], parsed)
                 low_high[1] = max(low_high[1], parsed)
+            elif candidate in ("datetime_us12", "datetime_words"):
+                if parsed.time() != time(0):
+                    self.all_midnight_words = False
             elif candidate == "datetime":
                 if parsed.time() != time(0):
                     self.all_midnight = False
@@ -192,6 +295,10 @@ class TypeGuesser:
             if candidate.startswith("number"):
                 fmt = "comma" if candidate == "number_comma" else "dot"
                 return ("integer" if self.integral[candidate] else "number"), fmt
+            if candidate == "date_compact":
+                continue  # 8-digit numbers are dates only when the column's name says so (see table)
+            if candidate in ("datetime_us12", "datetime_words"):
+                return ("date" if self.all_midnight_words else "datetime"), candidate[9:]
             if candidate.startswith("date_"):
                 return "date", candidate[5:]
             if candidate == "datetime":
@@ -209,6 +316,12 @@ def parse_candidate(candidate: str, value: str):
         return _parse_number(value, comma=False)
     if candidate == "number_comma":
         return _parse_number(value, comma=True)
+    if candidate == "date_compact":
+        return _parse_compact_date(value)
+    if candidate == "datetime_us12":
+        return _parse_us12(value)
+    if candidate == "datetime_words":
+        return _parse_words(value)
     if candidate.startswith("date_"):
         return _parse_date(value, candidate[5:])
     if candidate == "datetime":
@@ -259,13 +372,28 @@ def converter(kind: str, fmt: str | None):
                     return clock.replace(microsecond=0).isoformat()
                 except ValueError:
                     pass
-            parsed_dt = _parse_datetime(value)
-            if parsed_dt is None:
+            if fmt in ("epoch_s", "epoch_ms"):
+                parsed_dt = _parse_epoch(value, fmt)
+            elif fmt in ("us12", "words"):
+                parsed_dt = _parse_us12(value) if fmt == "us12" else _parse_words(value)
+            elif fmt == "compact":
+                day = _parse_compact_date(value)
+                parsed_dt = datetime(day.year, day.month, day.day) if day else None
+            else:
+                parsed_dt = _parse_datetime(value)
+            if parsed_dt is None and fmt not in ("epoch_s", "epoch_ms", "compact", "us12", "words"):
                 for order in orders or ["ymd", "dmy", "mdy"]:
                     day = _parse_date(value, order)
                     if day is not None:
                         parsed_dt = datetime(day.year, day.month, day.day)
                         break
+            if parsed_dt is None and fmt is None:
+                # A correction "this is a date": other written forms, then numbers: yyyymmdd, else
+                # Unix seconds or milliseconds.
+                parsed_dt = _parse_us12(value) or _parse_words(value)
+                day = _parse_compact_date(value) if parsed_dt is None else None
+                if parsed_dt is None:
+                    parsed_dt = datetime(day.year, day.month, day.day) if day else _parse_epoch(value, None)
             if parsed_dt is None:
                 return fail(value)
             if kind == "date":

@@ -35,6 +35,10 @@ class Source:
     encoding: str | None = None
     delimiter: str | None = None
     crs: str | None = None  # a GeoJSON file's declared projected CRS
+    geometry_title: str | None = None  # the column holding the file's own geometries (GeoJSON, Esri JSON)
+    date_titles: frozenset[str] = frozenset()  # columns the file itself declares as dates (Esri, Socrata)
+    text_titles: frozenset[str] = frozenset()  # columns the file itself declares as text (Esri, Socrata)
+    numbered: Callable[[], Iterator[tuple[int, list[str | None]]]] | None = None  # (line, record) pairs
 
 
 def open_source(path: Path, fmt: str | None = None, encoding: str | None = None, delimiter: str | None = None):
@@ -79,7 +83,14 @@ def _delimited(path: Path, encoding: str | None, delimiter: str | None) -> Sourc
         delimiter = text.detect_delimiter(sample)
     elif delimiter in ("none", ""):
         delimiter = None
-    return Source("csv", lambda: text.iter_records(path, encoding, delimiter), None, encoding, delimiter)
+    return Source(
+        "csv",
+        lambda: text.iter_records(path, encoding, delimiter),
+        None,
+        encoding,
+        delimiter,
+        numbered=lambda: text.iter_numbered(path, encoding, delimiter),
+    )
 
 
 def cell_text(value) -> str | None:

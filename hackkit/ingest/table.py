@@ -8,6 +8,8 @@ for rows in table.chunks(5000):     # second pass, memory bounded by the chunk s
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,12 +17,17 @@ from typing import Any
 
 from hackkit.ingest import columns as cols
 from hackkit.ingest import geometry as geo
-from hackkit.ingest import text
+from hackkit.ingest import header as header_rules
+from hackkit.ingest import placing, text
 from hackkit.ingest.errors import N_, IngestError, Message
 from hackkit.ingest.sources import Source, open_source
 
 MAX_COLUMNS = 1000
 HEADER_SAMPLE = 200
+SOFT_MISSING_ONLY = "missing"  # format of a text column holding only "no value" marks
+MAX_TITLE_CHARS = 200  # a longer "column name" is a line of data or a broken file
+# Longest value accepted; the hub passes its HACKKIT_DATASET_MAX_FIELD_CHARS setting.
+DEFAULT_MAX_FIELD_CHARS = 1_000_000
 
 
 @dataclass
@@ -32,7 +39,13 @@ class Overrides:
     delimiter: str | None = None  # "none" for a single-column file
     header: bool | None = None
     types: dict[str, str] = field(default_factory=dict)  # cleaned column name -> type
-    geometry: dict[str, str] | None = None  # {"lat","lon"} | {"x","y","crs"} | {"column","kind"} | {"kind": "none"}
+    # {"lat","lon"} | {"x","y","crs"} | {"column","kind"(geojson|wkt|lnglat),"crs"} | {"kind": "none"};
+    # the report's "geometry_candidates" each carry the "override" that chooses them.
+    geometry: dict[str, str] | None = None
+    # After a changed header, delimiter or encoding the column names change: type corrections
+    # naming columns that no longer exist are then dropped (the new columns are guessed).
+    ignore_unknown_types: bool = False
+    max_field_chars: int | None = None  # longest value accepted; None: DEFAULT_MAX_FIELD_CHARS
 
 
 @dataclass
@@ -56,6 +69,9 @@ class Table:
     ragged: int
     repaired: int
     notes: list[Message]
+    geometry_candidates: list[dict[str, Any]] = field(default_factory=list)
+    preamble: int = 0  # title lines skipped above the header
+    ragged_lines: list[int] = field(default_factory=list)
 
     @property
     def report(self) -> dict[str, Any]:
@@ -66,9 +82,13 @@ class Table:
             "header": self.header,
             "rows": self.rows,
             "ragged_rows": self.ragged,
+            "ragged_lines": self.ragged_lines,  # the first of them, line numbers in the file
+            "title_lines": self.preamble,
             "repaired_values": self.repaired,
             "columns": [{"name": c.name, "title": c.title, "type": c.type} for c in self.columns],
             "geometry": self.geometry,
+            # Every way the rows could be placed, with the correction (Overrides.geometry) choosing it.
+            "geometry_candidates": self.geometry_candidates,
             "notes": [str(note) for note in self.notes],  # English, for the API and the CLI
             "note_messages": [note.as_dict() for note in self.notes],  # translated on the pages
         }
@@ -78,13 +98,14 @@ class Table:
         converters = [(c, cols.converter(c.type, c.fmt)) for c in self.columns if c.source is not None]
         make_geometry = _geometry_maker(self.geometry)
         chunk: list[dict[str, Any]] = []
-        for number, record in enumerate(_data_records(self.source, self.header), start=1):
+        for number, record in enumerate(_data_records(self.source, self.header, self.preamble), start=1):
             row: dict[str, Any] = {}
             for column, convert in converters:
                 raw = record[column.source] if column.source < len(record) else None
                 if raw is not None:
                     raw = text.repair(raw)
-                if cols.is_missing(raw) or (column.type != "text" and raw.strip().lower() in cols.SOFT_MISSING):
+                soft = column.type != "text" or column.fmt == SOFT_MISSING_ONLY
+                if cols.is_missing(raw) or (soft and raw.strip().lower() in cols.SOFT_MISSING):
                     row[column.name] = None
                     continue
                 try:
@@ -106,11 +127,17 @@ class Table:
             yield chunk
 
 
-def _data_records(source: Source, header: bool) -> Iterator[list[str | None]]:
-    records = source.records()
-    if header and source.titles is None:
-        next(records, None)
-    return records
+def _data_records(source: Source, header: bool, preamble: int = 0) -> Iterator[list[str | None]]:
+    return (record for _, record in _numbered_data(source, header, preamble))
+
+
+def _numbered_data(source: Source, header: bool, preamble: int = 0) -> Iterator[tuple[int, list[str | None]]]:
+    """(line number in the file, record) for each data record: the title lines and header skipped."""
+    numbered = source.numbered() if source.numbered else enumerate(source.records(), start=1)
+    skip = preamble + (1 if header and source.titles is None else 0)
+    for _ in range(skip):
+        next(numbered, None)
+    return numbered
 
 
 def _first_records(source: Source, count: int) -> list[list[str | None]]:
@@ -126,33 +153,31 @@ def _first_records(source: Source, count: int) -> list[list[str | None]]:
 
 
 def has_header(sample: list[list[str | None]]) -> bool:
-    """A first record that contradicts the types below it is a header; one that fits them is data."""
-    if len(sample) < 2:
-        return True
-    first, rest = sample[0], sample[1:]
-    contradicts = fits = 0
-    for index, value in enumerate(first):
-        guesser = cols.TypeGuesser()
-        for record in rest:
-            cell = record[index] if index < len(record) else None
-            if not cols.is_missing(cell):
-                guesser.add(cell.strip())
-        kind, fmt = guesser.result()
-        if kind == "text" or cols.is_missing(value):
-            continue
-        try:
-            cols.converter(kind, fmt)(value.strip())
-            fits += 1
-        except ValueError:
-            contradicts += 1
-    if contradicts:
-        return True
-    non_missing = [v.strip() for v in first if not cols.is_missing(v)]
-    return not fits and len(set(non_missing)) == len(non_missing)
+    """Whether the first record holds column names (see hackkit.ingest.header for the evidence)."""
+    return header_rules.decide(sample)[0]
+
+
+def title_lines(sample: list[list[str | None]]) -> int:
+    """Lines above the header that hold only a title (`Population by district;;;;;`): 0 or 1."""
+    if len(sample) < 3:
+        return 0
+    filled = [sum(1 for cell in record if not cols.is_missing(cell)) for record in sample[1:]]
+    typical = sorted(filled)[len(filled) // 2]
+    first = sum(1 for cell in sample[0] if not cols.is_missing(cell))
+    if first != 1 or typical < 3 or cols.is_missing(sample[0][0]):
+        return 0
+    title = (sample[0][0] or "").strip()
+    # A title is a phrase, unlike the values under it; a sparse data row keeps its place.
+    below = {(record[0] or "").strip() for record in sample[1:] if record}
+    return 1 if " " in title and len(title) >= 12 and title not in below else 0
 
 
 def read_table(path: str | Path, overrides: Overrides | None = None) -> Table:
-    """Open, sniff and type a file. Raises IngestError with one clear line when it cannot."""
+    """Open, sniff and type a file. Raises IngestError with one clear line when it cannot.
+
+    `overrides` carries the organizer's corrections (header, delimiter, encoding, types,
+    geometry) and the field-size limit; anything left None is guessed.
+    """
     overrides = overrides or Overrides()
     source = open_source(Path(path), overrides.format, overrides.encoding, overrides.delimiter)
     try:
@@ -165,24 +190,63 @@ def read_table(path: str | Path, overrides: Overrides | None = None) -> Table:
         raise IngestError(N_("The file is too large to read.")) from error
 
 
+def _check_title(index: int, title: str) -> None:
+    if len(title) > MAX_TITLE_CHARS:
+        raise IngestError(
+            N_(
+                "The name of column %(n)d is %(length)d characters long; names longer than %(max)d characters are "
+                "refused. If the first row is data, not column names, set the header to no."
+            ),
+            n=index + 1,
+            length=len(title),
+            max=MAX_TITLE_CHARS,
+        )
+
+
 def _type_table(source: Source, overrides: Overrides) -> Table:
     notes: list[Message] = []
+    max_field = overrides.max_field_chars or DEFAULT_MAX_FIELD_CHARS
+    preamble = 0
     if source.titles is not None:
         header, titles = True, list(source.titles)
     else:
         sample = _first_records(source, HEADER_SAMPLE)
         if not sample:
             raise IngestError(N_("The file holds no rows."))
-        header = overrides.header if overrides.header is not None else has_header(sample)
+        preamble = title_lines(sample) if overrides.header is not False else 0
+        if preamble:
+            notes.append(
+                Message(
+                    N_("The first line (%(title)s) is a title above the table; it was skipped."),
+                    title=(sample[0][0] or "").strip()[:100],
+                )
+            )
+            sample = sample[preamble:]
+        if overrides.header is not None:
+            header = overrides.header
+            reason = Message(
+                N_("The first row was read as column names, as asked.")
+                if header
+                else N_("The first row was read as data, as asked.")
+            )
+        else:
+            header, reason = header_rules.decide(sample)
+        notes.append(reason)
         titles = [(t or "").strip() for t in sample[0]] if header else []
+    for index, title in enumerate(titles):
+        _check_title(index, title)
 
     guessers: list[cols.TypeGuesser] = []
     probes: list[geo.ShapeProbe] = []
-    rows = ragged = repaired = 0
-    for record in _data_records(source, header):
+    rows = repaired = 0
+    widths: Counter[int] = Counter()
+    width_lines: dict[int, list[int]] = {}
+    for line, record in _numbered_data(source, header, preamble):
         rows += 1
-        if len(titles) and len(record) != len(titles):
-            ragged += 1
+        widths[len(record)] += 1
+        lines = width_lines.setdefault(len(record), [])
+        if len(lines) < placing.ROWS_NAMED:
+            lines.append(line)
         while len(guessers) < len(record):
             guessers.append(cols.TypeGuesser())
             probes.append(geo.ShapeProbe())
@@ -191,6 +255,17 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
         for index, raw in enumerate(record):
             if raw is None:
                 continue
+            if len(raw) > max_field:
+                raise IngestError(
+                    N_(
+                        "Line %(line)d, column %(column)d holds %(length)d characters; values longer than %(max)d "
+                        "characters are refused (setting HACKKIT_DATASET_MAX_FIELD_CHARS)."
+                    ),
+                    line=line,
+                    column=index + 1,
+                    length=len(raw),
+                    max=max_field,
+                )
             value = text.repair(raw)
             if value is not raw and value != raw:
                 repaired += 1
@@ -210,13 +285,17 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
         probes.append(geo.ShapeProbe())
     names = cols.clean_names(titles)
     unknown = sorted(set(overrides.types) - set(names))
-    if unknown:
+    if unknown and not overrides.ignore_unknown_types:
         raise IngestError(N_("There is no column %(name)r to change the type of."), name=unknown[0])
     columns = []
     for index, (name, title, guesser) in enumerate(zip(names, titles, guessers, strict=True)):
         kind, fmt = guesser.result()
         if guesser.seen == 0 and guesser.soft_missing:
-            kind, fmt = "text", None
+            kind, fmt = "text", SOFT_MISSING_ONLY  # only "." or "x" in every row: no values at all
+        if title in source.text_titles and kind in ("integer", "number") and name not in overrides.types:
+            kind, fmt = "text", None  # the file itself says so: codes like "04" or "0" stay as written
+        elif kind in ("integer", "number") and name not in overrides.types:
+            kind, fmt = _dates_in_numbers(name, title, kind, fmt, guesser, source, notes)
         if kind != "text" and cols.CODE_NAME.search(name) and name not in overrides.types:
             kind, fmt = "text", None
             notes.append(
@@ -232,19 +311,97 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
             if overrides.types[name] != kind:
                 kind, fmt = overrides.types[name], None
         columns.append(Column(name, title, kind, fmt, index, guesser.max_length))
+    ragged, ragged_lines = _ragged(widths, width_lines, len(titles) if header else None)
     if ragged:
+        expected = len(titles) if header else widths.most_common(1)[0][0]
         notes.append(
             Message(
-                N_("%(n)d rows had a different number of fields than the header; missing fields are empty."), n=ragged
+                N_(
+                    "Rows that do not have %(expected)d fields like the others: lines %(lines)s (%(n)d in all). A "
+                    "value may hold the delimiter, or a row was split by another character. Missing fields were "
+                    "left empty."
+                ),
+                n=ragged,
+                expected=expected,
+                lines=placing.row_list(ragged_lines, ragged),
             )
         )
     if repaired:
-        notes.append(Message(N_("Repaired double-encoded UTF-8 in %(n)d values."), n=repaired))
+        notes.append(
+            Message(
+                N_(
+                    "%(n)d values had garbled accented letters (like cafÃ© for café: the text was saved twice "
+                    "in different encodings); they were repaired."
+                ),
+                n=repaired,
+            )
+        )
     if any(c.type == "time" for c in columns):
-        notes.append(Message(N_("Date-times on 1899-12-30 (Excel's day zero) were read as times of day.")))
+        notes.append(
+            Message(
+                N_(
+                    "Some columns hold times of day that a spreadsheet stored as dates on 30 December 1899; "
+                    "they were read as times of day."
+                )
+            )
+        )
 
-    geometry = _detect_geometry(columns, guessers, probes, overrides, source)
-    return Table(source, header, width, columns, geometry, rows, ragged, repaired, notes)
+    geometry, candidates, found_notes = _detect_geometry(
+        columns, guessers, probes, overrides, source, header, rows, preamble
+    )
+    notes.extend(found_notes)
+    table = Table(source, header, width, columns, geometry, rows, ragged, repaired, notes, candidates)
+    table.preamble, table.ragged_lines = preamble, ragged_lines
+    return table
+
+
+def _ragged(widths: Counter[int], width_lines: dict[int, list[int]], expected: int | None) -> tuple[int, list[int]]:
+    """Rows whose number of fields differs from the header's (or, without one, from most rows')."""
+    if not widths:
+        return 0, []
+    if expected is None:
+        expected = widths.most_common(1)[0][0]
+    count = sum(n for w, n in widths.items() if w != expected)
+    lines = sorted(line for w, found in width_lines.items() if w != expected for line in found)
+    return count, lines[: placing.ROWS_NAMED]
+
+
+DATE_NAME = re.compile(
+    r"(date|datum|time|tijd|timestamp|created|updated|modified|edited|(^|_)at$|zeit|fecha|jour|dag$|day$)"
+)
+EPOCH_SECONDS = (315_532_800, 4_102_444_800)  # 1980-01-01 to 2100-01-01
+EPOCH_ANY_SECONDS = (-2_208_988_800, 4_102_444_800)  # 1900 to 2100, when the file says it is a date
+
+
+def _dates_in_numbers(name, title, kind, fmt, guesser, source, notes) -> tuple[str, str | None]:
+    """Numbers that are dates: 8-digit yyyymmdd, or Unix epoch seconds or milliseconds (ArcGIS),
+    when the column's name or the file itself says date or time and the values fit."""
+    declared = title in source.date_titles
+    if not (declared or DATE_NAME.search(name)):
+        return kind, fmt
+    if kind == "integer" and "date_compact" in guesser.candidates:
+        notes.append(
+            Message(N_("%(name)s holds dates written as yyyymmdd numbers; they were read as dates."), name=name)
+        )
+        return "date", "compact"
+    found = guesser.number_range()
+    if found is None:
+        return kind, fmt
+    low, high = found
+    span = EPOCH_ANY_SECONDS if declared else EPOCH_SECONDS
+    for unit, factor in (("epoch_s", 1), ("epoch_ms", 1000)):
+        if span[0] * factor <= low and high <= span[1] * factor:
+            if factor == 1000 and high < span[1]:
+                continue  # small enough to be seconds: already checked
+            notes.append(
+                Message(
+                    N_("%(name)s holds date-times as Unix timestamps (%(unit)s); they were read as date-times."),
+                    name=name,
+                    unit="ms" if factor == 1000 else "s",
+                )
+            )
+            return "datetime", unit
+    return kind, fmt
 
 
 def _unique(columns: list[Column], name: str) -> str:
@@ -255,83 +412,51 @@ def _unique(columns: list[Column], name: str) -> str:
     return candidate
 
 
-def _detect_geometry(columns, guessers, probes, overrides: Overrides, source: Source) -> dict | None:
+def _detect_geometry(
+    columns, guessers, probes, overrides: Overrides, source: Source, header: bool, rows: int, preamble: int
+):
+    """(geometry, candidates, notes): the location the rows get, and every other one there was."""
     chosen = overrides.geometry
     if chosen and chosen.get("kind") == "none":
-        return None
-    by_name = {c.name: c for c in columns}
-    ranges = {
-        c.name: r
-        for c, g in zip(columns, guessers, strict=True)
-        if c.type in ("integer", "number") and (r := g.number_range()) is not None
+        return None, [], []
+    found = placing.candidates(columns, guessers, probes, source, chosen)
+    if not found:
+        return None, [], []
+    placing.try_all(found, columns, _data_records(source, header, preamble))
+    winner = placing.choose(found) if not chosen else found[0]
+    listed, notes = placing.report_of(found, winner, rows)
+    if winner is None:
+        return None, listed, notes
+    description = winner.description()
+    common = {
+        "placed": winner.placed,
+        "outliers": placing.outliers(winner)[0],
+        "detected": str(description),
+        "detected_message": description.as_dict(),
     }
-    if chosen:
-        missing = [v for k, v in chosen.items() if k in ("lat", "lon", "x", "y", "column") and v not in by_name]
-        if missing:
-            raise IngestError(N_("There is no column %(name)r to take the geometry from."), name=missing[0])
-    pair = (chosen["lat"], chosen["lon"]) if chosen and "lat" in chosen else None
-    if chosen is None:
-        pair = geo.find_point_columns(ranges)
-    if pair:
-        return {
-            "type": "point",
-            "lat": pair[0],
-            "lon": pair[1],
-            **_detected(N_("WGS84 points in %(lat)s/%(lon)s"), lat=pair[0], lon=pair[1]),
-        }
-
-    projected = (chosen["x"], chosen["y"], chosen.get("crs", "EPSG:31370")) if chosen and "x" in chosen else None
-    if chosen is None:
-        projected = geo.find_projected_columns(ranges)
-    if projected:
-        x, y, crs = projected
+    by_name = {c.name: c for c in columns}
+    if winner.kind == "point":
+        lat, lon = winner.columns
+        return {"type": "point", "lat": lat, "lon": lon, **common}, listed, notes
+    if winner.kind == "projected":
+        x, y = winner.columns
         lon, lat = _unique(columns, "longitude"), _unique(columns, "latitude")
         columns.append(Column(lon, "longitude (WGS84)", "number"))
         columns.append(Column(lat, "latitude (WGS84)", "number"))
-        return {
-            "type": "point",
-            "lat": lat,
-            "lon": lon,
-            "from": {"x": x, "y": y, "crs": crs},
-            **_detected(N_("%(crs)s x/y in %(x)s/%(y)s, converted to WGS84"), crs=crs, x=x, y=y),
-        }
-
-    shape = None
-    if chosen and "column" in chosen:
-        column = by_name[chosen["column"]]
-        shape = (column, chosen.get("kind") or probes[column.source].kind() or "geojson")
-    elif chosen is None:
-        for column in columns:
-            kind = probes[column.source].kind() if column.source is not None and column.type == "text" else None
-            if kind:
-                shape = (column, kind)
-                break
-    if shape:
-        column, kind = shape
-        crs = source.crs if source.format == "geojson" else None
-        if kind == "geojson" and not crs:
-            # Already GeoJSON in WGS84: the column itself is the geometry, no copy needed.
-            column.type, column.fmt = "geojson", None
-            return {
-                "type": "geojson",
-                "column": column.name,
-                **_detected(N_("GeoJSON geometries in %(column)s"), column=column.name),
-            }
-        out = _unique(columns, "geometry") if column.name != "geometry" else "geometry_wgs84"
-        columns.append(Column(out, "geometry (GeoJSON, WGS84)", "geojson"))
-        return {
-            "type": "geojson",
-            "column": out,
-            "from": {"column": column.name, "kind": kind, "crs": crs},
-            **(
-                _detected(
-                    N_("%(kind)s geometries in %(column)s (%(crs)s, converted)"), kind=kind, column=column.name, crs=crs
-                )
-                if crs
-                else _detected(N_("%(kind)s geometries in %(column)s"), kind=kind, column=column.name)
-            ),
-        }
-    return None
+        return (
+            {"type": "point", "lat": lat, "lon": lon, "from": {"x": x, "y": y, "crs": winner.crs}, **common},
+            listed,
+            notes,
+        )
+    column = by_name[winner.columns[0]]
+    if winner.notation == "geojson" and not winner.crs:
+        # Already GeoJSON in WGS84: the column itself is the geometry (mended where invalid), no copy.
+        column.type, column.fmt = "geojson", None
+        return {"type": "geojson", "column": column.name, **common}, listed, notes
+    out = _unique(columns, "geometry") if column.name != "geometry" else "geometry_wgs84"
+    columns.append(Column(out, "geometry (GeoJSON, WGS84)", "geojson"))
+    origin = {"column": column.name, "kind": winner.notation, "crs": winner.crs, "rings": winner.rings}
+    return {"type": "geojson", "column": out, "from": origin, **common}, listed, notes
 
 
 def _detected(message_id: str, **params: Any) -> dict[str, Any]:
@@ -356,13 +481,12 @@ def _geometry_maker(geometry: dict | None):
 
         return point
     source_column, kind, crs, out = origin["column"], origin["kind"], origin.get("crs"), geometry["column"]
+    rings = bool(origin.get("rings"))
 
     def shape(row):
         value = row.get(source_column)
-        converted = geo.to_geojson(value, kind) if isinstance(value, str) else None
-        if converted and crs:
-            converted = geo.reproject_geojson(converted, crs)
-        return {out: converted}
+        converted = geo.read_shape(value, kind, crs, rings).geometry if isinstance(value, str) else None
+        return {out: geo.dumps(converted) if converted else None}
 
     return shape
 

@@ -122,18 +122,25 @@ def detect_delimiter(sample: str) -> str | None:
 
 def iter_records(path: Path, encoding: str, delimiter: str | None) -> Iterator[list[str]]:
     """Every non-blank record of the file as a list of raw strings."""
+    return (record for _, record in iter_numbered(path, encoding, delimiter))
+
+
+def iter_numbered(path: Path, encoding: str, delimiter: str | None) -> Iterator[tuple[int, list[str]]]:
+    """(line number where it starts, record) for every non-blank record of the file."""
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
         if delimiter is None:
-            for line in handle:
+            for number, line in enumerate(handle, start=1):
                 line = line.rstrip("\r\n")
                 if line.strip():
-                    yield [line]
+                    yield number, [line]
             return
         reader = csv.reader(handle, delimiter=delimiter)
         try:
+            ended = 0
             for record in reader:
+                start, ended = ended + 1, reader.line_num
                 if any(cell.strip() for cell in record):
-                    yield record
+                    yield start, record
         except csv.Error as error:
             raise IngestError(
                 N_("Line %(line)d cannot be read as CSV: %(problem)s."), line=reader.line_num, problem=str(error)

@@ -8,7 +8,15 @@ from hackkit.datasets.commands import ShellActor
 from hackkit.extensions import db
 from hackkit.services import datasets
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+
+def _realdata() -> Path:
+    """../shared/realdata from the project root (a worktree sits one folder deeper)."""
+    root = Path(__file__).resolve().parents[2]
+    found = [base / "shared" / "realdata" for base in (root.parent, root.parent.parent)]
+    return next((path for path in found if path.is_dir()), found[0])
+
+
+REALDATA = _realdata()
 
 
 def write_csv(tmp_path: Path, name: str, text: str) -> Path:

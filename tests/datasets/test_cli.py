@@ -17,7 +17,7 @@ def test_import_prints_what_it_detected(runner, tmp_path):
         "number",
     ):
         assert expected in result.output
-    assert "Geometry: WGS84 points in lat/lon" in result.output
+    assert "Geometry: points from the latitude/longitude columns lat/lon" in result.output
     again = runner.invoke(args=["datasets", "import", str(path), "--slug", "stops", "--draft"])
     assert "identical to version 1 of stops" in again.output  # the same file and settings: nothing new
 

@@ -189,9 +189,11 @@ def test_importer_messages_reach_the_organizer_in_their_language(client, app, au
     )
     assert response.status_code == 302
     report = client.get("/datasets/stations/report").get_data(as_text=True)
-    assert "WGS84-punten in lat/lon" in report
+    assert "punten uit de kolommen voor breedte-/lengtegraad lat/lon" in report
     assert "postcode blijft tekst: naar zijn naam bevat het codes, geen hoeveelheden." in report
-    assert "WGS84-punten in lat/lon" in client.get("/datasets/stations").get_data(as_text=True)
+    assert "punten uit de kolommen voor breedte-/lengtegraad lat/lon" in client.get("/datasets/stations").get_data(
+        as_text=True
+    )
     wrong = post_form(client, "/datasets/stations/report", {"delimiter": ";", "header": "yes", "type-naam": "integer"})
     assert wrong.status_code == 422
     assert "Rij 1, kolom naam: &#39;Meir&#39; is geen geldige waarde van het type integer." in wrong.get_data(
@@ -199,7 +201,7 @@ def test_importer_messages_reach_the_organizer_in_their_language(client, app, au
     )
     # The API and the CLI keep the English text.
     api_report = client.get("/api/v1/datasets/stations").get_json()["report"]
-    assert api_report["geometry"]["detected"] == "WGS84 points in lat/lon"
+    assert api_report["geometry"]["detected"] == "points from the latitude/longitude columns lat/lon"
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
     result = runner.invoke(args=["datasets", "import", str(empty)])

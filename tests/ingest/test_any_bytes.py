@@ -22,3 +22,5 @@ def test_any_bytes_import_or_fail_with_one_clear_error(tmp_path, data, suffix):
             pass
     except IngestError as error:
         assert str(error) and "\n" not in str(error)
+    # Nothing left behind: reading makes no files next to the input (nor anywhere in its folder).
+    assert {p.name for p in tmp_path.iterdir()} <= {f"input{s}" for s in (".csv", ".json", ".xlsx", ".txt")}

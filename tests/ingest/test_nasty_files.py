@@ -147,11 +147,12 @@ def test_wkt_and_geojson_columns_are_found(tmp_path):
     assert json.loads(rows_of(wkt)[0]["geometry"]) == {"type": "Point", "coordinates": [4.4, 51.2]}
     shape = json.dumps({"type": "Point", "coordinates": [4.4, 51.2]}).replace('"', '""')
     gj = read_table(write(tmp_path, "g.csv", f'id;shape\n1;"{shape}"\n'))
-    assert gj.geometry == {
+    assert {k: gj.geometry[k] for k in ("type", "column", "detected", "detected_message", "placed")} == {
         "type": "geojson",
         "column": "shape",
-        "detected": "GeoJSON geometries in shape",
-        "detected_message": {"id": "GeoJSON geometries in %(column)s", "params": {"column": "shape"}},
+        "detected": "shapes written as GeoJSON in column shape",
+        "detected_message": {"id": "shapes written as GeoJSON in column %(column)s", "params": {"column": "shape"}},
+        "placed": 1,
     }
     assert json.loads(rows_of(gj)[0]["shape"])["coordinates"] == [4.4, 51.2]
 

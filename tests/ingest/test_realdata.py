@@ -6,7 +6,15 @@ import pytest
 
 from hackkit.ingest import read_table
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+
+def _realdata() -> Path:
+    """../shared/realdata from the project root (a worktree sits one folder deeper)."""
+    root = Path(__file__).resolve().parents[2]
+    found = [base / "shared" / "realdata" for base in (root.parent, root.parent.parent)]
+    return next((path for path in found if path.is_dir()), found[0])
+
+
+REALDATA = _realdata()
 pytestmark = pytest.mark.skipif(not REALDATA.is_dir(), reason=f"no real-data corpus at {REALDATA}")
 BELGIUM = {"lat": (49.4, 51.6), "lon": (2.5, 6.5)}
 
@@ -101,3 +109,168 @@ def test_hospitals_and_playgrounds_keep_codes_as_text():
         table = read_table(REALDATA / "antwerp_2012" / f"{name}.csv")
         assert types_of(table)[column] == "text"
         assert types_of(table)["postcode"] == "text"
+
+
+# Every file of the corpus, as a careful person reading it would get it: rows, some column
+# types, the geometry kind and count, and a known value (with accents where the file has them).
+# A file not listed here (the corpus grows) must still import, with a report that is JSON.
+EXPECTED = {
+    "amsterdam/EtenDrinken.csv": (
+        778,
+        {"latitude": "number", "zipcode": "text", "datepattern_startdate": "date", "lastupdated": "datetime"},
+        {"Point": 778},
+        ("title", "café"),
+    ),
+    "amsterdam/GEBIED_STADSDELEN.csv": (
+        8,
+        {"objectnummer": "integer", "opp_m2": "integer", "lng": "number"},
+        {"Polygon": 8},
+        ("stadsdeel", "Nieuw-West"),
+    ),
+    "amsterdam/MARKTEN.csv": (45, {"gemeente": "boolean"}, {"Point": 45}, ("locatie", "Waterlooplein")),
+    "antwerp_2012/glascontainer.csv": (551, {"postcode": "text"}, {"Point": 551}, ("straatnaam", "MACCABILAAN")),
+    "antwerp_2012/grenzendistrict.csv": (9, {"districtcode": "integer"}, {"Polygon": 9}, ("districtnaam", "ANTWERPEN")),
+    "antwerp_2012/inkomensvolgenswoonplaatsperdistrict.csv": (
+        50,
+        {"data_2000": "number"},
+        {},
+        ("gebieden", "Antwerpen"),
+    ),
+    "antwerp_2012/openbaartoilet.csv": (
+        121,
+        {"mabu": "time", "obdd": "date"},
+        {"Point": 121},
+        ("omschrijving", "café"),
+    ),
+    "antwerp_2012/speelterrein.csv": (184, {"begindatum": "date"}, {"Point": 184}, ("naam", "Waterpoortpark")),
+    "antwerp_2012/ziekenhuis.csv": (15, {"totale_cap": "integer"}, {"Point": 15}, ("label", "Joostens")),
+    "belgium_irail/stations.csv": (729, {"latitude": "number"}, {"Point": 729}, ("alternative_fr", "è")),
+    "berlin_odis/bezirksgrenzen.geojson": (
+        12,
+        {"gemeinde_schluessel": "text"},
+        {"MultiPolygon": 12},
+        ("gemeinde_name", "Schöneberg"),
+    ),
+    "brussels_mobility/bicyclepump.csv": (
+        6,
+        {"gid": "integer", "fid": "text"},
+        {"Point": 6},
+        ("name_fr", "Pompe à vélo"),
+    ),
+    "chicago_socrata/rows.json": (
+        24,
+        {"ward": "text", "latitude": "number", "free_mulch": "boolean", "zip_code": "text"},
+        {"Point": 24},
+        ("community_area_name", "Douglas"),
+    ),
+    "columbia_mo_arcgis/us-mo-columbia-0.json": (
+        43,
+        {"houseno": "integer", "city_limit": "text", "z": "text", "xcoord": "number"},
+        {"Point": 43},
+        ("city", "ASHLAND"),
+    ),
+    "helsinki_bikecounts/Helsingin_pyorailijamaarat.csv": (
+        28464,
+        {"paivamaara": "datetime", "baana": "integer"},
+        {},
+        ("paivamaara", "2014-01-01 00:00:00"),
+    ),
+    "helsinki_bikecounts/pyoralaskentapisteiden_sijainnit.csv": (
+        16,
+        {"x": "number", "y": "number"},
+        {"Point": 16},
+        ("column_1", "Eteläesplanadi"),
+    ),
+    "paris/sanisettesparis.csv": (615, {"acces_pmr": "boolean"}, {"MultiPoint": 615}, ("horaire", "équipement")),
+    "seattle_socrata/Fremont_Bridge_Hourly_Bicycle_Counts_by_Month_October_2012_to_present.csv": (
+        57624,
+        {"date": "datetime", "fremont_bridge_east_sidewalk": "integer"},
+        {},
+        ("date", "2019-04-30 23:00:00"),
+    ),
+    "vienna/vie_101.csv": (
+        644,
+        {"district_code": "text", "ref_date": "date", "pop_total": "integer", "pop_men": "integer"},
+        {},
+        ("ref_date", "1869-12-31"),
+    ),
+}
+CORPUS = (
+    sorted(
+        str(p.relative_to(REALDATA))
+        for p in REALDATA.rglob("*")
+        if p.is_file() and p.suffix in (".csv", ".json", ".geojson")
+    )
+    if REALDATA.is_dir()
+    else []
+)
+
+
+def geometry_kinds(table, rows):
+    import json
+    from collections import Counter
+
+    geometry = table.geometry
+    if geometry is None:
+        return Counter()
+    if geometry["type"] == "point":
+        return Counter(
+            {"Point": sum(1 for r in rows if r[geometry["lat"]] is not None and r[geometry["lon"]] is not None)}
+        )
+    return Counter(json.loads(r[geometry["column"]])["type"] for r in rows if r[geometry["column"]])
+
+
+@pytest.mark.parametrize("name", CORPUS or ["(none)"])
+def test_every_corpus_file_imports_as_a_careful_reader_would(name):
+    import json
+
+    table = read_table(REALDATA / name)
+    rows = rows_of(table)
+    json.dumps(table.report)  # the report is stored and served as JSON
+    assert len(rows) == table.rows
+    if name not in EXPECTED:
+        return
+    count, types, kinds, (column, known) = EXPECTED[name]
+    assert table.rows == count
+    assert {k: types_of(table)[k] for k in types} == types
+    assert dict(geometry_kinds(table, rows)) == kinds
+    if table.geometry:
+        assert table.geometry["placed"] == sum(kinds.values())
+    assert any(known in str(r[column]) for r in rows), f"no {known!r} in {column}"
+
+
+def test_vienna_title_line_is_skipped_and_dots_are_missing():
+    table = read_table(REALDATA / "vienna" / "vie_101.csv")
+    assert table.report["title_lines"] == 1 and table.header
+    rows = rows_of(table)
+    assert sum(1 for r in rows if r["pop_men"] is None) == 207
+    assert {r["sub_district_code"] for r in rows} == {None}
+
+
+def test_berlin_feature_geometry_keeps_pankows_hole_and_slivers():
+    import json
+
+    table = read_table(REALDATA / "berlin_odis" / "bezirksgrenzen.geojson")
+    pankow = next(r for r in rows_of(table) if r["gemeinde_name"] == "Pankow")
+    shape = json.loads(pankow["geometry"])
+    assert len(shape["coordinates"]) == 4 and sorted(len(p) for p in shape["coordinates"]) == [1, 1, 1, 2]
+
+
+def test_brussels_lambert_wkt_and_helsinki_gk25_land_where_the_cities_are():
+    import json
+
+    pumps = read_table(REALDATA / "brussels_mobility" / "bicyclepump.csv")
+    for row in rows_of(pumps):
+        lon, lat = json.loads(row["geometry"])["coordinates"]
+        assert 50.75 < lat < 50.95 and 4.25 < lon < 4.50
+    counters = read_table(REALDATA / "helsinki_bikecounts" / "pyoralaskentapisteiden_sijainnit.csv")
+    assert counters.geometry["from"]["crs"] == "EPSG:3879"
+    for row in rows_of(counters):
+        assert 60.1 < row["latitude"] < 60.3 and 24.8 < row["longitude"] < 25.1
+
+
+def test_amsterdam_districts_prefer_the_polygons_and_offer_the_other_candidates():
+    table = read_table(REALDATA / "amsterdam" / "GEBIED_STADSDELEN.csv")
+    assert table.geometry["from"]["column"] == "wkt_lng_lat"
+    offered = [c["override"] for c in table.report["geometry_candidates"]]
+    assert {"lat": "lat", "lon": "lng"} in offered and {"column": "wkt_lat_lng", "kind": "wkt"} in offered
