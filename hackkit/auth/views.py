@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from hackkit.auth.destination import destination_of
 from hackkit.auth.forms import (
     DeleteAccountForm,
     LoginForm,
@@ -35,8 +36,8 @@ def _start_session(user) -> None:
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
-    form = SignupForm()
+        return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+    form = SignupForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
             user = accounts.register_user(db.session, form.email.data, form.display_name.data, form.password.data)
@@ -47,9 +48,16 @@ def signup():
             flash(
                 _("Welcome, %(name)s! Tell others what you can do on your profile.", name=user.display_name), "success"
             )
-            return redirect(url_for("auth.profile"))
+            return redirect(safe_next(form.next.data, url_for("auth.profile")))
     status = 400 if form.is_submitted() else 200
-    return render_template("auth/signup.html", form=form), status
+    return render_template("auth/signup.html", form=form, **_going_to(form.next.data)), status
+
+
+def _going_to(target: str | None) -> dict:
+    """What the log-in and sign-up pages say about where the person was going, and the
+    same-site `next` they carry on (an off-site one is dropped here, not only at redirect)."""
+    target = safe_next(target, "")
+    return {"next_url": target or None, "destination": destination_of(target, current_user)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -71,7 +79,7 @@ def login():
             return remember_device(redirect(safe_next(form.next.data, url_for("main.index"))), user.email)
     elif form.is_submitted():
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, **_going_to(form.next.data)), status
 
 
 def _public_base_url() -> str:

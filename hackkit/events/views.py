@@ -14,7 +14,7 @@ from hackkit.extensions import db
 from hackkit.markup import render_markdown
 from hackkit.models.base import utcnow
 from hackkit.permissions import require
-from hackkit.services import events, exports, judging, scoring, submissions, teams
+from hackkit.services import events, exports, judging, participation, scoring, submissions, teams
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Invalid
 
@@ -51,6 +51,7 @@ def detail(slug: str):
         looking_people=teams.people_looking_for_team(db.session, event),
         is_judge=judging.is_judge(db.session, event, current_user),
         form=form_if_signed_in(ConfirmForm),
+        results_visible=participation.results_visible(db.session, current_user, event),
     )
 
 

@@ -17,7 +17,7 @@ from hackkit.judging import forms
 from hackkit.judging.explanation_text import explanation_paragraphs, note_text
 from hackkit.markup import render_markdown
 from hackkit.permissions import require
-from hackkit.services import assignments, events, judging, judging_setup, scoring, submissions, voting
+from hackkit.services import assignments, events, judging, judging_setup, participation, scoring, submissions, voting
 from hackkit.services.errors import Forbidden, ServiceError
 
 bp = Blueprint("judging", __name__)
@@ -303,6 +303,7 @@ def results(slug: str):
         criteria=judging.criteria_of(db.session, event),
         explanation=explanation_paragraphs(found["method"]),
         note_text=note_text,
+        my_project=participation.own_judged_project(db.session, current_user, event),
     )
 
 
