@@ -27,9 +27,10 @@ bp = Blueprint("auth", __name__)
 
 
 def _start_session(user) -> None:
+    chosen_language = session.get("lang")  # picked before logging in: a newcomer keeps it
     session.clear()  # a fresh session on log-in: nothing carried over from before (fixation)
-    if user.locale:
-        session["lang"] = user.locale
+    if user.locale or chosen_language:
+        session["lang"] = user.locale or chosen_language
     login_user(user)
 
 
