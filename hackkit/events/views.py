@@ -86,6 +86,9 @@ def _save_event(form: EventForm, template: str, event=None, **context):
             apply_service_errors(form, error.errors or {"name": [error.message]})
         else:
             return redirect(url_for("events.manage", slug=event.slug))
+    elif form.is_submitted():  # the form's own checks failed: list the service's problems too
+        found = events.event_problems(form.values(), event)
+        apply_service_errors(form, {name: found[name] for name in found if name in form and not form[name].errors})
     status = 400 if form.is_submitted() else 200
     return render_template(template, form=form, event=event, **context), status
 

@@ -84,6 +84,20 @@ def test_organizer_creates_event_with_times_in_its_zone(client, app, auth):
         assert event.max_team_size == 4 and event.city == "Ghent" and event.visibility == "published"
 
 
+def test_event_form_lists_every_problem_at_once_and_keeps_what_was_typed(client, app, auth):
+    log_in_new(auth, "organizer")
+    typed = {**EVENT_FORM, "name": "", "slug": "Not A Slug!", "timezone": "Mars/Olympus", "max_team_size": "99"}
+    response = post_form(client, "/events/new", typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    # The empty name (the form's own check) and the service's problems, in one answer.
+    for field in ("name", "slug", "timezone", "max_team_size"):
+        assert f'href="#{field}"' in page, field
+    assert 'value="Not A Slug!"' in page and 'value="Mars/Olympus"' in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
 def test_event_form_with_end_before_start_shows_message_and_creates_nothing(client, app, auth):
     log_in_new(auth, "organizer")
     response = post_form(client, "/events/new", {**EVENT_FORM, "ends_at": "2026-05-15T09:00"})
