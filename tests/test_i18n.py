@@ -103,3 +103,16 @@ def test_every_user_facing_string_has_a_dutch_translation(tmp_path):
         dutch = {m.id: m.string for m in read_po(handle) if m.id}
     missing = sorted(str(m) for m in wanted if not dutch.get(m))
     assert not missing, f"untranslated (run `make messages` and translate): {missing}"
+
+
+def test_event_times_are_shown_to_the_minute_in_each_language(app):
+    from datetime import UTC, datetime
+
+    from hackkit.i18n import format_datetime_in
+
+    moment = datetime(2026, 5, 17, 10, 0, 59, tzinfo=UTC)  # 12:00 in Brussels (summer time)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        shown = format_datetime_in(moment, "Europe/Brussels")
+        assert shown.startswith("May 17, 2026, 12:00") and ":59" not in shown and shown.endswith("(Europe/Brussels)")
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        assert format_datetime_in(moment, "Europe/Brussels") == "17 mei 2026, 12:00 (Europe/Brussels)"
