@@ -386,3 +386,16 @@ def test_desktop_header_shows_the_links_without_a_menu(page: Page, live_server):
     icon = page.request.get(page.evaluate("document.querySelector('link[rel=icon]').href"))
     assert icon.ok and icon.headers["content-type"].startswith("image/svg")
     shot(page, "home-desktop-en")
+
+
+def test_new_event_address_is_made_from_the_name_until_the_organizer_types_one(app, page: Page, live_server):
+    with app.app_context():
+        email = f.user(db.session, "organizer").email
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, email)
+    page.goto("/events/new")
+    page.get_by_label("Name", exact=True).fill("Gent fietst 2026: Één dag!")
+    expect(page.get_by_label("Address", exact=True)).to_have_value("gent-fietst-2026-een-dag")
+    page.get_by_label("Address", exact=True).fill("gent-2026")
+    page.get_by_label("Name", exact=True).fill("Gent fietst")
+    expect(page.get_by_label("Address", exact=True)).to_have_value("gent-2026")  # the organizer's own words stay

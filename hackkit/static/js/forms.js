@@ -81,8 +81,40 @@
     });
   }
 
+  // A web address made from a title ("Gent fietst 2026!" -> "gent-fietst-2026"), filled in
+  // while the person types the title, until they edit the address themselves.
+  function slugify(text) {
+    return text
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 80)
+      .replace(/-+$/, "");
+  }
+
+  function setUpSlugs() {
+    document.querySelectorAll("[data-slug-from]").forEach(function (slug) {
+      var source = document.getElementById(slug.dataset.slugFrom);
+      if (!source) {
+        return;
+      }
+      var ownWords = slug.value !== "" && slug.value !== slugify(source.value);
+      slug.addEventListener("input", function () {
+        ownWords = slug.value !== "";
+      });
+      source.addEventListener("input", function () {
+        if (!ownWords) {
+          slug.value = slugify(source.value);
+        }
+      });
+    });
+  }
+
   function start() {
     focusErrorSummary();
+    setUpSlugs();
     setUpCopyButtons();
     setUpMenu();
   }
