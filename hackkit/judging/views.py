@@ -19,7 +19,7 @@ from hackkit.judging.explanation_text import explanation_paragraphs, note_text
 from hackkit.markup import render_markdown
 from hackkit.permissions import require
 from hackkit.services import assignments, events, judging, judging_setup, participation, scoring, submissions, voting
-from hackkit.services.errors import Forbidden, ServiceError
+from hackkit.services.errors import Forbidden, Invalid, ServiceError
 
 bp = Blueprint("judging", __name__)
 
@@ -118,7 +118,17 @@ def score(slug: str, submission_id: int):
             "feedback": form.feedback.data or "",
             "private_note": form.private_note.data or "",
         }
-        if _attempt(lambda: scoring.save_scores(db.session, current_user, submission, data), _("Scores saved.")):
+        try:
+            scoring.save_scores(db.session, current_user, submission, data)
+        except Invalid as error:  # each problem beside its criterion (errors are keyed by criterion id)
+            db.session.rollback()
+            apply_service_errors(form, {f"c{k}" if k.isdigit() else k: m for k, m in error.errors.items()})
+            if not any(form[name].errors for name in form._fields if name != "csrf_token"):
+                flash(str(error.message), "error")
+        except ServiceError as error:  # judging closed, not assigned: nothing to point at in the form
+            flash(str(error.message), "error")
+        else:
+            flash(_("Scores saved."), "success")
             return redirect(url_for("judging.score", slug=slug, submission_id=submission.id))
         status = 400
     elif form.is_submitted():

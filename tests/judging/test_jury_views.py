@@ -198,3 +198,19 @@ def test_a_refused_criterion_edit_is_shown_open_with_its_problem(app, client, au
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert f'href="#c{criterion}-scale_max"' in page and "<details open>" in page
+
+
+def test_an_out_of_range_score_is_shown_beside_its_criterion(app, client, auth, world):
+    with app.app_context():
+        organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
+        submission = db.session.get(Submission, world["subs"]["A"])
+        assignments.assign_manually(db.session, organizer, submission.team.event, world["judges"][0], submission.id)
+    auth.login(world["judge_email"])
+    impact, data_use = world["criteria"]
+    url = f"/events/{world['slug']}/judging/projects/{world['subs']['A']}"
+    response = post_form(client, url, {f"c{impact}": "99", f"c{data_use}": "7"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f'href="#c{impact}"' in page and 'value="99"' in page  # linked from the summary, typing kept
+    with app.app_context():
+        assert db.session.query(Score).count() == 0
