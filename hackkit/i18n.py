@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_time, get_datetime_format
 from flask import Flask, has_request_context, request, session
 from flask_babel import LazyString, get_locale, lazy_gettext
 from flask_login import current_user
@@ -61,8 +61,16 @@ def remember_choice(lang: str) -> bool:
 
 
 def format_datetime_in(moment: datetime, zone: str, fmt: str = "medium") -> str:
-    """A date-time as the event's local time, in the visitor's language, with the zone named."""
-    return format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=str(get_locale() or "en")) + f" ({zone})"
+    """A date-time as the event's local time, in the visitor's language, with the zone named.
+
+    The default shows hours and minutes, not seconds: a schedule or a deadline is read in
+    minutes ("17 May 2026, 12:00"), and ":00" seconds on every line is only noise."""
+    tz, locale = ZoneInfo(zone), str(get_locale() or "en")
+    if fmt != "medium":
+        return format_datetime(moment, fmt, tzinfo=tz, locale=locale) + f" ({zone})"
+    date = format_date(moment.astimezone(tz), "medium", locale=locale)
+    time = format_time(moment, "short", tzinfo=tz, locale=locale)
+    return get_datetime_format("medium", locale=locale).format(time, date) + f" ({zone})"
 
 
 def importer_message(message) -> LazyString | str:

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from hackkit.extensions import db
@@ -103,3 +104,39 @@ def test_every_user_facing_string_has_a_dutch_translation(tmp_path):
         dutch = {m.id: m.string for m in read_po(handle) if m.id}
     missing = sorted(str(m) for m in wanted if not dutch.get(m))
     assert not missing, f"untranslated (run `make messages` and translate): {missing}"
+
+
+def test_event_times_are_shown_to_the_minute_in_each_language(app):
+    from datetime import UTC, datetime
+
+    from hackkit.i18n import format_datetime_in
+
+    moment = datetime(2026, 5, 17, 10, 0, 59, tzinfo=UTC)  # 12:00 in Brussels (summer time)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        shown = format_datetime_in(moment, "Europe/Brussels")
+        assert shown.startswith("May 17, 2026, 12:00") and ":59" not in shown and shown.endswith("(Europe/Brussels)")
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        assert format_datetime_in(moment, "Europe/Brussels") == "17 mei 2026, 12:00 (Europe/Brussels)"
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("en", ["1 day, 1 hour, 1 minute and 1 second left", "2 days, 2 hours, 2 minutes and 2 seconds left"]),
+        ("nl", ["Nog 1 dag, 1 uur, 1 minuut en 1 seconde", "Nog 2 dagen, 2 uur, 2 minuten en 2 seconden"]),
+    ],
+)
+def test_the_countdown_says_one_day_and_two_days(app, language, expected):
+    from datetime import UTC, datetime, timedelta
+
+    from flask import render_template_string
+
+    now = datetime(2026, 5, 17, 10, 0, tzinfo=UTC)
+    page = (
+        '{% from "events/_macros.html" import countdown with context %}'
+        '{{ countdown(deadline, "Europe/Brussels", now) }}'
+    )
+    with app.test_request_context(headers={"Accept-Language": language}):
+        for count, sentence in zip((1, 2), expected, strict=True):
+            deadline = now + timedelta(days=count, hours=count, minutes=count, seconds=count)
+            assert sentence in render_template_string(page, deadline=deadline, now=now)

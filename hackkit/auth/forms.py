@@ -19,6 +19,7 @@ class SignupForm(FlaskForm):
     confirm = PasswordField(
         _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
     )
+    next = HiddenField()  # where the person was going (an invite link, an event): see auth.destination
 
 
 class LoginForm(FlaskForm):

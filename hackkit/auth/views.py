@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from hackkit.auth.destination import destination_of
 from hackkit.auth.forms import (
     DeleteAccountForm,
     LoginForm,
@@ -26,9 +27,10 @@ bp = Blueprint("auth", __name__)
 
 
 def _start_session(user) -> None:
+    chosen_language = session.get("lang")  # picked before logging in: a newcomer keeps it
     session.clear()  # a fresh session on log-in: nothing carried over from before (fixation)
-    if user.locale:
-        session["lang"] = user.locale
+    if user.locale or chosen_language:
+        session["lang"] = user.locale or chosen_language
     login_user(user)
 
 
@@ -53,8 +55,8 @@ def _signup_limit_reached(_limit):
 )
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
-    form = SignupForm()
+        return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+    form = SignupForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
             user = accounts.register_user(
@@ -75,9 +77,16 @@ def signup():
                 ),
                 "info",
             )
-            return redirect(url_for("auth.profile"))
+            return redirect(safe_next(form.next.data, url_for("auth.profile")))
     status = 400 if form.is_submitted() else 200
-    return render_template("auth/signup.html", form=form), status
+    return render_template("auth/signup.html", form=form, **_going_to(form.next.data)), status
+
+
+def _going_to(target: str | None) -> dict:
+    """What the log-in and sign-up pages say about where the person was going, and the
+    same-site `next` they carry on (an off-site one is dropped here, not only at redirect)."""
+    target = safe_next(target, "")
+    return {"next_url": target or None, "destination": destination_of(target, current_user)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -99,7 +108,7 @@ def login():
             return remember_device(redirect(safe_next(form.next.data, url_for("main.index"))), user.email)
     elif form.is_submitted():
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, **_going_to(form.next.data)), status
 
 
 def public_base_url() -> str:

@@ -36,6 +36,7 @@ class EventForm(FlaskForm):
         _l("Address"),
         validators=[DataRequired(), Length(max=80)],
         description=_l("Lower-case letters, digits and hyphens; the page will be /events/<address>."),
+        render_kw={"data-slug-from": "name", "spellcheck": "false", "autocapitalize": "off"},  # forms.js fills it in
     )
     tagline = StringField(_l("Tagline"), validators=[Length(max=300)])
     description = TextAreaField(_l("Description"), description=_l("Markdown is allowed."))

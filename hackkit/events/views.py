@@ -14,7 +14,7 @@ from hackkit.extensions import db
 from hackkit.markup import render_markdown
 from hackkit.models.base import utcnow
 from hackkit.permissions import require
-from hackkit.services import events, exports, judging, scoring, submissions, teams
+from hackkit.services import events, exports, judging, participation, scoring, submissions, teams
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Invalid
 
@@ -51,6 +51,7 @@ def detail(slug: str):
         looking_people=teams.people_looking_for_team(db.session, event),
         is_judge=judging.is_judge(db.session, event, current_user),
         form=form_if_signed_in(ConfirmForm),
+        results_visible=participation.results_visible(db.session, current_user, event),
     )
 
 
@@ -85,6 +86,9 @@ def _save_event(form: EventForm, template: str, event=None, **context):
             apply_service_errors(form, error.errors or {"name": [error.message]})
         else:
             return redirect(url_for("events.manage", slug=event.slug))
+    elif form.is_submitted():  # the form's own checks failed: list the service's problems too
+        found = events.event_problems(form.values(), event)
+        apply_service_errors(form, {name: found[name] for name in found if name in form and not form[name].errors})
     status = 400 if form.is_submitted() else 200
     return render_template(template, form=form, event=event, **context), status
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from hackkit.auth.forms import apply_service_errors
 from hackkit.extensions import db, limiter
 from hackkit.judging import forms
 from hackkit.judging.explanation_text import explanation_paragraphs, note_text
@@ -22,13 +23,14 @@ from hackkit.services import (
     events,
     judging,
     judging_setup,
+    participation,
     publication,
     scoring,
     submissions,
     vote_activity,
     voting,
 )
-from hackkit.services.errors import Forbidden, ServiceError
+from hackkit.services.errors import Forbidden, Invalid, ServiceError
 
 bp = Blueprint("judging", __name__)
 
@@ -133,12 +135,19 @@ def score(slug: str, submission_id: int):
             "feedback": form.feedback.data or "",
             "private_note": form.private_note.data or "",
         }
-        saved = []
-        if _attempt(
-            lambda: saved.append(scoring.save_scores(db.session, current_user, submission, data)), _("Scores saved.")
-        ):
-            if not saved[0]["complete"]:
-                flash(_incomplete_message(view["criteria"], saved[0]["missing_criteria"]), "warning")
+        try:
+            saved = scoring.save_scores(db.session, current_user, submission, data)
+        except Invalid as error:  # each problem beside its criterion (errors are keyed by criterion id)
+            db.session.rollback()
+            apply_service_errors(form, {f"c{k}" if k.isdigit() else k: m for k, m in error.errors.items()})
+            if not any(form[name].errors for name in form._fields if name != "csrf_token"):
+                flash(str(error.message), "error")
+        except ServiceError as error:  # judging closed, not assigned: nothing to point at in the form
+            flash(str(error.message), "error")
+        else:
+            flash(_("Scores saved."), "success")
+            if not saved["complete"]:
+                flash(_incomplete_message(view["criteria"], saved["missing_criteria"]), "warning")
             return redirect(url_for("judging.score", slug=slug, submission_id=submission.id))
         status = 400
     elif form.is_submitted():
@@ -194,7 +203,9 @@ def _results_or_none(event):
 
 @bp.route("/events/<slug>/jury")
 @login_required
-def manage(slug: str):
+def manage(slug: str, criterion_form=None, failed_edit=None):
+    """The jury page. After a refused criterion it is shown again (400) with the form as typed
+    and every problem listed: criterion_form (a new one) or failed_edit = (criterion id, form)."""
     require(current_user, "judging.manage")
     event = events.get_event(db.session, current_user, slug)
     settings = judging.settings_of(db.session, event)
@@ -223,10 +234,12 @@ def manage(slug: str):
         criteria_names={str(c.id): c.name for c in judging.criteria_of(db.session, event)},
         explanation=explanation_paragraphs(results["method"] if results else "normalised"),
         note_text=note_text,
-        criterion_form=forms.CriterionForm(),
+        criterion_form=criterion_form or forms.CriterionForm(formdata=None),
         # One edit form per criterion, prefixed so that no two inputs on the page share an id.
         edit_forms={
-            c.id: forms.CriterionForm(obj=c, formdata=None, prefix=f"c{c.id}")
+            c.id: failed_edit[1]
+            if failed_edit and failed_edit[0] == c.id
+            else forms.CriterionForm(obj=c, formdata=None, prefix=f"c{c.id}")
             for c in judging.criteria_of(db.session, event)
         },
         titles={s.id: judging.frozen_title(db.session, s) for s in judging.judged_submissions(db.session, event)},
@@ -269,16 +282,25 @@ def save_criterion(slug: str, criterion_id: int | None = None):
             "scale_min": form.scale_min.data,
             "scale_max": form.scale_max.data,
         }
-        if criterion_id is None:
-            _attempt(lambda: judging_setup.add_criterion(db.session, current_user, event, data), _("Criterion added."))
+        try:
+            if criterion_id is None:
+                judging_setup.add_criterion(db.session, current_user, event, data)
+            else:
+                criterion = judging.get_criterion(db.session, criterion_id)
+                judging_setup.update_criterion(db.session, current_user, criterion, data)
+        except Forbidden as error:  # not an organizer: no jury page to show the form on
+            flash(str(error.message), "error")
+            return redirect(url_for("judging.manage", slug=slug) + "#criteria")
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_errors(form, error.errors or {"name": [error.message]})
         else:
-            criterion = judging.get_criterion(db.session, criterion_id)
-            _attempt(
-                lambda: judging_setup.update_criterion(db.session, current_user, criterion, data), _("Criterion saved.")
-            )
-    else:
-        flash(_("Give the criterion a name, a weight and a scale."), "error")
-    return redirect(url_for("judging.manage", slug=slug) + "#criteria")
+            flash(_("Criterion added.") if criterion_id is None else _("Criterion saved."), "success")
+            return redirect(url_for("judging.manage", slug=slug) + "#criteria")
+    # Shown again with what was typed and every problem, instead of one message after a redirect.
+    if criterion_id is None:
+        return manage(slug, criterion_form=form), 400
+    return manage(slug, failed_edit=(criterion_id, form)), 400
 
 
 @bp.route("/events/<slug>/jury/judges", methods=["POST"])
@@ -366,6 +388,7 @@ def results(slug: str):
         criteria=found["criteria"],
         explanation=explanation_paragraphs(found["method"]),
         note_text=note_text,
+        my_project=participation.own_judged_project(db.session, current_user, event),
     )
 
 

@@ -13,7 +13,7 @@ from hackkit.models.user import new_session_token
 from hackkit.permissions import require
 from hackkit.services import passwords, tokens
 from hackkit.services.errors import Conflict, Invalid, NotFound, Unauthorized, WrongPassword
-from hackkit.services.validation import string_list
+from hackkit.services.validation import Problems, string_list
 
 
 def normalise_email(email: str) -> str:
@@ -56,14 +56,16 @@ def register_user(
 
     `confirmed`: accounts made by an organizer, the CLI or the demo seed are trusted; the
     public sign-up form passes False, and the owner confirms the address from a mailed link."""
-    email = normalise_email(email)
-    display_name = _clean_display_name(display_name)
+    problems = Problems()  # every field's problem at once, not one per attempt
+    email = problems.check(normalise_email, email)
+    display_name = problems.check(_clean_display_name, display_name)
     if role not in ROLES:
-        raise Invalid(_l("Unknown role."), {"role": [_l("Choose participant, judge or organizer.")]})
-    _check_password(password, email, display_name)
-    if find_by_email(session, email):
+        problems.add(Invalid(_l("Unknown role."), {"role": [_l("Choose participant, judge or organizer.")]}))
+    problems.check(_check_password, password, email or "", display_name or "")
+    if email and find_by_email(session, email):
         message = _l("An account with this e-mail address already exists. Log in instead.")
-        raise Invalid(message, {"email": [message]})
+        problems.add(Invalid(message, {"email": [message]}))
+    problems.raise_if_any()
     user = User(
         email=email,
         display_name=display_name,

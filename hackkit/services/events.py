@@ -13,7 +13,7 @@ from hackkit.models.base import utcnow
 from hackkit.models.event import VISIBILITIES
 from hackkit.permissions import can, require
 from hackkit.services import validation as v
-from hackkit.services.errors import Conflict, NotFound
+from hackkit.services.errors import Conflict, Invalid, NotFound
 
 EVENT_TEXT_FIELDS = {
     "name": 200,
@@ -27,25 +27,36 @@ EVENT_MOMENTS = ("registration_opens", "registration_closes", "starts_at", "ends
 
 
 def _event_values(data: dict, current: Event | None) -> dict:
-    """Validate the fields present in `data` (all required ones when creating)."""
+    """Validate the fields present in `data` (all required ones when creating).
+
+    Every field's problem is reported at once (one Invalid listing them all)."""
     creating = current is None
     values: dict = {}
+    problems = v.Problems()
+
+    def keep(field: str, parse, *args, **kwargs) -> None:
+        try:
+            values[field] = parse(*args, **kwargs)
+        except Invalid as error:
+            problems.add(error)
+
     if creating or "slug" in data:
-        values["slug"] = v.slug(data)
+        keep("slug", v.slug, data)
     for field, limit in EVENT_TEXT_FIELDS.items():
         if creating or field in data:
-            values[field] = v.text(data, field, max_length=limit, required=field == "name")
+            keep(field, v.text, data, field, max_length=limit, required=field == "name")
     if creating or "timezone" in data:
-        values["timezone"] = v.timezone_name({"timezone": data.get("timezone", "Europe/Brussels")})
-    zone = values.get("timezone") or current.timezone
+        keep("timezone", v.timezone_name, {"timezone": data.get("timezone", "Europe/Brussels")})
+    zone = values.get("timezone") or (current.timezone if current else "Europe/Brussels")
     for field in EVENT_MOMENTS:
         if creating or field in data:
             required = field in ("starts_at", "ends_at", "submission_deadline")
-            values[field] = v.moment(data, field, zone, required=required)
+            keep(field, v.moment, data, field, zone, required=required)
     if creating or "max_team_size" in data:
-        values["max_team_size"] = v.integer(data, "max_team_size", minimum=1, maximum=50, default=5)
+        keep("max_team_size", v.integer, data, "max_team_size", minimum=1, maximum=50, default=5)
     if creating or "visibility" in data:
-        values["visibility"] = v.choice(data, "visibility", VISIBILITIES, default="draft")
+        keep("visibility", v.choice, data, "visibility", VISIBILITIES, default="draft")
+    problems.raise_if_any()  # the order of the dates is checked once each date reads well
 
     merged = {f: values[f] if f in values else getattr(current, f, None) for f in EVENT_MOMENTS}
     _require_schedule_in_order(merged)
@@ -105,6 +116,16 @@ def _require_schedule_in_order(moments: dict) -> None:
             ),
             errors,
         )
+
+
+def event_problems(data: dict, current: Event | None = None) -> dict[str, list]:
+    """Every field's problem in an event's values, writing nothing: lets a form that failed its
+    own checks still list the rest at once."""
+    try:
+        _event_values(data, current)
+    except Invalid as error:
+        return error.errors
+    return {}
 
 
 def _slug_taken(session: Session, slug: str, except_id: int | None = None) -> bool:

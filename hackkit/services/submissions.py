@@ -19,7 +19,7 @@ from hackkit.models import Challenge, Dataset, Submission, SubmissionVersion, Te
 from hackkit.models.base import utcnow
 from hackkit.permissions import can
 from hackkit.services import validation as v
-from hackkit.services.errors import Conflict, Forbidden, NotFound
+from hackkit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from hackkit.services.teams import effective_deadline, is_member
 
 # The fields a team edits, in the order the form and the API list them.
@@ -57,31 +57,50 @@ def can_see_drafts(actor, team: Team) -> bool:
 
 
 def _clean(session: Session, team: Team, data: dict) -> dict:
+    """The accepted values; every field's problem is reported at once (Invalid with all of them)."""
     values: dict = {}
+    problems = v.Problems()
+
+    def keep(field: str, parse, *args, **kwargs) -> None:
+        try:
+            values[field] = parse(*args, **kwargs)
+        except Invalid as error:
+            problems.add(error)
+
     limits = {"title": 200, "tagline": 300, "description": 20000, "sample_app": 80, "district": 120}
     for field, limit in limits.items():
         if field in data:
-            values[field] = v.text(data, field, max_length=limit)
+            keep(field, v.text, data, field, max_length=limit)
     for field in ("repo_url", "demo_url", "video_url"):
         if field in data:
-            values[field] = v.web_url(data, field)
+            keep(field, v.web_url, data, field)
     if "licence" in data:
-        licence = v.text(data, "licence", max_length=80)
-        if licence and licence not in SPDX_LICENCES:
-            raise v.fail("licence", _l("Choose a licence from the list (SPDX identifiers such as MIT)."))
-        values["licence"] = licence
+        keep("licence", _licence, data)
     if "template" in data:
-        values["template"] = _template(data)
+        keep("template", _template, data)
     if "challenge_id" in data:
-        values["challenge_id"] = _challenge_id(session, team, data["challenge_id"])
+        keep("challenge_id", _challenge_id, session, team, data["challenge_id"])
     if "datasets" in data:
-        values["datasets"] = _datasets(data["datasets"])
-        _check_in_catalogue(session, values["datasets"])
+        keep("datasets", _catalogue_datasets, session, data["datasets"])
     if "credited_user_ids" in data:
-        values["credited_user_ids"] = _credited(team, data["credited_user_ids"])
+        keep("credited_user_ids", _credited, team, data["credited_user_ids"])
     if "screenshot_ids" in data:
         values["screenshot_ids"] = [int(i) for i in data["screenshot_ids"]]
+    problems.raise_if_any()
     return values
+
+
+def _licence(data: dict) -> str:
+    licence = v.text(data, "licence", max_length=80)
+    if licence and licence not in SPDX_LICENCES:
+        raise v.fail("licence", _l("Choose a licence from the list (SPDX identifiers such as MIT)."))
+    return licence
+
+
+def _catalogue_datasets(session: Session, value) -> list:
+    datasets = _datasets(value)
+    _check_in_catalogue(session, datasets)
+    return datasets
 
 
 def _challenge_id(session: Session, team: Team, value) -> int | None:

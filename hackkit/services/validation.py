@@ -131,3 +131,32 @@ def string_list(value, field: str, *, max_items: int = 20, max_length: int = 40)
     if len(cleaned) > max_items:
         raise fail(field, _l("List at most %(n)d entries.", n=max_items))
     return cleaned
+
+
+class Problems:
+    """Gathers every field's problem, so a form reports them all at once, not one per submit.
+
+    problems = Problems()
+    name = problems.check(text, data, "name", max_length=80, required=True)
+    problems.raise_if_any()
+    """
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list] = {}
+
+    def check(self, parse, *args, **kwargs):
+        """parse(*args, **kwargs), or None after noting the Invalid it raised."""
+        try:
+            return parse(*args, **kwargs)
+        except Invalid as error:
+            self.add(error)
+            return None
+
+    def add(self, error: Invalid) -> None:
+        for field, messages in (error.errors or {"": [error.message]}).items():
+            self.errors.setdefault(field, []).extend(messages)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            first = next(iter(self.errors.values()))[0]
+            raise Invalid(first, self.errors)

@@ -15,8 +15,8 @@ from hackkit.events.forms import ConfirmForm
 from hackkit.extensions import db
 from hackkit.models import Team
 from hackkit.models.base import utcnow
-from hackkit.services import events, screenshots, submissions, teams
-from hackkit.services.errors import Conflict, Forbidden, Invalid
+from hackkit.services import events, participation, screenshots, submissions, teams
+from hackkit.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from hackkit.teams.forms import CaptainForm, JoinRequestForm, ScreenshotForm, SubmissionForm, TeamForm
 
 bp = Blueprint("teams", __name__)
@@ -87,6 +87,7 @@ def detail(team_id: int):
         captain_form.captain_id.choices = [
             (m.user_id, m.user.display_name) for m in team.memberships if m.user_id != team.captain_id
         ]
+    current = submissions.get_submission(db.session, team)
     return render_template(
         "teams/detail.html",
         team=team,
@@ -95,7 +96,10 @@ def detail(team_id: int):
         captain=captain,
         own_team=teams.team_of(db.session, team.event, current_user),
         requests=teams.pending_requests(db.session, team) if captain else [],
-        submission=submissions.get_submission(db.session, team),
+        submission=current,
+        project_page=participation.has_project_page(db.session, current_user, team, current),
+        feedback_ready=participation.feedback_ready(db.session, current_user, team, current),
+        judged=participation.is_judged(db.session, current),
         deadline=teams.effective_deadline(team),
         now=utcnow(),
         join_form=form_if_signed_in(JoinRequestForm, formdata=None),
@@ -214,6 +218,27 @@ def invite(code: str):
     return render_template("teams/invite.html", team=team, form=form, problem=problem, member=member), status
 
 
+@bp.route("/join")
+@login_required
+def enter_code():
+    """For people who were given the code rather than the link: the code (or the whole link,
+    pasted) leads to the same confirmation page as the link."""
+    code = (request.args.get("code") or "").strip().rstrip("/").rsplit("/", 1)[-1]
+    problem = None
+    if code:
+        try:
+            teams.team_by_invite_code(db.session, current_user, code)
+        except NotFound as error:
+            problem = error
+        else:
+            return redirect(url_for("teams.invite", code=code))
+    elif "code" in request.args:
+        problem = Invalid(_l("Enter the invite code the team gave you."))
+    return render_template("teams/join_code.html", problem=problem, code=request.args.get("code", "")), (
+        400 if problem else 200
+    )
+
+
 # The submission -------------------------------------------------------------------------------
 
 
@@ -296,34 +321,54 @@ def submission(team_id: int):
     return _submission_page(team, form, problem)
 
 
+def _save_typed_edits(team: Team) -> tuple[SubmissionForm, ServiceError | None]:
+    """The submission fields posted along with a screenshot button, saved first, so adding or
+    removing a screenshot never throws away what the team typed. The status stays as it is
+    (a new submission starts as a draft). Returns the bound form and what refused the save."""
+    form = _submission_form(team)
+    if "title" not in request.form:  # an old page without the fields: nothing to save
+        current = submissions.get_submission(db.session, team)
+        if current is not None:
+            form.fill_from(submissions.snapshot(current))
+        return form, None
+    try:
+        submissions.save_submission(db.session, current_user, team, form.values())
+    except (Invalid, Conflict) as error:
+        db.session.rollback()
+        apply_service_errors(form, error.errors)
+        return form, error
+    return form, None
+
+
 @bp.route("/teams/<int:team_id>/submission/screenshots", methods=["POST"])
 @login_required
 def add_screenshot(team_id: int):
     team = _member_team(team_id)
     shot_form = ScreenshotForm()
+    if not shot_form.validate_on_submit():  # no file chosen: nothing is saved, what was typed stays
+        return _submission_page(team, _submission_form(team), None, shot_form)
+    form, refused = _save_typed_edits(team)
+    if refused is not None:
+        shot_form.screenshot.errors = [_("The screenshot was not added: first correct the problems above.")]
+        return _submission_page(team, form, refused if isinstance(refused, Conflict) else None, shot_form)
     problem = None
-    if shot_form.validate_on_submit():
-        upload = shot_form.screenshot.data
-        try:
-            screenshots.add_screenshot(
-                db.session,
-                current_user,
-                team,
-                upload.read(screenshots.MAX_BYTES + 1),
-                shot_form.alt_text.data or "",
-                current_app.instance_path,
-            )
-        except Invalid as error:
-            apply_service_errors(shot_form, error.errors or {"screenshot": [error.message]})
-        except Conflict as error:  # the deadline passed: nothing is stored
-            problem = error
-        else:
-            flash(_("The screenshot is added."), "success")
-            return redirect(url_for("teams.submission", team_id=team.id, _anchor="screenshots"))
-    form = _submission_form(team)
-    current = submissions.get_submission(db.session, team)
-    if current is not None:  # show the saved fields, not the upload's empty ones
-        form.fill_from(submissions.snapshot(current))
+    upload = shot_form.screenshot.data
+    try:
+        screenshots.add_screenshot(
+            db.session,
+            current_user,
+            team,
+            upload.read(screenshots.MAX_BYTES + 1),
+            shot_form.alt_text.data or "",
+            current_app.instance_path,
+        )
+    except Invalid as error:
+        apply_service_errors(shot_form, error.errors or {"screenshot": [error.message]})
+    except Conflict as error:  # the deadline passed: nothing is stored
+        problem = error
+    else:
+        flash(_("The screenshot is added and your changes are saved."), "success")
+        return redirect(url_for("teams.submission", team_id=team.id, _anchor="screenshots"))
     return _submission_page(team, form, problem, shot_form)
 
 
@@ -332,6 +377,9 @@ def add_screenshot(team_id: int):
 def remove_screenshot(team_id: int, screenshot_id: int):
     team = _member_team(team_id)
     if ConfirmForm().validate_on_submit():
+        form, refused = _save_typed_edits(team)
+        if isinstance(refused, Invalid):  # keep what was typed, with its problems, and remove nothing
+            return _submission_page(team, form)
         try:
             screenshots.remove_screenshot(db.session, current_user, team, screenshot_id)
         except Conflict as error:
@@ -381,4 +429,9 @@ def project(team_id: int):
         preview=preview,
         names=_names(team),
         shots=_shots(content.get("screenshot_ids")),
+        feedback_ready=participation.feedback_ready(db.session, current_user, team, current),
+        submission=current,
     )
+
+
+from hackkit.teams import mine  # noqa: E402,F401  (/me registers on bp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -82,6 +83,20 @@ def test_organizer_creates_event_with_times_in_its_zone(client, app, auth):
         # 12:00 in Brussels in May (summer time) is 10:00 UTC.
         assert event.submission_deadline == datetime(2026, 5, 17, 10, 0, tzinfo=UTC)
         assert event.max_team_size == 4 and event.city == "Ghent" and event.visibility == "published"
+
+
+def test_event_form_lists_every_problem_at_once_and_keeps_what_was_typed(client, app, auth):
+    log_in_new(auth, "organizer")
+    typed = {**EVENT_FORM, "name": "", "slug": "Not A Slug!", "timezone": "Mars/Olympus", "max_team_size": "99"}
+    response = post_form(client, "/events/new", typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    # The empty name (the form's own check) and the service's problems, in one answer.
+    for field in ("name", "slug", "timezone", "max_team_size"):
+        assert f'href="#{field}"' in page, field
+    assert 'value="Not A Slug!"' in page and 'value="Mars/Olympus"' in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
 
 
 def test_event_form_with_end_before_start_shows_message_and_creates_nothing(client, app, auth):
@@ -192,7 +207,7 @@ def test_event_page_shows_schedule_countdown_challenges_and_announcements(client
     page = client.get(f"/events/{data.slug}").get_data(as_text=True)
     assert "<strong>city</strong>" in page and "<script>alert(1)" not in page
     assert "Het Steen" in page and "Europe/Brussels" in page
-    assert f'data-countdown="{deadline.isoformat()}"' in page and "seconds left" in page
+    assert f'data-countdown="{deadline.isoformat()}"' in page and re.search(r"\d+ seconds? left", page)
     assert "/static/js/countdown.js" in page
     assert "Shade for everyone" in page and "heat-map" in page
     assert "<em>seven</em>" in page

@@ -174,3 +174,43 @@ def test_reminders_list_what_each_judge_still_has_to_score_with_a_mailto_link(ap
 def test_reminders_are_for_organizers_only(client, auth, world):
     auth.login(world["judge_email"])
     assert client.get(f"/events/{world['slug']}/jury/reminders").status_code == 403
+
+
+def test_a_refused_criterion_lists_every_problem_and_keeps_the_typing(app, client, auth, world):
+    auth.login(world["organizer"])
+    typed = {"name": "", "description": "How much it helps", "weight": "heavy", "scale_min": "1", "scale_max": "500"}
+    response = post_form(client, _jury(world) + "/criteria", typed, page=_jury(world))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("name", "weight", "scale_max"):  # all three at once, each linked to its field
+        assert f'href="#{field}"' in page, field
+    assert "How much it helps" in page and 'value="500"' in page
+    with app.app_context():
+        assert db.session.query(Criterion).count() == 2  # nothing added
+
+
+def test_a_refused_criterion_edit_is_shown_open_with_its_problem(app, client, auth, world):
+    auth.login(world["organizer"])
+    criterion = world["criteria"][0]
+    typed = {f"c{criterion}-name": "Impact", f"c{criterion}-weight": "2", f"c{criterion}-scale_min": "5"}
+    typed[f"c{criterion}-scale_max"] = "3"  # the top below the bottom: the service refuses it
+    response = post_form(client, _jury(world) + f"/criteria/{criterion}", typed, page=_jury(world))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f'href="#c{criterion}-scale_max"' in page and "<details open>" in page
+
+
+def test_an_out_of_range_score_is_shown_beside_its_criterion(app, client, auth, world):
+    with app.app_context():
+        organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
+        submission = db.session.get(Submission, world["subs"]["A"])
+        assignments.assign_manually(db.session, organizer, submission.team.event, world["judges"][0], submission.id)
+    auth.login(world["judge_email"])
+    impact, data_use = world["criteria"]
+    url = f"/events/{world['slug']}/judging/projects/{world['subs']['A']}"
+    response = post_form(client, url, {f"c{impact}": "99", f"c{data_use}": "7"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f'href="#c{impact}"' in page and 'value="99"' in page  # linked from the summary, typing kept
+    with app.app_context():
+        assert db.session.query(Score).count() == 0

@@ -351,6 +351,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/feedback/request"): row(page(200)),
     ("POST", "/feedback/request"): row(page(400)),
     ("GET", "/healthz"): row(everyone(200)),
+    ("GET", "/join"): row(page(200)),  # the invite-code field's answer page; no code: the empty form
     ("POST", "/join-requests/<int:request_id>"): row(page(member="done")),
     ("GET", "/join/<code>"): row(page(200)),
     ("POST", "/join/<code>"): row(page("done", member=409, other_team=409)),
@@ -363,6 +364,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/maps/datasets/<slug>"): row(everyone(200)),
     # This world has no districts dataset, so there is no project map (tests/events covers it).
     ("GET", "/maps/events/<slug>/projects"): row(everyone(404)),
+    ("GET", "/me"): row(page(200)),
     ("GET", "/screenshots/<int:screenshot_id>"): row(everyone(200)),
     ("GET", "/signup"): row(page(302, anonymous=200)),
     ("POST", "/signup"): row(page(302, anonymous=400)),

@@ -429,7 +429,6 @@ def test_member_adds_a_screenshot_shown_with_its_description(client, app, auth):
     data = world(app)
     auth.login(data.mate)
     url = f"/teams/{data.team_id}/submission"
-    assert "Save a draft first" in client.get(url).get_data(as_text=True)
     post_form(client, url, {"title": "Shade map", "action": "submit"})
     response = upload(client, data.team_id, png_bytes())
     assert response.status_code == 302
@@ -481,3 +480,50 @@ def test_template_and_district_are_picked_on_the_form_and_shown_on_the_project_p
     refused = post_form(client, url, {**form, "template": "../../etc", "title": "Changed"})
     assert refused.status_code == 400 and "Choose one of the sample apps" in refused.get_data(as_text=True)
     assert submission_of(app, data.team_id)["title"] == "Shade map"
+
+
+def test_adding_a_screenshot_saves_the_edits_typed_beside_it(client, app, auth):
+    """The screenshot button belongs to the submission form: what was typed is saved with it."""
+    data = world(app)
+    auth.login(data.mate)
+    url = f"/teams/{data.team_id}/submission"
+    token = csrf_token(client, url)  # nothing saved yet: the first upload starts the draft
+    response = client.post(
+        f"{url}/screenshots",
+        data={
+            "csrf_token": token,
+            "title": "Typed, never saved",
+            "tagline": "Shade on the way home",
+            "screenshot": (io.BytesIO(png_bytes()), "shot.png"),
+            "alt_text": "The map",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    saved = submission_of(app, data.team_id)
+    assert saved["title"] == "Typed, never saved" and saved["tagline"] == "Shade on the way home"
+    assert saved["status"] == "draft" and len(saved["screenshot_ids"]) == 1
+
+
+def test_a_screenshot_with_invalid_edits_keeps_the_typing_and_adds_nothing(client, app, auth):
+    data = world(app)
+    auth.login(data.mate)
+    url = f"/teams/{data.team_id}/submission"
+    post_form(client, url, {"title": "Shade map", "action": "draft"})
+    response = client.post(
+        f"{url}/screenshots",
+        data={
+            "csrf_token": csrf_token(client, url),
+            "title": "Shade map 2",
+            "repo_url": "not a web address",
+            "demo_url": "also wrong",
+            "screenshot": (io.BytesIO(png_bytes()), "shot.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="Shade map 2"' in page and 'value="also wrong"' in page  # nothing typed is lost
+    assert 'href="#repo_url"' in page and 'href="#demo_url"' in page  # both problems at once
+    saved = submission_of(app, data.team_id)
+    assert saved["title"] == "Shade map" and saved["screenshot_ids"] == []

@@ -3,6 +3,13 @@
 (function () {
   "use strict";
 
+  // "1 day" or "2 days": data-unit-d holds "singular|plural" with {n} for the number
+  // (English and Dutch use the singular for exactly one).
+  function unit(element, name, count) {
+    var forms = (element.dataset["unit" + name.toUpperCase()] || "{n}|{n}").split("|");
+    return (count === 1 ? forms[0] : forms[1]).replace("{n}", String(count));
+  }
+
   function render(element, deadline) {
     var left = Math.floor((deadline - Date.now()) / 1000);
     if (left <= 0) {
@@ -10,10 +17,10 @@
       return false;
     }
     element.textContent = element.dataset.template
-      .replace("{d}", String(Math.floor(left / 86400)))
-      .replace("{h}", String(Math.floor((left % 86400) / 3600)))
-      .replace("{m}", String(Math.floor((left % 3600) / 60)))
-      .replace("{s}", String(left % 60));
+      .replace("{d}", unit(element, "d", Math.floor(left / 86400)))
+      .replace("{h}", unit(element, "h", Math.floor((left % 86400) / 3600)))
+      .replace("{m}", unit(element, "m", Math.floor((left % 3600) / 60)))
+      .replace("{s}", unit(element, "s", left % 60));
     return true;
   }
 
