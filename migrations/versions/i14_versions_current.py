@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i14_versions_current'
-down_revision = 'a3c5e7f9b1d2'
+down_revision = 'i13a_email_confirmed_at'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i16r_results_snapshot'
-down_revision = 'a3c5e7f9b1d2'
+down_revision = 'i14_versions_current'
 branch_labels = None
 depends_on = None
 
