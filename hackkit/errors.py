@@ -88,7 +88,7 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         headers = {}
         if status == 429:
-            seconds = _seconds_until_reset()
+            seconds = seconds_until_reset()
             headers["Retry-After"] = str(seconds)
         if status == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
@@ -143,7 +143,7 @@ def init_app(app: Flask) -> None:
         return error_response(500, _message_for(500, ""))
 
 
-def _seconds_until_reset() -> int:
+def seconds_until_reset() -> int:
     """When the breached limit's window ends (at least a second); a minute if unknown."""
     from hackkit.extensions import limiter
 
