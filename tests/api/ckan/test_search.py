@@ -3,48 +3,11 @@ date ranges, CKAN's sort keys, q and fq together, and Search Query Error for the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import ckanapi
 import pytest
-import sqlalchemy as sa
 
-from hackkit.extensions import db
-from hackkit.models import Dataset
+from tests.api.ckan.conftest import CATALOGUE
 from tests.api.ckan.test_actions import call
-from tests.datasets.helpers import import_file, write_csv
-
-ROWS = "id,name\n1,a\n"
-# slug: (title, description, publisher, themes, keywords, last change)
-CATALOGUE = {
-    "bike-stations": ("Bike stations", "Docks for shared bikes.", "City of Ghent", ["TRAN"], ["bike"], "2025-06-01"),
-    "public-toilets": ("Public toilets", "Where the public toilets are.", "City of Ghent", ["HEAL"], [], "2026-02-01"),
-    "toilet-cleaning": (
-        "Toilet cleaning",
-        "Public works: toilets cleaned weekly.",
-        "Works",
-        ["HEAL"],
-        [],
-        "2026-03-01",
-    ),
-    "street-trees": ("Street trees", "Every tree.", "Parks Department", ["ENVI", "TRAN"], ["trees"], "2024-01-01"),
-}
-
-
-@pytest.fixture
-def searchable(app, tmp_path):
-    for slug, (title, notes, publisher, themes, keywords, _changed) in CATALOGUE.items():
-        path = write_csv(tmp_path, f"{slug}.csv", ROWS)
-        import_file(
-            app, path, slug=slug, title=title, description=notes, publisher=publisher, themes=themes, keywords=keywords
-        )
-    with app.app_context():
-        for dataset in db.session.scalars(sa.select(Dataset)):
-            moment = datetime.fromisoformat(CATALOGUE[dataset.slug][5]).replace(tzinfo=UTC)
-            dataset.created_at = dataset.updated_at = moment
-            for version in dataset.versions:
-                version.created_at = moment
-        db.session.commit()
 
 
 def names(client, **args) -> list[str]:
