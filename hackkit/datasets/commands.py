@@ -121,14 +121,17 @@ def harvest_command(source: str, draft: bool, limit: int | None) -> None:
             click.echo(f"new      {entry.slug}: {entry.title} ({entry.source_url})")
         elif entry.outcome == "updated":
             click.echo(f"version  {entry.slug} v{entry.version}: {entry.title} ({entry.source_url})")
+        elif entry.outcome == "unchanged":
+            click.echo(f"same     {entry.slug} v{entry.version}: {entry.title} ({entry.source_url})")
         else:
             click.echo(f"failed   {entry.title} ({entry.source_url})")
         for problem in entry.problems:
             click.echo(f"         {problem}")
     created = sum(e.outcome == "created" for e in report.harvested)
+    same = sum(e.outcome == "unchanged" for e in report.harvested)
     click.echo(
         f"Harvested {len(report.harvested)} of {len(report.entries)} datasets from {report.kind} source {source}: "
-        f"{created} new, {len(report.harvested) - created} new versions, "
+        f"{created} new, {len(report.harvested) - created - same} new versions, {same} unchanged, "
         f"{len(report.entries) - len(report.harvested)} failed."
     )
     if not report.harvested:

@@ -1,13 +1,16 @@
 """Harvesting: copy datasets from a CKAN portal or a DCAT catalogue into this hub.
 
 Every file goes through `datasets.import_dataset`, so a harvested dataset obeys every import
-rule (atomic, versioned, reported). A dataset harvested before (same identity at its source)
-gets a new version instead of a twin. One bad resource or dataset is reported and skipped;
-only a source that cannot be read at all raises.
+rule (atomic, versioned, reported). A dataset harvested before (same identity at its source,
+whether it came through CKAN or DCAT) gets a new version instead of a twin, and none at all
+when the file's SHA-256 is the one harvested last time (its metadata still follows the
+source). One bad resource or dataset is reported and skipped; only a source that cannot be
+read at all raises.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +42,7 @@ class FetchError(Exception):
 class HarvestEntry:
     title: str
     source_url: str
-    outcome: str = "failed"  # created | updated | failed
+    outcome: str = "failed"  # created | updated | unchanged | failed
     slug: str | None = None
     version: int | None = None
     problems: list[str] = field(default_factory=list)
@@ -209,6 +212,10 @@ class _Run:
             try:
                 with tempfile.TemporaryDirectory(dir=self.work_dir) as tmp:
                     path = _download(self.http, resource, Path(tmp), self.max_bytes)
+                    checksum = _sha256(path)
+                    if existing is not None and _last_checksum(existing) == checksum:
+                        self._same_file(existing, metadata, entry)
+                        return
                     result = datasets.import_dataset(
                         self.session,
                         self.actor,
@@ -222,8 +229,10 @@ class _Run:
             except (FetchError, ServiceError) as error:
                 entry.problems.append(f"skipped {resource.url}: {error}")
                 continue
-            # Remembered on the version, so the next harvest finds it even without a web address.
-            result.version.report = {**result.version.report, "harvest": {"identities": candidate.identities}}
+            # Remembered on the version, so the next harvest finds it even without a web address,
+            # and knows whether the file changed.
+            harvested = {"identities": candidate.identities, "sha256": checksum}
+            result.version.report = {**result.version.report, "harvest": harvested}
             self.session.commit()
             for identity in candidate.identities:
                 self.known[identity] = result.dataset.id
@@ -231,9 +240,46 @@ class _Run:
             entry.slug, entry.version = result.dataset.slug, result.version.number
             return
 
+    def _same_file(self, existing: Dataset, metadata: dict[str, Any], entry: HarvestEntry) -> None:
+        """The source's file is the one harvested last time: no new version, new metadata."""
+        datasets.update_dataset(self.session, self.actor, existing, metadata)
+        entry.outcome = "unchanged"
+        entry.slug, entry.version = existing.slug, existing.current.number if existing.current else None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _last_checksum(dataset: Dataset) -> str | None:
+    current = dataset.current
+    return ((current.report or {}).get("harvest") or {}).get("sha256") if current else None
+
+
+def _without_row_ids(http: requests.Session, url: str) -> str:
+    """A CKAN DataStore dump address that leaves out the DataStore's own `_id` column: the
+    rows as the source has them. The column names come from datastore_search (limit 0)."""
+    parts = urlsplit(url)
+    if "/datastore/dump/" not in parts.path or "fields" in dict(parse_qsl(parts.query)):
+        return url
+    site, resource_id = url.split("/datastore/dump/", 1)
+    resource_id = resource_id.split("?", 1)[0].split("/", 1)[0]
+    query = urlencode({"resource_id": resource_id, "limit": 0})
+    body = _json_or_none(_get(http, f"{site}/api/3/action/datastore_search?{query}"))
+    fields = (body or {}).get("result", {}).get("fields") if isinstance(body, dict) else None
+    names = [f.get("id") for f in fields or [] if isinstance(f, dict) and f.get("id") not in (None, "_id")]
+    if not names:
+        return url
+    extra = urlencode({"fields": ",".join(names)})
+    return f"{url}{'&' if parts.query else '?'}{extra}"
+
 
 def _download(http: requests.Session, resource: sources.Resource, folder: Path, max_bytes: int) -> Path:
-    response = _get(http, resource.url, stream=True)
+    response = _get(http, _without_row_ids(http, resource.url), stream=True)
     with response:
         if response.headers.get("Content-Type", "").split(";")[0].strip().lower() == "text/html":
             raise FetchError("the address answered with a web page, not a data file")

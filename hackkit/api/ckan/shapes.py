@@ -208,6 +208,10 @@ def resource_dict(dataset: Dataset, version: DatasetVersion, position: int) -> d
         "version_number": version.number,
         "row_count": version.row_count,
         "original_format": version.format,
+        # Not CKAN's own either: the file as uploaded, so a harvester copies the very bytes.
+        "original_url": url_for("datasets.original", slug=dataset.slug, version=version.number, _external=True)
+        if version.original_path
+        else None,
     }
 
 
