@@ -149,6 +149,8 @@ def package_search(data: dict[str, Any]) -> dict[str, Any]:
         scores = {id(doc): search_query.score(evaluator, terms, doc) for doc in found}
     except search_query.SearchQueryError as error:
         raise search_query_error(str(error)) from None
+    except RecursionError:  # thousands of nested parentheses
+        raise search_query_error(_("the query is nested too deeply.")) from None
     found = _ordered(found, keys, scores)
     matching = [doc.dataset for doc in found]
     facets, search_facets = _facets(matching, facet_fields, int(facet_limit), mincount)

@@ -15,6 +15,7 @@ proximity, regular expressions, unknown fields) is a SearchQueryError, never a g
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -39,6 +40,8 @@ FIELDS = TEXT_FIELDS + STRING_FIELDS + DATE_FIELDS
 UNITS = {"SECOND": 1, "MINUTE": 60, "HOUR": 3600, "DAY": 86400, "WEEK": 604800}
 DATE_MATH = re.compile(r"^NOW(?:([+-])(\d+)(SECOND|MINUTE|HOUR|DAY|WEEK)S?)?(?:/(DAY|HOUR))?$")
 WORDS = re.compile(r"\w+")
+# luqum's parser and lexer (ply) keep their state on shared objects: one parse at a time.
+PARSING = threading.Lock()
 
 
 class SearchQueryError(Exception):
@@ -106,7 +109,8 @@ def parse(text: str) -> tree.Item | None:
     if len(text) > MAX_QUERY:
         raise SearchQueryError(f"the query is longer than {MAX_QUERY} characters")
     try:
-        return parser.parse(text)
+        with PARSING:
+            return parser.parse(text)
     except (ParseError, RecursionError) as error:
         raise SearchQueryError(f"cannot parse {text[:200]!r}: {str(error)[:200]}") from None
     except Exception as error:  # ply reports some bad input by other exception types

@@ -88,6 +88,8 @@ def test_facet_false_gives_no_facets(client, searchable):
         {"fq": "metadata_modified:[yesterday TO *]"},
         {"sort": "colour asc"},
         {"sort": "name sideways"},
+        {"q": "(" * 1900 + "bike" + ")" * 1900},
+        {"q": "x" * 5000},
     ],
 )
 def test_what_the_grammar_does_not_cover_is_a_search_query_error(client, searchable, args):
