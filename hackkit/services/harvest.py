@@ -142,7 +142,11 @@ def _ckan(http: requests.Session, url: str, limit: int | None) -> list[sources.C
     # A package_search URL with q/fq narrows the harvest to what that search finds.
     given = parse_qsl(urlsplit(url).query) if "package_search" in url else []
     query = {k: v for k, v in given if k in ("q", "fq", "sort")}
+    # Pages in id order, as ckanext-harvest does: a dataset added while paging shifts the
+    # later pages by one at most, and the one then seen twice is skipped by its id.
+    query.setdefault("sort", "id asc")
     found: list[sources.Candidate] = []
+    seen: set = set()
     start = 0
     while limit is None or len(found) < limit:
         rows = CKAN_PAGE if limit is None else min(CKAN_PAGE, limit - len(found))
@@ -150,7 +154,9 @@ def _ckan(http: requests.Session, url: str, limit: int | None) -> list[sources.C
         if not sources.is_ckan_search(body):
             raise Unreadable(_l("%(url)s did not answer like CKAN's package_search.", url=api))
         results = body["result"]["results"]
-        found += [sources.ckan_candidate(site, p) for p in results if isinstance(p, dict)]
+        fresh = [p for p in results if isinstance(p, dict) and p.get("id") not in seen]
+        seen.update(p.get("id") for p in fresh)
+        found += [sources.ckan_candidate(site, p) for p in fresh]
         start += len(results)
         if not results or start >= int(body["result"].get("count") or 0):
             break

@@ -79,7 +79,7 @@ def test_ckan_portal_is_harvested_with_its_metadata_and_bad_files_are_skipped(ap
         assert stations.current.row_count == 2 and stations.current.original_name == "stations.csv"
         trees = found["street-trees"]
         assert (trees.license, trees.themes, trees.current.format) == ("CC0-1.0", ["ENVI"], "json")
-        assert any("rows=2&start=2" in r for r in portal.requests)  # it paged
+        assert any("sort=id+asc&rows=2&start=2" in r for r in portal.requests)  # it paged, in id order
 
         # Harvesting again never makes twins; the same file makes no new version, but the
         # metadata follows the source; a changed file is a new version.
