@@ -195,6 +195,13 @@ SETTINGS: tuple[Setting, ...] = (
         "API requests allowed per client IP address without a token, across all API routes.",
     ),
     Setting(
+        "HACKKIT_RATELIMIT_CKAN_ANONYMOUS",
+        "HACKKIT_RATELIMIT_CKAN_ANONYMOUS",
+        "3000 per 5 minutes",
+        "Calls of the read-only CKAN Action API allowed per client IP address without a token; "
+        "enough for `ckanapi dump datasets --all` of a 1,000-dataset catalogue.",
+    ),
+    Setting(
         "HACKKIT_RATELIMIT_ENABLED",
         "RATELIMIT_ENABLED",
         True,

@@ -93,7 +93,7 @@ def init_app(app: Flask) -> None:
         headers = {}
         if status == 429:
             # The log-in limits know their own window; Flask-Limiter's are asked otherwise.
-            seconds = getattr(error, "retry_after", None) or _seconds_until_reset()
+            seconds = getattr(error, "retry_after", None) or seconds_until_reset()
             headers["Retry-After"] = str(seconds)
         if status == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
@@ -148,7 +148,7 @@ def init_app(app: Flask) -> None:
         return error_response(500, _message_for(500, ""))
 
 
-def _seconds_until_reset() -> int:
+def seconds_until_reset() -> int:
     """When the breached limit's window ends (at least a second); a minute if unknown."""
     from hackkit.extensions import limiter
 

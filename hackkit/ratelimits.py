@@ -12,6 +12,9 @@ from flask_limiter import ApplicationLimit
 from flask_limiter.util import get_remote_address
 
 API_PATH_PREFIX = "/api/"
+# CKAN's Action API here is read-only; bulk clients (`ckanapi dump datasets --all`, harvesters)
+# call package_show once per dataset, so anonymous callers get their own, larger allowance.
+CKAN_ACTION_PREFIXES = ("/api/3/action/", "/api/action/")
 
 
 def _token():
@@ -27,15 +30,24 @@ def _exempt() -> bool:
     return not request.path.startswith(API_PATH_PREFIX) or request.method == "OPTIONS"
 
 
+def _ckan_action() -> bool:
+    return request.path.startswith(CKAN_ACTION_PREFIXES)
+
+
 def api_limit_value() -> str:
     if _token() is not None:
         return current_app.config["HACKKIT_RATELIMIT_API"]
+    if _ckan_action():
+        return current_app.config["HACKKIT_RATELIMIT_CKAN_ANONYMOUS"]
     return current_app.config["HACKKIT_RATELIMIT_API_ANONYMOUS"]
 
 
 def api_limit_key() -> str:
     token = _token()
-    return f"token:{token.id}" if token is not None else f"address:{get_remote_address()}"
+    if token is not None:
+        return f"token:{token.id}"
+    # A counter of its own: a bulk read of the CKAN API does not use up /api/v1's allowance.
+    return f"{'ckan-address' if _ckan_action() else 'address'}:{get_remote_address()}"
 
 
 API_LIMIT = ApplicationLimit(

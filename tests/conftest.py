@@ -30,7 +30,11 @@ TEST_PASSWORD = "correct horse battery staple"
 REDIS_URL = os.environ.get("HACKKIT_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 # Tests send thousands of API requests from one address within a minute; the API limits are
 # raised here so no test is throttled by accident. Tests of the limits set low ones explicitly.
-UNTHROTTLED_API = {"HACKKIT_RATELIMIT_API": "100000 per minute", "HACKKIT_RATELIMIT_API_ANONYMOUS": "100000 per minute"}
+UNTHROTTLED_API = {
+    "HACKKIT_RATELIMIT_API": "100000 per minute",
+    "HACKKIT_RATELIMIT_API_ANONYMOUS": "100000 per minute",
+    "HACKKIT_RATELIMIT_CKAN_ANONYMOUS": "100000 per minute",
+}
 
 
 def _postgres_problem() -> str | None:

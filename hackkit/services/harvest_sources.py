@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from hackkit.services import eu_vocab
-from hackkit.services.dataset_meta import SLUG
+from hackkit.services.dataset_meta import FREQUENCIES, SLUG
 
 PREFERRED_FORMATS = ("csv", "geojson", "xlsx", "json")  # the first that imports becomes the version
 VCARD = "http://www.w3.org/2006/vcard/ns#"
@@ -39,6 +39,7 @@ class Resource:
     url: str
     format: str  # an importer format: csv, geojson, xlsx, json
     name: str  # the original file name to keep
+    label: str = ""  # what the source calls it (a DCAT distribution's IRI), to choose among files
 
 
 @dataclass
@@ -110,9 +111,12 @@ def ckan_candidate(site: str, package: dict) -> Candidate:
         "contact": package.get("maintainer_email") or package.get("author_email") or "",
         "keywords": [str(t.get("name")) for t in package.get("tags") or [] if isinstance(t, dict) and t.get("name")],
         "themes": [t for t in themes if t],
+        # ckanext-dcat's and hackkit's names for a place in words (ckanext-spatial's `spatial`
+        # is GeoJSON, which this field cannot hold).
+        "spatial": extras.get("spatial_text") or extras.get("spatial_uri_label") or "",
         "temporal_start": extras.get("temporal_start", "")[:10] or None,
         "temporal_end": extras.get("temporal_end", "")[:10] or None,
-        "update_frequency": eu_vocab.frequency_name(extras.get("frequency", "")) or "",
+        "update_frequency": _frequency(extras.get("frequency", "")),
     }
     if licence:
         metadata["license"] = licence
@@ -122,20 +126,44 @@ def ckan_candidate(site: str, package: dict) -> Candidate:
     page = f"{site}/dataset/{name}"
     candidate = Candidate(
         title=str(metadata["title"]),
-        identities=[page, f"{site}/dataset/{package.get('id')}"],
+        identities=[page, f"{site}/dataset/{package.get('id')}", *_same_dataset_elsewhere(package, extras)],
         source_url=page,
         slug_hint=name,
         metadata=metadata,
     )
     for resource in package.get("resources") or []:
-        url = urljoin(site + "/", str(resource.get("url") or ""))
-        fmt = eu_vocab.format_name(resource.get("format"), resource.get("mimetype"), url)
+        url, fmt = _resource_file(site, resource)
         if fmt is None or not url.startswith(("http://", "https://")):
             candidate.unusable.append(f"{resource.get('name') or url} ({resource.get('format') or 'no format'})")
             continue
         candidate.resources.append(Resource(url, fmt, file_name(url, fmt, name)))
     candidate.resources = _ordered(candidate.resources)
     return candidate
+
+
+def _frequency(value: str) -> str:
+    return value if value in FREQUENCIES else eu_vocab.frequency_name(value) or ""
+
+
+def _same_dataset_elsewhere(package: dict, extras: dict[str, str]) -> list[str]:
+    """Web addresses that name this dataset in the portal's DCAT catalogue too: the dataset
+    page (hackkit's `ckan_url`, DCAT's landing page) and ckanext-dcat's `uri`/`guid`/
+    `identifier` extras. Matching on them keeps one dataset one, however it is harvested."""
+    found = [str(package.get("ckan_url") or "")] + [extras.get(key, "") for key in ("uri", "guid", "identifier")]
+    return [value for value in found if value.startswith(("http://", "https://"))]
+
+
+def _resource_file(site: str, resource: dict) -> tuple[str, str | None]:
+    """The address and importer format of a resource's file. The uploaded original when the
+    portal names it (hackkit's `original_url`: the very bytes the source imported) before the
+    DataStore copy at `url`."""
+    original = str(resource.get("original_url") or "")
+    if original.startswith(("http://", "https://")):
+        fmt = eu_vocab.format_name(resource.get("original_format"), original)
+        if fmt:
+            return original, fmt
+    url = urljoin(site + "/", str(resource.get("url") or ""))
+    return url, eu_vocab.format_name(resource.get("format"), resource.get("mimetype"), url)
 
 
 # --- DCAT -------------------------------------------------------------------------------
@@ -269,6 +297,11 @@ def dcat_candidate(graph: Graph, dataset) -> Candidate:
         if fmt is None or not url:
             candidate.unusable.append(label)
             continue
-        candidate.resources.append(Resource(url, fmt, file_name(url, fmt, slug_hint or "data")))
-    candidate.resources = _ordered(candidate.resources)
+        candidate.resources.append(Resource(url, fmt, file_name(url, fmt, slug_hint or "data"), str(distribution)))
+    # Of several files in one format, the uploaded original first (hackkit and others mark it
+    # "original"): the same bytes whichever way the dataset is harvested, so an unchanged
+    # source is recognised by its checksum. Then by address, so every run picks the same one.
+    candidate.resources.sort(
+        key=lambda r: (PREFERRED_FORMATS.index(r.format), "original" not in r.label + r.url, r.url)
+    )
     return candidate

@@ -79,18 +79,22 @@ def test_ckan_portal_is_harvested_with_its_metadata_and_bad_files_are_skipped(ap
         assert stations.current.row_count == 2 and stations.current.original_name == "stations.csv"
         trees = found["street-trees"]
         assert (trees.license, trees.themes, trees.current.format) == ("CC0-1.0", ["ENVI"], "json")
-        assert any("rows=2&start=2" in r for r in portal.requests)  # it paged
+        assert any("sort=id+asc&rows=2&start=2" in r for r in portal.requests)  # it paged, in id order
 
-        # Harvesting again finds the same datasets, never twins; the same file makes no new
-        # version (identical imports make nothing), while the metadata follows the source.
+        # Harvesting again never makes twins; the same file makes no new version, but the
+        # metadata follows the source; a changed file is a new version.
         portal.packages[0]["title"] = "Bike-share stations"
         again = runner.invoke(args=["datasets", "harvest", f"{base}/api/3/action/package_search"])
         assert again.exit_code == 0, again.output
+        assert "0 new, 0 new versions, 2 unchanged" in again.output
         found = datasets_in(app)
         assert set(found) == {"bike-stations", "street-trees"}
         assert [v.number for v in found["bike-stations"].versions] == [1]
-        assert "same     bike-stations v1" in again.output
         assert found["bike-stations"].title == "Bike-share stations"
+        portal.add_file("/files/stations.csv", STATIONS + "3,Dampoort,51.056,3.740,12\n")
+        changed = runner.invoke(args=["datasets", "harvest", base])
+        assert changed.exit_code == 0 and "1 new versions, 1 unchanged" in changed.output, changed.output
+        assert [v.number for v in datasets_in(app)["bike-stations"].versions] == [1, 2]
 
 
 def test_limit_and_draft_are_honoured(app, runner):
@@ -179,19 +183,19 @@ def test_a_second_hackkit_harvests_the_first_ones_dcat_catalogue(app, live_serve
     assert copy.source_url == f"{live_server}/datasets/stations"
     assert copy.current.row_count == 2 and copy.current.geometry["lat"] == "lat"
 
-    # The JSON-LD serialization of the same catalogue is the same dataset, and its CSV the
-    # same file: no new version.
+    # The JSON-LD serialization of the same catalogue is the same dataset, with the same file.
     again = runner.invoke(args=["datasets", "harvest", f"{live_server}/catalog.jsonld"])
-    assert again.exit_code == 0, again.output
-    assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1]
+    assert again.exit_code == 0 and "1 unchanged" in again.output, again.output
     rdf_xml = runner.invoke(args=["datasets", "harvest", f"{live_server}/catalog.rdf", "--limit", "1"])
     assert rdf_xml.exit_code == 0, rdf_xml.output
     assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1]
+    # A new version at the source is a new version here.
+    import_file(app, write_csv(tmp_path, "s2.csv", STATIONS + "3,Dampoort,51.056,3.740,12\n"), slug="stations")
     # A web page that advertises its catalogue (<link rel="alternate" type="text/turtle">) is enough.
     page = runner.invoke(args=["datasets", "harvest", f"{live_server}/datasets/"])
     assert page.exit_code == 0 and "from DCAT source" in page.output, page.output
-    assert "same     stations v1" in page.output
-    assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1]
+    assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1, 2]
+    assert datasets_in(second_app)["stations"].current.row_count == 3
 
 
 def test_a_dcat_file_is_harvested_from_disk(app, runner, tmp_path):
@@ -236,7 +240,7 @@ def test_a_dcat_file_is_harvested_from_disk(app, runner, tmp_path):
         # No web address at the source: the dataset's IRI still recognises it next time.
         assert parking.source_url == ""
         assert runner.invoke(args=["datasets", "harvest", str(catalog)]).exit_code == 0
-        assert [v.number for v in datasets_in(app)["parking"].versions] == [1]  # the same file again
+        assert [v.number for v in datasets_in(app)["parking"].versions] == [1]  # same file, same version
 
 
 def test_a_second_hackkit_harvests_the_first_one_through_its_ckan_api(app, live_server, second_app, tmp_path):
@@ -262,4 +266,4 @@ def test_a_second_hackkit_harvests_the_first_one_through_its_ckan_api(app, live_
 
     again = runner.invoke(args=["datasets", "harvest", live_server])
     assert again.exit_code == 0, again.output
-    assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1]  # the same dataset, not a copy
+    assert [v.number for v in datasets_in(second_app)["stations"].versions] == [1]  # unchanged: no copy, no version

@@ -251,6 +251,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/auth/reset/<token>"): row(everyone(400)),
     ("GET", "/catalog"): row(everyone(200)),
     ("GET", "/catalog.<any(ttl, jsonld, rdf):kind>"): row(everyone(200), kind="ttl"),
+    ("GET", "/dataset/<name>"): row(everyone(302), name="rm-places"),  # CKAN's dataset address
     ("GET", "/datasets/"): row(everyone(200)),
     ("GET", "/datasets/<slug>"): row(everyone(200)),
     ("GET", "/datasets/<slug>/datapackage.json"): row(everyone(200)),

@@ -148,7 +148,8 @@ def test_catalogue_searches_find_nothing_and_break_nothing(client, app, places, 
         _no_server_error(response)
         if url == "/api/v1/datasets" and response.status_code == 200:
             assert response.get_json()["datasets"] == [], payload
-        if url.endswith("package_search") and response.status_code == 200:
+        if url.endswith("package_search") and response.status_code == 200 and payload != "*":
+            # (A lone `*` is Solr's "any value", so CKAN's search finds everything for it.)
             assert response.get_json()["result"]["count"] == 0
     response = client.get("/api/3/action/package_search", query_string={"fq": payload, "sort": payload})
     _no_server_error(response)

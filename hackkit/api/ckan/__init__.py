@@ -5,14 +5,14 @@ Like /api/v1 it is authenticated by API tokens only, never by the browser's cook
 needs no CSRF token and a page elsewhere cannot use a visitor's session through it.
 """
 
-from flask import Blueprint
+from flask import Blueprint, redirect, url_for
 
 from hackkit.extensions import csrf
 
 bp = Blueprint("ckan", __name__)
 csrf.exempt(bp)
 
-from hackkit.api.ckan import datastore, envelope, packages  # noqa: E402,F401  (actions register themselves)
+from hackkit.api.ckan import datastore, envelope, packages, search  # noqa: E402,F401  (actions register themselves)
 
 
 # The last decorator registers first, and url_for (the `help` links) uses that one.
@@ -20,3 +20,16 @@ from hackkit.api.ckan import datastore, envelope, packages  # noqa: E402,F401  (
 @bp.route("/api/3/action/<name>", methods=["GET", "POST"])
 def action(name: str):
     return envelope.dispatch(name)
+
+
+@bp.route("/dataset/<name>")
+def dataset_page(name: str):
+    """CKAN's dataset address (`/dataset/<name or id>`, what harvesters save as the source
+    link): a redirect to the dataset's page, which decides who may see it."""
+    return redirect(url_for("datasets.detail", slug=packages.slug_for(name)), code=302)
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    """CKAN clients read every answer of the Action API as its envelope, a 429 too."""
+    return envelope.rate_limited(error)

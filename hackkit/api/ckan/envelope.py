@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import DataError, DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from hackkit.errors import seconds_until_reset
 from hackkit.extensions import db
 from hackkit.services import tokens
 from hackkit.services.errors import Forbidden, NotFound, ServiceError, Unauthorized
@@ -156,6 +157,21 @@ def dispatch(name: str) -> Response:
         return failure(envelope, as_ckan_error(error, name))
     envelope.update({"success": True, "result": result})
     return respond(envelope)
+
+
+def rate_limited(error: HTTPException) -> Response:
+    """A 429 in CKAN's envelope, with Retry-After: ckanapi then raises CKANAPIError with the
+    status instead of ServerIncompatibleError."""
+    seconds = seconds_until_reset()
+    name = request.view_args.get("name", "") if request.view_args else ""
+    message = _(
+        "Too many requests (limit: %(limit)s). Try again in %(seconds)d seconds.",
+        limit=error.description,
+        seconds=seconds,
+    )
+    response = failure({"help": help_url(name)}, CkanError("Too Many Requests", 429, message))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def failure(envelope: dict[str, Any], error: CkanError) -> Response:

@@ -3,8 +3,6 @@ status and help. They read the catalogue services; this module only translates."
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from typing import Any
 
 from flask import g, request
@@ -14,23 +12,11 @@ from hackkit.api.ckan import params, shapes
 from hackkit.api.ckan.envelope import ACTIONS, action, invalid, not_found
 from hackkit.extensions import db
 from hackkit.models import Dataset, DatasetVersion
-from hackkit.services import catalogue, datasets
-from hackkit.services.dataset_meta import LICENSES, THEMES
+from hackkit.services import datasets
+from hackkit.services.dataset_meta import LICENSES
 from hackkit.services.errors import NotFound
 
 CKAN_VERSION = "2.11.0"  # the CKAN release whose API shapes these actions follow
-MAX_ROWS = 1000  # CKAN's default ckan.search.rows_max
-# fq/q fields -> the catalogue facet they select (res_format is ours alone: every resource is CSV).
-FILTER_FIELDS = {"organization": "publisher", "groups": "theme", "tags": "keyword", "license_id": "license"}
-IGNORED_FIELDS = {"dataset_type", "capacity", "state", "type"}  # constant for us; CKAN's own UI sends them
-FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
-SORTS = {
-    "name": lambda d: d.slug,
-    "title_string": lambda d: d.title.lower(),
-    "metadata_modified": lambda d: shapes.modified(d),
-    "metadata_created": lambda d: d.created_at,
-}
-TERM = re.compile(r'([+-]?)([A-Za-z_.]+):("[^"]*"|\S+)')
 
 
 def _visible(include_drafts: bool = False) -> list[Dataset]:
@@ -45,6 +31,15 @@ def _find_package(key: str) -> Dataset:
             if shapes.package_id(dataset) == key:
                 return dataset
     return datasets.get_dataset(db.session, g.ckan_user, key)
+
+
+def slug_for(key: str) -> str:
+    """The slug of a published dataset named by its package id, else the key itself (a name)."""
+    if shapes.looks_like_uuid(key):
+        for dataset in datasets.published_datasets(db.session):
+            if shapes.package_id(dataset) == key:
+                return dataset.slug
+    return key
 
 
 def find_resource(key: str) -> tuple[Dataset, DatasetVersion]:
@@ -87,155 +82,44 @@ def resource_show(data: dict[str, Any]) -> dict[str, Any]:
     return shapes.resource_dict(dataset, version, position)
 
 
-def _selection(data: dict[str, Any]) -> tuple[list[str], dict[str, list[str]], list[str]]:
-    """Words to search, catalogue facet values and res_format values from q and fq."""
-    words: list[str] = []
-    selected: dict[str, list[str]] = {}
-    formats: list[str] = []
-    for key in ("q", "fq"):
-        source = params.text(data, key).strip()
-        if source in ("*:*", ""):
-            continue
-        rest = source
-        for sign, field, raw in TERM.findall(source):
-            rest = rest.replace(f"{sign}{field}:{raw}", " ", 1)
-            value = raw.strip('"')
-            if sign == "-":
-                raise invalid(key, _("Negated filters (-field:value) are not supported."))
-            if field in IGNORED_FIELDS:
-                continue
-            if field == "res_format":
-                formats.append(value.upper())
-            elif field in FILTER_FIELDS:
-                # Group names are theme codes in lower case (shapes.group_name).
-                selected.setdefault(FILTER_FIELDS[field], []).append(value.upper() if field == "groups" else value)
-            elif field in ("name", "text"):
-                words.append(value)
-            else:
-                raise invalid(key, _("Unknown search field %(field)s.", field=field[:40]))
-        if key == "fq" and rest.replace("AND", " ").strip():
-            raise invalid("fq", _("fq takes field:value terms, like organization:city-of-antwerp."))
-        words += [w for w in rest.split() if w not in ("AND", "*:*")]
-    return words, selected, formats
+def _publishers() -> dict[str, list[Dataset]]:
+    """Each publisher (organization) with its visible datasets."""
+    members: dict[str, list[Dataset]] = {}
+    for dataset in _visible():
+        if dataset.publisher:
+            members.setdefault(dataset.publisher, []).append(dataset)
+    return members
 
 
-def _publishers_for(names: list[str]) -> list[str]:
-    publishers = {shapes.organization_name(d.publisher): d.publisher for d in _visible() if d.publisher}
-    return [publishers.get(n, "\0" + n) for n in names]  # an unknown name matches nothing
+def _themes() -> dict[str, list[Dataset]]:
+    """Each theme (group) with its visible datasets."""
+    members: dict[str, list[Dataset]] = {}
+    for dataset in _visible():
+        for theme in dataset.themes or []:
+            members.setdefault(theme, []).append(dataset)
+    return members
 
 
-def _facet_values(dataset: Dataset, field: str) -> list[tuple[str, str]]:
-    """(name, display name) of a dataset for one CKAN facet field."""
-    if field == "organization":
-        return [(shapes.organization_name(dataset.publisher), dataset.publisher)] if dataset.publisher else []
-    if field == "groups":
-        return [(shapes.group_name(t), THEMES.get(t, t)) for t in catalogue.facet_values(dataset, "theme")]
-    if field == "tags":
-        return [(k, k) for k in catalogue.facet_values(dataset, "keyword")]
-    if field == "license_id":
-        return [(k, LICENSES.get(k, (k, ""))[0]) for k in catalogue.facet_values(dataset, "license")]
-    return [("CSV", "CSV")] if dataset.current else []
+def _created(members: list[Dataset]):
+    # A publisher or theme exists here from its first dataset on: CKAN's `created`.
+    return min(d.created_at for d in members)
 
 
-def _facets(found: list[Dataset], fields: list[str], limit: int, mincount: int) -> tuple[dict, dict]:
-    facets: dict[str, dict[str, int]] = {}
-    search_facets: dict[str, Any] = {}
-    for field in fields:
-        counts: Counter = Counter()
-        labels: dict[str, str] = {}
-        for dataset in found:
-            for name, label in _facet_values(dataset, field):
-                counts[name] += 1
-                labels[name] = label
-        ranked = [(n, c) for n, c in sorted(counts.items(), key=lambda i: (-i[1], i[0])) if c >= mincount]
-        ranked = ranked[:limit] if limit >= 0 else ranked
-        facets[field] = dict(ranked)
-        items = [{"name": n, "display_name": labels[n], "count": c} for n, c in ranked]
-        search_facets[field] = {"title": field, "items": items}
-    return facets, search_facets
-
-
-def _sorted(found: list[Dataset], sort: str) -> list[Dataset]:
-    clauses = [c.split() for c in sort.split(",") if c.strip()]
-    # Stable sorts applied from the last key to the first give a multi-key order.
-    for clause in reversed(clauses):
-        field, direction = clause[0], (clause[1].lower() if len(clause) > 1 else "asc")
-        if direction not in ("asc", "desc") or len(clause) > 2:
-            raise invalid("sort", _("Sort by a field name and asc or desc, like metadata_modified desc."))
-        if field == "score":
-            continue  # no relevance score: the catalogue's own order stands
-        if field not in SORTS:
-            raise invalid(
-                "sort",
-                _(
-                    "Cannot sort by %(field)s; use one of: %(names)s.",
-                    field=field[:40],
-                    names=", ".join(["score", *SORTS]),
-                ),
-            )
-        found = sorted(found, key=SORTS[field], reverse=direction == "desc")
-    return found
-
-
-@action("package_search")
-def package_search(data: dict[str, Any]) -> dict[str, Any]:
-    """Search datasets. Parameters: q, fq (organization:, groups:, tags:, res_format:,
-    license_id:), rows (default 10, at most 1000), start, sort, facet.field (a JSON list),
-    facet.limit, facet.mincount, include_drafts."""
-    rows = params.integer(data, "rows", 10, high=MAX_ROWS)
-    start = params.integer(data, "start", 0)
-    sort = params.text(data, "sort", "score desc, metadata_modified desc")
-    facet_fields = params.name_list(data, "facet.field") or []
-    unknown = [f for f in facet_fields if f not in FACET_FIELDS]
-    if unknown:
-        raise invalid(
-            "facet.field",
-            _("Cannot count %(field)s; use: %(names)s.", field=unknown[0][:40], names=", ".join(FACET_FIELDS)),
-        )
-    facet_limit = params.text(data, "facet.limit", "50").strip()
-    if not re.fullmatch(r"-1|\d+", facet_limit):
-        raise invalid("facet.limit", _("facet.limit takes a whole number (-1 for all)."))
-    mincount = params.integer(data, "facet.mincount", 1)
-    include_drafts = params.boolean(data, "include_drafts") and datasets.can_see_drafts(g.ckan_user)
-    params.boolean(data, "include_private")
-
-    words, selected, formats = _selection(data)
-    if "publisher" in selected:
-        selected["publisher"] = _publishers_for(selected["publisher"])
-    found = catalogue.search_catalogue(
-        db.session, g.ckan_user, " ".join(words), selected, facets=(*catalogue.FACETS, *catalogue.EXTRA_FACETS)
-    )["datasets"]
-    found = [d for d in found if d.status == "published" or include_drafts]
-    if formats:
-        found = [d for d in found if d.current and "CSV" in formats]
-    found = _sorted(found, sort)
-    facets, search_facets = _facets(found, facet_fields, int(facet_limit), mincount)
-    return {
-        "count": len(found),
-        "sort": sort,
-        "facets": facets,
-        "search_facets": search_facets,
-        "results": [shapes.package_dict(d) for d in found[start : start + rows]],
-    }
-
-
-def _publishers() -> Counter:
-    return Counter(d.publisher for d in _visible() if d.publisher)
-
-
-def _themes() -> Counter:
-    return Counter(t for d in _visible() for t in d.themes or [])
-
-
-def _listing(data: dict[str, Any], counts: Counter, shape) -> list:
+def _listing(data: dict[str, Any], members: dict[str, list[Dataset]], shape, names_key: str) -> list:
     sort = params.text(data, "sort", "name").strip().lower()
     field, _sep, direction = sort.partition(" ")
     if field not in ("name", "title", "package_count", "packages") or direction.strip() not in ("", "asc", "desc"):
         raise invalid("sort", _("Sort by name, title or package_count, then asc or desc."))
-    items = [shape(key, count) for key, count in counts.items()]
+    items = [shape(key, len(found), _created(found)) for key, found in members.items()]
+    wanted = params.name_list(data, names_key)
+    if wanted is not None:  # only these (CKAN's `groups=` / `organizations=` filter)
+        items = [item for item in items if item["name"] in wanted]
+    query = params.text(data, "q").strip().lower()
+    if query:
+        items = [item for item in items if query in item["name"] or query in item["title"].lower()]
     key = {"packages": "package_count"}.get(field, field)
     descending = direction.strip() == "desc" or (field == "packages" and not direction)
-    items.sort(key=lambda item: item[key], reverse=descending)
+    items.sort(key=lambda item: item[key].lower() if isinstance(item[key], str) else item[key], reverse=descending)
     offset = params.integer(data, "offset", 0)
     limit = params.integer(data, "limit", 0)
     items = items[offset : offset + limit] if limit else items[offset:]
@@ -246,14 +130,18 @@ def _listing(data: dict[str, Any], counts: Counter, shape) -> list:
 
 @action("organization_list")
 def organization_list(data: dict[str, Any]) -> list:
-    """List organizations (the datasets' publishers). Parameters: all_fields, sort, limit, offset."""
-    return _listing(data, _publishers(), shapes.organization_dict)
+    """List organizations (the datasets' publishers). Parameters: organizations (only these
+    names), q (a part of the name or title), all_fields, sort (name, title or package_count,
+    asc or desc), limit, offset."""
+    return _listing(data, _publishers(), shapes.organization_dict, "organizations")
 
 
 @action("group_list")
 def group_list(data: dict[str, Any]) -> list:
-    """List groups (the EU data themes in use). Parameters: all_fields, sort, limit, offset."""
-    return _listing(data, _themes(), shapes.group_dict)
+    """List groups (the EU data themes in use). Parameters: groups (only these names), q (a
+    part of the name or title), all_fields, sort (name, title or package_count, asc or desc),
+    limit, offset."""
+    return _listing(data, _themes(), shapes.group_dict, "groups")
 
 
 def _with_packages(body: dict[str, Any], members: list[Dataset], data: dict[str, Any]) -> dict[str, Any]:
@@ -269,18 +157,18 @@ def _with_packages(body: dict[str, Any], members: list[Dataset], data: dict[str,
 def organization_show(data: dict[str, Any]) -> dict[str, Any]:
     """Return one organization (publisher). Parameters: id (its id or name), include_datasets."""
     key = params.required_id(data)
-    for publisher in _publishers():
-        body = shapes.organization_dict(publisher)
+    for publisher, members in _publishers().items():
+        body = shapes.organization_dict(publisher, created=_created(members))
         if key in (body["id"], body["name"]):
-            return _with_packages(body, [d for d in _visible() if d.publisher == publisher], data)
+            return _with_packages(body, members, data)
     raise not_found(_("there is no organization %(id)s.", id=key[:100]))
 
 
 def _group(key: str) -> tuple[dict[str, Any], list[Dataset]]:
-    for theme in _themes():
-        body = shapes.group_dict(theme)
+    for theme, members in _themes().items():
+        body = shapes.group_dict(theme, created=_created(members))
         if key in (body["id"], body["name"]):
-            return body, [d for d in _visible() if theme in (d.themes or [])]
+            return body, members
     raise not_found(_("there is no group %(id)s.", id=key[:100]))
 
 
@@ -328,6 +216,12 @@ def status_show(data: dict[str, Any]) -> dict[str, Any]:
         "extensions": ["datastore"],
         "ckan_version": CKAN_VERSION,
     }
+
+
+@action("site_read")
+def site_read(data: dict[str, Any]) -> bool:
+    """Return true: the site may be read (CKAN's check that a portal answers)."""
+    return True
 
 
 @action("help_show")

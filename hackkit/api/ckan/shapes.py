@@ -79,7 +79,9 @@ def modified(dataset: Dataset) -> datetime:
     return max(m for m in moments if m is not None)
 
 
-def organization_dict(publisher: str, package_count: int | None = None) -> dict[str, Any]:
+def organization_dict(
+    publisher: str, package_count: int | None = None, created: datetime | None = None
+) -> dict[str, Any]:
     name = organization_name(publisher)
     body: dict[str, Any] = {
         "id": stable_id("organization", name),
@@ -90,7 +92,7 @@ def organization_dict(publisher: str, package_count: int | None = None) -> dict[
         "description": "",
         "image_url": "",
         "image_display_url": "",
-        "created": None,
+        "created": timestamp(created),
         "is_organization": True,
         "approval_status": "approved",
         "state": "active",
@@ -101,7 +103,7 @@ def organization_dict(publisher: str, package_count: int | None = None) -> dict[
     return body
 
 
-def group_dict(theme: str, package_count: int | None = None) -> dict[str, Any]:
+def group_dict(theme: str, package_count: int | None = None, created: datetime | None = None) -> dict[str, Any]:
     name = group_name(theme)
     title = THEMES.get(theme, theme)
     body: dict[str, Any] = {
@@ -113,7 +115,7 @@ def group_dict(theme: str, package_count: int | None = None) -> dict[str, Any]:
         "description": "",
         "image_url": "",
         "image_display_url": "",
-        "created": None,
+        "created": timestamp(created),
         "is_organization": False,
         "approval_status": "approved",
         "state": "active",
@@ -206,6 +208,10 @@ def resource_dict(dataset: Dataset, version: DatasetVersion, position: int) -> d
         "version_number": version.number,
         "row_count": version.row_count,
         "original_format": version.format,
+        # Not CKAN's own either: the file as uploaded, so a harvester copies the very bytes.
+        "original_url": url_for("datasets.original", slug=dataset.slug, version=version.number, _external=True)
+        if version.original_path
+        else None,
     }
 
 

@@ -17,6 +17,6 @@ def test_every_ckan_action_is_documented():
 
 def test_ckan_routes_are_exactly_the_documented_ones(app, client):
     rules = {r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("ckan.")}
-    assert rules == {"/api/3/action/<name>", "/api/action/<name>", "/datastore/dump/<resource_id>"}
+    assert rules == {"/api/3/action/<name>", "/api/action/<name>", "/datastore/dump/<resource_id>", "/dataset/<name>"}
     document = client.get("/api/v1/openapi.json").get_json()
     assert not [path for path in document["paths"] if "action" in path or "datastore" in path]
