@@ -421,6 +421,7 @@ def project(team_id: int):
     team = teams.get_team(db.session, current_user, team_id)
     content, public = submissions.shown_project(db.session, current_user, team)
     preview = not public  # the team sees what it has so far
+    submission = submissions.get_submission(db.session, team)
     return render_template(
         "teams/project.html",
         team=team,
@@ -429,8 +430,8 @@ def project(team_id: int):
         preview=preview,
         names=_names(team),
         shots=_shots(content.get("screenshot_ids")),
-        feedback_ready=participation.feedback_ready(db.session, current_user, team, current),
-        submission=current,
+        feedback_ready=participation.feedback_ready(db.session, current_user, team, submission),
+        submission=submission,
     )
 
 
