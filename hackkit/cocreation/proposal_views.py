@@ -124,6 +124,7 @@ def adopt(slug: str, proposal_id: int):
     require(current_user, "proposals.moderate")
     event, proposal = _proposal(slug, proposal_id)
     form = ChallengeForm()
+    form.datasets.choices = events.challenge_dataset_choices(db.session)
     if request.method == "GET":
         form.title.data, form.description.data = proposal.title, proposal.description
     if form.validate_on_submit():

@@ -39,4 +39,11 @@ def project_using(session, ev, slug: str, how: str = "", title: str = "Shade map
 
 
 def challenge(session, ev, organizer, title="Cooler streets", datasets=()):
+    """A challenge of `ev` offering `datasets` (catalogue entries, created if new: challenges
+    offer only datasets the catalogue holds)."""
+    from hackkit.models import Dataset
+
+    for slug in datasets:
+        if session.query(Dataset).filter_by(slug=slug).first() is None:
+            f.catalogue_dataset(session, slug)
     return events.add_challenge(session, organizer, ev, {"title": title, "datasets": list(datasets)})

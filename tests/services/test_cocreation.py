@@ -218,6 +218,7 @@ def test_an_organizer_turns_a_proposal_into_a_linked_challenge_once(session):
     proposal = proposals.propose(session, person, ev, {"title": "Heat in the city", "description": "*Hot* squares"})
     with pytest.raises(Forbidden):
         proposals.adopt(session, person, proposal)
+    f.catalogue_dataset(session, "trees")  # a challenge offers catalogue datasets only
     challenge = proposals.adopt(session, organizer, proposal, {"department": "Environment", "datasets": "trees"})
     assert (challenge.title, challenge.description, challenge.department) == (
         "Heat in the city",
