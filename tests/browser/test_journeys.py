@@ -405,3 +405,14 @@ def test_new_event_address_is_made_from_the_name_until_the_organizer_types_one(a
     page.get_by_label("Address", exact=True).fill("gent-2026")
     page.get_by_label("Name", exact=True).fill("Gent fietst")
     expect(page.get_by_label("Address", exact=True)).to_have_value("gent-2026")  # the organizer's own words stay
+
+
+def test_the_time_zone_is_picked_from_a_list_that_finds_a_city(app, page: Page, live_server):
+    with app.app_context():
+        email = f.user(db.session, "organizer").email
+    log_in(page, live_server, email)
+    page.goto("/events/new")
+    zone = page.get_by_label("Time zone")
+    expect(zone).to_have_attribute("list", "time-zones")
+    assert page.locator('datalist#time-zones option[value="Europe/Brussels"]').count() == 1
+    assert page.locator('datalist#time-zones option[value="America/New_York"]').count() == 1
