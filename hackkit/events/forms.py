@@ -7,7 +7,7 @@ which the services read as local time in the event's time zone.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,6 +19,8 @@ from hackkit.services.events import EVENT_MOMENTS
 
 VISIBILITY_LABELS = {"draft": _l("Draft (organizers only)"), "published": _l("Published"), "archived": _l("Archived")}
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+# Offered as the time zone field's suggestions (a datalist): typing "Brus" finds Europe/Brussels.
+TIME_ZONES = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/")))
 
 
 def moment_field(label, description=None):
@@ -47,6 +49,7 @@ class EventForm(FlaskForm):
         default="Europe/Brussels",
         validators=[DataRequired()],
         description=_l("A name like Europe/Brussels. All times below are in this zone."),
+        render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"},
     )
     registration_opens = moment_field(_l("Registration opens"), _l("Leave empty to open it at once."))
     registration_closes = moment_field(_l("Registration closes"), _l("Leave empty to keep it open until the deadline."))

@@ -9,7 +9,14 @@ from flask_login import current_user, login_required
 from hackkit.api.helpers import csv_response
 from hackkit.auth.forms import apply_service_errors, form_if_signed_in
 from hackkit.events import project_map
-from hackkit.events.forms import AnnouncementForm, ChallengeForm, ConfirmForm, DeadlineExtensionForm, EventForm
+from hackkit.events.forms import (
+    TIME_ZONES,
+    AnnouncementForm,
+    ChallengeForm,
+    ConfirmForm,
+    DeadlineExtensionForm,
+    EventForm,
+)
 from hackkit.extensions import db
 from hackkit.markup import render_markdown
 from hackkit.models.base import utcnow
@@ -90,7 +97,7 @@ def _save_event(form: EventForm, template: str, event=None, **context):
         found = events.event_problems(form.values(), event)
         apply_service_errors(form, {name: found[name] for name in found if name in form and not form[name].errors})
     status = 400 if form.is_submitted() else 200
-    return render_template(template, form=form, event=event, **context), status
+    return render_template(template, form=form, event=event, time_zones=TIME_ZONES, **context), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -340,7 +340,10 @@ def test_event_says_when_registration_opens_in_its_time_zone(app, page: Page, li
 def test_phone_header_folds_into_a_menu_and_tables_keep_their_headers(app, page: Page, live_server, language, tmp_path):
     import_file(app, write_csv(tmp_path, "stalling.csv", WIDE_CSV), slug="bike-sheds", title="Bike sheds")
     with app.app_context():
-        email = f.user(db.session, "organizer", name="Olga Organizer").email
+        organizer = f.user(db.session, "organizer", name="Olga Organizer")
+        event = f.event(db.session, organizer)
+        f.registered(db.session, event)
+        email, slug = organizer.email, event.slug
     page.set_viewport_size(PHONE)
     log_in(page, live_server, email)
     if language == "nl":
@@ -361,11 +364,14 @@ def test_phone_header_folds_into_a_menu_and_tables_keep_their_headers(app, page:
     people = "People" if language == "en" else "Mensen"
     nav.get_by_role("link", name=people).click()
 
-    # The people table: every value is labelled with its column's name.
-    first_cell = page.locator("table.labelled tbody tr").first.locator("td").first
-    label = page.evaluate("(cell) => getComputedStyle(cell, '::before').content", first_cell.element_handle())
-    assert ("Name" if language == "en" else "Naam") in label
-    shot(page, f"phone-people-{language}")
+    # The people tables (everyone; an event's registered people): each value labelled with its column.
+    for path in ("/admin/users", f"/events/{slug}/manage"):
+        if path != "/admin/users":
+            page.goto(path)
+        first_cell = page.locator("table.labelled tbody tr").first.locator("td").first
+        label = page.evaluate("(cell) => getComputedStyle(cell, '::before').content", first_cell.element_handle())
+        assert ("Name" if language == "en" else "Naam") in label, path
+        shot(page, f"phone-people-{language}-{path.count('/')}")
 
     # The dataset's columns: the header row stays, and the table scrolls sideways.
     # The dataset's columns and preview: the header rows stay, and the tables scroll sideways.
@@ -399,3 +405,14 @@ def test_new_event_address_is_made_from_the_name_until_the_organizer_types_one(a
     page.get_by_label("Address", exact=True).fill("gent-2026")
     page.get_by_label("Name", exact=True).fill("Gent fietst")
     expect(page.get_by_label("Address", exact=True)).to_have_value("gent-2026")  # the organizer's own words stay
+
+
+def test_the_time_zone_is_picked_from_a_list_that_finds_a_city(app, page: Page, live_server):
+    with app.app_context():
+        email = f.user(db.session, "organizer").email
+    log_in(page, live_server, email)
+    page.goto("/events/new")
+    zone = page.get_by_label("Time zone")
+    expect(zone).to_have_attribute("list", "time-zones")
+    assert page.locator('datalist#time-zones option[value="Europe/Brussels"]').count() == 1
+    assert page.locator('datalist#time-zones option[value="America/New_York"]').count() == 1
