@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from hackkit.datasets import dcat_vocab as vocab
+from hackkit.datasets.serialize import point_bounds
 from hackkit.models import Dataset, DatasetVersion
 from hackkit.services import eu_vocab
 from hackkit.services.dataset_meta import LICENSES, slugify
@@ -72,23 +73,9 @@ def _contact_point(graph: Graph, contact: str, name: str) -> BNode:
     return kind
 
 
-def _bounds(version: DatasetVersion) -> tuple[float, float, float, float] | None:
-    """(west, south, east, north) of a point dataset, from the importer's column statistics."""
-    spec = version.geometry or {}
-    if spec.get("type") != "point":
-        return None
-    stats = {c["name"]: c for c in version.columns}
-    lat, lon = stats.get(spec.get("lat"), {}), stats.get(spec.get("lon"), {})
-    bounds = [lon.get("min"), lat.get("min"), lon.get("max"), lat.get("max")]
-    if any(not isinstance(b, (int, float)) for b in bounds):
-        return None
-    west, south, east, north = bounds
-    return west, south, east, north
-
-
 def _location(graph: Graph, dataset: Dataset, version: DatasetVersion | None) -> BNode | None:
     """dct:spatial: the place's name and, where the rows give it, a bounding box and centroid."""
-    bounds = _bounds(version) if version else None
+    bounds = point_bounds(version) if version else None
     if not dataset.spatial and bounds is None:
         return None
     location = BNode()
