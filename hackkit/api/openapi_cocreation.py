@@ -6,7 +6,7 @@ from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _qu
 from hackkit.models.cocreation import FEEDBACK_KINDS, FEEDBACK_STATUSES, PROPOSAL_STATUSES
 
 INTEGER = {"type": "integer"}
-NULLABLE_TEXT = {"type": "string", "nullable": True}
+NULLABLE_TEXT = {"type": ["string", "null"]}
 SLUG = _path_param("slug")
 FEEDBACK_ID = _path_param("feedback_id", "integer")
 PROPOSAL_ID = _path_param("proposal_id", "integer")
@@ -24,7 +24,7 @@ SCHEMAS = {
             "title": TEXT,
             "team": TEXT,
             "event": TEXT,
-            "challenge": {"type": "object", "nullable": True, "properties": {"id": INTEGER, "title": TEXT}},
+            "challenge": {"type": ["object", "null"], "properties": {"id": INTEGER, "title": TEXT}},
             "datasets": {"type": "array", "items": CREDIT},
             "how": {"type": "string", "description": "how this project used the dataset (in per-dataset lists)"},
         },
@@ -43,7 +43,7 @@ SCHEMAS = {
             "status": {"type": "string", "enum": list(FEEDBACK_STATUSES)},
             "reporter": {**NULLABLE_TEXT, "description": "display name only"},
             "answer": TEXT,
-            "answered_at": {**DATETIME, "nullable": True},
+            "answered_at": {"type": ["string", "null"], "format": "date-time"},
             "created_at": DATETIME,
             "html_url": TEXT,
         },
@@ -81,7 +81,7 @@ SCHEMAS = {
             "author": {**NULLABLE_TEXT, "description": "display name only"},
             "votes": INTEGER,
             "my_vote": {"type": "boolean"},
-            "challenge_id": {"type": "integer", "nullable": True, "description": "the challenge it became"},
+            "challenge_id": {"type": ["integer", "null"], "description": "the challenge it became"},
             "created_at": DATETIME,
             "html_url": TEXT,
         },

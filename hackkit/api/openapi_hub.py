@@ -52,9 +52,44 @@ def _query(name: str, kind: str = "string") -> dict:
     return {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
 
 
+def nullable(schema: dict) -> dict:
+    """The schema, or null (OpenAPI 3.1 / JSON Schema: a list of types)."""
+    kind = schema["type"]
+    return {**schema, "type": [*([kind] if isinstance(kind, str) else kind), "null"]}
+
+
+def obj(properties: dict, required: list[str] | None = None, **extra) -> dict:
+    """An object with the fields it has; `required` defaults to all of them (answers always carry every key)."""
+    return {
+        "type": "object",
+        "required": list(properties) if required is None else required,
+        "properties": properties,
+        **extra,
+    }
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
 DATETIME = {"type": "string", "format": "date-time"}
 TEXT = {"type": "string"}
+URL = {"type": "string", "format": "uri"}
+INTEGER = {"type": "integer"}
 STRINGS = {"type": "array", "items": TEXT}
+
+OPTIONAL_TEXT = nullable(TEXT)
+DATASET_USES = array(obj({"slug": TEXT, "how": TEXT}))
+# The editable fields of a submission as the API answers them (services.submissions.FIELDS).
+SUBMISSION_CONTENT = {
+    **dict.fromkeys(("title", "tagline", "description", "repo_url", "demo_url", "video_url"), OPTIONAL_TEXT),
+    "challenge_id": nullable({"type": "integer"}),
+    "datasets": nullable(DATASET_USES),
+    **dict.fromkeys(("sample_app", "template", "district", "licence"), OPTIONAL_TEXT),
+    "credited_user_ids": nullable(array({"type": "integer"})),
+    "status": {"type": "string", "enum": ["draft", "submitted"]},
+    "screenshots": {**array(URL), "description": "addresses of the screenshots, in order"},
+}
 
 SCHEMAS = {
     "EventInput": {
@@ -77,58 +112,91 @@ SCHEMAS = {
             "visibility": {"type": "string", "enum": ["draft", "published", "archived"]},
         },
     },
-    "Event": {
-        "type": "object",
-        "required": ["id", "slug", "name", "submission_deadline"],
-        "properties": {
+    "Event": obj(
+        {
             "id": {"type": "integer"},
             "slug": TEXT,
             "name": TEXT,
+            "tagline": TEXT,
+            "description": TEXT,
+            "venue": TEXT,
+            "city": TEXT,
             "timezone": TEXT,
-            "starts_at": DATETIME,
-            "ends_at": DATETIME,
-            "submission_deadline": DATETIME,
+            "registration_opens": nullable(DATETIME),
+            "registration_closes": nullable(DATETIME),
+            "starts_at": nullable(DATETIME),
+            "ends_at": nullable(DATETIME),
+            "submission_deadline": nullable(DATETIME),
             "max_team_size": {"type": "integer"},
-            "visibility": TEXT,
-            "html_url": TEXT,
-        },
-    },
+            "code_of_conduct": TEXT,
+            "visibility": {"type": "string", "enum": ["draft", "published", "archived"]},
+            "html_url": URL,
+        }
+    ),
     "Challenge": {
         "type": "object",
         "properties": {
-            "id": {"type": "integer"},
+            "id": {"type": "integer", "readOnly": True},
+            "event": {"type": "string", "readOnly": True, "description": "the event's slug"},
             "title": TEXT,
             "department": TEXT,
             "description": TEXT,
             "success": TEXT,
             "datasets": STRINGS,
-            "proposal_id": {"type": "integer", "nullable": True, "description": "the resident proposal it came from"},
+            "proposal_id": {
+                "type": ["integer", "null"],
+                "readOnly": True,
+                "description": "the resident proposal it came from",
+            },
         },
     },
-    "Person": {
-        "type": "object",
-        "properties": {
+    "EventDetail": {
+        "allOf": [
+            _ref("Event"),
+            obj({"challenges": array(_ref("Challenge")), "announcements": array(_ref("Announcement"))}),
+        ]
+    },
+    "Announcement": obj({"id": {"type": "integer"}, "body": TEXT, "created_at": DATETIME}),
+    "Person": obj(
+        {
             "id": {"type": "integer"},
             "display_name": TEXT,
             "skills": STRINGS,
             "languages": STRINGS,
             "bio": TEXT,
-        },
-    },
-    "Team": {
-        "type": "object",
-        "required": ["id", "name", "captain_id", "members"],
-        "properties": {
+            "looking_for_team": {"type": "boolean"},
+        }
+    ),
+    "Team": obj(
+        {
             "id": {"type": "integer"},
+            "event": {"type": "string", "description": "the event's slug"},
             "name": TEXT,
-            "captain_id": {"type": "integer", "nullable": True},
-            "members": {"type": "array", "items": _ref("Person")},
-            "member_count": {"type": "integer"},
+            "description": TEXT,
             "missing_skills": STRINGS,
+            "captain_id": nullable({"type": "integer"}),
+            "members": array(_ref("Person")),
+            "member_count": {"type": "integer"},
+            "max_team_size": {"type": "integer"},
+            "deadline": {**nullable(DATETIME), "description": "the team's own deadline (extensions included)"},
+            "html_url": URL,
             "invite_code": {"type": "string", "description": "members and organizers only"},
-            "html_url": TEXT,
+            "invite_url": {**URL, "description": "members and organizers only"},
         },
-    },
+        required=[
+            "id",
+            "event",
+            "name",
+            "description",
+            "missing_skills",
+            "captain_id",
+            "members",
+            "member_count",
+            "max_team_size",
+            "deadline",
+            "html_url",
+        ],
+    ),
     "SubmissionInput": {
         "type": "object",
         "properties": {
@@ -138,7 +206,7 @@ SCHEMAS = {
             "repo_url": TEXT,
             "demo_url": TEXT,
             "video_url": TEXT,
-            "challenge_id": {"type": "integer", "nullable": True},
+            "challenge_id": {"type": ["integer", "null"]},
             "sample_app": TEXT,
             "template": {
                 "type": "string",
@@ -151,27 +219,39 @@ SCHEMAS = {
             "status": {"type": "string", "enum": ["draft", "submitted"]},
         },
     },
-    "Submission": {
-        "allOf": [
-            _ref("SubmissionInput"),
-            {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "team_id": {"type": "integer"},
-                    "version": {"type": "integer"},
-                    "html_url": TEXT,
-                },
-            },
-        ]
-    },
+    # What a saved submission or project answers: its fields as saved (null where never set).
+    "Submission": obj(
+        {
+            "id": {"type": "integer"},
+            "team_id": {"type": "integer"},
+            "team": {"type": "string", "description": "the team's name"},
+            "event": {"type": "string", "description": "the event's slug"},
+            "version": {"type": "integer"},
+            "submitted_at": nullable(DATETIME),
+            "updated_at": nullable(DATETIME),
+            **SUBMISSION_CONTENT,
+            "html_url": URL,
+        }
+    ),
+    "Project": obj(
+        {
+            "id": {"type": "integer"},
+            "team_id": {"type": "integer"},
+            "team": {"type": "string", "description": "the team's name"},
+            **{k: v for k, v in SUBMISSION_CONTENT.items() if k != "credited_user_ids"},
+            "credits": {**STRINGS, "description": "names of the members the team credits"},
+            "html_url": URL,
+        }
+    ),
 }
 
 SLUG, TEAM = _path_param("slug"), _path_param("team_id", "integer")
 
-PATHS = {
+PATHS: dict = {
     "/events": {
-        "get": _op("List events (drafts only for organizers)", _json({"type": "object"}), auth=False),
+        "get": _op(
+            "List events (drafts only for organizers)", _json(obj({"events": array(_ref("Event"))})), auth=False
+        ),
         "post": _op(
             "Create an event (organizer)",
             _json(_ref("Event"), "Created"),
@@ -185,7 +265,7 @@ PATHS = {
     },
     "/events/{slug}": {
         "get": _op(
-            "An event with its challenges and announcements", _json(_ref("Event")), 404, auth=False, params=[SLUG]
+            "An event with its challenges and announcements", _json(_ref("EventDetail")), 404, auth=False, params=[SLUG]
         ),
         "patch": _op(
             "Change any field of an event (organizer)",
@@ -200,7 +280,13 @@ PATHS = {
         ),
     },
     "/events/{slug}/challenges": {
-        "get": _op("Challenges of an event", _json({"type": "object"}), 404, auth=False, params=[SLUG]),
+        "get": _op(
+            "Challenges of an event",
+            _json(obj({"challenges": array(_ref("Challenge"))})),
+            404,
+            auth=False,
+            params=[SLUG],
+        ),
         "post": _op(
             "Add a challenge (organizer)",
             _json(_ref("Challenge"), "Created"),
@@ -228,7 +314,7 @@ PATHS = {
     "/events/{slug}/announcements": {
         "post": _op(
             "Post an announcement (organizer)",
-            _json({"type": "object"}, "Created"),
+            _json(_ref("Announcement"), "Created"),
             400,
             401,
             403,
@@ -240,23 +326,43 @@ PATHS = {
     },
     "/events/{slug}/registrations": {
         "post": _op(
-            "Register yourself", _json({"type": "object"}, "Created"), 401, 403, 404, 409, status="201", params=[SLUG]
+            "Register yourself",
+            _json(obj({"event": {"type": "string", "description": "the event's slug"}, "user_id": INTEGER}), "Created"),
+            401,
+            403,
+            404,
+            409,
+            status="201",
+            params=[SLUG],
         ),
         "get": _op(
-            "Registered people with e-mail (organizer)", _json({"type": "object"}), 401, 403, 404, params=[SLUG]
+            "Registered people with e-mail (organizer)",
+            _json(
+                obj(
+                    {
+                        "registrations": array(
+                            obj({"user_id": INTEGER, "display_name": TEXT, "email": TEXT, "registered_at": DATETIME})
+                        )
+                    }
+                )
+            ),
+            401,
+            403,
+            404,
+            params=[SLUG],
         ),
     },
     "/events/{slug}/looking": {
         "get": _op(
             "Teams missing skills and people looking for a team",
-            _json({"type": "object"}),
+            _json(obj({"teams": array(_ref("Team")), "people": array(_ref("Person"))})),
             404,
             auth=False,
             params=[SLUG],
         ),
     },
     "/events/{slug}/teams": {
-        "get": _op("Teams of an event", _json({"type": "object"}), 404, auth=False, params=[SLUG]),
+        "get": _op("Teams of an event", _json(obj({"teams": array(_ref("Team"))})), 404, auth=False, params=[SLUG]),
         "post": _op(
             "Create a team (registered participant)",
             _json(_ref("Team"), "Created"),
@@ -273,7 +379,7 @@ PATHS = {
     "/events/{slug}/projects": {
         "get": _op(
             "The project gallery",
-            _json({"type": "object"}),
+            _json(obj({"projects": array(_ref("Project"))})),
             404,
             auth=False,
             params=[SLUG, _query("challenge", "integer"), _query("dataset"), _query("q")],
@@ -318,7 +424,15 @@ PATHS = {
             403,
             404,
             409,
-            body={"type": "object"},
+            body={
+                "type": "object",
+                "properties": {
+                    "name": TEXT,
+                    "description": TEXT,
+                    "missing_skills": STRINGS,
+                    "captain_id": {"type": "integer", "description": "hand captaincy to this member"},
+                },
+            },
             params=[TEAM],
         ),
     },
@@ -350,7 +464,7 @@ PATHS = {
     "/teams/{team_id}/join-requests": {
         "post": _op(
             "Ask to join, with a message",
-            _json({"type": "object"}, "Created"),
+            _json(obj({"id": INTEGER, "team_id": INTEGER, "status": TEXT}), "Created"),
             401,
             403,
             404,
@@ -359,12 +473,35 @@ PATHS = {
             status="201",
             params=[TEAM],
         ),
-        "get": _op("Pending requests (captain)", _json({"type": "object"}), 401, 403, 404, params=[TEAM]),
+        "get": _op(
+            "Pending requests (captain)",
+            _json(
+                obj(
+                    {
+                        "join_requests": array(
+                            obj(
+                                {
+                                    "id": INTEGER,
+                                    "user": TEXT,
+                                    "user_id": INTEGER,
+                                    "message": TEXT,
+                                    "created_at": DATETIME,
+                                }
+                            )
+                        )
+                    }
+                )
+            ),
+            401,
+            403,
+            404,
+            params=[TEAM],
+        ),
     },
     "/join-requests/{request_id}": {
         "post": _op(
             "Accept or decline (captain)",
-            _json({"type": "object"}),
+            _json(obj({"id": INTEGER, "status": {"type": "string", "enum": ["accepted", "declined"]}})),
             400,
             401,
             403,
@@ -396,7 +533,7 @@ PATHS = {
             params=[TEAM],
         ),
         "put": _op(
-            "Save the submission (team); 409 after the deadline",
+            "Save the submission (team): 200 when it existed, 201 when this created it; 409 after the deadline",
             _json(_ref("Submission")),
             400,
             401,
@@ -424,7 +561,10 @@ PATHS = {
                 },
             },
             "parameters": [TEAM],
-            "responses": {"201": _json({"type": "object"}, "Created"), **_errors(400, 401, 403, 404, 409)},
+            "responses": {
+                "201": _json(obj({"id": INTEGER, "url": URL, "width": INTEGER, "height": INTEGER}), "Created"),
+                **_errors(400, 401, 403, 404, 409),
+            },
         },
     },
     "/teams/{team_id}/submission/screenshots/{screenshot_id}": {
@@ -442,7 +582,31 @@ PATHS = {
     "/teams/{team_id}/submission/history": {
         "get": _op(
             "Every saved version: who, when, what changed (team, organizers)",
-            _json({"type": "object"}),
+            _json(
+                obj(
+                    {
+                        "versions": array(
+                            obj(
+                                {
+                                    "number": INTEGER,
+                                    "author_id": nullable(INTEGER),
+                                    "author": nullable(TEXT),
+                                    "created_at": DATETIME,
+                                    "changed": {**STRINGS, "description": "the fields this version changed"},
+                                    "data": {
+                                        "type": "object",
+                                        "description": "the submission's fields as saved in this version",
+                                        "properties": {
+                                            **{k: v for k, v in SUBMISSION_CONTENT.items() if k != "screenshots"},
+                                            "screenshot_ids": nullable(array(INTEGER)),
+                                        },
+                                    },
+                                }
+                            )
+                        )
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -450,3 +614,6 @@ PATHS = {
         ),
     },
 }
+
+# The first save of a submission creates it: the same body with 201.
+PATHS["/teams/{team_id}/submission"]["put"]["responses"]["201"] = _json(_ref("Submission"), "Created")

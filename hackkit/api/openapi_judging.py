@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref
+from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref, array, nullable, obj
 
 SLUG = _path_param("slug")
 SUBMISSION = _path_param("submission_id", "integer")
-OBJECT = {"type": "object"}
 INTEGER = {"type": "integer"}
 NUMBER = {"type": "number"}
+WHEN = nullable(DATETIME)
+PAIR_PROJECT = nullable(
+    obj(
+        {
+            "id": INTEGER,
+            "team": TEXT,
+            **dict.fromkeys(("title", "tagline", "description", "repo_url", "demo_url"), nullable(TEXT)),
+        }
+    )
+)
 
 SCHEMAS = {
     "Criterion": {
@@ -38,14 +47,14 @@ SCHEMAS = {
     "JudgingSettings": {
         "type": "object",
         "properties": {
-            "opens_at": DATETIME,
-            "closes_at": DATETIME,
+            "opens_at": WHEN,
+            "closes_at": WHEN,
             "results_published": {"type": "boolean"},
-            "published_at": DATETIME,
+            "published_at": WHEN,
             "per_submission": INTEGER,
             "mode": {"type": "string", "enum": ["rubric", "pairwise"]},
-            "public_vote_opens": DATETIME,
-            "public_vote_closes": DATETIME,
+            "public_vote_opens": WHEN,
+            "public_vote_closes": WHEN,
         },
     },
     "ScoresInput": {
@@ -54,18 +63,65 @@ SCHEMAS = {
             "scores": {
                 "type": "object",
                 "description": "criterion id -> value within the criterion's scale (null clears it)",
-                "additionalProperties": {"type": "number", "nullable": True},
+                "additionalProperties": {"type": ["number", "null"]},
             },
             "feedback": {"type": "string", "description": "for the team, shown after publication"},
             "private_note": {"type": "string", "description": "for the jury only"},
         },
     },
-    "Scores": {
-        "type": "object",
-        "properties": {
-            "scores": {"type": "object", "additionalProperties": NUMBER},
+    "Scores": obj(
+        {
+            "scores": {"type": "object", "description": "criterion id -> value", "additionalProperties": NUMBER},
             "feedback": TEXT,
             "private_note": TEXT,
+        }
+    ),
+    "Judge": obj({"id": INTEGER, "display_name": TEXT}),
+    "Conflict": obj({"judge_id": INTEGER, "submission_id": INTEGER, "kind": TEXT, "note": TEXT}),
+    "Assignment": obj(
+        {
+            "id": INTEGER,
+            "judge_id": INTEGER,
+            "judge": TEXT,
+            "submission_id": INTEGER,
+            "title": {"type": "string", "description": "as frozen at the deadline"},
+            "manual": {"type": "boolean"},
+        }
+    ),
+    "AssignmentPlan": obj(
+        {
+            "per_submission": INTEGER,
+            "assignments": {"type": "integer", "description": "how many were made"},
+            "loads": {"type": "object", "description": "judge id -> projects", "additionalProperties": INTEGER},
+            "dropped": array(obj({"judge_id": INTEGER, "submission_id": INTEGER})),
+            "items": array(_ref("Assignment")),
+        }
+    ),
+    "Result": {
+        "type": "object",
+        "required": ["submission_id", "rank", "score", "raw_score", "criteria"],
+        "properties": {
+            "submission_id": INTEGER,
+            "rank": {"type": ["integer", "null"]},
+            "score": {"type": ["number", "null"], "description": "normalised (z units)"},
+            "raw_score": {"type": ["number", "null"], "description": "weighted mean, 0..1"},
+            "sigma": {"type": "number", "description": "pairwise mode: uncertainty of score"},
+            "judges": INTEGER,
+            "criteria": {
+                "type": "object",
+                "description": "criterion id -> {mean, raw, normalised, judges}",
+                "additionalProperties": obj(
+                    {
+                        "mean": nullable(NUMBER),
+                        "raw": nullable(NUMBER),
+                        "normalised": nullable(NUMBER),
+                        "judges": INTEGER,
+                    }
+                ),
+            },
+            "notes": {"type": "array", "items": TEXT},
+            "title": TEXT,
+            "team": TEXT,
         },
     },
     "Results": {
@@ -76,25 +132,7 @@ SCHEMAS = {
             "published": {"type": "boolean"},
             "results": {
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["submission_id", "rank", "score", "raw_score", "criteria"],
-                    "properties": {
-                        "submission_id": INTEGER,
-                        "rank": {"type": "integer", "nullable": True},
-                        "score": {"type": "number", "nullable": True, "description": "normalised (z units)"},
-                        "raw_score": {"type": "number", "nullable": True, "description": "weighted mean, 0..1"},
-                        "sigma": {"type": "number", "description": "pairwise mode: uncertainty of score"},
-                        "judges": INTEGER,
-                        "criteria": {
-                            "type": "object",
-                            "description": "criterion id -> {mean, raw, normalised, judges}",
-                        },
-                        "notes": {"type": "array", "items": TEXT},
-                        "title": TEXT,
-                        "team": TEXT,
-                    },
-                },
+                "items": _ref("Result"),
             },
         },
     },
@@ -129,7 +167,13 @@ PATHS = {
         ),
     },
     "/events/{slug}/criteria": {
-        "get": _op("The event's criteria, in order", _json(OBJECT), 404, auth=False, params=[SLUG]),
+        "get": _op(
+            "The event's criteria, in order",
+            _json(obj({"criteria": array(_ref("Criterion"))})),
+            404,
+            auth=False,
+            params=[SLUG],
+        ),
         "post": _op(
             "Add a criterion (organizer)",
             _json(_ref("Criterion"), "Created"),
@@ -166,10 +210,17 @@ PATHS = {
         ),
     },
     "/events/{slug}/judges": {
-        "get": _op("The jury (organizer)", _json(OBJECT), 401, 403, 404, params=[SLUG]),
+        "get": _op(
+            "The jury (organizer)",
+            _json(obj({"judges": array(obj({"id": INTEGER, "display_name": TEXT, "email": TEXT}))})),
+            401,
+            403,
+            404,
+            params=[SLUG],
+        ),
         "post": _op(
             "Make an existing account a judge of the event (organizer)",
-            _json(OBJECT, "Created"),
+            _json(_ref("Judge"), "Created"),
             400,
             401,
             403,
@@ -194,7 +245,7 @@ PATHS = {
     "/submissions/{submission_id}/conflicts": {
         "post": _op(
             "Declare a conflict of interest (judge; an organizer may pass judge_id)",
-            _json(OBJECT, "Created"),
+            _json(_ref("Conflict"), "Created"),
             400,
             401,
             403,
@@ -212,14 +263,28 @@ PATHS = {
         ),
     },
     "/events/{slug}/conflicts": {
-        "get": _op("Declared conflicts (organizer: all; judge: own)", _json(OBJECT), 401, 403, 404, params=[SLUG]),
+        "get": _op(
+            "Declared conflicts (organizer: all; judge: own)",
+            _json(obj({"conflicts": array(_ref("Conflict"))})),
+            401,
+            403,
+            404,
+            params=[SLUG],
+        ),
     },
     "/events/{slug}/assignments": {
-        "get": _op("Assignments (organizer: all; judge: own)", _json(OBJECT), 401, 403, 404, params=[SLUG]),
+        "get": _op(
+            "Assignments (organizer: all; judge: own)",
+            _json(obj({"assignments": array(_ref("Assignment"))})),
+            401,
+            403,
+            404,
+            params=[SLUG],
+        ),
         "post": _op(
             "Balanced assignment {per_submission: k} or one manual {judge_id, submission_id} (organizer); "
             "409 naming the projects when impossible",
-            _json(OBJECT, "Created"),
+            _json({"oneOf": [_ref("AssignmentPlan"), _ref("Assignment")]}, "Created: the plan, or the one assignment"),
             400,
             401,
             403,
@@ -244,7 +309,35 @@ PATHS = {
     "/events/{slug}/progress": {
         "get": _op(
             "Who still has to score what, per judge and per project (organizer: all; judge: own)",
-            _json(OBJECT),
+            _json(
+                obj(
+                    {
+                        "criteria": {"type": "integer", "description": "how many criteria each project is scored on"},
+                        "judges": array(
+                            obj(
+                                {
+                                    "judge_id": INTEGER,
+                                    "name": TEXT,
+                                    "assigned": INTEGER,
+                                    "done": INTEGER,
+                                    "missing": {**array(INTEGER), "description": "projects still to score"},
+                                }
+                            )
+                        ),
+                        "submissions": array(
+                            obj(
+                                {
+                                    "submission_id": INTEGER,
+                                    "title": TEXT,
+                                    "judges": INTEGER,
+                                    "done": INTEGER,
+                                    "missing_judges": array(INTEGER),
+                                }
+                            )
+                        ),
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -255,7 +348,16 @@ PATHS = {
         "get": _op(
             "The project as frozen at the deadline, the criteria and your own scores (assigned judge, organizer); "
             "403 when you have a conflict of interest",
-            _json(OBJECT),
+            _json(
+                obj(
+                    {
+                        "submission": _ref("Submission"),
+                        "criteria": array(_ref("Criterion")),
+                        "judging_open": {"type": "boolean"},
+                        **SCHEMAS["Scores"]["properties"],
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -277,7 +379,7 @@ PATHS = {
         ),
         "get": _op(
             "Every judge's scores, feedback and private notes on a project (organizer)",
-            _json(OBJECT),
+            _json(obj({"judges": array(obj({"judge_id": INTEGER, **SCHEMAS["Scores"]["properties"]}))})),
             401,
             403,
             404,
@@ -287,7 +389,16 @@ PATHS = {
     "/submissions/{submission_id}/feedback": {
         "get": _op(
             "The jury's feedback and the project's result (team after publication; organizer)",
-            _json(OBJECT),
+            _json(
+                obj(
+                    {
+                        "submission_id": INTEGER,
+                        "feedback": array(TEXT),
+                        "method": TEXT,
+                        "result": {"oneOf": [_ref("Result"), {"type": "null"}]},
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -308,7 +419,7 @@ PATHS = {
     "/events/{slug}/results/publish": {
         "post": _op(
             "Publish (or with {published: false} withdraw) the results (organizer)",
-            _json(OBJECT),
+            _json(obj({"published": {"type": "boolean"}, "published_at": WHEN})),
             400,
             401,
             403,
@@ -320,7 +431,16 @@ PATHS = {
     "/events/{slug}/pairwise/next": {
         "get": _op(
             "Pairwise mode: the next two projects to compare (judge); never a conflicted project",
-            _json(OBJECT),
+            _json(
+                obj(
+                    {
+                        "left": PAIR_PROJECT,
+                        "right": PAIR_PROJECT,
+                        "votes": {"type": "integer", "description": "your comparisons so far"},
+                        "done": {"type": "boolean"},
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -331,7 +451,7 @@ PATHS = {
     "/events/{slug}/pairwise/votes": {
         "post": _op(
             "Pairwise mode: record which of two projects is better (judge, inside the judging window)",
-            _json(OBJECT, "Created"),
+            _json(obj({"id": INTEGER, "winner_id": INTEGER, "loser_id": INTEGER}), "Created"),
             400,
             401,
             403,
@@ -343,19 +463,48 @@ PATHS = {
         ),
     },
     "/events/{slug}/pairwise/undo": {
-        "post": _op("Pairwise mode: undo your last vote (judge)", _json(OBJECT), 401, 403, 404, 409, params=[SLUG]),
+        "post": _op(
+            "Pairwise mode: undo your last vote (judge)",
+            _json(
+                obj(
+                    {
+                        "undone": {"type": "integer", "description": "the vote's id"},
+                        "winner_id": INTEGER,
+                        "loser_id": INTEGER,
+                    }
+                )
+            ),
+            401,
+            403,
+            404,
+            409,
+            params=[SLUG],
+        ),
     },
     "/events/{slug}/public-votes": {
         "get": _op(
             "The public vote: open or not, your vote, and the count once it has closed",
-            _json(OBJECT),
+            _json(
+                obj(
+                    {
+                        "open": {"type": "boolean"},
+                        "my_vote": {**nullable(INTEGER), "description": "the project you voted for"},
+                        "results": {
+                            **nullable(
+                                array(obj({"submission_id": INTEGER, "team": TEXT, "title": TEXT, "votes": INTEGER}))
+                            ),
+                            "description": "null until the vote has closed (organizers: any time)",
+                        },
+                    }
+                )
+            ),
             404,
             auth=False,
             params=[SLUG],
         ),
         "post": _op(
             "Vote for a project (one per account per event, inside the window; rate limited: 429)",
-            _json(OBJECT, "Created"),
+            _json(obj({"submission_id": INTEGER, "created_at": DATETIME}), "Created"),
             400,
             401,
             404,
