@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hackkit.api import bodies
 from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref, array, nullable, obj
 
 SLUG = _path_param("slug")
@@ -20,19 +21,9 @@ PAIR_PROJECT = nullable(
 )
 
 SCHEMAS = {
-    "Criterion": {
-        "type": "object",
-        "required": ["id", "name", "weight", "scale_min", "scale_max"],
-        "properties": {
-            "id": INTEGER,
-            "name": TEXT,
-            "description": TEXT,
-            "weight": NUMBER,
-            "scale_min": INTEGER,
-            "scale_max": INTEGER,
-            "position": INTEGER,
-        },
-    },
+    **bodies.component_schemas(
+        bodies.Criterion, bodies.JudgingSettings, bodies.Judge, bodies.JudgeContact, bodies.Conflict, bodies.Assignment
+    ),
     "CriterionInput": {
         "type": "object",
         "properties": {
@@ -44,7 +35,7 @@ SCHEMAS = {
             "position": INTEGER,
         },
     },
-    "JudgingSettings": {
+    "JudgingSettingsInput": {
         "type": "object",
         "properties": {
             "opens_at": WHEN,
@@ -74,18 +65,6 @@ SCHEMAS = {
             "scores": {"type": "object", "description": "criterion id -> value", "additionalProperties": NUMBER},
             "feedback": TEXT,
             "private_note": TEXT,
-        }
-    ),
-    "Judge": obj({"id": INTEGER, "display_name": TEXT}),
-    "Conflict": obj({"judge_id": INTEGER, "submission_id": INTEGER, "kind": TEXT, "note": TEXT}),
-    "Assignment": obj(
-        {
-            "id": INTEGER,
-            "judge_id": INTEGER,
-            "judge": TEXT,
-            "submission_id": INTEGER,
-            "title": {"type": "string", "description": "as frozen at the deadline"},
-            "manual": {"type": "boolean"},
         }
     ),
     "AssignmentPlan": obj(
@@ -162,7 +141,7 @@ PATHS = {
             401,
             403,
             404,
-            body=_ref("JudgingSettings"),
+            body=_ref("JudgingSettingsInput"),
             params=[SLUG],
         ),
     },
@@ -212,7 +191,7 @@ PATHS = {
     "/events/{slug}/judges": {
         "get": _op(
             "The jury (organizer)",
-            _json(obj({"judges": array(obj({"id": INTEGER, "display_name": TEXT, "email": TEXT}))})),
+            _json(obj({"judges": array(_ref("JudgeContact"))})),
             401,
             403,
             404,
