@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref
+from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref, array, nullable, obj
 from hackkit.models.cocreation import FEEDBACK_KINDS, FEEDBACK_STATUSES, PROPOSAL_STATUSES
 
 INTEGER = {"type": "integer"}
@@ -11,8 +11,9 @@ SLUG = _path_param("slug")
 FEEDBACK_ID = _path_param("feedback_id", "integer")
 PROPOSAL_ID = _path_param("proposal_id", "integer")
 EVENT_FILTER = {**_query("event"), "description": "Only this event (its slug)"}
-CSV = {"description": "Spreadsheet-safe CSV", "content": {"text/csv": {}}}
+CSV = {"description": "Spreadsheet-safe CSV", "content": {"text/csv": {"schema": TEXT}}}
 CREDIT = {"type": "object", "properties": {"slug": TEXT, "how": TEXT}}
+CHALLENGE_REF = obj({"id": INTEGER, "title": TEXT})
 
 SCHEMAS = {
     "UsedBy": {
@@ -213,7 +214,42 @@ PATHS = {
     "/reports/datasets": {
         "get": _op(
             "Organizer report per dataset: totals, projects, challenges, events, feedback counts",
-            _json({"type": "object", "properties": {"totals": {"type": "object"}, "datasets": {"type": "array"}}}),
+            _json(
+                obj(
+                    {
+                        "totals": obj(
+                            dict.fromkeys(
+                                (
+                                    "datasets",
+                                    "datasets_used",
+                                    "projects",
+                                    "projects_using_data",
+                                    "feedback_open",
+                                    "feedback_total",
+                                    "requests_open",
+                                    "requests_total",
+                                ),
+                                INTEGER,
+                            )
+                        ),
+                        "datasets": array(
+                            obj(
+                                {
+                                    "slug": TEXT,
+                                    "title": TEXT,
+                                    "status": TEXT,
+                                    "projects_count": INTEGER,
+                                    "events": {**array(TEXT), "description": "names of the events of its projects"},
+                                    "challenges": array(CHALLENGE_REF),
+                                    "offered_by_challenges": array(CHALLENGE_REF),
+                                    "feedback": obj(dict.fromkeys(("open", "answered", "fixed", "total"), INTEGER)),
+                                    "projects": array(_ref("UsedBy")),
+                                }
+                            )
+                        ),
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -225,14 +261,37 @@ PATHS = {
         "get": _op(
             "Organizer report per challenge: totals, projects and the datasets each used",
             _json(
-                {
-                    "type": "object",
-                    "properties": {
-                        "totals": {"type": "object"},
-                        "challenges": {"type": "array"},
-                        "without_challenge": {"type": "array", "items": _ref("UsedBy")},
-                    },
-                }
+                obj(
+                    {
+                        "totals": obj(
+                            dict.fromkeys(
+                                (
+                                    "challenges",
+                                    "challenges_with_projects",
+                                    "from_residents",
+                                    "projects",
+                                    "projects_without_challenge",
+                                ),
+                                INTEGER,
+                            )
+                        ),
+                        "challenges": array(
+                            obj(
+                                {
+                                    "id": INTEGER,
+                                    "title": TEXT,
+                                    "event": TEXT,
+                                    "department": TEXT,
+                                    "proposal_id": nullable(INTEGER),
+                                    "projects_count": INTEGER,
+                                    "datasets_used": {**array(TEXT), "description": "slugs"},
+                                    "projects": array(_ref("UsedBy")),
+                                }
+                            )
+                        ),
+                        "without_challenge": array(_ref("UsedBy")),
+                    }
+                )
             ),
             401,
             403,

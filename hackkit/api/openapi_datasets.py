@@ -102,6 +102,11 @@ COLUMN = {
     "additionalProperties": True,
     "description": "a column and the statistics the importer took (which ones depends on the type)",
 }
+MESSAGE = {
+    "type": "object",
+    "description": "a message as its id (English) and parameters, for clients that translate",
+    "properties": {"id": TEXT, "params": {"type": "object", "additionalProperties": True}},
+}
 DETECTED = {
     "type": ["object", "null"],
     "description": "where the rows' locations come from: {type: point, lat, lon} or {type: geojson, column}",
@@ -110,9 +115,13 @@ DETECTED = {
         "lat": TEXT,
         "lon": TEXT,
         "column": TEXT,
-        "from": {"type": "object", "description": "the source columns and CRS when converted"},
+        "from": {
+            "type": "object",
+            "description": "the source columns and CRS when converted",
+            "properties": {"x": TEXT, "y": TEXT, "column": TEXT, "kind": TEXT, "crs": {"type": ["string", "null"]}},
+        },
         "detected": {"type": "string", "description": "what was found, in English"},
-        "detected_message": {"type": "object", "description": "the same as a message id and parameters"},
+        "detected_message": MESSAGE,
     },
 }
 VERSION_INFO = {
@@ -173,10 +182,10 @@ DATASET_DETAIL = {
                         "delimiter": TEXT,
                         "header": {"type": "boolean"},
                         "rows": {"type": "integer"},
-                        "columns": {"type": "array"},
+                        "columns": {"type": "array", "items": COLUMN},
                         "geometry": DETECTED,
                         "notes": STRINGS,
-                        "note_messages": {"type": "array"},
+                        "note_messages": {"type": "array", "items": MESSAGE},
                         "ragged_rows": {"type": "integer"},
                         "repaired_values": {"type": "integer"},
                     },
@@ -227,7 +236,16 @@ FEATURE_COLLECTION = {
                 "properties": {
                     "type": {"const": "Feature"},
                     "id": {"type": "integer", "description": "the row's number in the version"},
-                    "geometry": {"type": ["object", "null"]},
+                    "geometry": {
+                        "type": ["object", "null"],
+                        "description": "a GeoJSON geometry in WGS84",
+                        "required": ["type"],
+                        "properties": {
+                            "type": TEXT,
+                            "coordinates": {"type": "array", "items": True},
+                            "geometries": {"type": "array", "items": True},
+                        },
+                    },
                     "properties": {"type": "object", "additionalProperties": True},
                 },
             },

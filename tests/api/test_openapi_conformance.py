@@ -72,14 +72,27 @@ def strict(schema):
     return out
 
 
-def untyped(schema) -> bool:
-    """A body described only as `{type: object}` (or a list of those)."""
-    if not schema:
-        return True
-    if schema.get("type") == "array":
-        return untyped(schema.get("items") or {})
-    keys = ("properties", "additionalProperties", "allOf", "anyOf", "oneOf", "patternProperties")
-    return schema.get("type") == "object" and not any(schema.get(k) for k in keys)
+def vague_parts(schema, where: str = "") -> list[str]:
+    """Where a body is described only as `{type: object}` or `{type: array}`: an object must
+    list its properties (or say what any property holds), an array what its items are."""
+    if not isinstance(schema, dict):
+        return []
+    found = []
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds or []
+    composed = any(key in schema for key in ("allOf", "anyOf", "oneOf", "const", "enum"))
+    if "object" in kinds and not composed and not any(k in schema for k in ("properties", "additionalProperties")):
+        found.append(where or "/")
+    if "array" in kinds and "items" not in schema:
+        found.append((where or "/") + "[]")
+    for name, sub in (schema.get("properties") or {}).items():
+        found += vague_parts(sub, f"{where}/{name}")
+    for key in ("items", "additionalProperties"):
+        found += vague_parts(schema.get(key), f"{where}/{key}")
+    for key in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(key) or []:
+            found += vague_parts(part, where)
+    return found
 
 
 def test_the_document_is_valid_openapi_3_1(document):
@@ -104,8 +117,9 @@ def test_every_operation_describes_what_it_answers(document):
                 if status.startswith("2") and status != "204" and not content:
                     vague.append(f"{method.upper()} {path} {status}: no content")
                 for media_type, media in content.items():
-                    if "json" in media_type and untyped(inline(media.get("schema") or {}, components)):
-                        vague.append(f"{method.upper()} {path} {status} {media_type}")
+                    schema = inline(media.get("schema") or {}, components)
+                    if "json" in media_type and (not schema or vague_parts(schema)):
+                        vague.append(f"{method.upper()} {path} {status} {media_type}: {vague_parts(schema) or 'none'}")
     assert not vague, "\n".join(vague)
 
 
