@@ -8,7 +8,8 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from hackkit.api import bodies, bp
+from hackkit import bodies
+from hackkit.api import bp
 from hackkit.api.helpers import caller, json_body, writer
 from hackkit.extensions import db
 from hackkit.permissions import require

@@ -206,7 +206,7 @@ PATHS = {
             403,
             404,
             409,
-            body=_ref("Challenge"),
+            body=_ref("ChallengeInput"),
             status="201",
             params=[PROPOSAL_ID],
         )

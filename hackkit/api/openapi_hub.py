@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hackkit import bodies
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -79,6 +81,8 @@ INTEGER = {"type": "integer"}
 STRINGS = {"type": "array", "items": TEXT}
 
 OPTIONAL_TEXT = nullable(TEXT)
+# A team as members and organizers see it (with the invitation) or as everyone else does.
+TEAM = {"oneOf": [_ref("TeamForMembers"), _ref("Team")]}
 DATASET_USES = array(obj({"slug": TEXT, "how": TEXT}))
 # The editable fields of a submission as the API answers them (services.submissions.FIELDS).
 SUBMISSION_CONTENT = {
@@ -92,6 +96,7 @@ SUBMISSION_CONTENT = {
 }
 
 SCHEMAS = {
+    **bodies.component_schemas(bodies.Event, bodies.EventDetail, bodies.Team, bodies.TeamForMembers),
     "EventInput": {
         "type": "object",
         "properties": {
@@ -112,91 +117,16 @@ SCHEMAS = {
             "visibility": {"type": "string", "enum": ["draft", "published", "archived"]},
         },
     },
-    "Event": obj(
-        {
-            "id": {"type": "integer"},
-            "slug": TEXT,
-            "name": TEXT,
-            "tagline": TEXT,
-            "description": TEXT,
-            "venue": TEXT,
-            "city": TEXT,
-            "timezone": TEXT,
-            "registration_opens": nullable(DATETIME),
-            "registration_closes": nullable(DATETIME),
-            "starts_at": nullable(DATETIME),
-            "ends_at": nullable(DATETIME),
-            "submission_deadline": nullable(DATETIME),
-            "max_team_size": {"type": "integer"},
-            "code_of_conduct": TEXT,
-            "visibility": {"type": "string", "enum": ["draft", "published", "archived"]},
-            "html_url": URL,
-        }
-    ),
-    "Challenge": {
+    "ChallengeInput": {
         "type": "object",
         "properties": {
-            "id": {"type": "integer", "readOnly": True},
-            "event": {"type": "string", "readOnly": True, "description": "the event's slug"},
             "title": TEXT,
             "department": TEXT,
             "description": TEXT,
             "success": TEXT,
             "datasets": STRINGS,
-            "proposal_id": {
-                "type": ["integer", "null"],
-                "readOnly": True,
-                "description": "the resident proposal it came from",
-            },
         },
     },
-    "EventDetail": {
-        "allOf": [
-            _ref("Event"),
-            obj({"challenges": array(_ref("Challenge")), "announcements": array(_ref("Announcement"))}),
-        ]
-    },
-    "Announcement": obj({"id": {"type": "integer"}, "body": TEXT, "created_at": DATETIME}),
-    "Person": obj(
-        {
-            "id": {"type": "integer"},
-            "display_name": TEXT,
-            "skills": STRINGS,
-            "languages": STRINGS,
-            "bio": TEXT,
-            "looking_for_team": {"type": "boolean"},
-        }
-    ),
-    "Team": obj(
-        {
-            "id": {"type": "integer"},
-            "event": {"type": "string", "description": "the event's slug"},
-            "name": TEXT,
-            "description": TEXT,
-            "missing_skills": STRINGS,
-            "captain_id": nullable({"type": "integer"}),
-            "members": array(_ref("Person")),
-            "member_count": {"type": "integer"},
-            "max_team_size": {"type": "integer"},
-            "deadline": {**nullable(DATETIME), "description": "the team's own deadline (extensions included)"},
-            "html_url": URL,
-            "invite_code": {"type": "string", "description": "members and organizers only"},
-            "invite_url": {**URL, "description": "members and organizers only"},
-        },
-        required=[
-            "id",
-            "event",
-            "name",
-            "description",
-            "missing_skills",
-            "captain_id",
-            "members",
-            "member_count",
-            "max_team_size",
-            "deadline",
-            "html_url",
-        ],
-    ),
     "SubmissionInput": {
         "type": "object",
         "properties": {
@@ -245,7 +175,7 @@ SCHEMAS = {
     ),
 }
 
-SLUG, TEAM = _path_param("slug"), _path_param("team_id", "integer")
+SLUG, TEAM_ID = _path_param("slug"), _path_param("team_id", "integer")
 
 PATHS: dict = {
     "/events": {
@@ -294,7 +224,7 @@ PATHS: dict = {
             401,
             403,
             404,
-            body=_ref("Challenge"),
+            body=_ref("ChallengeInput"),
             status="201",
             params=[SLUG],
         ),
@@ -307,7 +237,7 @@ PATHS: dict = {
             401,
             403,
             404,
-            body=_ref("Challenge"),
+            body=_ref("ChallengeInput"),
             params=[_path_param("challenge_id", "integer")],
         ),
     },
@@ -355,17 +285,17 @@ PATHS: dict = {
     "/events/{slug}/looking": {
         "get": _op(
             "Teams missing skills and people looking for a team",
-            _json(obj({"teams": array(_ref("Team")), "people": array(_ref("Person"))})),
+            _json(obj({"teams": array(TEAM), "people": array(_ref("Person"))})),
             404,
             auth=False,
             params=[SLUG],
         ),
     },
     "/events/{slug}/teams": {
-        "get": _op("Teams of an event", _json(obj({"teams": array(_ref("Team"))})), 404, auth=False, params=[SLUG]),
+        "get": _op("Teams of an event", _json(obj({"teams": array(TEAM)})), 404, auth=False, params=[SLUG]),
         "post": _op(
             "Create a team (registered participant)",
-            _json(_ref("Team"), "Created"),
+            _json(TEAM, "Created"),
             400,
             401,
             403,
@@ -415,10 +345,10 @@ PATHS: dict = {
         ),
     },
     "/teams/{team_id}": {
-        "get": _op("A team (invite code for members only)", _json(_ref("Team")), 404, auth=False, params=[TEAM]),
+        "get": _op("A team (invite code for members only)", _json(TEAM), 404, auth=False, params=[TEAM_ID]),
         "patch": _op(
             "Change name, description, missing skills; captain_id hands over captaincy",
-            _json(_ref("Team")),
+            _json(TEAM),
             400,
             401,
             403,
@@ -433,20 +363,20 @@ PATHS: dict = {
                     "captain_id": {"type": "integer", "description": "hand captaincy to this member"},
                 },
             },
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
     },
     "/teams/{team_id}/members": {
         "post": _op(
             "Join with the invite code",
-            _json(_ref("Team"), "Joined"),
+            _json(TEAM, "Joined"),
             401,
             403,
             404,
             409,
             body={"type": "object", "properties": {"invite_code": TEXT}},
             status="201",
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
     },
     "/teams/{team_id}/members/{user_id}": {
@@ -458,7 +388,7 @@ PATHS: dict = {
             404,
             409,
             status="204",
-            params=[TEAM, _path_param("user_id", "integer")],
+            params=[TEAM_ID, _path_param("user_id", "integer")],
         ),
     },
     "/teams/{team_id}/join-requests": {
@@ -471,7 +401,7 @@ PATHS: dict = {
             409,
             body={"type": "object", "properties": {"message": TEXT}},
             status="201",
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
         "get": _op(
             "Pending requests (captain)",
@@ -495,7 +425,7 @@ PATHS: dict = {
             401,
             403,
             404,
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
     },
     "/join-requests/{request_id}": {
@@ -514,14 +444,14 @@ PATHS: dict = {
     "/teams/{team_id}/deadline-extensions": {
         "post": _op(
             "Extend one team's deadline, with a reason (organizer)",
-            _json(_ref("Team"), "Created"),
+            _json(TEAM, "Created"),
             400,
             401,
             403,
             404,
             body={"type": "object", "properties": {"new_deadline": DATETIME, "reason": TEXT}},
             status="201",
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
     },
     "/teams/{team_id}/submission": {
@@ -530,7 +460,7 @@ PATHS: dict = {
             _json(_ref("Submission")),
             404,
             auth=False,
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
         "put": _op(
             "Save the submission (team): 200 when it existed, 201 when this created it; 409 after the deadline",
@@ -541,7 +471,7 @@ PATHS: dict = {
             404,
             409,
             body=_ref("SubmissionInput"),
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
     },
     "/teams/{team_id}/submission/screenshots": {
@@ -560,7 +490,7 @@ PATHS: dict = {
                     }
                 },
             },
-            "parameters": [TEAM],
+            "parameters": [TEAM_ID],
             "responses": {
                 "201": _json(obj({"id": INTEGER, "url": URL, "width": INTEGER, "height": INTEGER}), "Created"),
                 **_errors(400, 401, 403, 404, 409),
@@ -576,7 +506,7 @@ PATHS: dict = {
             404,
             409,
             status="204",
-            params=[TEAM, _path_param("screenshot_id", "integer")],
+            params=[TEAM_ID, _path_param("screenshot_id", "integer")],
         ),
     },
     "/teams/{team_id}/submission/history": {
@@ -610,7 +540,7 @@ PATHS: dict = {
             401,
             403,
             404,
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
     },
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hackkit.api import bodies
+from hackkit import bodies
 from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref, array, nullable, obj
 
 SLUG = _path_param("slug")

@@ -98,3 +98,80 @@ def component_schemas(*models: type[Body]) -> dict[str, dict]:
         schema_generator=_NoFieldTitles,
     )
     return definitions.get("$defs", {})
+
+
+# The event hub (built by hackkit/serializers.py) ----------------------------------------------
+
+
+class Event(Body):
+    id: int
+    slug: str
+    name: str
+    tagline: str
+    description: str = Field(description="Markdown")
+    venue: str
+    city: str
+    timezone: str = Field(description="IANA time zone, e.g. Europe/Brussels")
+    registration_opens: IsoDateTime | None
+    registration_closes: IsoDateTime | None
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
+    submission_deadline: IsoDateTime
+    max_team_size: int
+    code_of_conduct: str = Field(description="Markdown")
+    visibility: str = Field(json_schema_extra={"enum": ["draft", "published", "archived"]})
+    html_url: str = Field(json_schema_extra={"format": "uri"})
+
+
+class Challenge(Body):
+    id: int
+    event: str = Field(description="the event's slug")
+    title: str
+    department: str = Field(description="the city department that owns it")
+    description: str = Field(description="Markdown: the problem")
+    success: str = Field(description="Markdown: what success looks like")
+    datasets: list[str] = Field(description="slugs of the datasets it offers")
+    proposal_id: int | None = Field(description="the resident proposal it came from")
+
+
+class Announcement(Body):
+    id: int
+    body: str = Field(description="Markdown")
+    created_at: IsoDateTime
+
+
+class EventDetail(Event):
+    challenges: list[Challenge]
+    announcements: list[Announcement]
+
+
+class Person(Body):
+    """What other participants may see of someone: never the e-mail address."""
+
+    id: int
+    display_name: str
+    skills: list[str]
+    languages: list[str]
+    bio: str
+    looking_for_team: bool
+
+
+class Team(Body):
+    id: int
+    event: str = Field(description="the event's slug")
+    name: str
+    description: str
+    missing_skills: list[str]
+    captain_id: int | None
+    members: list[Person]
+    member_count: int
+    max_team_size: int
+    deadline: IsoDateTime = Field(description="the team's own deadline (extensions included)")
+    html_url: str = Field(json_schema_extra={"format": "uri"})
+
+
+class TeamForMembers(Team):
+    """A team as its members and organizers see it: with the invitation."""
+
+    invite_code: str
+    invite_url: str = Field(json_schema_extra={"format": "uri"})
