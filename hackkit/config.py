@@ -235,6 +235,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Who publishes the catalogue (e.g. the city); also the publisher of datasets that name none.",
     ),
     Setting(
+        "HACKKIT_CATALOG_CONTACT",
+        "HACKKIT_CATALOG_CONTACT",
+        "",
+        "The publisher's public contact (an e-mail address or a web page), the DCAT-AP contact point "
+        "of datasets that name none; empty means none.",
+    ),
+    Setting(
         "HACKKIT_PROXY_COUNT",
         "HACKKIT_PROXY_COUNT",
         0,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import url_for
 
+from hackkit import bodies
 from hackkit.models import Announcement, Challenge, Event, Registration, Submission, SubmissionVersion, Team, User
 from hackkit.services.submissions import FIELDS as SUBMISSION_FIELDS
 
@@ -15,77 +16,40 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def event_dict(event: Event) -> dict:
-    return {
-        "id": event.id,
-        "slug": event.slug,
-        "name": event.name,
-        "tagline": event.tagline,
-        "description": event.description,
-        "venue": event.venue,
-        "city": event.city,
-        "timezone": event.timezone,
-        "registration_opens": iso(event.registration_opens),
-        "registration_closes": iso(event.registration_closes),
-        "starts_at": iso(event.starts_at),
-        "ends_at": iso(event.ends_at),
-        "submission_deadline": iso(event.submission_deadline),
-        "max_team_size": event.max_team_size,
-        "code_of_conduct": event.code_of_conduct,
-        "visibility": event.visibility,
-        "html_url": url_for("events.detail", slug=event.slug, _external=True),
-    }
+    return bodies.Event.answer(event, html_url=url_for("events.detail", slug=event.slug, _external=True))
 
 
 def challenge_dict(challenge: Challenge) -> dict:
-    return {
-        "id": challenge.id,
-        "event": challenge.event.slug,
-        "title": challenge.title,
-        "department": challenge.department,
-        "description": challenge.description,
-        "success": challenge.success,
-        "datasets": challenge.datasets,
-        # The resident proposal it came from (hidden proposals are not pointed at).
-        "proposal_id": challenge.proposal.id
-        if challenge.proposal is not None and challenge.proposal.status != "hidden"
-        else None,
-    }
+    # The resident proposal it came from (hidden proposals are not pointed at).
+    proposal = challenge.proposal
+    return bodies.Challenge.answer(
+        challenge,
+        event=challenge.event.slug,
+        proposal_id=proposal.id if proposal is not None and proposal.status != "hidden" else None,
+    )
 
 
 def announcement_dict(announcement: Announcement) -> dict:
-    return {"id": announcement.id, "body": announcement.body, "created_at": iso(announcement.created_at)}
+    return bodies.Announcement.answer(announcement)
 
 
 def person_dict(user: User) -> dict:
     """What other participants may see of someone: never the e-mail address."""
-    return {
-        "id": user.id,
-        "display_name": user.display_name,
-        "skills": user.skills,
-        "languages": user.languages,
-        "bio": user.bio,
-        "looking_for_team": user.looking_for_team,
-    }
+    return bodies.Person.answer(user)
 
 
 def team_dict(team: Team, *, show_invite: bool = False) -> dict:
-    data = {
-        "id": team.id,
+    shown = {
         "event": team.event.slug,
-        "name": team.name,
-        "description": team.description,
-        "missing_skills": team.missing_skills,
-        "captain_id": team.captain_id,
         "members": [person_dict(m.user) for m in team.memberships],
-        "member_count": team.member_count,
         "max_team_size": team.event.max_team_size,
-        "deadline": iso(team.deadline_override or team.event.submission_deadline),
+        "deadline": team.deadline_override or team.event.submission_deadline,
         "html_url": url_for("teams.detail", team_id=team.id, _external=True),
     }
     if show_invite:
-        data["invite_code"] = team.invite_code
-        data["invite_url"] = url_for("teams.invite", code=team.invite_code, _external=True)
-    return data
+        invite_url = url_for("teams.invite", code=team.invite_code, _external=True)
+        return bodies.TeamForMembers.answer(team, **shown, invite_url=invite_url)
+    return bodies.Team.answer(team, **shown)
 
 
 def submission_fields(data: dict) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
+from hackkit import bodies
 from hackkit.api import bp
 from hackkit.api.helpers import caller, json_body, writer
 from hackkit.extensions import db
@@ -18,42 +19,20 @@ from hackkit.services.errors import Invalid
 
 
 def criterion_dict(criterion) -> dict:
-    return {
-        "id": criterion.id,
-        "name": criterion.name,
-        "description": criterion.description,
-        "weight": criterion.weight,
-        "scale_min": criterion.scale_min,
-        "scale_max": criterion.scale_max,
-        "position": criterion.position,
-    }
+    return bodies.Criterion.answer(criterion)
 
 
 def settings_dict(settings) -> dict:
-    return {
-        "opens_at": iso(settings.opens_at),
-        "closes_at": iso(settings.closes_at),
-        "results_published": settings.results_published,
-        "published_at": iso(settings.published_at),
-        "per_submission": settings.per_submission,
-        "mode": settings.mode,
-        "public_vote_opens": iso(settings.public_vote_opens),
-        "public_vote_closes": iso(settings.public_vote_closes),
-        # Published results freeze the judging: changes are refused (409) until withdrawn.
-        "frozen": settings.results_published,
-    }
+    return bodies.JudgingSettings.answer(settings, frozen=settings.results_published)
 
 
 def assignment_dict(assignment) -> dict:
     # Titles as frozen at the deadline, like everything else the jury sees.
-    return {
-        "id": assignment.id,
-        "judge_id": assignment.judge_id,
-        "judge": assignment.judge.display_name,
-        "submission_id": assignment.submission_id,
-        "title": judging.frozen_title(db.session, assignment.submission),
-        "manual": assignment.manual,
-    }
+    return bodies.Assignment.answer(
+        assignment,
+        judge=assignment.judge.display_name,
+        title=judging.frozen_title(db.session, assignment.submission),
+    )
 
 
 def _event(slug: str, actor):
@@ -113,13 +92,7 @@ def list_judges(slug: str):
     require(actor, "judging.manage")
     people = judging.judges_of(db.session, event)
     teams = judging_setup.judge_teams(db.session, event)
-    return jsonify(
-        {
-            "judges": [
-                {"id": u.id, "display_name": u.display_name, "email": u.email, "team": teams.get(u.id)} for u in people
-            ]
-        }
-    )
+    return jsonify({"judges": [bodies.JudgeContact.answer(u, team=teams.get(u.id)) for u in people]})
 
 
 @bp.post("/events/<slug>/judges")
@@ -128,11 +101,13 @@ def add_judge(slug: str):
     event = _event(slug, actor)
     judge = judging_setup.add_judge(db.session, actor, event, json_body().get("email", ""))
     # A participant of a competing team may judge, but the organizer is told (`warning`, `team`).
-    team = judging_setup.judge_teams(db.session, event).get(judge.user_id)
-    warning = judging_setup.competing_judge_warning(db.session, event, judge.user_id)
-    return jsonify(
-        {"id": judge.user_id, "display_name": judge.user.display_name, "team": team, "warning": warning}
-    ), 201
+    answer = bodies.JudgeAdded.answer(
+        id=judge.user_id,
+        display_name=judge.user.display_name,
+        team=judging_setup.judge_teams(db.session, event).get(judge.user_id),
+        warning=judging_setup.competing_judge_warning(db.session, event, judge.user_id),
+    )
+    return jsonify(answer), 201
 
 
 @bp.delete("/events/<slug>/judges/<int:user_id>")
@@ -151,28 +126,14 @@ def declare_conflict(submission_id: int):
     if judge_id is not None:
         judge_id = validation.integer(body, "judge_id", minimum=1, maximum=2**31)
     conflict = judging_setup.declare_conflict(db.session, actor, submission, body, judge_id=judge_id)
-    return jsonify(
-        {
-            "judge_id": conflict.judge_id,
-            "submission_id": conflict.submission_id,
-            "kind": conflict.kind,
-            "note": conflict.note,
-        }
-    ), 201
+    return jsonify(bodies.Conflict.answer(conflict)), 201
 
 
 @bp.get("/events/<slug>/conflicts")
 def list_conflicts(slug: str):
     actor = writer()
     found = judging_setup.conflicts_of(db.session, actor, _event(slug, actor))
-    return jsonify(
-        {
-            "conflicts": [
-                {"judge_id": c.judge_id, "submission_id": c.submission_id, "kind": c.kind, "note": c.note}
-                for c in found
-            ]
-        }
-    )
+    return jsonify({"conflicts": [bodies.Conflict.answer(c) for c in found]})
 
 
 # Assignments -----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def _error(description: str) -> dict:
 
 
 OPENAPI = {
-    "openapi": "3.0.3",
+    "openapi": "3.1.0",
     "info": {
         "title": "hackkit API",
         "version": "1",
@@ -65,12 +65,16 @@ OPENAPI = {
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "required": ["id", "display_name", "role"],
+                                    "required": ["id", "display_name", "email", "role"],
                                     "properties": {
                                         "id": {"type": "integer"},
                                         "display_name": {"type": "string"},
                                         "email": {"type": "string"},
-                                        "role": {"type": "string"},
+                                        "role": {"type": "string", "enum": ["participant", "judge", "organizer"]},
+                                        "skills": {"type": "array", "items": {"type": "string"}},
+                                        "languages": {"type": "array", "items": {"type": "string"}},
+                                        "bio": {"type": "string"},
+                                        "looking_for_team": {"type": "boolean"},
                                     },
                                 }
                             }

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref
+from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref, array, nullable, obj
 from hackkit.models.cocreation import FEEDBACK_KINDS, FEEDBACK_STATUSES, PROPOSAL_STATUSES
 
 INTEGER = {"type": "integer"}
-NULLABLE_TEXT = {"type": "string", "nullable": True}
+NULLABLE_TEXT = {"type": ["string", "null"]}
 SLUG = _path_param("slug")
 FEEDBACK_ID = _path_param("feedback_id", "integer")
 PROPOSAL_ID = _path_param("proposal_id", "integer")
 EVENT_FILTER = {**_query("event"), "description": "Only this event (its slug)"}
-CSV = {"description": "Spreadsheet-safe CSV", "content": {"text/csv": {}}}
+CSV = {"description": "Spreadsheet-safe CSV", "content": {"text/csv": {"schema": TEXT}}}
 CREDIT = {"type": "object", "properties": {"slug": TEXT, "how": TEXT}}
+CHALLENGE_REF = obj({"id": INTEGER, "title": TEXT})
 
 SCHEMAS = {
     "UsedBy": {
@@ -24,7 +25,7 @@ SCHEMAS = {
             "title": TEXT,
             "team": TEXT,
             "event": TEXT,
-            "challenge": {"type": "object", "nullable": True, "properties": {"id": INTEGER, "title": TEXT}},
+            "challenge": {"type": ["object", "null"], "properties": {"id": INTEGER, "title": TEXT}},
             "datasets": {"type": "array", "items": CREDIT},
             "how": {"type": "string", "description": "how this project used the dataset (in per-dataset lists)"},
         },
@@ -43,7 +44,7 @@ SCHEMAS = {
             "status": {"type": "string", "enum": list(FEEDBACK_STATUSES)},
             "reporter": {**NULLABLE_TEXT, "description": "display name only"},
             "answer": TEXT,
-            "answered_at": {**DATETIME, "nullable": True},
+            "answered_at": {"type": ["string", "null"], "format": "date-time"},
             "created_at": DATETIME,
             "html_url": TEXT,
         },
@@ -81,7 +82,7 @@ SCHEMAS = {
             "author": {**NULLABLE_TEXT, "description": "display name only"},
             "votes": INTEGER,
             "my_vote": {"type": "boolean"},
-            "challenge_id": {"type": "integer", "nullable": True, "description": "the challenge it became"},
+            "challenge_id": {"type": ["integer", "null"], "description": "the challenge it became"},
             "created_at": DATETIME,
             "html_url": TEXT,
         },
@@ -205,7 +206,7 @@ PATHS = {
             403,
             404,
             409,
-            body=_ref("Challenge"),
+            body=_ref("ChallengeInput"),
             status="201",
             params=[PROPOSAL_ID],
         )
@@ -213,7 +214,42 @@ PATHS = {
     "/reports/datasets": {
         "get": _op(
             "Organizer report per dataset: totals, projects, challenges, events, feedback counts",
-            _json({"type": "object", "properties": {"totals": {"type": "object"}, "datasets": {"type": "array"}}}),
+            _json(
+                obj(
+                    {
+                        "totals": obj(
+                            dict.fromkeys(
+                                (
+                                    "datasets",
+                                    "datasets_used",
+                                    "projects",
+                                    "projects_using_data",
+                                    "feedback_open",
+                                    "feedback_total",
+                                    "requests_open",
+                                    "requests_total",
+                                ),
+                                INTEGER,
+                            )
+                        ),
+                        "datasets": array(
+                            obj(
+                                {
+                                    "slug": TEXT,
+                                    "title": TEXT,
+                                    "status": TEXT,
+                                    "projects_count": INTEGER,
+                                    "events": {**array(TEXT), "description": "names of the events of its projects"},
+                                    "challenges": array(CHALLENGE_REF),
+                                    "offered_by_challenges": array(CHALLENGE_REF),
+                                    "feedback": obj(dict.fromkeys(("open", "answered", "fixed", "total"), INTEGER)),
+                                    "projects": array(_ref("UsedBy")),
+                                }
+                            )
+                        ),
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -225,14 +261,37 @@ PATHS = {
         "get": _op(
             "Organizer report per challenge: totals, projects and the datasets each used",
             _json(
-                {
-                    "type": "object",
-                    "properties": {
-                        "totals": {"type": "object"},
-                        "challenges": {"type": "array"},
-                        "without_challenge": {"type": "array", "items": _ref("UsedBy")},
-                    },
-                }
+                obj(
+                    {
+                        "totals": obj(
+                            dict.fromkeys(
+                                (
+                                    "challenges",
+                                    "challenges_with_projects",
+                                    "from_residents",
+                                    "projects",
+                                    "projects_without_challenge",
+                                ),
+                                INTEGER,
+                            )
+                        ),
+                        "challenges": array(
+                            obj(
+                                {
+                                    "id": INTEGER,
+                                    "title": TEXT,
+                                    "event": TEXT,
+                                    "department": TEXT,
+                                    "proposal_id": nullable(INTEGER),
+                                    "projects_count": INTEGER,
+                                    "datasets_used": {**array(TEXT), "description": "slugs"},
+                                    "projects": array(_ref("UsedBy")),
+                                }
+                            )
+                        ),
+                        "without_challenge": array(_ref("UsedBy")),
+                    }
+                )
             ),
             401,
             403,

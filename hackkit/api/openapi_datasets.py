@@ -50,40 +50,154 @@ PAGE_PARAMS = ROW_PARAMS + [
     _param("_size", "Rows per page, 1 to 1000 (default 100)", {"type": "integer", "minimum": 1, "maximum": 1000}),
     _param("_next", "The opaque `next` token of the previous page (keyset pagination)"),
 ]
+TEXT = {"type": "string"}
+URL = {"type": "string", "format": "uri"}
+STRINGS = {"type": "array", "items": TEXT}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+LICENSE = {
+    "type": ["object", "null"],
+    "required": ["id", "title", "url"],
+    "properties": {"id": TEXT, "title": TEXT, "url": {"type": "string", "description": "empty when unknown"}},
+}
 DATASET_SUMMARY = {
     "type": "object",
     "required": ["slug", "title", "row_count", "url"],
     "properties": {
-        "slug": {"type": "string"},
-        "title": {"type": "string"},
-        "publisher": {"type": "string"},
-        "license": {"type": "object", "nullable": True},
-        "themes": {"type": "array", "items": {"type": "string"}},
-        "keywords": {"type": "array", "items": {"type": "string"}},
+        "slug": TEXT,
+        "title": TEXT,
+        "publisher": TEXT,
+        "license": LICENSE,
+        "themes": {**STRINGS, "description": "EU data-theme codes"},
+        "keywords": STRINGS,
         "status": {"type": "string", "enum": ["draft", "published"]},
-        "format": {"type": "string", "nullable": True},
+        "format": NULLABLE_TEXT,
         "row_count": {"type": "integer"},
         "has_geometry": {"type": "boolean"},
-        "url": {"type": "string"},
-        "html_url": {"type": "string"},
+        "updated_at": {"type": "string", "format": "date-time", "description": "when the newest version was made"},
+        "url": URL,
+        "html_url": URL,
     },
 }
+VALUE = {"type": ["string", "number", "boolean", "null"]}
+COLUMN = {
+    "type": "object",
+    "required": ["name", "title", "type"],
+    "properties": {
+        "name": {"type": "string", "description": "the column's name in /rows and the filters"},
+        "title": {"type": "string", "description": "the header as in the file"},
+        "type": {
+            "type": "string",
+            "enum": ["integer", "number", "boolean", "date", "datetime", "time", "text", "geojson"],
+        },
+        "distinct": {"type": "integer"},
+        "nulls": {"type": "integer"},
+        "min": VALUE,
+        "max": VALUE,
+        "max_length": {"type": "integer"},
+        "histogram": {
+            "type": "object",
+            "properties": {
+                "low": {"type": "number"},
+                "high": {"type": "number"},
+                "counts": {"type": "array", "items": {"type": "integer"}},
+            },
+        },
+    },
+    "additionalProperties": True,
+    "description": "a column and the statistics the importer took (which ones depends on the type)",
+}
+MESSAGE = {
+    "type": "object",
+    "description": "a message as its id (English) and parameters, for clients that translate",
+    "properties": {"id": TEXT, "params": {"type": "object", "additionalProperties": True}},
+}
+DETECTED = {
+    "type": ["object", "null"],
+    "description": "where the rows' locations come from: {type: point, lat, lon} or {type: geojson, column}",
+    "properties": {
+        "type": {"type": "string", "enum": ["point", "geojson"]},
+        "lat": TEXT,
+        "lon": TEXT,
+        "column": TEXT,
+        "from": {
+            "type": "object",
+            "description": "the source columns and CRS when converted",
+            "properties": {"x": TEXT, "y": TEXT, "column": TEXT, "kind": TEXT, "crs": {"type": ["string", "null"]}},
+        },
+        "detected": {"type": "string", "description": "what was found, in English"},
+        "detected_message": MESSAGE,
+    },
+}
+VERSION_INFO = {
+    "type": "object",
+    "required": ["number", "created_at", "row_count", "format", "original_name", "notes"],
+    "properties": {
+        "number": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "row_count": {"type": "integer"},
+        "format": TEXT,
+        "original_name": NULLABLE_TEXT,
+        "notes": NULLABLE_TEXT,
+    },
+}
+DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 DATASET_DETAIL = {
     "allOf": [
         DATASET_SUMMARY,
         {
             "type": "object",
             "properties": {
-                "description": {"type": "string"},
-                "schema": {"type": "object", "description": "Frictionless Table Schema of the version"},
-                "columns": {"type": "array", "items": {"type": "object"}},
-                "geometry": {"type": "object", "nullable": True},
-                "report": {"type": "object", "description": "What the importer detected"},
-                "versions": {"type": "array", "items": {"type": "object"}},
-                "rows_url": {"type": "string"},
-                "csv_url": {"type": "string"},
-                "geojson_url": {"type": "string"},
-                "datapackage_url": {"type": "string", "description": "Frictionless Data Package of this version"},
+                "description": TEXT,
+                "contact": {"type": "string", "description": "a public contact: e-mail address or web page"},
+                "spatial": {"type": "string", "description": "the place the data covers"},
+                "temporal": {
+                    "type": "object",
+                    "required": ["start", "end"],
+                    "properties": {"start": DATE_OR_NULL, "end": DATE_OR_NULL},
+                },
+                "update_frequency": {"type": "string"},
+                "source_url": TEXT,
+                "theme_labels": {"type": "object", "additionalProperties": TEXT, "description": "theme code -> name"},
+                "version": {"type": ["integer", "null"], "description": "the version described"},
+                "versions": {"type": "array", "items": VERSION_INFO},
+                "schema": {
+                    "type": "object",
+                    "description": "Frictionless Table Schema of the version",
+                    "properties": {
+                        "fields": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {"name": TEXT, "title": TEXT, "type": TEXT, "format": TEXT},
+                            },
+                        },
+                        "missingValues": STRINGS,
+                    },
+                },
+                "columns": {"type": "array", "items": COLUMN},
+                "geometry": DETECTED,
+                "report": {
+                    "type": "object",
+                    "description": "What the importer detected (more keys for some formats)",
+                    "additionalProperties": True,
+                    "properties": {
+                        "format": TEXT,
+                        "encoding": TEXT,
+                        "delimiter": TEXT,
+                        "header": {"type": "boolean"},
+                        "rows": {"type": "integer"},
+                        "columns": {"type": "array", "items": COLUMN},
+                        "geometry": DETECTED,
+                        "notes": STRINGS,
+                        "note_messages": {"type": "array", "items": MESSAGE},
+                        "ragged_rows": {"type": "integer"},
+                        "repaired_values": {"type": "integer"},
+                    },
+                },
+                "rows_url": URL,
+                "csv_url": URL,
+                "geojson_url": URL,
+                "datapackage_url": {**URL, "description": "Frictionless Data Package of this version"},
             },
         },
     ]
@@ -92,10 +206,54 @@ ROWS_PAGE = {
     "type": "object",
     "required": ["rows", "next", "next_url", "total"],
     "properties": {
-        "rows": {"type": "array", "items": {"type": "object"}},
-        "next": {"type": "string", "nullable": True},
-        "next_url": {"type": "string", "nullable": True},
+        "rows": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "description": "column name -> value (a GeoJSON geometry for geometry columns)",
+                "additionalProperties": True,
+            },
+        },
+        "next": {"type": ["string", "null"]},
+        "next_url": {"type": ["string", "null"], "format": "uri"},
         "total": {"type": "integer"},
+    },
+}
+FACET = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["value", "count"],
+        "properties": {"value": TEXT, "count": {"type": "integer"}},
+    },
+}
+FEATURE_COLLECTION = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "geometry", "properties"],
+                "properties": {
+                    "type": {"const": "Feature"},
+                    "id": {"type": "integer", "description": "the row's number in the version"},
+                    "geometry": {
+                        "type": ["object", "null"],
+                        "description": "a GeoJSON geometry in WGS84",
+                        "required": ["type"],
+                        "properties": {
+                            "type": TEXT,
+                            "coordinates": {"type": "array", "items": True},
+                            "geometries": {"type": "array", "items": True},
+                        },
+                    },
+                    "properties": {"type": "object", "additionalProperties": True},
+                },
+            },
+        },
     },
 }
 
@@ -130,10 +288,15 @@ DATASET_PATHS = {
                     "Matching datasets and facet counts",
                     {
                         "type": "object",
+                        "required": ["datasets", "total", "facets"],
                         "properties": {
                             "datasets": {"type": "array", "items": DATASET_SUMMARY},
                             "total": {"type": "integer"},
-                            "facets": {"type": "object"},
+                            "facets": {
+                                "type": "object",
+                                "description": "per facet, its values with the number of matching datasets",
+                                "properties": {name: FACET for name in ("theme", "license", "format", "publisher")},
+                            },
                         },
                     },
                 )
@@ -220,7 +383,7 @@ DATASET_PATHS = {
             "summary": "Every matching row as CSV, streamed (same filters as /rows)",
             "parameters": ROW_PARAMS,
             "responses": {
-                "200": {"description": "CSV with a header row", "content": {"text/csv": {}}},
+                "200": {"description": "CSV with a header row", "content": {"text/csv": {"schema": TEXT}}},
                 "400": _error("Bad parameter"),
                 "404": _error("No such (visible) dataset"),
             },
@@ -231,7 +394,10 @@ DATASET_PATHS = {
             "summary": "Every matching row as a GeoJSON FeatureCollection in WGS84, streamed",
             "parameters": ROW_PARAMS,
             "responses": {
-                "200": {"description": "A FeatureCollection", "content": {"application/geo+json": {}}},
+                "200": {
+                    "description": "A FeatureCollection",
+                    "content": {"application/geo+json": {"schema": FEATURE_COLLECTION}},
+                },
                 "400": _error("Bad parameter, or a dataset without locations"),
                 "404": _error("No such (visible) dataset"),
             },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hackkit import bodies
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -52,11 +54,49 @@ def _query(name: str, kind: str = "string") -> dict:
     return {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
 
 
+def nullable(schema: dict) -> dict:
+    """The schema, or null (OpenAPI 3.1 / JSON Schema: a list of types)."""
+    kind = schema["type"]
+    return {**schema, "type": [*([kind] if isinstance(kind, str) else kind), "null"]}
+
+
+def obj(properties: dict, required: list[str] | None = None, **extra) -> dict:
+    """An object with the fields it has; `required` defaults to all of them (answers always carry every key)."""
+    return {
+        "type": "object",
+        "required": list(properties) if required is None else required,
+        "properties": properties,
+        **extra,
+    }
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
 DATETIME = {"type": "string", "format": "date-time"}
 TEXT = {"type": "string"}
+URL = {"type": "string", "format": "uri"}
+INTEGER = {"type": "integer"}
 STRINGS = {"type": "array", "items": TEXT}
 
+OPTIONAL_TEXT = nullable(TEXT)
+# A team as members and organizers see it (with the invitation) or as everyone else does.
+TEAM = {"oneOf": [_ref("TeamForMembers"), _ref("Team")]}
+DATASET_USES = array(obj({"slug": TEXT, "how": TEXT}))
+# The editable fields of a submission as the API answers them (services.submissions.FIELDS).
+SUBMISSION_CONTENT = {
+    **dict.fromkeys(("title", "tagline", "description", "repo_url", "demo_url", "video_url"), OPTIONAL_TEXT),
+    "challenge_id": nullable({"type": "integer"}),
+    "datasets": nullable(DATASET_USES),
+    **dict.fromkeys(("sample_app", "template", "district", "licence"), OPTIONAL_TEXT),
+    "credited_user_ids": nullable(array({"type": "integer"})),
+    "status": {"type": "string", "enum": ["draft", "submitted"]},
+    "screenshots": {**array(URL), "description": "addresses of the screenshots, in order"},
+}
+
 SCHEMAS = {
+    **bodies.component_schemas(bodies.Event, bodies.EventDetail, bodies.Team, bodies.TeamForMembers),
     "EventInput": {
         "type": "object",
         "properties": {
@@ -77,56 +117,14 @@ SCHEMAS = {
             "visibility": {"type": "string", "enum": ["draft", "published", "archived"]},
         },
     },
-    "Event": {
-        "type": "object",
-        "required": ["id", "slug", "name", "submission_deadline"],
-        "properties": {
-            "id": {"type": "integer"},
-            "slug": TEXT,
-            "name": TEXT,
-            "timezone": TEXT,
-            "starts_at": DATETIME,
-            "ends_at": DATETIME,
-            "submission_deadline": DATETIME,
-            "max_team_size": {"type": "integer"},
-            "visibility": TEXT,
-            "html_url": TEXT,
-        },
-    },
-    "Challenge": {
+    "ChallengeInput": {
         "type": "object",
         "properties": {
-            "id": {"type": "integer"},
             "title": TEXT,
             "department": TEXT,
             "description": TEXT,
             "success": TEXT,
             "datasets": STRINGS,
-            "proposal_id": {"type": "integer", "nullable": True, "description": "the resident proposal it came from"},
-        },
-    },
-    "Person": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "display_name": TEXT,
-            "skills": STRINGS,
-            "languages": STRINGS,
-            "bio": TEXT,
-        },
-    },
-    "Team": {
-        "type": "object",
-        "required": ["id", "name", "captain_id", "members"],
-        "properties": {
-            "id": {"type": "integer"},
-            "name": TEXT,
-            "captain_id": {"type": "integer", "nullable": True},
-            "members": {"type": "array", "items": _ref("Person")},
-            "member_count": {"type": "integer"},
-            "missing_skills": STRINGS,
-            "invite_code": {"type": "string", "description": "members and organizers only"},
-            "html_url": TEXT,
         },
     },
     "SubmissionInput": {
@@ -138,7 +136,7 @@ SCHEMAS = {
             "repo_url": TEXT,
             "demo_url": TEXT,
             "video_url": TEXT,
-            "challenge_id": {"type": "integer", "nullable": True},
+            "challenge_id": {"type": ["integer", "null"]},
             "sample_app": TEXT,
             "template": {
                 "type": "string",
@@ -151,27 +149,39 @@ SCHEMAS = {
             "status": {"type": "string", "enum": ["draft", "submitted"]},
         },
     },
-    "Submission": {
-        "allOf": [
-            _ref("SubmissionInput"),
-            {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "team_id": {"type": "integer"},
-                    "version": {"type": "integer"},
-                    "html_url": TEXT,
-                },
-            },
-        ]
-    },
+    # What a saved submission or project answers: its fields as saved (null where never set).
+    "Submission": obj(
+        {
+            "id": {"type": "integer"},
+            "team_id": {"type": "integer"},
+            "team": {"type": "string", "description": "the team's name"},
+            "event": {"type": "string", "description": "the event's slug"},
+            "version": {"type": "integer"},
+            "submitted_at": nullable(DATETIME),
+            "updated_at": nullable(DATETIME),
+            **SUBMISSION_CONTENT,
+            "html_url": URL,
+        }
+    ),
+    "Project": obj(
+        {
+            "id": {"type": "integer"},
+            "team_id": {"type": "integer"},
+            "team": {"type": "string", "description": "the team's name"},
+            **{k: v for k, v in SUBMISSION_CONTENT.items() if k != "credited_user_ids"},
+            "credits": {**STRINGS, "description": "names of the members the team credits"},
+            "html_url": URL,
+        }
+    ),
 }
 
-SLUG, TEAM = _path_param("slug"), _path_param("team_id", "integer")
+SLUG, TEAM_ID = _path_param("slug"), _path_param("team_id", "integer")
 
-PATHS = {
+PATHS: dict = {
     "/events": {
-        "get": _op("List events (drafts only for organizers)", _json({"type": "object"}), auth=False),
+        "get": _op(
+            "List events (drafts only for organizers)", _json(obj({"events": array(_ref("Event"))})), auth=False
+        ),
         "post": _op(
             "Create an event (organizer)",
             _json(_ref("Event"), "Created"),
@@ -185,7 +195,7 @@ PATHS = {
     },
     "/events/{slug}": {
         "get": _op(
-            "An event with its challenges and announcements", _json(_ref("Event")), 404, auth=False, params=[SLUG]
+            "An event with its challenges and announcements", _json(_ref("EventDetail")), 404, auth=False, params=[SLUG]
         ),
         "patch": _op(
             "Change any field of an event (organizer)",
@@ -200,7 +210,13 @@ PATHS = {
         ),
     },
     "/events/{slug}/challenges": {
-        "get": _op("Challenges of an event", _json({"type": "object"}), 404, auth=False, params=[SLUG]),
+        "get": _op(
+            "Challenges of an event",
+            _json(obj({"challenges": array(_ref("Challenge"))})),
+            404,
+            auth=False,
+            params=[SLUG],
+        ),
         "post": _op(
             "Add a challenge (organizer)",
             _json(_ref("Challenge"), "Created"),
@@ -208,7 +224,7 @@ PATHS = {
             401,
             403,
             404,
-            body=_ref("Challenge"),
+            body=_ref("ChallengeInput"),
             status="201",
             params=[SLUG],
         ),
@@ -221,14 +237,14 @@ PATHS = {
             401,
             403,
             404,
-            body=_ref("Challenge"),
+            body=_ref("ChallengeInput"),
             params=[_path_param("challenge_id", "integer")],
         ),
     },
     "/events/{slug}/announcements": {
         "post": _op(
             "Post an announcement (organizer)",
-            _json({"type": "object"}, "Created"),
+            _json(_ref("Announcement"), "Created"),
             400,
             401,
             403,
@@ -240,26 +256,46 @@ PATHS = {
     },
     "/events/{slug}/registrations": {
         "post": _op(
-            "Register yourself", _json({"type": "object"}, "Created"), 401, 403, 404, 409, status="201", params=[SLUG]
+            "Register yourself",
+            _json(obj({"event": {"type": "string", "description": "the event's slug"}, "user_id": INTEGER}), "Created"),
+            401,
+            403,
+            404,
+            409,
+            status="201",
+            params=[SLUG],
         ),
         "get": _op(
-            "Registered people with e-mail (organizer)", _json({"type": "object"}), 401, 403, 404, params=[SLUG]
+            "Registered people with e-mail (organizer)",
+            _json(
+                obj(
+                    {
+                        "registrations": array(
+                            obj({"user_id": INTEGER, "display_name": TEXT, "email": TEXT, "registered_at": DATETIME})
+                        )
+                    }
+                )
+            ),
+            401,
+            403,
+            404,
+            params=[SLUG],
         ),
     },
     "/events/{slug}/looking": {
         "get": _op(
             "Teams missing skills and people looking for a team",
-            _json({"type": "object"}),
+            _json(obj({"teams": array(TEAM), "people": array(_ref("Person"))})),
             404,
             auth=False,
             params=[SLUG],
         ),
     },
     "/events/{slug}/teams": {
-        "get": _op("Teams of an event", _json({"type": "object"}), 404, auth=False, params=[SLUG]),
+        "get": _op("Teams of an event", _json(obj({"teams": array(TEAM)})), 404, auth=False, params=[SLUG]),
         "post": _op(
             "Create a team (registered participant)",
-            _json(_ref("Team"), "Created"),
+            _json(TEAM, "Created"),
             400,
             401,
             403,
@@ -273,7 +309,7 @@ PATHS = {
     "/events/{slug}/projects": {
         "get": _op(
             "The project gallery",
-            _json({"type": "object"}),
+            _json(obj({"projects": array(_ref("Project"))})),
             404,
             auth=False,
             params=[SLUG, _query("challenge", "integer"), _query("dataset"), _query("q")],
@@ -309,30 +345,38 @@ PATHS = {
         ),
     },
     "/teams/{team_id}": {
-        "get": _op("A team (invite code for members only)", _json(_ref("Team")), 404, auth=False, params=[TEAM]),
+        "get": _op("A team (invite code for members only)", _json(TEAM), 404, auth=False, params=[TEAM_ID]),
         "patch": _op(
             "Change name, description, missing skills; captain_id hands over captaincy",
-            _json(_ref("Team")),
+            _json(TEAM),
             400,
             401,
             403,
             404,
             409,
-            body={"type": "object"},
-            params=[TEAM],
+            body={
+                "type": "object",
+                "properties": {
+                    "name": TEXT,
+                    "description": TEXT,
+                    "missing_skills": STRINGS,
+                    "captain_id": {"type": "integer", "description": "hand captaincy to this member"},
+                },
+            },
+            params=[TEAM_ID],
         ),
     },
     "/teams/{team_id}/members": {
         "post": _op(
             "Join with the invite code",
-            _json(_ref("Team"), "Joined"),
+            _json(TEAM, "Joined"),
             401,
             403,
             404,
             409,
             body={"type": "object", "properties": {"invite_code": TEXT}},
             status="201",
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
     },
     "/teams/{team_id}/members/{user_id}": {
@@ -344,27 +388,50 @@ PATHS = {
             404,
             409,
             status="204",
-            params=[TEAM, _path_param("user_id", "integer")],
+            params=[TEAM_ID, _path_param("user_id", "integer")],
         ),
     },
     "/teams/{team_id}/join-requests": {
         "post": _op(
             "Ask to join, with a message",
-            _json({"type": "object"}, "Created"),
+            _json(obj({"id": INTEGER, "team_id": INTEGER, "status": TEXT}), "Created"),
             401,
             403,
             404,
             409,
             body={"type": "object", "properties": {"message": TEXT}},
             status="201",
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
-        "get": _op("Pending requests (captain)", _json({"type": "object"}), 401, 403, 404, params=[TEAM]),
+        "get": _op(
+            "Pending requests (captain)",
+            _json(
+                obj(
+                    {
+                        "join_requests": array(
+                            obj(
+                                {
+                                    "id": INTEGER,
+                                    "user": TEXT,
+                                    "user_id": INTEGER,
+                                    "message": TEXT,
+                                    "created_at": DATETIME,
+                                }
+                            )
+                        )
+                    }
+                )
+            ),
+            401,
+            403,
+            404,
+            params=[TEAM_ID],
+        ),
     },
     "/join-requests/{request_id}": {
         "post": _op(
             "Accept or decline (captain)",
-            _json({"type": "object"}),
+            _json(obj({"id": INTEGER, "status": {"type": "string", "enum": ["accepted", "declined"]}})),
             400,
             401,
             403,
@@ -377,14 +444,14 @@ PATHS = {
     "/teams/{team_id}/deadline-extensions": {
         "post": _op(
             "Extend one team's deadline, with a reason (organizer)",
-            _json(_ref("Team"), "Created"),
+            _json(TEAM, "Created"),
             400,
             401,
             403,
             404,
             body={"type": "object", "properties": {"new_deadline": DATETIME, "reason": TEXT}},
             status="201",
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
     },
     "/teams/{team_id}/submission": {
@@ -393,10 +460,10 @@ PATHS = {
             _json(_ref("Submission")),
             404,
             auth=False,
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
         "put": _op(
-            "Save the submission (team); 409 after the deadline",
+            "Save the submission (team): 200 when it existed, 201 when this created it; 409 after the deadline",
             _json(_ref("Submission")),
             400,
             401,
@@ -404,7 +471,7 @@ PATHS = {
             404,
             409,
             body=_ref("SubmissionInput"),
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
     },
     "/teams/{team_id}/submission/screenshots": {
@@ -423,8 +490,11 @@ PATHS = {
                     }
                 },
             },
-            "parameters": [TEAM],
-            "responses": {"201": _json({"type": "object"}, "Created"), **_errors(400, 401, 403, 404, 409)},
+            "parameters": [TEAM_ID],
+            "responses": {
+                "201": _json(obj({"id": INTEGER, "url": URL, "width": INTEGER, "height": INTEGER}), "Created"),
+                **_errors(400, 401, 403, 404, 409),
+            },
         },
     },
     "/teams/{team_id}/submission/screenshots/{screenshot_id}": {
@@ -436,17 +506,44 @@ PATHS = {
             404,
             409,
             status="204",
-            params=[TEAM, _path_param("screenshot_id", "integer")],
+            params=[TEAM_ID, _path_param("screenshot_id", "integer")],
         ),
     },
     "/teams/{team_id}/submission/history": {
         "get": _op(
             "Every saved version: who, when, what changed (team, organizers)",
-            _json({"type": "object"}),
+            _json(
+                obj(
+                    {
+                        "versions": array(
+                            obj(
+                                {
+                                    "number": INTEGER,
+                                    "author_id": nullable(INTEGER),
+                                    "author": nullable(TEXT),
+                                    "created_at": DATETIME,
+                                    "changed": {**STRINGS, "description": "the fields this version changed"},
+                                    "data": {
+                                        "type": "object",
+                                        "description": "the submission's fields as saved in this version",
+                                        "properties": {
+                                            **{k: v for k, v in SUBMISSION_CONTENT.items() if k != "screenshots"},
+                                            "screenshot_ids": nullable(array(INTEGER)),
+                                        },
+                                    },
+                                }
+                            )
+                        )
+                    }
+                )
+            ),
             401,
             403,
             404,
-            params=[TEAM],
+            params=[TEAM_ID],
         ),
     },
 }
+
+# The first save of a submission creates it: the same body with 201.
+PATHS["/teams/{team_id}/submission"]["put"]["responses"]["201"] = _json(_ref("Submission"), "Created")

@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref
+from hackkit import bodies
+from hackkit.api.openapi_hub import DATETIME, TEXT, _json, _op, _path_param, _query, _ref, array, nullable, obj
 
 SLUG = _path_param("slug")
 SUBMISSION = _path_param("submission_id", "integer")
-OBJECT = {"type": "object"}
 INTEGER = {"type": "integer"}
 NUMBER = {"type": "number"}
+OBJECT = {"type": "object"}
+WHEN = nullable(DATETIME)
+PAIR_PROJECT = nullable(
+    obj(
+        {
+            "id": INTEGER,
+            "team": TEXT,
+            **dict.fromkeys(("title", "tagline", "description", "repo_url", "demo_url"), nullable(TEXT)),
+        }
+    )
+)
 
 SCHEMAS = {
-    "Criterion": {
-        "type": "object",
-        "required": ["id", "name", "weight", "scale_min", "scale_max"],
-        "properties": {
-            "id": INTEGER,
-            "name": TEXT,
-            "description": TEXT,
-            "weight": NUMBER,
-            "scale_min": INTEGER,
-            "scale_max": INTEGER,
-            "position": INTEGER,
-        },
-    },
+    **bodies.component_schemas(
+        bodies.Criterion,
+        bodies.JudgingSettings,
+        bodies.Judge,
+        bodies.JudgeContact,
+        bodies.JudgeAdded,
+        bodies.Conflict,
+        bodies.Assignment,
+    ),
     "CriterionInput": {
         "type": "object",
         "properties": {
@@ -35,22 +42,17 @@ SCHEMAS = {
             "position": INTEGER,
         },
     },
-    "JudgingSettings": {
+    "JudgingSettingsInput": {
         "type": "object",
         "properties": {
-            "opens_at": DATETIME,
-            "closes_at": DATETIME,
+            "opens_at": WHEN,
+            "closes_at": WHEN,
             "results_published": {"type": "boolean"},
-            "published_at": DATETIME,
+            "published_at": WHEN,
             "per_submission": INTEGER,
             "mode": {"type": "string", "enum": ["rubric", "pairwise"]},
-            "public_vote_opens": DATETIME,
-            "public_vote_closes": {**DATETIME, "description": "null: open-ended once it opens"},
-            "frozen": {
-                "type": "boolean",
-                "readOnly": True,
-                "description": "results are published: changes to the judging get 409 until withdrawn",
-            },
+            "public_vote_opens": WHEN,
+            "public_vote_closes": WHEN,
             "confirm_mode_change": {
                 "type": "boolean",
                 "writeOnly": True,
@@ -64,20 +66,55 @@ SCHEMAS = {
             "scores": {
                 "type": "object",
                 "description": "criterion id -> value within the criterion's scale (null clears it)",
-                "additionalProperties": {"type": "number", "nullable": True},
+                "additionalProperties": {"type": ["number", "null"]},
             },
             "feedback": {"type": "string", "description": "for the team, shown after publication"},
             "private_note": {"type": "string", "description": "for the jury only"},
         },
     },
-    "Scores": {
-        "type": "object",
-        "properties": {
-            "scores": {"type": "object", "additionalProperties": NUMBER},
+    "Scores": obj(
+        {
+            "scores": {"type": "object", "description": "criterion id -> value", "additionalProperties": NUMBER},
             "feedback": TEXT,
             "private_note": TEXT,
             "complete": {"type": "boolean", "description": "every criterion has a score (the judge's own form)"},
             "missing_criteria": {"type": "array", "items": INTEGER},
+        }
+    ),
+    "AssignmentPlan": obj(
+        {
+            "per_submission": INTEGER,
+            "assignments": {"type": "integer", "description": "how many were made"},
+            "loads": {"type": "object", "description": "judge id -> projects", "additionalProperties": INTEGER},
+            "dropped": array(obj({"judge_id": INTEGER, "submission_id": INTEGER})),
+            "items": array(_ref("Assignment")),
+        }
+    ),
+    "Result": {
+        "type": "object",
+        "required": ["submission_id", "rank", "score", "raw_score", "criteria"],
+        "properties": {
+            "submission_id": INTEGER,
+            "rank": {"type": ["integer", "null"]},
+            "score": {"type": ["number", "null"], "description": "normalised (z units)"},
+            "raw_score": {"type": ["number", "null"], "description": "weighted mean, 0..1"},
+            "sigma": {"type": "number", "description": "pairwise mode: uncertainty of score"},
+            "judges": INTEGER,
+            "criteria": {
+                "type": "object",
+                "description": "criterion id -> {mean, raw, normalised, judges}",
+                "additionalProperties": obj(
+                    {
+                        "mean": nullable(NUMBER),
+                        "raw": nullable(NUMBER),
+                        "normalised": nullable(NUMBER),
+                        "judges": INTEGER,
+                    }
+                ),
+            },
+            "notes": {"type": "array", "items": TEXT},
+            "title": TEXT,
+            "team": TEXT,
         },
     },
     "Results": {
@@ -89,25 +126,7 @@ SCHEMAS = {
             "criteria": {"type": "array", "items": OBJECT, "description": "as published, for all but organizers"},
             "results": {
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["submission_id", "rank", "score", "raw_score", "criteria"],
-                    "properties": {
-                        "submission_id": INTEGER,
-                        "rank": {"type": "integer", "nullable": True},
-                        "score": {"type": "number", "nullable": True, "description": "normalised (z units)"},
-                        "raw_score": {"type": "number", "nullable": True, "description": "weighted mean, 0..1"},
-                        "sigma": {"type": "number", "description": "pairwise mode: uncertainty of score"},
-                        "judges": INTEGER,
-                        "criteria": {
-                            "type": "object",
-                            "description": "criterion id -> {mean, raw, normalised, judges}",
-                        },
-                        "notes": {"type": "array", "items": TEXT},
-                        "title": TEXT,
-                        "team": TEXT,
-                    },
-                },
+                "items": _ref("Result"),
             },
         },
     },
@@ -139,12 +158,18 @@ PATHS = {
             403,
             404,
             409,
-            body=_ref("JudgingSettings"),
+            body=_ref("JudgingSettingsInput"),
             params=[SLUG],
         ),
     },
     "/events/{slug}/criteria": {
-        "get": _op("The event's criteria, in order", _json(OBJECT), 404, auth=False, params=[SLUG]),
+        "get": _op(
+            "The event's criteria, in order",
+            _json(obj({"criteria": array(_ref("Criterion"))})),
+            404,
+            auth=False,
+            params=[SLUG],
+        ),
         "post": _op(
             "Add a criterion (organizer); 409 while the results are published",
             _json(_ref("Criterion"), "Created"),
@@ -182,11 +207,18 @@ PATHS = {
         ),
     },
     "/events/{slug}/judges": {
-        "get": _op("The jury (organizer)", _json(OBJECT), 401, 403, 404, params=[SLUG]),
+        "get": _op(
+            "The jury (organizer)",
+            _json(obj({"judges": array(_ref("JudgeContact"))})),
+            401,
+            403,
+            404,
+            params=[SLUG],
+        ),
         "post": _op(
             "Make an existing account a judge of the event (organizer); `team` and `warning` say when they "
             "are a participant of a team of this event (conflicted with its project)",
-            _json(OBJECT, "Created"),
+            _json(_ref("JudgeAdded"), "Created"),
             400,
             401,
             403,
@@ -213,7 +245,7 @@ PATHS = {
         "post": _op(
             "Declare a conflict of interest (judge; an organizer may pass judge_id); 409 while the results are "
             "published",
-            _json(OBJECT, "Created"),
+            _json(_ref("Conflict"), "Created"),
             400,
             401,
             403,
@@ -232,14 +264,28 @@ PATHS = {
         ),
     },
     "/events/{slug}/conflicts": {
-        "get": _op("Declared conflicts (organizer: all; judge: own)", _json(OBJECT), 401, 403, 404, params=[SLUG]),
+        "get": _op(
+            "Declared conflicts (organizer: all; judge: own)",
+            _json(obj({"conflicts": array(_ref("Conflict"))})),
+            401,
+            403,
+            404,
+            params=[SLUG],
+        ),
     },
     "/events/{slug}/assignments": {
-        "get": _op("Assignments (organizer: all; judge: own)", _json(OBJECT), 401, 403, 404, params=[SLUG]),
+        "get": _op(
+            "Assignments (organizer: all; judge: own)",
+            _json(obj({"assignments": array(_ref("Assignment"))})),
+            401,
+            403,
+            404,
+            params=[SLUG],
+        ),
         "post": _op(
             "Balanced assignment {per_submission: k} or one manual {judge_id, submission_id} (organizer); "
             "409 naming the projects when impossible",
-            _json(OBJECT, "Created"),
+            _json({"oneOf": [_ref("AssignmentPlan"), _ref("Assignment")]}, "Created: the plan, or the one assignment"),
             400,
             401,
             403,
@@ -265,7 +311,35 @@ PATHS = {
     "/events/{slug}/progress": {
         "get": _op(
             "Who still has to score what, per judge and per project (organizer: all; judge: own)",
-            _json(OBJECT),
+            _json(
+                obj(
+                    {
+                        "criteria": {"type": "integer", "description": "how many criteria each project is scored on"},
+                        "judges": array(
+                            obj(
+                                {
+                                    "judge_id": INTEGER,
+                                    "name": TEXT,
+                                    "assigned": INTEGER,
+                                    "done": INTEGER,
+                                    "missing": {**array(INTEGER), "description": "projects still to score"},
+                                }
+                            )
+                        ),
+                        "submissions": array(
+                            obj(
+                                {
+                                    "submission_id": INTEGER,
+                                    "title": TEXT,
+                                    "judges": INTEGER,
+                                    "done": INTEGER,
+                                    "missing_judges": array(INTEGER),
+                                }
+                            )
+                        ),
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -276,7 +350,16 @@ PATHS = {
         "get": _op(
             "The project as frozen at the deadline, the criteria and your own scores (assigned judge, organizer); "
             "403 when you have a conflict of interest",
-            _json(OBJECT),
+            _json(
+                obj(
+                    {
+                        "submission": _ref("Submission"),
+                        "criteria": array(_ref("Criterion")),
+                        "judging_open": {"type": "boolean"},
+                        **SCHEMAS["Scores"]["properties"],
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -298,7 +381,7 @@ PATHS = {
         ),
         "get": _op(
             "Every judge's scores, feedback and private notes on a project (organizer)",
-            _json(OBJECT),
+            _json(obj({"judges": array(obj({"judge_id": INTEGER, **SCHEMAS["Scores"]["properties"]}))})),
             401,
             403,
             404,
@@ -308,7 +391,16 @@ PATHS = {
     "/submissions/{submission_id}/feedback": {
         "get": _op(
             "The jury's feedback and the project's result (team after publication; organizer)",
-            _json(OBJECT),
+            _json(
+                obj(
+                    {
+                        "submission_id": INTEGER,
+                        "feedback": array(TEXT),
+                        "method": TEXT,
+                        "result": {"oneOf": [_ref("Result"), {"type": "null"}]},
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -331,7 +423,7 @@ PATHS = {
             "Publish and freeze the results (organizer). Without {confirm: true}, when projects are unranked or "
             "scores are missing: 409 with `missing: [{kind, submission_id, title, judge_id, judge, scored, "
             "criteria, text}]`. {published: false} withdraws them (logged).",
-            _json(OBJECT),
+            _json(obj({"published": {"type": "boolean"}, "published_at": WHEN, "missing": array(OBJECT)})),
             400,
             401,
             403,
@@ -344,7 +436,16 @@ PATHS = {
     "/events/{slug}/pairwise/next": {
         "get": _op(
             "Pairwise mode: the next two projects to compare (judge); never a conflicted project",
-            _json(OBJECT),
+            _json(
+                obj(
+                    {
+                        "left": PAIR_PROJECT,
+                        "right": PAIR_PROJECT,
+                        "votes": {"type": "integer", "description": "your comparisons so far"},
+                        "done": {"type": "boolean"},
+                    }
+                )
+            ),
             401,
             403,
             404,
@@ -355,7 +456,7 @@ PATHS = {
     "/events/{slug}/pairwise/votes": {
         "post": _op(
             "Pairwise mode: record which of two projects is better (judge, inside the judging window)",
-            _json(OBJECT, "Created"),
+            _json(obj({"id": INTEGER, "winner_id": INTEGER, "loser_id": INTEGER}), "Created"),
             400,
             401,
             403,
@@ -367,12 +468,41 @@ PATHS = {
         ),
     },
     "/events/{slug}/pairwise/undo": {
-        "post": _op("Pairwise mode: undo your last vote (judge)", _json(OBJECT), 401, 403, 404, 409, params=[SLUG]),
+        "post": _op(
+            "Pairwise mode: undo your last vote (judge)",
+            _json(
+                obj(
+                    {
+                        "undone": {"type": "integer", "description": "the vote's id"},
+                        "winner_id": INTEGER,
+                        "loser_id": INTEGER,
+                    }
+                )
+            ),
+            401,
+            403,
+            404,
+            409,
+            params=[SLUG],
+        ),
     },
     "/events/{slug}/public-votes": {
         "get": _op(
             "The public vote: open or not, your vote, and the count once it has closed",
-            _json(OBJECT),
+            _json(
+                obj(
+                    {
+                        "open": {"type": "boolean"},
+                        "my_vote": {**nullable(INTEGER), "description": "the project you voted for"},
+                        "results": {
+                            **nullable(
+                                array(obj({"submission_id": INTEGER, "team": TEXT, "title": TEXT, "votes": INTEGER}))
+                            ),
+                            "description": "null until the vote has closed (organizers: any time)",
+                        },
+                    }
+                )
+            ),
             404,
             auth=False,
             params=[SLUG],
@@ -380,7 +510,7 @@ PATHS = {
         "post": _op(
             "Vote for a project (one per account per event, inside the window, from an account whose "
             "e-mail address is confirmed, else 403; not for one's own team's project: 403; rate limited: 429)",
-            _json(OBJECT, "Created"),
+            _json(obj({"submission_id": INTEGER, "created_at": DATETIME}), "Created"),
             400,
             401,
             403,

@@ -11,7 +11,7 @@ def _error(description: str) -> dict:
 
 
 def _nullable_time() -> dict:
-    return {"type": "string", "format": "date-time", "nullable": True}
+    return {"type": ["string", "null"], "format": "date-time"}
 
 
 SCHEMAS = {

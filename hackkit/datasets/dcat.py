@@ -14,16 +14,29 @@ from typing import Any
 
 from flask import current_app, url_for
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
+from hackkit.datasets import dcat_vocab as vocab
+from hackkit.datasets.serialize import point_bounds
 from hackkit.models import Dataset, DatasetVersion
 from hackkit.services import eu_vocab
 from hackkit.services.dataset_meta import LICENSES, slugify
 
-GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+GSP = vocab.GSP
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "vcard": VCARD, "skos": SKOS, "xsd": XSD, "gsp": GSP}
+PREFIXES = {
+    "dcat": DCAT,
+    "dct": DCTERMS,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "skos": SKOS,
+    "xsd": XSD,
+    "gsp": GSP,
+    "locn": vocab.LOCN,
+    "dcatap": DCATAP,
+}
 SERIALIZATIONS = {
     "ttl": ("turtle", "text/turtle"),
     "jsonld": ("json-ld", "application/ld+json"),
@@ -60,36 +73,44 @@ def _contact_point(graph: Graph, contact: str, name: str) -> BNode:
     return kind
 
 
-def _bbox(version: DatasetVersion) -> str | None:
-    """WKT envelope of a point dataset, from the importer's column statistics."""
-    spec = version.geometry or {}
-    if spec.get("type") != "point":
+def _location(graph: Graph, dataset: Dataset, version: DatasetVersion | None) -> BNode | None:
+    """dct:spatial: the place's name and, where the rows give it, a bounding box and centroid."""
+    bounds = point_bounds(version) if version else None
+    if not dataset.spatial and bounds is None:
         return None
-    stats = {c["name"]: c for c in version.columns}
-    lat, lon = stats.get(spec.get("lat"), {}), stats.get(spec.get("lon"), {})
-    bounds = [lon.get("min"), lat.get("min"), lon.get("max"), lat.get("max")]
-    if any(not isinstance(b, (int, float)) for b in bounds):
-        return None
-    west, south, east, north = bounds
-    return f"POLYGON(({west} {south},{east} {south},{east} {north},{west} {north},{west} {south}))"
+    location = BNode()
+    graph.add((location, RDF.type, DCTERMS.Location))
+    if dataset.spatial:
+        graph.add((location, SKOS.prefLabel, Literal(dataset.spatial)))
+    if bounds is not None:
+        west, south, east, north = bounds
+        graph.add((location, DCAT.bbox, vocab.wkt_box(west, south, east, north)))
+        graph.add((location, DCAT.centroid, vocab.wkt_point((west + east) / 2, (south + north) / 2)))
+    return location
 
 
-def _distribution(graph: Graph, dataset_ref: URIRef, ref: URIRef, url: str, fmt: str, title: str, **extra) -> URIRef:
-    code, media = eu_vocab.FORMATS[fmt]
+def _distribution(
+    graph: Graph, dataset_ref: URIRef, ref: URIRef, url: str, fmt: str, title: str, description: str, **extra
+) -> URIRef:
+    format_ref, media_ref = vocab.file_type(graph, fmt)
     graph.add((dataset_ref, DCAT.distribution, ref))
     graph.add((ref, RDF.type, DCAT.Distribution))
     graph.add((ref, DCTERMS.title, Literal(title)))
+    graph.add((ref, DCTERMS.description, Literal(description, lang="en")))
     graph.add((ref, DCAT.accessURL, URIRef(url)))
     graph.add((ref, DCAT.downloadURL, URIRef(url)))
-    graph.add((ref, DCTERMS["format"], URIRef(eu_vocab.FILE_TYPE + code)))
-    graph.add((ref, DCAT.mediaType, URIRef(eu_vocab.IANA_MEDIA_TYPES + media)))
+    graph.add((ref, DCTERMS["format"], format_ref))
+    graph.add((ref, DCAT.mediaType, media_ref))
+    graph.add((ref, DCATAP.availability, vocab.available(graph)))
     for key, value in extra.items():
         if value is not None:
             graph.add((ref, {"license": DCTERMS.license, "modified": DCTERMS.modified}[key], value))
     return ref
 
 
-def add_dataset(graph: Graph, catalog: URIRef, dataset: Dataset, default_publisher: str) -> URIRef:
+def add_dataset(
+    graph: Graph, catalog: URIRef, dataset: Dataset, default_publisher: str, default_contact: str = ""
+) -> URIRef:
     page = url_for("datasets.detail", slug=dataset.slug, _external=True)
     ref = URIRef(page + "#dataset")
     version = dataset.current
@@ -98,27 +119,22 @@ def add_dataset(graph: Graph, catalog: URIRef, dataset: Dataset, default_publish
     graph.add((ref, DCTERMS.title, Literal(dataset.title)))
     graph.add((ref, DCTERMS.description, Literal(dataset.description or dataset.title)))
     graph.add((ref, DCTERMS.identifier, Literal(dataset.slug)))
-    graph.add((ref, DCAT.landingPage, URIRef(page)))
+    graph.add((ref, DCAT.landingPage, vocab.document(graph, page)))
     publisher = dataset.publisher or default_publisher
     graph.add((ref, DCTERMS.publisher, _agent(graph, publisher)))
-    if dataset.contact:
-        graph.add((ref, DCAT.contactPoint, _contact_point(graph, dataset.contact, publisher)))
+    # The dataset's own contact, else the publisher's public one from the settings.
+    contact = dataset.contact or default_contact
+    if contact:
+        graph.add((ref, DCAT.contactPoint, _contact_point(graph, contact, publisher)))
     for keyword in dataset.keywords or []:
         graph.add((ref, DCAT.keyword, Literal(keyword)))
     for theme in dataset.themes or []:
-        graph.add((ref, DCAT.theme, URIRef(eu_vocab.DATA_THEME + theme)))
+        graph.add((ref, DCAT.theme, vocab.theme(graph, theme)))
     if dataset.update_frequency in eu_vocab.FREQUENCIES:
-        frequency = eu_vocab.FREQUENCY + eu_vocab.FREQUENCIES[dataset.update_frequency]
-        graph.add((ref, DCTERMS.accrualPeriodicity, URIRef(frequency)))
-    bbox = _bbox(version) if version else None
-    if dataset.spatial or bbox:
-        location = BNode()
+        graph.add((ref, DCTERMS.accrualPeriodicity, vocab.frequency(graph, dataset.update_frequency)))
+    location = _location(graph, dataset, version)
+    if location is not None:
         graph.add((ref, DCTERMS.spatial, location))
-        graph.add((location, RDF.type, DCTERMS.Location))
-        if dataset.spatial:
-            graph.add((location, SKOS.prefLabel, Literal(dataset.spatial)))
-        if bbox:
-            graph.add((location, DCAT.bbox, Literal(bbox, datatype=GSP.wktLiteral)))
     if dataset.temporal_start or dataset.temporal_end:
         period = BNode()
         graph.add((ref, DCTERMS.temporal, period))
@@ -141,19 +157,22 @@ def _add_distributions(graph: Graph, ref: URIRef, dataset: Dataset, version: Dat
         "modified": _date_time(version.created_at),
     }
     if iri:
-        graph.add((URIRef(iri), RDF.type, DCTERMS.LicenseDocument))
-        graph.add((URIRef(iri), RDFS.label, Literal(LICENSES[dataset.license][0])))
+        vocab.licence(graph, iri, dataset.license, LICENSES[dataset.license][0])
     page = str(ref).removesuffix("#dataset")
     csv_url = url_for("api.dataset_rows_csv", slug=dataset.slug, _external=True)
-    _distribution(graph, ref, URIRef(page + "#csv"), csv_url, "csv", f"{dataset.title} (CSV)", **extra)
+    about = "Every row of the current version"
+    csv_title = f"{dataset.title} (CSV)"
+    _distribution(graph, ref, URIRef(page + "#csv"), csv_url, "csv", csv_title, f"{about}, as CSV.", **extra)
     if version.geometry:
         geojson_url = url_for("api.dataset_rows_geojson", slug=dataset.slug, _external=True)
         title = f"{dataset.title} (GeoJSON)"
-        _distribution(graph, ref, URIRef(page + "#geojson"), geojson_url, "geojson", title, **extra)
+        described = f"{about}, as GeoJSON features in WGS84."
+        _distribution(graph, ref, URIRef(page + "#geojson"), geojson_url, "geojson", title, described, **extra)
     if version.original_path and version.format in eu_vocab.FORMATS:
         original_url = url_for("datasets.original", slug=dataset.slug, _external=True)
         title = f"{dataset.title} ({version.original_name or 'original file'})"
-        _distribution(graph, ref, URIRef(page + "#original"), original_url, version.format, title, **extra)
+        described = "The file the current version was imported from, as uploaded."
+        _distribution(graph, ref, URIRef(page + "#original"), original_url, version.format, title, described, **extra)
 
 
 def catalog_graph(datasets: Iterable[Dataset]) -> Graph:
@@ -166,15 +185,19 @@ def catalog_graph(datasets: Iterable[Dataset]) -> Graph:
     graph.add((catalog, DCTERMS.title, Literal(config["HACKKIT_CATALOG_TITLE"])))
     graph.add((catalog, DCTERMS.description, Literal(config["HACKKIT_CATALOG_DESCRIPTION"])))
     graph.add((catalog, DCTERMS.publisher, _agent(graph, config["HACKKIT_CATALOG_PUBLISHER"])))
-    graph.add((catalog, FOAF.homepage, URIRef(url_for("datasets.index", _external=True))))
-    graph.add((catalog, DCAT.themeTaxonomy, URIRef(eu_vocab.DATA_THEME.rstrip("/"))))
-    latest = None
+    graph.add((catalog, FOAF.homepage, vocab.document(graph, url_for("datasets.index", _external=True))))
+    graph.add((catalog, DCAT.themeTaxonomy, vocab.theme_scheme(graph)))
+    earliest = latest = None
     for dataset in datasets:
-        add_dataset(graph, catalog, dataset, config["HACKKIT_CATALOG_PUBLISHER"])
+        add_dataset(graph, catalog, dataset, config["HACKKIT_CATALOG_PUBLISHER"], config["HACKKIT_CATALOG_CONTACT"])
         moment = _utc(dataset.current.created_at if dataset.current else dataset.updated_at)
         latest = moment if latest is None or moment > latest else latest
+        created = _utc(dataset.created_at)
+        earliest = created if earliest is None or created < earliest else earliest
     if latest is not None:
         graph.add((catalog, DCTERMS.modified, _date_time(latest)))
+    if earliest is not None:
+        graph.add((catalog, DCTERMS.issued, _date_time(earliest)))
     return graph
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 
 from hackkit.models import Dataset, DatasetVersion
+from hackkit.services import eu_vocab
 from hackkit.services.dataset_meta import LICENSES, THEMES
 
 # Our column types -> Frictionless Table Schema field types.
@@ -115,17 +116,76 @@ def dataset_detail(dataset: Dataset, version: DatasetVersion | None, show_drafts
     return body
 
 
+def point_bounds(version: DatasetVersion) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of a point dataset, from the importer's column statistics."""
+    spec = version.geometry or {}
+    if spec.get("type") != "point":
+        return None
+    stats = {c["name"]: c for c in version.columns}
+    lat, lon = stats.get(spec.get("lat"), {}), stats.get(spec.get("lon"), {})
+    bounds = (lon.get("min"), lat.get("min"), lon.get("max"), lat.get("max"))
+    if any(isinstance(b, bool) or not isinstance(b, (int, float)) for b in bounds):
+        return None
+    return bounds  # type: ignore[return-value]
+
+
+def _place(dataset: Dataset, version: DatasetVersion | None) -> dict[str, Any] | None:
+    """schema.org Place: the place's name and, for point data, the box the rows lie in."""
+    bounds = point_bounds(version) if version is not None else None
+    if not dataset.spatial and bounds is None:
+        return None
+    place: dict[str, Any] = {"@type": "Place"}
+    if dataset.spatial:
+        place["name"] = dataset.spatial
+    if bounds is not None:
+        west, south, east, north = bounds
+        # schema.org box: the lower corner then the upper corner, each "latitude longitude".
+        place["geo"] = {"@type": "GeoShape", "box": f"{south} {west} {north} {east}"}
+    return place
+
+
+def _downloads(dataset: Dataset, version: DatasetVersion) -> list[dict[str, Any]]:
+    """The same downloads as the DCAT-AP distributions: CSV, GeoJSON where there is a location, the original."""
+    downloads = [("api.dataset_rows_csv", "text/csv", f"{dataset.title} (CSV)")]
+    if version.geometry:
+        downloads.append(("api.dataset_rows_geojson", "application/geo+json", f"{dataset.title} (GeoJSON)"))
+    if version.original_path and version.format in eu_vocab.FORMATS:
+        name = f"{dataset.title} ({version.original_name or 'original file'})"
+        downloads.append(("datasets.original", eu_vocab.FORMATS[version.format][1], name))
+    return [
+        {
+            "@type": "DataDownload",
+            "name": name,
+            "encodingFormat": media_type,
+            "contentUrl": url_for(endpoint, slug=dataset.slug, _external=True),
+        }
+        for endpoint, media_type, name in downloads
+    ]
+
+
 def json_ld(dataset: Dataset, version: DatasetVersion | None) -> dict[str, Any]:
-    """schema.org Dataset, as search engines and data portals read it."""
+    """schema.org Dataset, as search engines and data portals read it.
+
+    Its `@id` is the dataset's IRI in the DCAT-AP catalogue, and `includedInDataCatalog` that
+    catalogue, so a reader of both sees one dataset.
+    """
+    page = url_for("datasets.detail", slug=dataset.slug, _external=True)
     doc: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
+        "@id": page + "#dataset",
         "name": dataset.title,
         "description": dataset.description or dataset.title,
-        "url": url_for("datasets.detail", slug=dataset.slug, _external=True),
+        "url": page,
         "identifier": dataset.slug,
         "keywords": dataset.keywords or [],
         "isAccessibleForFree": True,
+        "includedInDataCatalog": {
+            "@type": "DataCatalog",
+            "@id": url_for("dcat.catalog", _external=True),
+            "name": current_app.config["HACKKIT_CATALOG_TITLE"],
+            "url": url_for("datasets.index", _external=True),
+        },
     }
     if dataset.publisher:
         organization = {"@type": "Organization", "name": dataset.publisher}
@@ -134,8 +194,9 @@ def json_ld(dataset: Dataset, version: DatasetVersion | None) -> dict[str, Any]:
     info = license_info(dataset.license)
     if info:
         doc["license"] = info["url"] or info["title"]
-    if dataset.spatial:
-        doc["spatialCoverage"] = {"@type": "Place", "name": dataset.spatial}
+    place = _place(dataset, version)
+    if place is not None:
+        doc["spatialCoverage"] = place
     doc["datePublished"] = dataset.created_at.isoformat()
     if dataset.temporal_start or dataset.temporal_end:
         start = dataset.temporal_start.isoformat() if dataset.temporal_start else ".."
@@ -144,18 +205,7 @@ def json_ld(dataset: Dataset, version: DatasetVersion | None) -> dict[str, Any]:
     if version is not None:
         doc["dateModified"] = version.created_at.isoformat()
         doc["variableMeasured"] = [c["title"] for c in version.columns]
-        doc["distribution"] = [
-            {
-                "@type": "DataDownload",
-                "encodingFormat": "text/csv",
-                "contentUrl": url_for("api.dataset_rows_csv", slug=dataset.slug, _external=True),
-            },
-            {
-                "@type": "DataDownload",
-                "encodingFormat": "application/geo+json",
-                "contentUrl": url_for("api.dataset_rows_geojson", slug=dataset.slug, _external=True),
-            },
-        ]
+        doc["distribution"] = _downloads(dataset, version)
     return doc
 
 
