@@ -9,7 +9,20 @@ SLUG = _path_param("slug")
 SUBMISSION = _path_param("submission_id", "integer")
 INTEGER = {"type": "integer"}
 NUMBER = {"type": "number"}
-OBJECT = {"type": "object"}
+# What publishing lacks: an unranked project, or a judge's missing scores (services.publication).
+MISSING = obj(
+    {
+        "kind": {"type": "string", "enum": ["unranked", "missing_scores"]},
+        "submission_id": INTEGER,
+        "title": TEXT,
+        "text": TEXT,
+        "judge_id": INTEGER,
+        "judge": TEXT,
+        "scored": INTEGER,
+        "criteria": INTEGER,
+    },
+    required=["kind", "submission_id", "title", "text"],
+)
 WHEN = nullable(DATETIME)
 PAIR_PROJECT = nullable(
     obj(
@@ -123,7 +136,11 @@ SCHEMAS = {
         "properties": {
             "method": {"type": "string", "enum": ["normalised", "raw", "pairwise"]},
             "published": {"type": "boolean"},
-            "criteria": {"type": "array", "items": OBJECT, "description": "as published, for all but organizers"},
+            "criteria": {
+                "type": "array",
+                "items": obj({"id": INTEGER, "name": TEXT, "weight": NUMBER, "scale_min": NUMBER, "scale_max": NUMBER}),
+                "description": "as published, for all but organizers",
+            },
             "results": {
                 "type": "array",
                 "items": _ref("Result"),
@@ -423,7 +440,7 @@ PATHS = {
             "Publish and freeze the results (organizer). Without {confirm: true}, when projects are unranked or "
             "scores are missing: 409 with `missing: [{kind, submission_id, title, judge_id, judge, scored, "
             "criteria, text}]`. {published: false} withdraws them (logged).",
-            _json(obj({"published": {"type": "boolean"}, "published_at": WHEN, "missing": array(OBJECT)})),
+            _json(obj({"published": {"type": "boolean"}, "published_at": WHEN, "missing": array(MISSING)})),
             400,
             401,
             403,
