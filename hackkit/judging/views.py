@@ -274,6 +274,7 @@ def save_criterion(slug: str, criterion_id: int | None = None):
     require(current_user, "judging.manage")  # before the form: a stranger gets 403, not a form error
     event = events.get_event(db.session, current_user, slug)
     form = forms.CriterionForm(prefix=f"c{criterion_id}" if criterion_id else "")
+    status = 400
     if form.validate_on_submit():
         data = {
             "name": form.name.data,
@@ -294,13 +295,14 @@ def save_criterion(slug: str, criterion_id: int | None = None):
         except ServiceError as error:
             db.session.rollback()
             apply_service_errors(form, error.errors or {"name": [error.message]})
+            status = error.status  # e.g. 409 while the published results freeze the judging
         else:
             flash(_("Criterion added.") if criterion_id is None else _("Criterion saved."), "success")
             return redirect(url_for("judging.manage", slug=slug) + "#criteria")
     # Shown again with what was typed and every problem, instead of one message after a redirect.
     if criterion_id is None:
-        return manage(slug, criterion_form=form), 400
-    return manage(slug, failed_edit=(criterion_id, form)), 400
+        return manage(slug, criterion_form=form), status
+    return manage(slug, failed_edit=(criterion_id, form)), status
 
 
 @bp.route("/events/<slug>/jury/judges", methods=["POST"])
@@ -417,7 +419,12 @@ def vote(slug: str):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         data = {"submission_id": request.form.get("submission_id")}
-        _attempt(lambda: voting.cast_public_vote(db.session, current_user, event, data), _("Thank you for voting!"))
+        try:
+            voting.cast_public_vote(db.session, current_user, event, data)
+        except ServiceError as error:  # the voter's own page says why (own project, unconfirmed address, closed)
+            flash(str(error.message), "error")
+        else:
+            flash(_("Thank you for voting!"), "success")
         return redirect(url_for("judging.vote", slug=slug))
     judged = judging.judged_submissions(db.session, event)
     projects = [(s, submissions.frozen_version(db.session, s).data) for s in judged]
