@@ -18,7 +18,17 @@ from hackkit.judging import forms
 from hackkit.judging.explanation_text import explanation_paragraphs, note_text
 from hackkit.markup import render_markdown
 from hackkit.permissions import require
-from hackkit.services import assignments, events, judging, judging_setup, participation, scoring, submissions, voting
+from hackkit.services import (
+    assignments,
+    events,
+    judging,
+    judging_setup,
+    participation,
+    scoring,
+    screenshots,
+    submissions,
+    voting,
+)
 from hackkit.services.errors import Forbidden, Invalid, ServiceError
 
 bp = Blueprint("judging", __name__)
@@ -133,7 +143,10 @@ def score(slug: str, submission_id: int):
         status = 400
     elif form.is_submitted():
         status = 400
-    return render_template("judging/score.html", event=event, view=view, form=form, content=view["content"]), status
+    content = view["content"]
+    shots = {i: screenshots.get_screenshot(db.session, i) for i in content.get("screenshot_ids") or []}
+    page = render_template("judging/score.html", event=event, view=view, form=form, content=content, shots=shots)
+    return page, status
 
 
 @bp.route("/events/<slug>/judging/pairwise", methods=["GET", "POST"])
