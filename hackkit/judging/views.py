@@ -26,6 +26,7 @@ from hackkit.services import (
     participation,
     publication,
     scoring,
+    screenshots,
     submissions,
     vote_activity,
     voting,
@@ -157,8 +158,16 @@ def score(slug: str, submission_id: int):
         if view["scores"] and not view["complete"]
         else None
     )
+    content = view["content"]
+    shots = {i: screenshots.get_screenshot(db.session, i) for i in content.get("screenshot_ids") or []}
     page = render_template(
-        "judging/score.html", event=event, view=view, form=form, content=view["content"], incomplete=incomplete
+        "judging/score.html",
+        event=event,
+        view=view,
+        form=form,
+        content=content,
+        shots=shots,
+        incomplete=incomplete,
     )
     return page, status
 

@@ -311,6 +311,7 @@ def submission(team_id: int):
                 flash(_("Your project is submitted. You can still improve it until the deadline."), "success")
             else:
                 flash(_("Your draft is saved."), "success")
+            _add_chosen_screenshot(team)
             return redirect(url_for("teams.submission", team_id=team.id))
     elif request.method == "GET":
         current = submissions.get_submission(db.session, team)
@@ -319,6 +320,29 @@ def submission(team_id: int):
         else:
             form.credited_user_ids.data = [m.user_id for m in team.memberships]
     return _submission_page(team, form, problem)
+
+
+def _add_chosen_screenshot(team: Team) -> None:
+    """A screenshot chosen on the page but sent with "Save" or "Submit" rather than "Add
+    screenshot" is added too, instead of being dropped without a word."""
+    shot_form = ScreenshotForm()
+    upload = shot_form.screenshot.data
+    if not getattr(upload, "filename", ""):
+        return
+    try:
+        screenshots.add_screenshot(
+            db.session,
+            current_user,
+            team,
+            upload.read(screenshots.MAX_BYTES + 1),
+            shot_form.alt_text.data or "",
+            current_app.instance_path,
+        )
+    except (Invalid, Conflict) as error:
+        messages = [str(m) for found in (error.errors or {}).values() for m in found] or [str(error.message)]
+        flash(_("The screenshot was not added: %(reason)s", reason=" ".join(messages)), "error")
+    else:
+        flash(_("The screenshot is added."), "success")
 
 
 def _save_typed_edits(team: Team) -> tuple[SubmissionForm, ServiceError | None]:

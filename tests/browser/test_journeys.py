@@ -416,3 +416,28 @@ def test_the_time_zone_is_picked_from_a_list_that_finds_a_city(app, page: Page, 
     expect(zone).to_have_attribute("list", "time-zones")
     assert page.locator('datalist#time-zones option[value="Europe/Brussels"]').count() == 1
     assert page.locator('datalist#time-zones option[value="America/New_York"]').count() == 1
+
+
+def test_judge_reads_the_project_beside_the_score_form_and_the_criterion_under_its_label(app, page: Page, live_server):
+    from hackkit.models import Criterion
+
+    with app.app_context():
+        built = w.build(db.session, judges=1)
+        judge, sub = built.people["judge0"], built.submissions["A"]
+        db.session.get(Criterion, built.criteria[0].id).description = "How much it helps people in the city."
+        db.session.commit()
+        assignments.assign_manually(db.session, built.organizer, built.event, judge.id, sub.id)
+        url, email = f"/events/{built.event.slug}/judging/projects/{sub.id}", judge.email
+    log_in(page, live_server, email)
+    page.set_viewport_size(DESKTOP)
+    page.goto(url)
+    project = page.get_by_role("region", name="The project").bounding_box()
+    scores = page.get_by_role("region", name="Your scores").bounding_box()
+    assert scores["x"] > project["x"] + project["width"] - 1 and abs(scores["y"] - project["y"]) < 5  # side by side
+    expect(page.get_by_label("Impact")).to_have_accessible_description(
+        re.compile("How much it helps people in the city.")
+    )
+    page.set_viewport_size(PHONE)
+    project = page.get_by_role("region", name="The project").bounding_box()
+    scores = page.get_by_role("region", name="Your scores").bounding_box()
+    assert scores["y"] >= project["y"] + project["height"]  # one under the other on a phone

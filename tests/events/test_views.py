@@ -424,3 +424,11 @@ def test_gallery_filters_by_challenge_dataset_and_words(client, app):
     page = client.get(url, query_string={"q": "bike"}).get_data(as_text=True)
     assert "Shade map" not in page and "Bike counter" in page
     assert client.get(url, query_string={"challenge": "abc"}).status_code == 200
+
+
+def test_event_page_says_one_person_not_one_people(client, app):
+    with app.app_context():
+        slug = f.event(db.session, max_team_size=1).slug
+    assert "Teams of at most 1 person." in client.get(f"/events/{slug}").get_data(as_text=True)
+    client.post("/language", data={"lang": "nl", "next": f"/events/{slug}"})
+    assert "Teams van maximaal 1 persoon." in client.get(f"/events/{slug}").get_data(as_text=True)

@@ -527,3 +527,23 @@ def test_a_screenshot_with_invalid_edits_keeps_the_typing_and_adds_nothing(clien
     assert 'href="#repo_url"' in page and 'href="#demo_url"' in page  # both problems at once
     saved = submission_of(app, data.team_id)
     assert saved["title"] == "Shade map" and saved["screenshot_ids"] == []
+
+
+def test_a_screenshot_chosen_before_save_draft_is_added_not_dropped(client, app, auth):
+    data = world(app)
+    auth.login(data.mate)
+    url = f"/teams/{data.team_id}/submission"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "title": "Shade map",
+            "action": "draft",
+            "screenshot": (io.BytesIO(png_bytes()), "shot.png"),
+            "alt_text": "The map",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    saved = submission_of(app, data.team_id)
+    assert saved["title"] == "Shade map" and len(saved["screenshot_ids"]) == 1
