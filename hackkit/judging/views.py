@@ -428,12 +428,7 @@ def vote(slug: str):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         data = {"submission_id": request.form.get("submission_id")}
-        try:
-            voting.cast_public_vote(db.session, current_user, event, data)
-        except ServiceError as error:  # the voter's own page says why (own project, unconfirmed address, closed)
-            flash(str(error.message), "error")
-        else:
-            flash(_("Thank you for voting!"), "success")
+        _attempt(lambda: voting.cast_public_vote(db.session, current_user, event, data), _("Thank you for voting!"))
         return redirect(url_for("judging.vote", slug=slug))
     judged = judging.judged_submissions(db.session, event)
     projects = [(s, submissions.frozen_version(db.session, s).data) for s in judged]

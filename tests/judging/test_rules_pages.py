@@ -165,7 +165,9 @@ def test_the_vote_page_marks_ones_own_project_and_refuses_a_vote_for_it(app, cli
     page = html.unescape(client.get(url).get_data(as_text=True))
     assert "The public vote is not open." not in page
     assert page.count("Your team's project: you cannot vote for it.") == 1
-    post_form(client, url, {"submission_id": str(world["subs"]["B"])})
-    assert "You cannot vote for your own team's project." in html.unescape(client.get(url).get_data(as_text=True))
+    refused = post_form(client, url, {"submission_id": str(world["subs"]["B"])})
+    # Not allowed at all: a 403 page that says why, as the API answers (issue 13).
+    assert refused.status_code == 403
+    assert "You cannot vote for your own team's project." in html.unescape(refused.get_data(as_text=True))
     post_form(client, url, {"submission_id": str(world["subs"]["A"])})
     assert "Thank you for voting!" in client.get(url).get_data(as_text=True)
