@@ -210,8 +210,8 @@ DETAIL_FIELDS = {
             "additionalProperties": True,
             "properties": {
                 "format": TEXT,
-                "encoding": TEXT,
-                "delimiter": TEXT,
+                "encoding": {**NULLABLE_TEXT, "description": "null for spreadsheets and JSON"},
+                "delimiter": {**NULLABLE_TEXT, "description": "null when not a delimited file, or one column"},
                 "header": {"type": "boolean"},
                 "rows": {"type": "integer"},
                 "columns": {"type": "array", "items": COLUMN},
