@@ -53,6 +53,7 @@ PAGE_PARAMS = ROW_PARAMS + [
 TEXT = {"type": "string"}
 URL = {"type": "string", "format": "uri"}
 STRINGS = {"type": "array", "items": TEXT}
+INTEGERS = {"type": "array", "items": {"type": "integer"}}
 NULLABLE_TEXT = {"type": ["string", "null"]}
 LICENSE = {
     "type": ["object", "null"],
@@ -122,17 +123,45 @@ DETECTED = {
         "from": {
             "type": "object",
             "description": "the source columns and CRS when converted",
-            "properties": {"x": TEXT, "y": TEXT, "column": TEXT, "kind": TEXT, "crs": {"type": ["string", "null"]}},
+            "properties": {
+                "x": TEXT,
+                "y": TEXT,
+                "column": TEXT,
+                "kind": TEXT,
+                "crs": {"type": ["string", "null"]},
+                "rings": {"type": "boolean", "description": "lng/lat lists that hold polygons"},
+            },
         },
+        "placed": {"type": "integer", "description": "rows that got a location"},
+        "outliers": {"type": "integer", "description": "rows far away from where the others are (kept)"},
         "detected": {"type": "string", "description": "what was found, in English"},
+        "detected_message": MESSAGE,
+    },
+}
+# Every way the importer could place the rows, with the correction (the upload's `geometry`) choosing it.
+GEOMETRY_CANDIDATE = {
+    "type": "object",
+    "required": ["override", "placed", "chosen", "detected", "detected_message"],
+    "properties": {
+        "override": {
+            "type": "object",
+            "description": "the upload's `geometry` correction that chooses it: {lat, lon}, {x, y, crs} or "
+            "{column, kind, crs}",
+            "additionalProperties": TEXT,
+        },
+        "placed": {"type": "integer", "description": "rows it gives a location"},
+        "chosen": {"type": "boolean"},
+        "detected": {"type": "string", "description": "what it is, in English"},
         "detected_message": MESSAGE,
     },
 }
 VERSION_INFO = {
     "type": "object",
-    "required": ["number", "created_at", "row_count", "format", "original_name", "notes"],
+    "required": ["number", "current", "draft", "created_at", "row_count", "format", "original_name", "notes"],
     "properties": {
         "number": {"type": "integer"},
+        "current": {"type": "boolean", "description": "the version the public sees"},
+        "draft": {"type": "boolean", "description": "kept from the public (only organizers see drafts listed)"},
         "created_at": {"type": "string", "format": "date-time"},
         "row_count": {"type": "integer"},
         "format": TEXT,
@@ -141,63 +170,113 @@ VERSION_INFO = {
     },
 }
 DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
-DATASET_DETAIL = {
-    "allOf": [
-        DATASET_SUMMARY,
-        {
+# The detail's own fields beside the summary's. The answers that extend the detail list this
+# beside DATASET_SUMMARY in one flat allOf, so a reader that forbids unlisted fields sees them all.
+DETAIL_FIELDS = {
+    "type": "object",
+    "properties": {
+        "description": TEXT,
+        "contact": {"type": "string", "description": "a public contact: e-mail address or web page"},
+        "spatial": {"type": "string", "description": "the place the data covers"},
+        "temporal": {
             "type": "object",
+            "required": ["start", "end"],
+            "properties": {"start": DATE_OR_NULL, "end": DATE_OR_NULL},
+        },
+        "update_frequency": {"type": "string"},
+        "source_url": TEXT,
+        "theme_labels": {"type": "object", "additionalProperties": TEXT, "description": "theme code -> name"},
+        "version": {"type": ["integer", "null"], "description": "the version described"},
+        "versions": {"type": "array", "items": VERSION_INFO},
+        "schema": {
+            "type": "object",
+            "description": "Frictionless Table Schema of the version",
             "properties": {
-                "description": TEXT,
-                "contact": {"type": "string", "description": "a public contact: e-mail address or web page"},
-                "spatial": {"type": "string", "description": "the place the data covers"},
-                "temporal": {
-                    "type": "object",
-                    "required": ["start", "end"],
-                    "properties": {"start": DATE_OR_NULL, "end": DATE_OR_NULL},
-                },
-                "update_frequency": {"type": "string"},
-                "source_url": TEXT,
-                "theme_labels": {"type": "object", "additionalProperties": TEXT, "description": "theme code -> name"},
-                "version": {"type": ["integer", "null"], "description": "the version described"},
-                "versions": {"type": "array", "items": VERSION_INFO},
-                "schema": {
-                    "type": "object",
-                    "description": "Frictionless Table Schema of the version",
-                    "properties": {
-                        "fields": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {"name": TEXT, "title": TEXT, "type": TEXT, "format": TEXT},
-                            },
-                        },
-                        "missingValues": STRINGS,
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"name": TEXT, "title": TEXT, "type": TEXT, "format": TEXT},
                     },
                 },
+                "missingValues": STRINGS,
+            },
+        },
+        "columns": {"type": "array", "items": COLUMN},
+        "geometry": DETECTED,
+        "report": {
+            "type": "object",
+            "description": "What the importer detected (more keys for some formats)",
+            "additionalProperties": True,
+            "properties": {
+                "format": TEXT,
+                "encoding": {**NULLABLE_TEXT, "description": "null for spreadsheets and JSON"},
+                "delimiter": {**NULLABLE_TEXT, "description": "null when not a delimited file, or one column"},
+                "header": {"type": "boolean"},
+                "rows": {"type": "integer"},
                 "columns": {"type": "array", "items": COLUMN},
                 "geometry": DETECTED,
-                "report": {
-                    "type": "object",
-                    "description": "What the importer detected (more keys for some formats)",
-                    "additionalProperties": True,
-                    "properties": {
-                        "format": TEXT,
-                        "encoding": TEXT,
-                        "delimiter": TEXT,
-                        "header": {"type": "boolean"},
-                        "rows": {"type": "integer"},
-                        "columns": {"type": "array", "items": COLUMN},
-                        "geometry": DETECTED,
-                        "notes": STRINGS,
-                        "note_messages": {"type": "array", "items": MESSAGE},
-                        "ragged_rows": {"type": "integer"},
-                        "repaired_values": {"type": "integer"},
-                    },
+                "notes": STRINGS,
+                "note_messages": {"type": "array", "items": MESSAGE},
+                "ragged_rows": {"type": "integer"},
+                "ragged_lines": {
+                    **INTEGERS,
+                    "description": "line numbers in the file of the first ragged rows",
                 },
-                "rows_url": URL,
-                "csv_url": URL,
-                "geojson_url": URL,
-                "datapackage_url": {**URL, "description": "Frictionless Data Package of this version"},
+                "title_lines": {"type": "integer", "description": "title lines skipped above the header"},
+                "repaired_values": {"type": "integer"},
+                "geometry_candidates": {"type": "array", "items": GEOMETRY_CANDIDATE},
+                "harvest": {
+                    "type": "object",
+                    "description": "a harvested version: the source's identities, found again next time",
+                    "properties": {"identities": STRINGS},
+                },
+            },
+        },
+        "rows_url": URL,
+        "csv_url": URL,
+        "geojson_url": URL,
+        "datapackage_url": {**URL, "description": "Frictionless Data Package of this version"},
+    },
+}
+DATASET_DETAIL = {"allOf": [DATASET_SUMMARY, DETAIL_FIELDS]}
+# What publishing the imported version changes for users of the previously public one
+# (services.dataset_versions.changes).
+VERSION_CHANGES = {
+    "type": "object",
+    "required": ["compared_with", "added", "removed", "retyped", "rows"],
+    "properties": {
+        "compared_with": {"type": ["integer", "null"], "description": "the version compared with"},
+        "added": {**STRINGS, "description": "columns added"},
+        "removed": {**STRINGS, "description": "columns removed"},
+        "retyped": {
+            "type": "array",
+            "description": "columns whose type changed: [name, old type, new type]",
+            "items": {"type": "array", "items": TEXT, "minItems": 3, "maxItems": 3},
+        },
+        "rows": {
+            "type": "array",
+            "description": "[rows before (null: nothing to compare with), rows after]",
+            "items": {"type": ["integer", "null"]},
+            "minItems": 2,
+            "maxItems": 2,
+        },
+    },
+}
+# The answer to an upload: the dataset, and what this import did.
+IMPORT_RESULT = {
+    "allOf": [
+        DATASET_SUMMARY,
+        DETAIL_FIELDS,
+        {
+            "type": "object",
+            "required": ["created", "unchanged", "imported_version", "changes"],
+            "properties": {
+                "created": {"type": "boolean", "description": "a new dataset (not a new version)"},
+                "unchanged": {"type": "boolean", "description": "the file and settings equal a version's"},
+                "imported_version": {"type": "integer"},
+                "changes": VERSION_CHANGES,
+                "message": {"type": "string", "description": "why nothing was imported (only when unchanged)"},
             },
         },
     ]
@@ -346,10 +425,10 @@ DATASET_PATHS = {
                 },
             },
             "responses": {
-                "201": _json("The dataset, with what the importer detected", DATASET_DETAIL),
+                "201": _json("The dataset, with what the importer detected", IMPORT_RESULT),
                 "200": _json(
                     "Nothing imported: the file and settings equal a version's (`unchanged`: true, `message`)",
-                    DATASET_DETAIL,
+                    IMPORT_RESULT,
                 ),
                 "400": _error("Bad metadata or corrections"),
                 "401": _error("No token"),

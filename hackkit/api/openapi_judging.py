@@ -34,6 +34,16 @@ PAIR_PROJECT = nullable(
     )
 )
 
+# One judge's scores and notes on a project; the judge's own form (PUT scores, GET judging) adds
+# whether it is complete, the organizer's list of every judge (GET scores) does not.
+JUDGE_SCORES = {
+    "scores": {"type": "object", "description": "criterion id -> value", "additionalProperties": NUMBER},
+    "feedback": TEXT,
+    "private_note": TEXT,
+}
+# A criterion as the results show it (for all but organizers: as it was when they were published).
+CRITERION_SUMMARY = obj({"id": INTEGER, "name": TEXT, "weight": NUMBER, "scale_min": NUMBER, "scale_max": NUMBER})
+
 SCHEMAS = {
     **bodies.component_schemas(
         bodies.Criterion,
@@ -87,11 +97,9 @@ SCHEMAS = {
     },
     "Scores": obj(
         {
-            "scores": {"type": "object", "description": "criterion id -> value", "additionalProperties": NUMBER},
-            "feedback": TEXT,
-            "private_note": TEXT,
+            **JUDGE_SCORES,
             "complete": {"type": "boolean", "description": "every criterion has a score (the judge's own form)"},
-            "missing_criteria": {"type": "array", "items": INTEGER},
+            "missing_criteria": {**array(INTEGER), "description": "criteria the judge has not scored yet"},
         }
     ),
     "AssignmentPlan": obj(
@@ -138,7 +146,7 @@ SCHEMAS = {
             "published": {"type": "boolean"},
             "criteria": {
                 "type": "array",
-                "items": obj({"id": INTEGER, "name": TEXT, "weight": NUMBER, "scale_min": NUMBER, "scale_max": NUMBER}),
+                "items": CRITERION_SUMMARY,
                 "description": "as published, for all but organizers",
             },
             "results": {
@@ -340,6 +348,10 @@ PATHS = {
                                     "assigned": INTEGER,
                                     "done": INTEGER,
                                     "missing": {**array(INTEGER), "description": "projects still to score"},
+                                    "partial": {
+                                        **array(INTEGER),
+                                        "description": "of those, the ones begun but not every criterion scored",
+                                    },
                                 }
                             )
                         ),
@@ -398,7 +410,7 @@ PATHS = {
         ),
         "get": _op(
             "Every judge's scores, feedback and private notes on a project (organizer)",
-            _json(obj({"judges": array(obj({"judge_id": INTEGER, **SCHEMAS["Scores"]["properties"]}))})),
+            _json(obj({"judges": array(obj({"judge_id": INTEGER, **JUDGE_SCORES}))})),
             401,
             403,
             404,
@@ -414,6 +426,10 @@ PATHS = {
                         "submission_id": INTEGER,
                         "feedback": array(TEXT),
                         "method": TEXT,
+                        "criteria": {
+                            **array(CRITERION_SUMMARY),
+                            "description": "the criteria the result is scored on (empty in pairwise mode)",
+                        },
                         "result": {"oneOf": [_ref("Result"), {"type": "null"}]},
                     }
                 )
