@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from hackkit.services.feeds import ShareCard
 from hackkit.services.screenshots import storage_dir
@@ -59,8 +59,7 @@ def _draw(card: ShareCard, screenshot: Path | None) -> bytes:
     text_width = SIZE[0] - 160
     if screenshot is not None:
         with Image.open(screenshot) as shot:
-            shot = shot.convert("RGB")
-            shot.thumbnail((480, 480))
+            shot = ImageOps.contain(shot.convert("RGB"), (480, 450))  # small screenshots grow to fit
             image.paste(shot, (SIZE[0] - 60 - shot.width, 90))
             text_width = SIZE[0] - 200 - shot.width
     y = 90
