@@ -68,6 +68,35 @@ def datasets():
     return _atom_response(feed)
 
 
+@bp.route("/feedback.atom")
+def data_feedback():
+    found = feeds.data_feedback(db.session)
+    page = url_for("cocreation.feedback_index", _external=True)
+    updated = feeds.feedback_changed(found[0]) if found else None
+    feed = atom.new_feed(_("Data feedback and requests"), "feeds.data_feedback", page, "", updated)
+    for item in found:
+        link = url_for("cocreation.feedback_detail", feedback_id=item.id, _external=True)
+        body = item.body
+        if item.answer:
+            body = f"{body}\n\n**{_('Answer')}:** {item.answer}"
+        title = f"{item.dataset.title}: {item.title}" if item.dataset else item.title
+        atom.add_entry(feed, link, title, link, body, item.created_at, feeds.feedback_changed(item))
+    return _atom_response(feed)
+
+
+@bp.route("/events/<slug>/proposals.atom")
+def resident_proposals(slug: str):
+    event, found = feeds.resident_proposals(db.session, slug)
+    page = url_for("cocreation.proposal_index", slug=event.slug, _external=True)
+    updated = found[0].created_at if found else event.created_at
+    title = _("Resident proposals for %(name)s", name=event.name)
+    feed = atom.new_feed(title, "feeds.resident_proposals", page, "", updated, slug=event.slug)
+    for proposal in found:
+        link = url_for("cocreation.proposal_detail", slug=event.slug, proposal_id=proposal.id, _external=True)
+        atom.add_entry(feed, link, proposal.title, link, proposal.description, proposal.created_at)
+    return _atom_response(feed)
+
+
 @bp.route(f"/share/{SHARE_KINDS}/<key>.png")
 def share_image(kind: str, key: str):
     card = feeds.share_card(db.session, kind, key)

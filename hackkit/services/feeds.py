@@ -15,8 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from hackkit.models import Dataset, Event, Submission
+from hackkit.models.cocreation import DataFeedback, Proposal
 from hackkit.models.event import Announcement
-from hackkit.services import events, proposals, screenshots, submissions, teams
+from hackkit.services import events, feedback, proposals, screenshots, submissions, teams
 from hackkit.services.datasets import get_dataset, visible_datasets
 from hackkit.services.errors import NotFound
 
@@ -62,6 +63,27 @@ def datasets(session: Session) -> list[Dataset]:
     found = [d for d in visible_datasets(session, None) if d.current is not None]
     found.sort(key=lambda d: (dataset_changed(d), d.id), reverse=True)
     return found[:MAX_ENTRIES]
+
+
+def feedback_changed(item: DataFeedback) -> datetime:
+    return item.answered_at or item.created_at
+
+
+def data_feedback(session: Session) -> list[DataFeedback]:
+    """Data feedback and requests with their answers, the latest change first. Feedback on
+    a draft dataset stays out (the feedback service's rule for a visitor); who reported or
+    answered is never part of an entry."""
+    found = feedback.list_feedback(session, None)
+    found.sort(key=lambda item: (feedback_changed(item), item.id), reverse=True)
+    return found[:MAX_ENTRIES]
+
+
+def resident_proposals(session: Session, slug: str) -> tuple[Event, list[Proposal]]:
+    """The event's proposals a visitor sees (hidden ones stay out), newest first."""
+    event = public_event(session, slug)
+    found = [listed.proposal for listed in proposals.list_proposals(session, None, event)]
+    found.sort(key=lambda proposal: (proposal.created_at, proposal.id), reverse=True)
+    return event, found[:MAX_ENTRIES]
 
 
 # Share images ---------------------------------------------------------------------------------

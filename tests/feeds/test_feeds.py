@@ -192,3 +192,46 @@ def test_the_calendar_reset_needs_the_forms_token(app, client, auth):
     assert client.post("/account/calendar").status_code == 400  # another site's form: nothing made
     with app.app_context():
         assert _user(person.id).calendar_token_hash is None
+
+
+def test_feedback_feed_carries_answers_but_not_who_wrote_them(app, client, tmp_path):
+    from hackkit.services import feedback
+
+    _import(app, tmp_path, "parks", "City parks", draft=False)
+    _import(app, tmp_path, "secret", "Unpublished benches", draft=True)
+    with app.app_context():
+        session = db.session
+        resident = f.user(session, "participant")
+        organizer = f.user(session, "organizer")
+        item = feedback.create_feedback(session, resident, {"dataset": "parks", "title": "Wrong park name"})
+        feedback.create_feedback(session, organizer, {"dataset": "secret", "title": "Bench count off"})
+        feedback.answer_feedback(session, organizer, item, {"answer": "Fixed in the next version.", "status": "fixed"})
+        emails = [resident.email, organizer.email]
+    response = client.get("/feedback.atom")
+    parsed = _parse_atom(response)
+    [entry] = parsed.entries  # feedback on the draft dataset stays out
+    assert entry.title == "City parks: Wrong park name"
+    assert "Fixed in the next version." in entry.content[0].value
+    body = response.get_data(as_text=True)
+    assert not [email for email in emails if email in body]
+    assert re.search(
+        r'type="application/atom\+xml"[^>]*href="/feedback.atom"', client.get("/feedback").get_data(as_text=True)
+    )
+
+
+def test_proposals_feed_lists_the_residents_proposals_but_not_hidden_ones(app, client):
+    from hackkit.services import proposals
+
+    world = _event_world(app)
+    with app.app_context():
+        session = db.session
+        ev = events.get_event(session, None, world["slug"])
+        before = ev.starts_at - timedelta(days=1)
+        resident = f.registered(session, ev)
+        proposals.propose(session, resident, ev, {"title": "Drinking fountains"}, now=before)
+        hidden = proposals.propose(session, resident, ev, {"title": "Spam offer"}, now=before)
+        proposals.moderate(session, ev_organizer(ev), hidden, {"status": "hidden"})
+    response = client.get(f"/events/{world['slug']}/proposals.atom")
+    assert [entry.title for entry in _parse_atom(response).entries] == ["Drinking fountains"]
+    page = client.get(f"/events/{world['slug']}/proposals").get_data(as_text=True)
+    assert f'href="/events/{world["slug"]}/proposals.atom"' in page

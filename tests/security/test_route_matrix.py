@@ -341,6 +341,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/events/<slug>/proposals/new"): row(page(200)),
     ("POST", "/events/<slug>/proposals/new"): row(page("done"), body={"title": "Benches"}, setup="proposals_open"),
     ("GET", "/events/<slug>/projects.atom"): row(everyone(200)),
+    ("GET", "/events/<slug>/proposals.atom"): row(everyone(200)),
     ("POST", "/events/<slug>/register"): row(page("refused", judge="done", conflicted_judge="done", organizer="done")),
     ("GET", "/events/<slug>/results"): row(page(anonymous=403, organizer=200)),
     ("POST", "/events/<slug>/teams/<int:team_id>/deadline"): row(page(organizer=400)),
@@ -353,6 +354,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/events/new"): row(page(organizer=200)),
     ("POST", "/events/new"): row(page(organizer=400)),
     ("GET", "/feedback"): row(everyone(200)),
+    ("GET", "/feedback.atom"): row(everyone(200)),
     ("GET", "/feedback/<int:feedback_id>"): row(everyone(200)),
     ("POST", "/feedback/<int:feedback_id>"): row(page(anonymous=401, organizer=400)),
     ("GET", "/feedback/request"): row(page(200)),
@@ -613,6 +615,8 @@ ALLOWED_READS = [
     # The feeds and calendars searched above are not empty: they show the public side.
     ("anonymous", "/events/<slug>/projects.atom", {}, "Project A"),
     ("anonymous", "/datasets.atom", {}, "rm-places"),
+    ("anonymous", "/feedback.atom", {}, "Wrong park name"),
+    ("anonymous", "/events/<slug>/proposals.atom", {}, "Drinking fountains"),
     ("anonymous", "/calendar/<secret>.ics", {"secret": "calendar_secret"}, "Submission deadline of Team A"),
     ("member", "/api/v1/submissions/<submission_id>/feedback", {"state": "results_published"}, JURY_FEEDBACK),
 ]
