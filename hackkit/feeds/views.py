@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from hackkit.extensions import db
 from hackkit.feeds import atom, bp
+from hackkit.feeds.share import plain_summary
 from hackkit.feeds.share_image import cached_image
 from hackkit.services import feeds
 
@@ -34,7 +35,7 @@ def announcements(slug: str):
     )
     for item in items:
         entry_id = url_for("events.detail", slug=event.slug, _anchor=f"announcement-{item.id}", _external=True)
-        title = item.body.strip().splitlines()[0][:120] if item.body.strip() else event.name
+        title = plain_summary(item.body.strip().splitlines()[0], 120) if item.body.strip() else event.name
         atom.add_entry(feed, entry_id, title, entry_id, item.body, item.created_at)
     return _atom_response(feed)
 

@@ -59,6 +59,7 @@ def test_announcements_feed_lists_the_events_announcements(app, client):
     assert "Antwerp Data Weekend" in parsed.feed.title
     assert parsed.feed.links[0].href.endswith(f"/events/{world['slug']}")
     [entry] = parsed.entries
+    assert entry.title == "Doors open at nine."  # plain text: a title is not Markdown
     assert "<strong>nine</strong>" in entry.content[0].value  # the page's Markdown, sanitised
     assert entry.link.endswith(f"/events/{world['slug']}#announcement-{entry.id.rsplit('-', 1)[1]}")
     assert world["organizer"] not in client.get(f"/events/{world['slug']}/announcements.atom").get_data(as_text=True)
