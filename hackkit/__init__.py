@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.datasets.catalog_views import bp as dcat_bp
     from hackkit.datasets.views import bp as datasets_bp
     from hackkit.events.views import bp as events_bp
+    from hackkit.feeds import bp as feeds_bp
     from hackkit.judging.views import bp as judging_bp
     from hackkit.main.views import bp as main_bp
     from hackkit.maps.views import bp as maps_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dcat_bp)
     app.register_blueprint(cocreation_bp)
     app.register_blueprint(apps_bp)
+    app.register_blueprint(feeds_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -37,6 +37,9 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the owner opened the link mailed at sign-up; voting needs it (vote stuffing).
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SHA-256 of the secret in the person's calendar address (hackkit/services/calendars.py):
+    # a stolen database does not give away anyone's calendar link.
+    calendar_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

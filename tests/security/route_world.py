@@ -28,6 +28,7 @@ from hackkit.models import ApiToken
 from hackkit.services import (
     accounts,
     assignments,
+    calendars,
     datasets,
     events,
     feedback,
@@ -194,6 +195,8 @@ def build(app, tmp: Path) -> World:
         "later": (deadline + timedelta(hours=2)).isoformat(),
     }
     world.tokens = {role: tokens.issue_token(session, people[role]) for role in SIGNED_IN}
+    # The member's personal calendar address (its secret), searched like every other read.
+    world.ids["calendar_secret"] = calendars.reset_calendar_secret(session, people["member"])
     # The member's own API token: the one token routes revoke (others' are "not found").
     world.ids["member_token_id"] = session.scalar(
         sa.select(ApiToken.id).where(ApiToken.user_id == people["member"].id).order_by(ApiToken.id.desc())

@@ -113,6 +113,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/"): row(everyone(200)),
     ("GET", "/account"): row(page(200)),
     ("POST", "/account"): row(page(400)),
+    ("POST", "/account/calendar"): row(page(200)),  # a new secret calendar address, shown once
     ("POST", "/account/confirm"): row(page(303)),  # everyone here is confirmed: "already confirmed"
     ("GET", "/account/confirm/<token>"): row(everyone(400)),  # a made-up link
     ("POST", "/account/confirm/<token>"): row(everyone(400)),
@@ -249,9 +250,12 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/auth/reset"): row(everyone(400)),
     ("GET", "/auth/reset/<token>"): row(everyone(400)),
     ("POST", "/auth/reset/<token>"): row(everyone(400)),
+    # The member's calendar: the secret in the address is the only key, whoever holds it.
+    ("GET", "/calendar/<secret>.ics"): row(everyone(200), secret="calendar_secret"),
     ("GET", "/catalog"): row(everyone(200)),
     ("GET", "/catalog.<any(ttl, jsonld, rdf):kind>"): row(everyone(200), kind="ttl"),
     ("GET", "/dataset/<name>"): row(everyone(302), name="rm-places"),  # CKAN's dataset address
+    ("GET", "/datasets.atom"): row(everyone(200)),
     ("GET", "/datasets/"): row(everyone(200)),
     ("GET", "/datasets/<slug>"): row(everyone(200)),
     ("GET", "/datasets/<slug>/datapackage.json"): row(everyone(200)),
@@ -274,6 +278,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/events/"): row(everyone(200)),
     ("GET", "/events/<slug>"): row(everyone(200)),
     ("POST", "/events/<slug>/announcements"): row(page(organizer=400)),
+    ("GET", "/events/<slug>/announcements.atom"): row(everyone(200)),
     ("GET", "/events/<slug>/archive-<any('public', 'organizer'):kind>.zip"): row(page(organizer=200), kind="organizer"),
     ("GET", "/events/<slug>/challenges/<int:challenge_id>/edit"): row(page(organizer=200)),
     ("POST", "/events/<slug>/challenges/<int:challenge_id>/edit"): row(page(organizer=400)),
@@ -335,6 +340,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/events/<slug>/proposals/<int:proposal_id>/vote"): row(page("done"), setup="proposals_open"),
     ("GET", "/events/<slug>/proposals/new"): row(page(200)),
     ("POST", "/events/<slug>/proposals/new"): row(page("done"), body={"title": "Benches"}, setup="proposals_open"),
+    ("GET", "/events/<slug>/projects.atom"): row(everyone(200)),
+    ("GET", "/events/<slug>/proposals.atom"): row(everyone(200)),
     ("POST", "/events/<slug>/register"): row(page("refused", judge="done", conflicted_judge="done", organizer="done")),
     ("GET", "/events/<slug>/results"): row(page(anonymous=403, organizer=200)),
     ("POST", "/events/<slug>/teams/<int:team_id>/deadline"): row(page(organizer=400)),
@@ -347,6 +354,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/events/new"): row(page(organizer=200)),
     ("POST", "/events/new"): row(page(organizer=400)),
     ("GET", "/feedback"): row(everyone(200)),
+    ("GET", "/feedback.atom"): row(everyone(200)),
     ("GET", "/feedback/<int:feedback_id>"): row(everyone(200)),
     ("POST", "/feedback/<int:feedback_id>"): row(page(anonymous=401, organizer=400)),
     ("GET", "/feedback/request"): row(page(200)),
@@ -366,7 +374,12 @@ ROUTES: dict[tuple[str, str], R] = {
     # This world has no districts dataset, so there is no project map (tests/events covers it).
     ("GET", "/maps/events/<slug>/projects"): row(everyone(404)),
     ("GET", "/me"): row(page(200)),
+    ("GET", "/events/<slug>/schedule.ics"): row(everyone(200)),
     ("GET", "/screenshots/<int:screenshot_id>"): row(everyone(200)),
+    ("GET", "/share/<any(event, project, dataset, proposal):kind>/<key>.png"): row(
+        everyone(200), kind="project", key="team_a"
+    ),
+    ("GET", "/share/mastodon"): row(everyone(200)),
     ("GET", "/signup"): row(page(302, anonymous=200)),
     ("POST", "/signup"): row(page(302, anonymous=400)),
     ("GET", "/teams/<int:team_id>"): row(everyone(200)),
@@ -406,6 +419,11 @@ EXTRA_READS = [
     ("/datasets/<slug>/original?version=3", {}),
     ("/api/3/action/<name>?id=<slug>", {"name": "package_show", "slug": "dataset"}),
     ("/api/3/action/<name>?resource_id=<slug>", {"name": "datastore_search", "slug": "dataset"}),
+    ("/share/<kind>/<key>.png", {"kind": "project", "key": "team_b"}),
+    ("/share/<kind>/<key>.png", {"kind": "event", "key": "event"}),
+    ("/share/<kind>/<key>.png", {"kind": "dataset", "key": "dataset"}),
+    ("/share/<kind>/<key>.png", {"kind": "dataset", "key": "draft_dataset"}),
+    ("/share/<kind>/<key>.png", {"kind": "proposal", "key": "proposal"}),
 ]
 # Every read of team A, A's project or the published dataset is also made of team B, B's
 # project and the draft dataset.
@@ -594,6 +612,12 @@ ALLOWED_READS = [
     ("judge", "/api/v1/submissions/<submission_id>/judging", {}, JURY_FEEDBACK),
     ("member", "/account", {}, EMAILS["member"]),
     ("anonymous", "/api/v1/events/<slug>/looking", {}, "cartography"),
+    # The feeds and calendars searched above are not empty: they show the public side.
+    ("anonymous", "/events/<slug>/projects.atom", {}, "Project A"),
+    ("anonymous", "/datasets.atom", {}, "rm-places"),
+    ("anonymous", "/feedback.atom", {}, "Wrong park name"),
+    ("anonymous", "/events/<slug>/proposals.atom", {}, "Drinking fountains"),
+    ("anonymous", "/calendar/<secret>.ics", {"secret": "calendar_secret"}, "Submission deadline of Team A"),
     ("member", "/api/v1/submissions/<submission_id>/feedback", {"state": "results_published"}, JURY_FEEDBACK),
 ]
 
