@@ -70,6 +70,9 @@ def sniff_format(path: Path, head: bytes) -> str:
 
 
 def _delimited(path: Path, encoding: str | None, delimiter: str | None) -> Source:
+    if delimiter not in (None, "none", "") and (len(delimiter) != 1 or delimiter in '\r\n"'):
+        # Python's csv module takes one character other than a line break or the quote.
+        raise IngestError(N_("The delimiter is one character, such as , ; | or a tab."))
     encoding = encoding or text.detect_encoding(path)
     try:
         sample = text.read_sample(path, encoding)

@@ -86,6 +86,15 @@ def test_unreadable_upload_is_422_and_leaves_nothing(client, auth, app):
     assert client.get("/api/v1/datasets").get_json()["total"] == 0
 
 
+def test_a_delimiter_of_more_than_one_character_is_422_not_a_server_error(client, auth, app):
+    organizer = token_for(client, auth, "organizer")
+    for delimiter in ("\x07\xd6T", ";;", "\n", '"'):  # found by tests/security/test_api_fuzz.py
+        response = upload(client, organizer, CSV.encode(), delimiter=delimiter)
+        assert response.status_code == 422, (delimiter, response.get_json())
+        assert "delimiter is one character" in response.get_json()["error"]
+    assert dataset_tables(app, with_search_tables=True) == set()
+
+
 def test_upload_corrections_override_the_guesses(client, auth):
     organizer = token_for(client, auth, "organizer")
     response = upload(client, organizer, b"1;2\n3;4\n", header="yes", types='{"c_2": "text"}', slug="fixed")
