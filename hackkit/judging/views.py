@@ -143,7 +143,9 @@ def score(slug: str, submission_id: int):
             apply_service_errors(form, {f"c{k}" if k.isdigit() else k: m for k, m in error.errors.items()})
             if not any(form[name].errors for name in form._fields if name != "csrf_token"):
                 flash(str(error.message), "error")
-        except ServiceError as error:  # judging closed, not assigned: nothing to point at in the form
+        except ServiceError as error:  # judging closed, frozen: nothing to point at in the form
+            if error.status in (401, 403):
+                raise  # not allowed at all (an organizer is no judge): the 403 page, as the API answers
             flash(str(error.message), "error")
         else:
             flash(_("Scores saved."), "success")

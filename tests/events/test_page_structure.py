@@ -30,7 +30,8 @@ def hub(app):
         mate = f.registered(session, ev)
         teams.join_team(session, mate, team, team.invite_code)
         outsider = f.registered(session, ev)
-        teams.request_to_join(session, outsider, f.team(session, ev, name="Other Team"), "hello")
+        # One open join request per person per event (issue 13): someone else asks the other team.
+        teams.request_to_join(session, f.registered(session, ev), f.team(session, ev, name="Other Team"), "hello")
         teams.request_to_join(session, outsider, team, "me too")
         submissions.save_submission(
             session,

@@ -349,7 +349,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/events/<slug>/teams/new"): row(page(participant="done", member=409, other_team=409), {"name": "Team C"}),
     ("GET", "/events/<slug>/vote"): row(everyone(200)),
     ("POST", "/events/<slug>/vote"): row(
-        page("done", other_team="refused"), body={"submission_id": "{sub_b}"}, setup="public_vote"
+        # other_team votes for sub_b, its own project: refused with 403 (issue 16), like the API
+        page("done", other_team=403), body={"submission_id": "{sub_b}"}, setup="public_vote"
     ),
     ("GET", "/events/new"): row(page(organizer=200)),
     ("POST", "/events/new"): row(page(organizer=400)),
