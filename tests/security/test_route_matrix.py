@@ -350,7 +350,9 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/events/<slug>/vote"): row(everyone(200)),
     ("POST", "/events/<slug>/vote"): row(
         # other_team votes for sub_b, its own project: refused with 403 (issue 16), like the API
-        page("done", other_team=403), body={"submission_id": "{sub_b}"}, setup="public_vote"
+        page("done", other_team=403),
+        body={"submission_id": "{sub_b}"},
+        setup="public_vote",
     ),
     ("GET", "/events/new"): row(page(organizer=200)),
     ("POST", "/events/new"): row(page(organizer=400)),
