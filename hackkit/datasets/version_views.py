@@ -27,17 +27,27 @@ def _back(slug: str):
     return redirect(url_for("datasets.detail", slug=slug) + "#versions")
 
 
+def _attempt(action) -> bool:
+    """Run one service call; a refusal the organizer can act on is flashed for the dataset page.
+    Someone who may not do this at all gets the 403 page, as the API answers (issue 13)."""
+    try:
+        action()
+    except ServiceError as error:
+        db.session.rollback()
+        if error.status in (401, 403):
+            raise
+        flash(str(error.message), "error")
+        return False
+    return True
+
+
 @bp.route("/<slug>/publish", methods=["POST"])
 @login_required
 def publish(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
-    try:
-        version = dataset_versions.publish_version(db.session, current_user, dataset, _number())
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        flash(_("Published: the public now sees version %(n)d.", n=version.number), "success")
+    done = []
+    if _attempt(lambda: done.append(dataset_versions.publish_version(db.session, current_user, dataset, _number()))):
+        flash(_("Published: the public now sees version %(n)d.", n=done[0].number), "success")
     return _back(slug)
 
 
@@ -45,13 +55,9 @@ def publish(slug: str):
 @login_required
 def rollback(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
-    try:
-        version = dataset_versions.rollback(db.session, current_user, dataset, _number())
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        flash(_("Rolled back: the public now sees version %(n)d.", n=version.number), "success")
+    done = []
+    if _attempt(lambda: done.append(dataset_versions.rollback(db.session, current_user, dataset, _number()))):
+        flash(_("Rolled back: the public now sees version %(n)d.", n=done[0].number), "success")
     return _back(slug)
 
 
@@ -59,12 +65,7 @@ def rollback(slug: str):
 @login_required
 def unpublish(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
-    try:
-        dataset_versions.unpublish(db.session, current_user, dataset)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
+    if _attempt(lambda: dataset_versions.unpublish(db.session, current_user, dataset)):
         flash(_("Unpublished: only organizers see this dataset now."), "success")
     return _back(slug)
 
@@ -74,13 +75,10 @@ def unpublish(slug: str):
 def delete(slug: str):
     """Deleting asks first: the form's confirmation box must be ticked, or nothing happens."""
     dataset = datasets.get_dataset(db.session, current_user, slug)
-    try:
-        dataset_versions.delete_dataset(
-            db.session, current_user, dataset, originals_dir(), confirm=request.form.get("confirm") == "yes"
-        )
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    confirm = request.form.get("confirm") == "yes"
+    if not _attempt(
+        lambda: dataset_versions.delete_dataset(db.session, current_user, dataset, originals_dir(), confirm=confirm)
+    ):
         return _back(slug)
     flash(_("Deleted %(slug)s with all its versions and files.", slug=slug), "success")
     return redirect(url_for("datasets.index"))
