@@ -142,6 +142,8 @@ def _geometry_choice(form) -> dict | None:
     first, second = form.get("geometry_lat"), form.get("geometry_lon")
     if first and second:
         return overrides_from({"geometry": f"{first},{second}", "crs": form.get("geometry_crs", "")}).geometry
+    if form.get("geometry_candidate"):  # one of the report's other candidates (its override, as JSON)
+        return overrides_from({"geometry": form["geometry_candidate"]}).geometry
     return None
 
 

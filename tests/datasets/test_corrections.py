@@ -124,3 +124,17 @@ def test_long_column_names_wrap_and_keep_their_full_title(runner, client, auth, 
     assert re.search(r'<code class="column-name" title="[^"]+">', text)
     css = client.get("/static/css/hackkit.css").get_data(as_text=True)
     assert ".report-columns th, .report-columns td { overflow-wrap: anywhere" in css
+
+
+def test_the_other_location_candidates_are_offered_and_one_can_be_chosen(runner, client, auth, tmp_path):
+    # Two coordinate pairs: the importer takes the one that places every row; the other
+    # (filled for one row only) is offered on the report page with how many rows it places.
+    rows = ["naam,lat_a,lon_a,lat_b,lon_b", "Markt,51.2194,4.4025,51.2200,4.4000", "Zoo,51.2170,4.4210,,"]
+    run(runner, "import", write_csv(tmp_path, "two.csv", "\n".join(rows) + "\n"), "--slug", "two")
+    assert detail(client, "two")["geometry"]["lat"] == "lat_a"
+    auth.login_as("organizer")
+    page = html.unescape(client.get("/datasets/two/report").get_data(as_text=True))
+    offered = re.findall(r"name=\"geometry_candidate\" value='([^']+)'", page)
+    assert len(offered) == 1 and "lat_b" in offered[0] and "places 1 row" in page
+    correct(client, "two", geometry_candidate=offered[0], draft="")
+    assert detail(client, "two")["geometry"]["lat"] == "lat_b"
