@@ -46,6 +46,7 @@ def test_signup_saves_profile_when_newcomer_fills_it_in(page: Page, live_server)
     sign_up(page, live_server, "nadia@example.org")
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")
     expect(page.get_by_role("status")).to_contain_text("Welcome, Nadia Newcomer!")
+    expect(page.get_by_role("note")).to_contain_text("To vote, confirm your e-mail address first")
 
     page.get_by_label("Skills").fill("Python, GIS")
     page.get_by_label("Short bio").fill(BIO)

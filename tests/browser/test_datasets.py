@@ -54,7 +54,8 @@ def test_organizer_uploads_and_corrects_a_guess(page: Page, app, auth, live_serv
     expect(page.get_by_label("Delimiter")).to_have_value(";")
     page.get_by_label("Type of capaciteit").select_option("text")
     page.get_by_role("button", name="Import again with these corrections").click()
-    expect(page.get_by_text("Imported again as a new version.")).to_be_visible()
+    # A correction is a new version, kept as a draft by default (issue 14) until the organizer publishes it.
+    expect(page.get_by_role("status")).to_contain_text("Imported as draft version 2.")
     expect(page.get_by_label("Type of capaciteit")).to_have_value("text")
 
 

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hackkit.extensions import db
-from hackkit.services import assignments, scoring, teams
+from hackkit.services import assignments, publication, scoring, teams
 from tests import factories as f
 from tests.browser.test_account_flow import log_in, path_is
 from tests.conftest import TEST_PASSWORD
@@ -236,7 +236,8 @@ def test_team_finds_the_jury_feedback_from_team_project_results_and_my_hackathon
     expect(page.get_by_role("link", name="Read the jury's feedback")).to_have_count(0)
 
     with app.app_context():
-        scoring.publish_results(db.session, db.session.merge(organizer), db.session.merge(event))
+        # Only project A is scored, so publishing lists what is missing and the organizer confirms it.
+        publication.publish_results(db.session, db.session.merge(organizer), db.session.merge(event), confirm=True)
 
     feedback_url = path_is(live_server, f"/events/{slug}/projects/{sub_id}/feedback")
     page.reload()
