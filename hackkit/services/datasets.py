@@ -28,7 +28,7 @@ from hackkit.models import Dataset, DatasetVersion
 from hackkit.models.base import utcnow
 from hackkit.services import dataset_tables
 from hackkit.services.dataset_meta import clean_metadata, slugify
-from hackkit.services.errors import Conflict, NotFound, Unreadable
+from hackkit.services.errors import Conflict, Invalid, NotFound, Unreadable
 
 log = logging.getLogger(__name__)
 ORIGINAL_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".json", ".geojson"}
@@ -267,6 +267,16 @@ def get_dataset(session: Session, actor, slug: str) -> Dataset:
     if dataset is None or (dataset.status == "draft" and not can_see_drafts(actor)):
         raise NotFound(_l("There is no dataset %(slug)s.", slug=slug))
     return dataset
+
+
+def version_number(raw: Any, field: str) -> int:
+    """A version number as someone typed it (`_version` in a query, `version` in a form or
+    body): ASCII digits only, because str.isdigit also says yes to "²", which int() refuses."""
+    text = str(raw) if isinstance(raw, str | int) and not isinstance(raw, bool) else ""
+    if not (text.isascii() and text.isdigit()):
+        message = _l("_version is a version number.") if field == "_version" else _l("version is a version number.")
+        raise Invalid(message, {field: [message]})
+    return int(text)
 
 
 def get_version(dataset: Dataset, number: int | None = None, actor=None) -> DatasetVersion:
