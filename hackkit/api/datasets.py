@@ -19,9 +19,7 @@ def _version_number() -> int | None:
     raw = request.args.get("_version")
     if raw is None:
         return None
-    if not raw.isdigit():
-        raise Invalid(_("_version is a version number."), {"_version": [_("_version is a version number.")]})
-    return int(raw)
+    return datasets.version_number(raw, "_version")
 
 
 def _dataset_and_version(slug: str):
@@ -143,9 +141,7 @@ def _version_field(data: dict) -> int | None:
     raw = data.get("version")
     if raw is None or raw == "":
         return None
-    if isinstance(raw, bool) or not str(raw).isdigit():
-        raise Invalid(_("version is a version number."), {"version": [_("version is a version number.")]})
-    return int(raw)
+    return datasets.version_number(raw, "version")
 
 
 def _managed(slug: str):

@@ -60,7 +60,9 @@ def _encoding(name: str) -> str:
 
 def _delimiter(raw: str) -> str:
     delimiter = DELIMITERS.get(raw.strip().lower(), raw)
-    if delimiter != "none" and len(delimiter) != 1:
+    # Python's csv module takes one character other than a line break or the quote; refused here
+    # as a bad parameter (400) before the file is read, like an unknown encoding.
+    if delimiter != "none" and (len(delimiter) != 1 or delimiter in '\r\n"'):
         raise Invalid(
             _("The delimiter is one character, or tab, comma, semicolon, pipe or none."),
             {"delimiter": [_("One character, please.")]},

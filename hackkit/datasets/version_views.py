@@ -11,16 +11,14 @@ from hackkit.datasets.uploads import originals_dir
 from hackkit.datasets.views import bp
 from hackkit.extensions import db
 from hackkit.services import dataset_versions, datasets
-from hackkit.services.errors import Invalid, ServiceError
+from hackkit.services.errors import ServiceError
 
 
 def _number() -> int | None:
     raw = request.form.get("version", "")
     if not raw:
         return None
-    if not raw.isdigit():
-        raise Invalid(_("version is a version number."))
-    return int(raw)
+    return datasets.version_number(raw, "version")
 
 
 def _back(slug: str):

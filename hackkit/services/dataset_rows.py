@@ -187,7 +187,7 @@ def parse_row_query(args: Mapping[str, Any], version: DatasetVersion) -> RowQuer
         raise _bad("_sort", _l("There is no sortable column %(name)s.", name=query.sort))
     size = args.get("_size")
     if size is not None:
-        if not str(size).isdigit() or not 1 <= int(size) <= MAX_SIZE:
+        if not (str(size).isascii() and str(size).isdigit()) or not 1 <= int(size) <= MAX_SIZE:  # not "²"
             raise _bad("_size", _l("_size is a whole number from 1 to %(max)d.", max=MAX_SIZE))
         query.size = int(size)
     fields = args.get("_fields")

@@ -28,7 +28,7 @@ from hackkit.models import Dataset, DatasetVersion
 from hackkit.models.base import utcnow
 from hackkit.services import dataset_tables
 from hackkit.services.dataset_meta import clean_metadata, slugify
-from hackkit.services.errors import Conflict, NotFound, Unreadable
+from hackkit.services.errors import Conflict, Invalid, NotFound, Unreadable
 
 log = logging.getLogger(__name__)
 ORIGINAL_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".json", ".geojson"}
@@ -205,17 +205,29 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def settings_of(overrides: Overrides | None) -> dict[str, Any]:
-    """The reading choices that were made, without the ones left to the importer."""
+# The server's limits travel in Overrides but are no choice about how to read a file: the web
+# form, API and CLI carry the configured one and other imports do not, so a version's settings
+# leave them out and the same file with the same choices is recognised from every entry point.
+SERVER_LIMITS = frozenset({"max_field_chars"})
+
+
+def settings_of(overrides: Overrides | dict[str, Any] | None) -> dict[str, Any]:
+    """The reading choices that were made: what differs from Overrides' defaults (left to the
+    importer), without the server's limits. Also takes a version's stored settings, so ones
+    stored before a field was added compare the same way."""
     if overrides is None:
         return {}
-    return {k: v for k, v in asdict(overrides).items() if v not in (None, {}, [])}
+    given = overrides if isinstance(overrides, dict) else asdict(overrides)
+    defaults = asdict(Overrides())
+    return {
+        k: v for k, v in given.items() if v not in (None, {}, []) and v != defaults.get(k) and k not in SERVER_LIMITS
+    }
 
 
 def identical_version(dataset: Dataset, checksum: str, settings: dict[str, Any]) -> DatasetVersion | None:
     """The current or newest version read from the same bytes with the same settings."""
     for version in (dataset.current, dataset.latest):
-        if version is not None and version.checksum == checksum and (version.settings or {}) == settings:
+        if version is not None and version.checksum == checksum and settings_of(version.settings) == settings:
             return version
     return None
 
@@ -255,6 +267,16 @@ def get_dataset(session: Session, actor, slug: str) -> Dataset:
     if dataset is None or (dataset.status == "draft" and not can_see_drafts(actor)):
         raise NotFound(_l("There is no dataset %(slug)s.", slug=slug))
     return dataset
+
+
+def version_number(raw: Any, field: str) -> int:
+    """A version number as someone typed it (`_version` in a query, `version` in a form or
+    body): ASCII digits only, because str.isdigit also says yes to "²", which int() refuses."""
+    text = str(raw) if isinstance(raw, str | int) and not isinstance(raw, bool) else ""
+    if not (text.isascii() and text.isdigit()):
+        message = _l("_version is a version number.") if field == "_version" else _l("version is a version number.")
+        raise Invalid(message, {field: [message]})
+    return int(text)
 
 
 def get_version(dataset: Dataset, number: int | None = None, actor=None) -> DatasetVersion:

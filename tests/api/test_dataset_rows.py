@@ -159,14 +159,27 @@ def test_full_text_search_finds_words_in_text_columns(client, trips):
     assert odd["rows"] == []
 
 
-def test_csv_and_geojson_stream_every_matching_row(client, trips):
+def test_csv_and_geojson_stream_every_matching_row(client, app, trips, tmp_path):
     response = client.get("/api/v1/datasets/trips/rows.csv?district=Berchem&_sort=id")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     frame = pd.read_csv(io.StringIO(response.get_data(as_text=True)))
     assert frame.id.tolist() == trips[trips.district == "Berchem"].id.tolist()
-    geo = client.get("/api/v1/datasets/trips/rows.geojson?district=Berchem").get_json()
+    # Without a place there is no GeoJSON (issue 14): a 400 that says so, not features without geometry.
+    unplaced = client.get("/api/v1/datasets/trips/rows.geojson?district=Berchem")
+    assert unplaced.status_code == 400 and "no locations" in unplaced.get_json()["error"]
+
+    # The same trips with a place: every matching row is a feature at its own point.
+    placed = tmp_path / "placed.csv"
+    pairs = zip(trips.id, trips.district, strict=True)
+    lines = [f"{i},{d},{51.2 + i / 10000:.4f},{4.4 + i / 10000:.4f}" for i, d in pairs]
+    placed.write_text("id,district,lat,lon\n" + "\n".join(lines) + "\n")
+    import_file(app, placed, slug="placed-trips")
+    geo = client.get("/api/v1/datasets/placed-trips/rows.geojson?district=Berchem").get_json()
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == len(frame)
-    assert geo["features"][0]["geometry"] is None  # this dataset has no place
+    by_id = {f["properties"]["id"]: f["geometry"] for f in geo["features"]}
+    assert sorted(by_id) == frame.id.tolist()
+    for i, geometry in by_id.items():
+        assert geometry == {"type": "Point", "coordinates": [round(4.4 + i / 10000, 4), round(51.2 + i / 10000, 4)]}
 
 
 def test_time_limit_stops_a_slow_query_with_advice(app, client, trips):

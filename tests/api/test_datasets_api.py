@@ -86,12 +86,15 @@ def test_unreadable_upload_is_422_and_leaves_nothing(client, auth, app):
     assert client.get("/api/v1/datasets").get_json()["total"] == 0
 
 
-def test_a_delimiter_of_more_than_one_character_is_422_not_a_server_error(client, auth, app):
+def test_a_delimiter_of_more_than_one_character_is_400_not_a_server_error(client, auth, app):
+    """A bad reading choice is a bad parameter (400, naming the field) refused before the file
+    is read, as a bad encoding is; 422 stays for files that cannot be read."""
     organizer = token_for(client, auth, "organizer")
     for delimiter in ("\x07\xd6T", ";;", "\n", '"'):  # found by tests/security/test_api_fuzz.py
         response = upload(client, organizer, CSV.encode(), delimiter=delimiter)
-        assert response.status_code == 422, (delimiter, response.get_json())
+        assert response.status_code == 400, (delimiter, response.get_json())
         assert "delimiter is one character" in response.get_json()["error"]
+        assert response.get_json()["errors"]["delimiter"]
     assert dataset_tables(app, with_search_tables=True) == set()
 
 

@@ -59,6 +59,10 @@ def assert_bad_request(response, field: str | None = None):
         ("_sort=lat&_next=" + token("lat", False, "NaN", 1, 5), "_next"),
         ("_sort=naam&_next=" + token("naam", False, [1, 2], 1, 5), "_next"),
         ("_sort=naam&_next=" + token("naam", False, {"a": 1}, 1, 5), "_next"),
+        # Digits str.isdigit accepts and int() refuses (a 500 before): only 0-9 make a number.
+        ("_size=²", "_size"),
+        ("_version=²", "_version"),
+        ("_version=١", "_version"),
     ],
 )
 @pytest.mark.parametrize("suffix", ["rows", "rows.csv", "rows.geojson"])
