@@ -75,7 +75,8 @@ def moment(data: dict, field: str, zone: str, *, required: bool = False) -> date
 
 def integer(data: dict, field: str, *, minimum: int, maximum: int, default: int | None = None) -> int:
     value = data.get(field, default)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    digits = value.strip().lstrip("-") if isinstance(value, str) else ""
+    if digits.isascii() and digits.isdigit():  # str.isdigit alone accepts "²", which int() refuses
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
         raise fail(field, _l("Enter a whole number from %(low)d to %(high)d.", low=minimum, high=maximum))

@@ -41,6 +41,7 @@ def test_event_times_without_offset_are_read_in_the_event_time_zone(session):
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"ends_at": "2000-01-01T00:00+00:00"}, "ends_at"),
         ({"max_team_size": 0}, "max_team_size"),
+        ({"max_team_size": "²"}, "max_team_size"),  # a digit to str.isdigit, not to int()
         ({"visibility": "secret"}, "visibility"),
         ({"starts_at": "next tuesday"}, "starts_at"),
         ({"name": ""}, "name"),
