@@ -369,9 +369,14 @@ def test_phone_header_folds_into_a_menu_and_tables_keep_their_headers(app, page:
     for path in ("/admin/users", f"/events/{slug}/manage"):
         if path != "/admin/users":
             page.goto(path)
-        first_cell = page.locator("table.labelled tbody tr").first.locator("td").first
-        label = page.evaluate("(cell) => getComputedStyle(cell, '::before').content", first_cell.element_handle())
-        assert ("Name" if language == "en" else "Naam") in label, path
+        # Waits on the condition itself: the page (and its style sheet) may still be loading.
+        page.wait_for_function(
+            """(want) => {
+                const cell = document.querySelector("table.labelled tbody tr td");
+                return cell !== null && getComputedStyle(cell, "::before").content.includes(want);
+            }""",
+            arg="Name" if language == "en" else "Naam",
+        )
         shot(page, f"phone-people-{language}-{path.count('/')}")
 
     # The dataset's columns: the header row stays, and the table scrolls sideways.
