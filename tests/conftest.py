@@ -7,6 +7,7 @@ after each test. The schema always comes from the real Alembic migrations.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -177,9 +178,13 @@ def make_app(tmp_path: Path, database_url: str, **overrides):
 
 
 def empty_all_tables(url: str) -> None:
+    # A streamed answer the test never read may still hold its own connection (and a lock on
+    # its table) until it is collected; then fail loudly rather than wait for ever.
+    gc.collect()
     engine = sa.create_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     with engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL lock_timeout = '30s'"))
         conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         # Dataset version tables are made by the importer, outside the models' metadata.
         for name in sa.inspect(conn).get_table_names():

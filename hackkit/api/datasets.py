@@ -72,6 +72,7 @@ def dataset_rows_csv(slug: str):
     names = query.fields or [c["name"] for c in version.columns]
     rows = dataset_rows_service.stream_rows(db.session, version, query)
     response = Response(stream_with_context(exports.csv_lines(version, names, rows)), mimetype="text/csv")
+    response.call_on_close(rows.close)
     response.headers["Content-Disposition"] = f'attachment; filename="{dataset.slug}.csv"'
     return response
 
@@ -93,6 +94,7 @@ def dataset_rows_geojson(slug: str):
     rows = dataset_rows_service.stream_rows(db.session, version, query)
     chunks = exports.geojson_chunks(version, names, rows)
     response = Response(stream_with_context(chunks), mimetype="application/geo+json")
+    response.call_on_close(rows.close)
     response.headers["Content-Disposition"] = f'attachment; filename="{dataset.slug}.geojson"'
     return response
 

@@ -455,16 +455,37 @@ def stream_rows(
     except BaseException:
         conn.close()
         raise
-    return _rows_then_close(conn, first, rows)
+    return RowStream(conn, first, rows)
 
 
-def _rows_then_close(conn, first, rows) -> Iterator[Mapping[str, Any]]:
-    try:
-        if first is not None:
-            yield first
-            yield from rows
-    finally:
-        conn.close()
+class RowStream:
+    """The rows of stream_rows, read on a connection of their own. Reading to the end, or
+    close(), gives the connection back. The views also close it when their answer is closed
+    (a HEAD request, a client gone before the first byte): a generator that never started
+    would keep the connection, its transaction and its locks until garbage collection."""
+
+    def __init__(self, conn, first: Mapping[str, Any] | None, rows) -> None:
+        self._conn, self._first, self._rows = conn, first, rows
+
+    def __iter__(self) -> RowStream:
+        return self
+
+    def __next__(self) -> Mapping[str, Any]:
+        if self._first is not None:
+            row, self._first = self._first, None
+            return row
+        if self._conn is None:
+            raise StopIteration
+        try:
+            return next(self._rows)
+        except BaseException:  # the end (StopIteration) or a failure: either way we are done
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            conn.close()
 
 
 class time_limit:  # noqa: N801 - used like a function: `with time_limit(conn, ms):`

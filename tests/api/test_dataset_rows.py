@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+from hackkit.extensions import db
 from hackkit.services.dataset_rows import MAX_FILTERS
 from tests.datasets.helpers import import_file
 
@@ -225,3 +226,18 @@ def test_a_filtered_total_is_counted_once_per_version_and_filter(client, app, tm
     filtered = [s for s in counts[:counts_before_newer] if ".category = " in s]
     assert len(filtered) == 2  # category=a once (not twice), category=b once
     assert any(".category = " in s for s in counts[counts_before_newer:])
+
+
+def test_a_stream_nobody_reads_gives_its_connection_back(client, app, trips):
+    # A HEAD request, or a client gone before the first byte: the answer is closed unread.
+    # Its rows were read on a connection of their own, which would otherwise hold the table
+    # (on PostgreSQL a lock that blocks dropping it) until garbage collection.
+    for url in ("/api/v1/datasets/trips/rows.csv", "/api/3/action/datastore_search"):
+        if "datastore" in url:
+            resource = client.get("/api/3/action/package_show?id=trips").get_json()["result"]["resources"][0]["id"]
+            url = f"/datastore/dump/{resource}"
+        response = client.head(url)
+        assert response.status_code == 200
+        response.close()
+        with app.app_context():
+            assert db.engine.pool.checkedout() == 0, url

@@ -227,6 +227,7 @@ def _dump(resource_id: str) -> Response:
     if bom:
         body = _prefixed("\ufeff", body)
     response = Response(stream_with_context(body), mimetype=mimetype)
+    response.call_on_close(rows.close)
     response.headers["Content-Disposition"] = f'attachment; filename="{dataset.slug}.{form}"'
     return response
 
