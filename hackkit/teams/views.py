@@ -322,22 +322,28 @@ def submission(team_id: int):
     return _submission_page(team, form, problem)
 
 
+def _store_screenshot(team: Team, shot_form: ScreenshotForm) -> None:
+    """The chosen file and its alt text, through the screenshot service (at most one byte over
+    its limit is read, so an oversized file is refused without reading it all)."""
+    upload = shot_form.screenshot.data
+    screenshots.add_screenshot(
+        db.session,
+        current_user,
+        team,
+        upload.read(screenshots.MAX_BYTES + 1),
+        shot_form.alt_text.data or "",
+        current_app.instance_path,
+    )
+
+
 def _add_chosen_screenshot(team: Team) -> None:
     """A screenshot chosen on the page but sent with "Save" or "Submit" rather than "Add
     screenshot" is added too, instead of being dropped without a word."""
     shot_form = ScreenshotForm()
-    upload = shot_form.screenshot.data
-    if not getattr(upload, "filename", ""):
+    if not getattr(shot_form.screenshot.data, "filename", ""):
         return
     try:
-        screenshots.add_screenshot(
-            db.session,
-            current_user,
-            team,
-            upload.read(screenshots.MAX_BYTES + 1),
-            shot_form.alt_text.data or "",
-            current_app.instance_path,
-        )
+        _store_screenshot(team, shot_form)
     except (Invalid, Conflict) as error:
         messages = [str(m) for found in (error.errors or {}).values() for m in found] or [str(error.message)]
         flash(_("The screenshot was not added: %(reason)s", reason=" ".join(messages)), "error")
@@ -376,16 +382,8 @@ def add_screenshot(team_id: int):
         shot_form.screenshot.errors = [_("The screenshot was not added: first correct the problems above.")]
         return _submission_page(team, form, refused if isinstance(refused, Conflict) else None, shot_form)
     problem = None
-    upload = shot_form.screenshot.data
     try:
-        screenshots.add_screenshot(
-            db.session,
-            current_user,
-            team,
-            upload.read(screenshots.MAX_BYTES + 1),
-            shot_form.alt_text.data or "",
-            current_app.instance_path,
-        )
+        _store_screenshot(team, shot_form)
     except Invalid as error:
         apply_service_errors(shot_form, error.errors or {"screenshot": [error.message]})
     except Conflict as error:  # the deadline passed: nothing is stored
