@@ -114,7 +114,7 @@ def _projects(session: Session, chosen: list[Event]) -> list[Project]:
 def impact_report(session: Session, event: Event | None = None) -> dict:
     """What came of the projects of one event (or of every public event when `event` is None).
 
-    {"events": [...], "projects": [Project], "totals": Group, "challenges": [{challenge, group}],
+    {"events": [...], "event_by_id": {id: Event}, "projects": [Project], "totals": Group, "challenges": [{challenge, group}],
      "departments": [{department, group}], "datasets": [{slug, title, group}],
      "proposals": [{proposal, challenge, group}]}
     """
@@ -145,6 +145,7 @@ def impact_report(session: Session, event: Event | None = None) -> dict:
     challenges = {c.id: c for c in challenge_rows}
     return {
         "events": chosen,
+        "event_by_id": {e.id: e for e in chosen},
         "projects": projects,
         "totals": Group(projects),
         "challenges": [{"challenge": c, "group": by_challenge[c.id]} for c in challenge_rows],
@@ -234,7 +235,7 @@ def impact_dict(report: dict) -> dict:
 
 
 def report_event_slug(report: dict, event_id: int) -> str:
-    return next(e.slug for e in report["events"] if e.id == event_id)
+    return report["event_by_id"][event_id].slug
 
 
 CSV_HEADER = [

@@ -28,6 +28,15 @@ from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Forbidden, NotFound
 from hackkit.services.teams import is_member
 
+STATUS_LABELS = {
+    "contacted": _l("Contacted by a department"),
+    "pilot": _l("Pilot"),
+    "adopted": _l("Adopted"),
+    "live": _l("Live"),
+    "stopped": _l("Stopped"),
+}
+assert tuple(STATUS_LABELS) == OUTCOME_STATUSES
+
 # Newest first: the first row of this order is the current status.
 NEWEST_FIRST = (ProjectOutcome.happened_on.desc(), ProjectOutcome.recorded_at.desc(), ProjectOutcome.id.desc())
 
