@@ -105,3 +105,10 @@ def test_organizer_records_an_outcome_and_the_impact_page_shows_it(page: Page, a
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width
     shot(page, f"outcome-impact-phone-{language}")
+
+    # The dashboard lists the project nobody has recorded anything for (the event ended in 2025).
+    page.goto(f"/events/{slug}/manage")
+    due = page.locator("#outcome-reminders")
+    expect(due.get_by_role("link", name="Shade map")).to_be_visible()
+    expect(due.get_by_role("link", name="Bench rater")).to_have_count(0)
+    shot(page, f"outcome-reminders-phone-{language}")
