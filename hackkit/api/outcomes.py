@@ -7,8 +7,10 @@ from flask import jsonify
 from hackkit import bodies
 from hackkit.api import bp
 from hackkit.api.helpers import caller, csv_response, json_body, writer
+from hackkit.cocreation.limits import per_account
 from hackkit.extensions import db
 from hackkit.markup import render_markdown
+from hackkit.outcomes.limits import UPDATE_LIMIT
 from hackkit.services import events, impact, outcomes
 
 
@@ -53,6 +55,7 @@ def list_updates(submission_id: int):
 
 
 @bp.post("/submissions/<int:submission_id>/updates")
+@per_account(UPDATE_LIMIT, "project-updates")
 def post_update(submission_id: int):
     actor = writer()
     submission = outcomes.get_visible_submission(db.session, actor, submission_id)

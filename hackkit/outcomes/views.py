@@ -9,10 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hackkit.api.helpers import csv_response
+from hackkit.cocreation.limits import per_account
 from hackkit.extensions import db
 from hackkit.models.base import utcnow
 from hackkit.outcomes import bp
 from hackkit.outcomes.forms import OutcomeForm, UpdateForm
+from hackkit.outcomes.limits import UPDATE_LIMIT
 from hackkit.services import events, impact, outcomes, submissions, teams
 from hackkit.services.errors import Conflict, Invalid
 
@@ -89,6 +91,7 @@ def record_outcome(team_id: int):
 
 @bp.route("/teams/<int:team_id>/project/updates", methods=["POST"])
 @login_required
+@per_account(UPDATE_LIMIT, "project-updates")
 def post_update(team_id: int):
     team, submission = _project(team_id)
     form = UpdateForm()

@@ -124,3 +124,11 @@ def test_impact_json_and_csv(client, world):
         [row] = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
         assert row["project"] == "Bench rater" and row["status"] == "live" and row["note"].startswith("'=")
     assert_error(client.get("/api/v1/events/nope/impact"), 404)
+
+
+def test_one_account_cannot_flood_a_project_with_updates(client, world):
+    url = f"/api/v1/submissions/{world['submission']}/updates"
+    for n in range(20):
+        assert client.post(url, json={"text": f"Update {n}"}, headers=world["captain"]).status_code == 201
+    assert_error(client.post(url, json={"text": "one more"}, headers=world["captain"]), 429)
+    assert len(client.get(url).get_json()["updates"]) == 20
