@@ -29,6 +29,9 @@ def project_after(submission):
     after = outcomes.project_after(db.session, current_user, submission)
     if after is not None:
         after["outcome_form"] = OutcomeForm(formdata=None) if after["can_record"] else None
+        if after["outcome_form"] is not None:  # the departments of the event's challenges, as suggestions
+            after["outcome_form"].department.render_kw = {"list": "outcome-departments"}
+            after["departments"] = sorted({c.department for c in submission.team.event.challenges if c.department})
         after["update_form"] = UpdateForm(formdata=None) if after["can_post"] else None
     return after
 

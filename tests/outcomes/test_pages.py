@@ -30,7 +30,9 @@ def world(app, auth):
 def test_organizer_records_an_outcome_from_the_project_page(client, auth, world):
     auth.login(world["organizer"].email)
     page = f"/teams/{world['team']}/project"
-    assert "Record what happened next" in client.get(page).get_data(as_text=True)
+    form = client.get(page).get_data(as_text=True)
+    assert "Record what happened next" in form
+    assert '<option value="Green spaces">' in form  # the challenge owners, offered as departments
     refused = post_form(client, f"/teams/{world['team']}/project/outcomes", {"status": "live"}, page=page)
     assert refused.status_code == 303
     assert "A live project needs the address where it runs." in client.get(page).get_data(as_text=True)
