@@ -114,8 +114,8 @@ def _projects(session: Session, chosen: list[Event]) -> list[Project]:
 def impact_report(session: Session, event: Event | None = None) -> dict:
     """What came of the projects of one event (or of every public event when `event` is None).
 
-    {"events": [...], "event_by_id": {id: Event}, "projects": [Project], "totals": Group, "challenges": [{challenge, group}],
-     "departments": [{department, group}], "datasets": [{slug, title, group}],
+    {"events": [...], "event_by_id": {id: Event}, "projects": [Project], "totals": Group,
+     "challenges": [{challenge, group}], "departments": [{department, group}], "datasets": [{slug, title, group}],
      "proposals": [{proposal, challenge, group}]}
     """
     chosen = _public_events(session, event)
