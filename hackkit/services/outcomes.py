@@ -196,3 +196,56 @@ def project_after(session: Session, actor, submission: Submission | None) -> dic
         "can_record": can(actor, "outcomes.record"),
         "can_post": can_post_update(actor, submission),
     }
+
+
+def archive_tables(session: Session, event: Event) -> dict[str, tuple[list[str], list[list]]]:
+    """The event's outcomes and the teams' updates as tables for its Data Package archive.
+
+    Only public projects ever get either, so the public archive may carry both; authors by
+    display name only, as on the project page."""
+    in_event = sa.select(Submission.id).where(Submission.event_id == event.id)
+    recorded = session.scalars(
+        sa.select(ProjectOutcome)
+        .where(ProjectOutcome.submission_id.in_(in_event))
+        .order_by(
+            ProjectOutcome.submission_id, ProjectOutcome.happened_on, ProjectOutcome.recorded_at, ProjectOutcome.id
+        )
+    )
+    posted = session.scalars(
+        sa.select(ProjectUpdate)
+        .where(ProjectUpdate.submission_id.in_(in_event))
+        .options(selectinload(ProjectUpdate.author))
+        .order_by(ProjectUpdate.submission_id, ProjectUpdate.created_at, ProjectUpdate.id)
+    )
+    return {
+        "outcomes": (
+            ["outcome_id", "submission_id", "status", "date", "note", "url", "department", "recorded_at"],
+            [
+                [
+                    o.id,
+                    o.submission_id,
+                    o.status,
+                    o.happened_on.isoformat(),
+                    o.note,
+                    o.url,
+                    o.department,
+                    o.recorded_at.isoformat(),
+                ]
+                for o in recorded
+            ],
+        ),
+        "project_updates": (
+            ["update_id", "submission_id", "text", "url", "author", "created_at"],
+            [
+                [
+                    u.id,
+                    u.submission_id,
+                    u.text,
+                    u.url,
+                    u.author.display_name if u.author else "",
+                    u.created_at.isoformat(),
+                ]
+                for u in posted
+            ],
+        ),
+    }

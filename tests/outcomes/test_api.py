@@ -132,3 +132,26 @@ def test_one_account_cannot_flood_a_project_with_updates(client, world):
         assert client.post(url, json={"text": f"Update {n}"}, headers=world["captain"]).status_code == 201
     assert_error(client.post(url, json={"text": "one more"}, headers=world["captain"]), 429)
     assert len(client.get(url).get_json()["updates"]) == 20
+
+
+def test_the_public_archive_carries_outcomes_and_updates(client, world):
+    import json
+    import zipfile
+
+    sid = world["submission"]
+    client.post(
+        f"/api/v1/submissions/{sid}/outcomes",
+        json={"status": "pilot", "date": "2025-02-01"},
+        headers=world["organizer"],
+    )
+    client.post(f"/api/v1/submissions/{sid}/updates", json={"text": "=1+1 pilot starts"}, headers=world["captain"])
+    response = client.get("/api/v1/events/winter/archive.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    package = json.loads(archive.read("datapackage.json"))
+    assert {"outcomes", "project_updates"} <= {r["name"] for r in package["resources"]}
+    [outcome] = list(csv.DictReader(io.StringIO(archive.read("outcomes.csv").decode())))
+    assert (outcome["submission_id"], outcome["status"], outcome["date"]) == (str(sid), "pilot", "2025-02-01")
+    [update] = list(csv.DictReader(io.StringIO(archive.read("project_updates.csv").decode())))
+    assert update["author"] == "Cas Captain" and update["text"] == "'=1+1 pilot starts"
+    assert b"captain@example.net" not in response.data
