@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from hackkit.models import Event, Membership, Submission, Team
 from hackkit.permissions import require
 from hackkit.serializers import iso
+from hackkit.services import outcomes
 from hackkit.services.events import registrations
 from hackkit.services.submissions import public_view, snapshot
 from hackkit.services.teams import teams_of_event
@@ -188,6 +189,7 @@ def archive_zip(session: Session, actor, event: Event, *, personal: bool) -> byt
         "teams": (TEAM_HEADER, _team_rows(session, event, personal=personal)),
         "projects": (SUBMISSION_HEADER, _submission_rows(session, event, public=not personal)),
     }
+    tables.update(outcomes.archive_tables(session, event))  # what became of the projects
     if personal:
         registered = registrations(session, actor, event)
         tables["participants"] = (
