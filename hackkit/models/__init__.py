@@ -16,6 +16,7 @@ from hackkit.models.judging import (
     Review,
     Score,
 )
+from hackkit.models.outbox import OutboxItem
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
 from hackkit.models.token import ApiToken
@@ -43,6 +44,7 @@ __all__ = [
     "Event",
     "JoinRequest",
     "Membership",
+    "OutboxItem",
     "Proposal",
     "ProposalVote",
     "ROLES",
