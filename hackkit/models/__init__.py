@@ -21,6 +21,7 @@ from hackkit.models.submission import Submission, SubmissionScreenshot, Submissi
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
 from hackkit.models.token import ApiToken
 from hackkit.models.user import ROLES, User
+from hackkit.models.webhook import Webhook
 
 __all__ = [
     "Assignment",
@@ -54,4 +55,5 @@ __all__ = [
     "SubmissionVersion",
     "Team",
     "User",
+    "Webhook",
 ]
