@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -57,6 +58,8 @@ def _detail_page(event, webhook, form: WebhookForm | None = None, status: int = 
 def index(slug: str):
     event = _event(slug)
     form = WebhookForm(formdata=None) if request.method == "GET" else WebhookForm()
+    if request.method == "GET":
+        form.language.data = "nl" if str(get_locale()) == "nl" else "en"  # chat messages in the page's language
     if request.method == "POST" and form.validate_on_submit():
         try:
             webhook = webhooks.register(db.session, current_user, event, form.values(), allow_private=_allow_private())
