@@ -229,3 +229,28 @@ def test_a_target_that_turned_internal_is_refused_at_send_time(app, session, rec
     assert receiver.received == []
     [item] = webhooks.deliveries(session, organizer, webhook)
     assert "internal address" in item.last_error
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(session, receiver, monkeypatch):
+    """DNS rebinding: the name answers the receiver's address to the checks (at registration and
+    before the try) and another address to any later lookup. The delivery connects to the checked
+    address, without a second lookup, and still names the host in the Host header."""
+    import socket
+
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1", "127.0.0.1"])
+
+    def rebinding_resolver(host, port, *args, **kwargs):
+        if host != "hook.example":
+            return real(host, port, *args, **kwargs)
+        address = next(answers, "10.255.255.1")  # every later lookup: an address that must never be reached
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_resolver)
+    organizer = f.user(session, "organizer")
+    event = f.event(session, organizer)
+    hook(session, receiver, organizer, event, url=receiver.url(host="hook.example"))
+    events.post_announcement(session, organizer, event, "Hi")
+    assert len(deliver(session).sent) == 1
+    [received] = receiver.received
+    assert received.headers["Host"] == f"hook.example:{receiver.port}"
