@@ -176,7 +176,8 @@ def replay(session: Session, actor: User, webhook: Webhook, delivery_id: int) ->
 def emit(session: Session, event: Event, name: str, data: dict, *, happening: str, path: str) -> int:
     """Queue one delivery of `name` per active webhook of the event that subscribed to it.
 
-    `happening` names this occurrence (e.g. "team:12"): with the webhook's id it is the
+    `happening` names this occurrence (e.g. "team:12:<created_at>"; the moment too, because
+    SQLite may give a deleted row's id to the next one): with the webhook's id it is the
     delivery's dedupe key, so the same happening reaches a webhook once. The caller commits.
     """
     if name not in WEBHOOK_EVENTS:
@@ -207,8 +208,10 @@ def emit(session: Session, event: Event, name: str, data: dict, *, happening: st
 
 
 def team_created(session: Session, team: Team) -> None:
+    session.flush()  # the team's id and time
     data = {"team": {"id": team.id, "name": team.name}}
-    emit(session, team.event, "team.created", data, happening=f"team:{team.id}", path=f"/teams/{team.id}")
+    happening = f"team:{team.id}:{team.created_at.isoformat()}"
+    emit(session, team.event, "team.created", data, happening=happening, path=f"/teams/{team.id}")
 
 
 def submission_saved(session: Session, submission: Submission) -> None:
@@ -221,7 +224,8 @@ def submission_saved(session: Session, submission: Submission) -> None:
         "submission": {"id": submission.id, "title": submission.title, "team_id": team.id, "team": team.name},
     }
     path = f"/teams/{team.id}/project"
-    emit(session, team.event, "submission.submitted", data, happening=f"submission:{submission.id}", path=path)
+    happening = f"submission:{submission.id}:{submission.submitted_at.isoformat()}"
+    emit(session, team.event, "submission.submitted", data, happening=happening, path=path)
 
 
 def announcement_published(session: Session, announcement: Announcement) -> None:
@@ -235,7 +239,8 @@ def announcement_published(session: Session, announcement: Announcement) -> None
         }
     }
     path = f"/events/{event.slug}"
-    emit(session, event, "announcement.published", data, happening=f"announcement:{announcement.id}", path=path)
+    happening = f"announcement:{announcement.id}:{announcement.created_at.isoformat()}"
+    emit(session, event, "announcement.published", data, happening=happening, path=path)
 
 
 def results_published(session: Session, event: Event, published_at: datetime) -> None:
