@@ -87,7 +87,7 @@ def resolve(url: str, *, allow_private: bool) -> Target:
     except ValueError:
         try:
             found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as error:
+        except (OSError, UnicodeError, ValueError) as error:  # ValueError: a NUL in the name
             message = _l("The host %(host)s cannot be found. Check the address.", host=host)
             raise RefusedTarget(message, {"url": [message]}) from error
         candidates = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found]
