@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.maps.views import bp as maps_bp
     from hackkit.outcomes import bp as outcomes_bp
     from hackkit.teams.views import bp as teams_bp
+    from hackkit.webhooks import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(apps_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(outcomes_bp)
+    app.register_blueprint(webhooks_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -9,7 +9,7 @@ hackkit/api/openapi_*.py; they move here one by one.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
@@ -244,3 +244,33 @@ class OutcomeInput(Body):
 class ProjectUpdateInput(Body):
     text: str = Field(description="Markdown, at most 5000 characters")
     url: str = Field(default="")
+
+
+# Webhooks (hackkit/api/webhooks.py) -----------------------------------------------------------
+
+WebhookEventName = Literal["team.created", "submission.submitted", "announcement.published", "results.published"]
+
+
+class Webhook(Body):
+    """A webhook as organizers see it, with the secret that signs its deliveries."""
+
+    events: list[WebhookEventName] = Field(description="the happenings it is sent")
+    secret: str = Field(description="key of the X-Hackkit-Signature HMAC-SHA256 of each delivery's body")
+    format: Literal["json", "slack"] = Field(description='json: the signed JSON body; slack: a {"text": ...} message')
+    language: Literal["en", "nl"] = Field(description="language of the slack message text")
+    active: bool = Field(description="false: new happenings are not sent")
+
+
+class WebhookDelivery(Body):
+    """One delivery (an outbox row) with what the receiver answered."""
+
+    id: int = Field(description="also the X-Hackkit-Delivery header")
+    event: WebhookEventName
+    url: str = Field(description="where it went (or goes)")
+    status: Literal["pending", "retrying", "sent", "dead"]
+    attempts: int
+    next_attempt_at: IsoDateTime | None = Field(description="when it is tried next (pending or retrying)")
+    sent_at: IsoDateTime | None
+    last_error: str | None
+    last_response: str | None = Field(description="the receiver's status line and the start of its answer")
+    replay_of: int | None = Field(description="the delivery this one sends again")

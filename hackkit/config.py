@@ -217,6 +217,14 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "HACKKIT_WEBHOOK_ALLOW_PRIVATE",
+        "HACKKIT_WEBHOOK_ALLOW_PRIVATE",
+        False,
+        "Set to 1 to let webhooks send to private and loopback addresses (a receiver on the same network); "
+        "off, such targets are refused so a webhook cannot reach inside the hub's network.",
+        _bool,
+    ),
+    Setting(
         "HACKKIT_CATALOG_TITLE",
         "HACKKIT_CATALOG_TITLE",
         "hackkit open data catalogue",

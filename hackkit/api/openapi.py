@@ -15,6 +15,8 @@ from hackkit.api.openapi_outcomes import PATHS as OUTCOME_PATHS
 from hackkit.api.openapi_outcomes import SCHEMAS as OUTCOME_SCHEMAS
 from hackkit.api.openapi_tokens import PATHS as TOKEN_PATHS
 from hackkit.api.openapi_tokens import SCHEMAS as TOKEN_SCHEMAS
+from hackkit.api.openapi_webhooks import PATHS as WEBHOOK_PATHS
+from hackkit.api.openapi_webhooks import SCHEMAS as WEBHOOK_SCHEMAS
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -56,6 +58,7 @@ OPENAPI = {
             **COCREATION_SCHEMAS,
             **TOKEN_SCHEMAS,
             **OUTCOME_SCHEMAS,
+            **WEBHOOK_SCHEMAS,
         },
         "securitySchemes": {
             "basic": {"type": "http", "scheme": "basic"},
@@ -102,6 +105,7 @@ OPENAPI["paths"].update(HUB_PATHS)
 OPENAPI["paths"].update(JUDGING_PATHS)
 OPENAPI["paths"].update(COCREATION_PATHS)
 OPENAPI["paths"].update(OUTCOME_PATHS)
+OPENAPI["paths"].update(WEBHOOK_PATHS)
 
 
 # Answers any operation can give, whatever it does: a bad parameter, a bad or revoked token,

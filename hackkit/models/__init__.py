@@ -16,11 +16,13 @@ from hackkit.models.judging import (
     Review,
     Score,
 )
+from hackkit.models.outbox import OutboxItem
 from hackkit.models.outcome import OUTCOME_STATUSES, ProjectOutcome, ProjectUpdate
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
 from hackkit.models.token import ApiToken
 from hackkit.models.user import ROLES, User
+from hackkit.models.webhook import Webhook
 
 __all__ = [
     "Assignment",
@@ -47,6 +49,7 @@ __all__ = [
     "OUTCOME_STATUSES",
     "ProjectOutcome",
     "ProjectUpdate",
+    "OutboxItem",
     "Proposal",
     "ProposalVote",
     "ROLES",
@@ -56,4 +59,5 @@ __all__ = [
     "SubmissionVersion",
     "Team",
     "User",
+    "Webhook",
 ]

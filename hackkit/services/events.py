@@ -13,6 +13,7 @@ from hackkit.models.base import utcnow
 from hackkit.models.event import VISIBILITIES
 from hackkit.permissions import can, require
 from hackkit.services import validation as v
+from hackkit.services import webhooks
 from hackkit.services.errors import Conflict, Invalid, NotFound
 
 EVENT_TEXT_FIELDS = {
@@ -253,6 +254,7 @@ def post_announcement(session: Session, actor: User, event: Event, body: str) ->
     text = v.text({"body": body}, "body", max_length=5000, required=True)
     announcement = Announcement(event=event, author_id=actor.id, body=text)
     session.add(announcement)
+    webhooks.announcement_published(session, announcement)
     session.commit()
     return announcement
 

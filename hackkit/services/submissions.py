@@ -19,6 +19,7 @@ from hackkit.models import Challenge, Dataset, Submission, SubmissionVersion, Te
 from hackkit.models.base import utcnow
 from hackkit.permissions import can
 from hackkit.services import validation as v
+from hackkit.services import webhooks
 from hackkit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from hackkit.services.teams import effective_deadline, is_member
 
@@ -234,6 +235,7 @@ def save_submission(
                 data=after,
             )
         )
+        webhooks.submission_saved(session, submission)
         session.commit()
     except sa.exc.IntegrityError as error:  # two members saved at the same moment: one wins, one retries
         session.rollback()

@@ -21,6 +21,7 @@ from hackkit.models import DeadlineExtension, Event, JoinRequest, Membership, Re
 from hackkit.models.base import utcnow
 from hackkit.permissions import can, require
 from hackkit.services import validation as v
+from hackkit.services import webhooks
 from hackkit.services.errors import Conflict, Forbidden, NotFound
 from hackkit.services.events import ensure_registered, is_registered, is_visible
 
@@ -103,6 +104,7 @@ def create_team(session: Session, actor: User, event: Event, data: dict, now: da
     try:
         session.flush()
         _add_member(session, team, actor)
+        webhooks.team_created(session, team)
         session.commit()
     except sa.exc.IntegrityError as error:  # the same name or a second team at the same moment
         session.rollback()

@@ -41,6 +41,7 @@ from hackkit.services import (
     submissions,
     teams,
     tokens,
+    webhooks,
 )
 from tests import factories as f
 
@@ -53,6 +54,7 @@ JURY_FEEDBACK = "JURY-FEEDBACK-c41d"
 DRAFT_DATASET_TITLE = "DRAFT-DATASET-9b2e"
 DRAFT_VERSION_ROW = "DRAFT-VERSION-5e0a"  # a row of the published dataset's unpublished version
 UNPUBLISHED_SCORE = "87.35"  # the judge's score for A on a 0-100 criterion, found nowhere else
+WEBHOOK_SECRET = "WEBHOOK-SECRET-3c9d"  # signs the event's webhook deliveries: organizers only
 EMAILS = {
     "participant": "rm-participant@example.org",
     "member": "rm-member-a@example.org",
@@ -102,6 +104,11 @@ def build(app, tmp: Path) -> World:
     people["conflicted_judge"] = _person(session, "conflicted_judge", "judge")
 
     challenge = events.add_challenge(session, organizer, event, {"title": "Cooler streets"})
+    # Registered before the teams, so their creation queues deliveries (the log has rows).
+    hook = {"url": "https://93.184.215.14/hook", "events": ["team.created"]}
+    webhook = webhooks.register(session, organizer, event, hook, allow_private=False)
+    webhook.secret = WEBHOOK_SECRET
+    session.commit()
     # Both sides of "looking for each other" have someone in them, so those lists are searched too.
     accounts.update_profile(
         session,
@@ -200,6 +207,8 @@ def build(app, tmp: Path) -> World:
         "member2_id": people["member2"].id,
         "participant_id": people["participant"].id,
         "later": (deadline + timedelta(hours=2)).isoformat(),
+        "webhook": webhook.id,
+        "webhook_delivery": webhooks.deliveries(session, organizer, webhook)[-1].id,
     }
     world.tokens = {role: tokens.issue_token(session, people[role]) for role in SIGNED_IN}
     # The member's personal calendar address (its secret), searched like every other read.

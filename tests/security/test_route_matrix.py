@@ -56,6 +56,7 @@ from tests.security.route_world import (
     PRIVATE_NOTE,
     ROLES,
     UNPUBLISHED_SCORE,
+    WEBHOOK_SECRET,
 )
 
 
@@ -107,6 +108,8 @@ PARAMS = {
     "token_id": "member_token_id",
     "resource_id": "dataset",  # CKAN accepts a dataset slug for a resource id
     "path": "asset",
+    "webhook_id": "webhook",
+    "delivery_id": "webhook_delivery",
 }
 
 ROUTES: dict[tuple[str, str], R] = {
@@ -194,6 +197,17 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/api/v1/events/<slug>/results/publish"): row(api(organizer=200), {"confirm": True}),
     ("GET", "/api/v1/events/<slug>/teams"): row(everyone(200)),
     ("POST", "/api/v1/events/<slug>/teams"): row(api(participant=201, member=409, other_team=409), {"name": "Team C"}),
+    ("GET", "/api/v1/events/<slug>/webhooks"): row(api(organizer=200)),
+    ("POST", "/api/v1/events/<slug>/webhooks"): row(
+        api(organizer=201), {"url": "https://93.184.215.14/other", "events": ["results.published"]}
+    ),
+    ("GET", "/api/v1/events/<slug>/webhooks/<int:webhook_id>"): row(api(organizer=200)),
+    ("PATCH", "/api/v1/events/<slug>/webhooks/<int:webhook_id>"): row(api(organizer=200), {"active": False}),
+    ("DELETE", "/api/v1/events/<slug>/webhooks/<int:webhook_id>"): row(api(organizer=204)),
+    ("GET", "/api/v1/events/<slug>/webhooks/<int:webhook_id>/deliveries"): row(api(organizer=200)),
+    ("POST", "/api/v1/events/<slug>/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/replay"): row(
+        api(organizer=201)
+    ),
     ("GET", "/api/v1/feedback"): row(everyone(200)),
     ("POST", "/api/v1/feedback"): row(api(201), {"title": "Missing trees"}),
     ("GET", "/api/v1/feedback/<int:feedback_id>"): row(everyone(200)),
@@ -364,6 +378,14 @@ ROUTES: dict[tuple[str, str], R] = {
         page("done", other_team=403),
         body={"submission_id": "{sub_b}"},
         setup="public_vote",
+    ),
+    ("GET", "/events/<slug>/webhooks"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/webhooks"): row(page(organizer=400)),  # an empty form: no address
+    ("GET", "/events/<slug>/webhooks/<int:webhook_id>"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/webhooks/<int:webhook_id>"): row(page(organizer=400)),
+    ("POST", "/events/<slug>/webhooks/<int:webhook_id>/delete"): row(page(organizer="refused")),  # not confirmed
+    ("POST", "/events/<slug>/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/replay"): row(
+        page(organizer="done")
     ),
     ("GET", "/events/new"): row(page(organizer=200)),
     ("POST", "/events/new"): row(page(organizer=400)),
@@ -540,7 +562,7 @@ def forbidden_for(role: str, published: bool = False) -> set[str]:
             secrets |= {JURY_FEEDBACK, UNPUBLISHED_SCORE}
         elif role != "member":
             secrets.add(JURY_FEEDBACK)
-    return secrets | {DRAFT_DATASET_TITLE, DRAFT_VERSION_ROW}
+    return secrets | {DRAFT_DATASET_TITLE, DRAFT_VERSION_ROW, WEBHOOK_SECRET}
 
 
 def _reads() -> list[tuple[str, tuple]]:
@@ -629,6 +651,8 @@ ALLOWED_READS = [
     ("judge", "/events/<slug>/judging/projects/<submission_id>", {}, PRIVATE_NOTE),
     ("judge", "/api/v1/submissions/<submission_id>/judging", {}, JURY_FEEDBACK),
     ("member", "/account", {}, EMAILS["member"]),
+    ("organizer", "/api/v1/events/<slug>/webhooks", {}, WEBHOOK_SECRET),
+    ("organizer", "/events/<slug>/webhooks/<webhook_id>", {}, WEBHOOK_SECRET),
     ("anonymous", "/api/v1/events/<slug>/looking", {}, "cartography"),
     # The feeds and calendars searched above are not empty: they show the public side.
     ("anonymous", "/events/<slug>/projects.atom", {}, "Project A"),
