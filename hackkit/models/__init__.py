@@ -16,6 +16,7 @@ from hackkit.models.judging import (
     Review,
     Score,
 )
+from hackkit.models.prize import Prize, PrizeSettings, PrizeWinner
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
 from hackkit.models.token import ApiToken
@@ -43,6 +44,9 @@ __all__ = [
     "Event",
     "JoinRequest",
     "Membership",
+    "Prize",
+    "PrizeSettings",
+    "PrizeWinner",
     "Proposal",
     "ProposalVote",
     "ROLES",
