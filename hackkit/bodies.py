@@ -189,3 +189,45 @@ class TeamForMembers(Team):
 
     invite_code: str
     invite_url: str = Field(json_schema_extra={"format": "uri"})
+
+
+# Prizes (hackkit/api/prizes.py) ----------------------------------------------------------------
+
+
+class PrizeSponsor(Body):
+    name: str
+    url: str = Field(description="the sponsor's web site, or empty")
+    logo_url: str | None = Field(description="the logo, served by this hub; null without one")
+
+
+class ProposedWinner(Body):
+    submission_id: int
+    rank: int = Field(description="rank within the prize's scope; tied projects share a rank")
+
+
+class PrizeWinner(Body):
+    submission_id: int
+    reason: str = Field(description="why, where the choice differs from the proposal; published with it")
+
+
+class Prize(Body):
+    id: int
+    name: str
+    description: str = Field(description="Markdown")
+    kind: str = Field(json_schema_extra={"enum": ["money", "pilot", "item"]})
+    value: str = Field(description="what it is worth, in words")
+    sponsor: PrizeSponsor
+    scope: str = Field(json_schema_extra={"enum": ["event", "challenge", "public_vote", "jury_choice"]})
+    challenge_id: int | None
+    max_winners: int
+    position: int = Field(description="order on the event page and at the ceremony")
+    proposed: list[ProposedWinner] = Field(
+        description="from the results within the scope (ties included); empty for others until publication"
+    )
+    winners: list[PrizeWinner] = Field(description="confirmed winners; empty for others until publication")
+
+
+class PrizeList(Body):
+    prizes: list[Prize]
+    several_prizes_per_project: bool
+    winners_visible: bool = Field(description="whether `proposed` and `winners` are shown to the caller")

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from hackkit.i18n import format_datetime_in
 from hackkit.markup import render_markdown
 from hackkit.models import Dataset, Event, Prize, Team, User
 from hackkit.models.base import utcnow
@@ -43,7 +44,8 @@ def _milestone(event: Event, now: datetime) -> dict | None:
     if not upcoming:
         return None
     at, label = upcoming[0]
-    return {"label": str(label), "at": at.isoformat()}
+    # `local`: what the page shows before its script counts down (and without the script).
+    return {"label": str(label), "at": at.isoformat(), "local": format_datetime_in(at, event.timezone)}
 
 
 def _datasets_used(session: Session, contents: list[dict]) -> list[dict]:

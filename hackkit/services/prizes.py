@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import io
 import warnings
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import orm
@@ -67,6 +69,15 @@ def get_prize(session: Session, actor, prize_id: int) -> Prize:
     if prize is None or not events.is_visible(actor, prize_event(session, prize)):
         raise NotFound(_l("There is no such prize."))
     return prize
+
+
+def get_event_prize(session: Session, actor, slug: str, prize_id: int) -> tuple[Event, Prize]:
+    """The event by its slug and one of its prizes (pages address a prize under its event)."""
+    event = events.get_event(session, actor, slug)
+    prize = session.get(Prize, prize_id)
+    if prize is None or prize.event_id != event.id:
+        raise NotFound(_l("There is no such prize."))
+    return event, prize
 
 
 def prize_event(session: Session, prize: Prize) -> Event:
@@ -181,6 +192,8 @@ def prize_logo(session: Session, actor, prize_id: int) -> bytes:
 def set_several_prizes(session: Session, actor: User, event: Event, allowed: bool) -> PrizeSettings:
     """Allow or forbid one project winning several prizes; forbidding it is refused while one does."""
     require(actor, "events.manage")
+    if not isinstance(allowed, bool):
+        raise v.fail("several_prizes_per_project", _l("Answer true or false."))
     settings = settings_of(session, event)
     if not allowed:
         doubles = _multiple_winners(session, event)
@@ -189,7 +202,7 @@ def set_several_prizes(session: Session, actor: User, event: Event, allowed: boo
                 _l("Some projects already won several prizes: change those winners first."),
                 {"several_prizes_per_project": [_l("Project #%(id)d has several prizes.", id=i) for i in doubles]},
             )
-    settings.several_prizes_per_project = bool(allowed)
+    settings.several_prizes_per_project = allowed
     session.commit()
     return settings
 
@@ -353,6 +366,12 @@ def prize_board(session: Session, actor, event: Event) -> dict:
     }
 
 
+def board_entry(session: Session, actor, prize: Prize) -> dict:
+    """One prize as prize_board lists it."""
+    board = prize_board(session, actor, prize_event(session, prize))
+    return next(item for item in board["prizes"] if item["prize"].id == prize.id)
+
+
 def _winner_row(winner: PrizeWinner, projects: dict[int, dict]) -> dict:
     return {"submission_id": winner.submission_id, "reason": winner.reason, **_project(projects, winner.submission_id)}
 
@@ -482,4 +501,6 @@ def certificates(session: Session, actor: User, prize: Prize) -> dict:
         title = project["title"] if project else winner.submission.title
         for membership in sorted(team.memberships, key=lambda m: m.user.display_name.lower()):
             sheets.append({"name": membership.user.display_name, "project": title, "team": team.name})
-    return {"event": event, "prize": prize, "sheets": sheets, "date": event.ends_at}
+    # The day the event ended, in its own time zone and the reader's language.
+    day = format_date(event.ends_at.astimezone(ZoneInfo(event.timezone)), "long")
+    return {"event": event, "prize": prize, "sheets": sheets, "date": day}
