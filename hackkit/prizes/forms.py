@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 KIND_LABELS = {"money": _l("Money"), "pilot": _l("A pilot with a department"), "item": _l("An item")}
@@ -20,7 +22,9 @@ SCOPE_LABELS = {
 class PrizeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), description=_l("Markdown is allowed."))
-    kind = SelectField(_l("What it is"), choices=list(KIND_LABELS.items()), default="item")
+    kind = SelectField(
+        _l("What it is"), choices=[SelectChoice(k, label) for k, label in KIND_LABELS.items()], default="item"
+    )
     value = StringField(_l("Value"), description=_l("In words, e.g. € 2,000 or a six-month pilot."))
     sponsor_name = StringField(_l("Given by"), description=_l("The sponsor or the city department."))
     sponsor_url = StringField(_l("Sponsor's web address"), render_kw={"type": "url", "inputmode": "url"})
@@ -28,7 +32,9 @@ class PrizeForm(FlaskForm):
         _l("Sponsor's logo"), description=_l("PNG, JPEG or WebP, at most 2 MB; shown on the projector too.")
     )
     remove_logo = BooleanField(_l("Remove the logo"))
-    scope = SelectField(_l("Awarded for"), choices=list(SCOPE_LABELS.items()), default="event")
+    scope = SelectField(
+        _l("Awarded for"), choices=[SelectChoice(k, label) for k, label in SCOPE_LABELS.items()], default="event"
+    )
     challenge_id = SelectField(
         _l("Challenge"), choices=[], description=_l("Only for a challenge prize."), validate_choice=False
     )
@@ -53,8 +59,8 @@ class PrizeForm(FlaskForm):
         return data
 
     def logo(self) -> bytes | None:
-        upload = self.sponsor_logo.data
-        return upload.read() if upload else None
+        upload = self.sponsor_logo.data  # on an edit page it may hold the stored logo's bytes
+        return upload.read() if isinstance(upload, FileStorage) and upload.filename else None
 
 
 class PrizeSettingsForm(FlaskForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from hackkit.auth.forms import apply_service_errors
 from hackkit.events.forms import ConfirmForm
@@ -28,7 +29,9 @@ def _organizer_prize(slug: str, prize_id: int):
 
 def _prize_form(event, prize=None, **kwargs) -> PrizeForm:
     form = PrizeForm(obj=prize, **kwargs)
-    form.challenge_id.choices = [("", _("No challenge"))] + [(str(c.id), c.title) for c in event.challenges]
+    form.challenge_id.choices = [SelectChoice("", _("No challenge"))] + [
+        SelectChoice(str(c.id), c.title) for c in event.challenges
+    ]
     if prize is not None and not form.is_submitted():
         form.challenge_id.data = str(prize.challenge_id or "")
     return form

@@ -51,9 +51,8 @@ def _milestone(event: Event, now: datetime) -> dict | None:
 def _datasets_used(session: Session, contents: list[dict]) -> list[dict]:
     counts = Counter(d.get("slug") for content in contents for d in content.get("datasets") or [] if d.get("slug"))
     top = counts.most_common(TOP_DATASETS)
-    titles = dict(
-        session.execute(sa.select(Dataset.slug, Dataset.title).where(Dataset.slug.in_([s for s, _n in top] or [""])))
-    )
+    query = sa.select(Dataset.slug, Dataset.title).where(Dataset.slug.in_([s for s, _n in top] or [""]))
+    titles = {slug: title for slug, title in session.execute(query)}
     return [{"slug": slug, "title": titles.get(slug) or slug, "projects": n} for slug, n in top]
 
 
