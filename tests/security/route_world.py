@@ -33,6 +33,7 @@ from hackkit.services import (
     events,
     feedback,
     judging_setup,
+    prizes,
     proposals,
     scoring,
     screenshots,
@@ -50,7 +51,9 @@ PRIVATE_NOTE = "PRIVATE-NOTE-7f3a"
 JURY_FEEDBACK = "JURY-FEEDBACK-c41d"
 DRAFT_DATASET_TITLE = "DRAFT-DATASET-9b2e"
 DRAFT_VERSION_ROW = "DRAFT-VERSION-5e0a"  # a row of the published dataset's unpublished version
-UNPUBLISHED_SCORE = "87.35"  # the judge's score for A on a 0-100 criterion, found nowhere else
+UNPUBLISHED_SCORE = "87.35"
+# The reason given with A's prize: public with the results, the organizers' until then.
+WINNER_REASON = "WINNER-REASON-3d9c"  # the judge's score for A on a 0-100 criterion, found nowhere else
 EMAILS = {
     "participant": "rm-participant@example.org",
     "member": "rm-member-a@example.org",
@@ -147,6 +150,14 @@ def build(app, tmp: Path) -> World:
         now=deadline + timedelta(minutes=1),
     )
 
+    # A prize with a sponsor's logo, and A (first in the live ranking) as its confirmed winner.
+    prize = prizes.create_prize(
+        session, organizer, event, {"name": "Golden bench", "sponsor_name": "Parks department"}, logo=png()
+    )
+    prizes.confirm_winners(
+        session, organizer, prize, {"winners": [{"submission_id": sub_a.id, "reason": WINNER_REASON}]}
+    )
+
     originals = Path(app.instance_path) / "dataset-originals"
     places = tmp / "places.csv"
     places.write_text(PLACES_CSV, encoding="utf-8")
@@ -189,6 +200,7 @@ def build(app, tmp: Path) -> World:
         "invite_a": team_a.invite_code,
         "feedback": item.id,
         "proposal": proposal.id,
+        "prize": prize.id,
         "judge_id": people["judge"].id,
         "member2_id": people["member2"].id,
         "participant_id": people["participant"].id,
