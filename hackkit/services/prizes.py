@@ -354,6 +354,7 @@ def prize_board(session: Session, actor, event: Event) -> dict:
                 "prize": prize,
                 "proposed": [{**row, **_project(sources.projects, row["submission_id"])} for row in proposed],
                 "ties": _has_tie(proposed, prize.max_winners),
+                "tied": tied_at_cut_off(proposed, prize.max_winners),
                 "winners": [_winner_row(w, sources.projects) for w in winners],
             }
         )
@@ -378,6 +379,14 @@ def _winner_row(winner: PrizeWinner, projects: dict[int, dict]) -> dict:
 
 def _has_tie(proposed: list[dict], max_winners: int) -> bool:
     return len(proposed) > max_winners
+
+
+def tied_at_cut_off(proposed: list[dict], max_winners: int) -> set[int]:
+    """The projects sharing the last place when they outnumber the places left (else none)."""
+    if len(proposed) <= max_winners:
+        return set()
+    last = proposed[-1]["rank"]
+    return {row["submission_id"] for row in proposed if row["rank"] == last}
 
 
 def prize_detail(session: Session, actor, prize: Prize) -> dict:
@@ -415,7 +424,10 @@ def confirm_winners(session: Session, actor: User, prize: Prize, data: dict) -> 
     event = prize_event(session, prize)
     chosen = _parse_winners(data)
     sources = _Sources(session, event)
-    proposed = {row["submission_id"] for row in sources.proposal(prize)}
+    proposal_rows = sources.proposal(prize)
+    proposed = {row["submission_id"] for row in proposal_rows}
+    # More tied projects than places: whoever is chosen among them was chosen by hand.
+    tied = tied_at_cut_off(proposal_rows, prize.max_winners)
     errors: dict[str, list] = {}
     if len(chosen) > prize.max_winners:
         errors["winners"] = [_l("This prize has at most %(n)d winners.", n=prize.max_winners)]
@@ -432,6 +444,10 @@ def confirm_winners(session: Session, actor: User, prize: Prize, data: dict) -> 
         elif sid not in proposed and not item["reason"]:
             errors.setdefault(f"winners.{index}.reason", []).append(
                 _l("Say why you chose %(title)s: it differs from the proposal.", title=sources.projects[sid]["title"])
+            )
+        elif sid in tied and not item["reason"]:
+            errors.setdefault(f"winners.{index}.reason", []).append(
+                _l("Say why %(title)s wins the tie.", title=sources.projects[sid]["title"])
             )
     if errors:
         first = next(iter(errors.values()))[0]

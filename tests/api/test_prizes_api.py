@@ -127,7 +127,7 @@ def test_winners_become_public_with_the_results(client, world):
     made = _add(client, headers["organizer"], ids)
     client.put(
         f"/api/v1/prizes/{made['id']}/winners",
-        json={"winners": [{"submission_id": ids["subs"]["A"]}]},
+        json={"winners": [{"submission_id": ids["subs"]["A"], "reason": "Shade"}]},
         headers=headers["organizer"],
     )
     assert client.get(f"/api/v1/prizes/{made['id']}").get_json()["winners"] == []
@@ -137,13 +137,13 @@ def test_winners_become_public_with_the_results(client, world):
     assert published.status_code == 200, published.get_json()
     public = client.get(f"/api/v1/events/{ids['slug']}/prizes").get_json()
     assert public["winners_visible"] is True
-    assert public["prizes"][0]["winners"] == [{"submission_id": ids["subs"]["A"], "reason": ""}]
+    assert public["prizes"][0]["winners"] == [{"submission_id": ids["subs"]["A"], "reason": "Shade"}]
 
 
 def test_one_prize_per_project_is_a_setting(client, world):
     headers, ids = world
     first, second = _add(client, headers["organizer"], ids), _add(client, headers["organizer"], ids, name="Second")
-    a = {"winners": [{"submission_id": ids["subs"]["A"]}]}
+    a = {"winners": [{"submission_id": ids["subs"]["A"], "reason": "Wins the tie with B"}]}
     assert client.put(f"/api/v1/prizes/{first['id']}/winners", json=a, headers=headers["organizer"]).status_code == 200
     assert_error(client.put(f"/api/v1/prizes/{second['id']}/winners", json=a, headers=headers["organizer"]), 409)
     url = f"/api/v1/events/{ids['slug']}/prize-settings"
@@ -180,7 +180,7 @@ def test_the_archive_holds_prizes_and_published_winners(client, world, auth):
     made = _add(client, headers["organizer"], ids, name="Archived prize")
     client.put(
         f"/api/v1/prizes/{made['id']}/winners",
-        json={"winners": [{"submission_id": ids["subs"]["A"]}]},
+        json={"winners": [{"submission_id": ids["subs"]["A"], "reason": "Shade"}]},
         headers=headers["organizer"],
     )
     auth.login_as("organizer")
