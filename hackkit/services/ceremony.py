@@ -82,7 +82,7 @@ def _winner_cards(prize: Prize, projects: dict[int, dict]) -> list[dict]:
 
 
 def _ceremony(session: Session, event: Event, projects: dict, *, presenter: bool) -> dict | None:
-    step = prize_service.settings_of(session, event).ceremony_step
+    step = prize_service.read_settings(session, event).ceremony_step
     if step is None:
         return None
     prizes = prize_service.prizes_of(session, event)

@@ -53,6 +53,13 @@ def settings_of(session: Session, event: Event) -> PrizeSettings:
     return settings
 
 
+def read_settings(session: Session, event: Event) -> PrizeSettings:
+    """The settings for reading: the stored row, or an unsaved one with the defaults (a page
+    view must not write)."""
+    stored = session.scalar(sa.select(PrizeSettings).where(PrizeSettings.event_id == event.id))
+    return stored or PrizeSettings(event_id=event.id, several_prizes_per_project=False, ceremony_step=None)
+
+
 def prizes_of(session: Session, event: Event) -> list[Prize]:
     query = (
         sa.select(Prize)
@@ -362,7 +369,7 @@ def prize_board(session: Session, actor, event: Event) -> dict:
         "prizes": board,
         "winners_visible": visible,
         "results_published": results_published(session, event),
-        "several_prizes_per_project": settings_of(session, event).several_prizes_per_project,
+        "several_prizes_per_project": read_settings(session, event).several_prizes_per_project,
         "projects": sources.projects if can(actor, "events.manage") else {},
     }
 
@@ -452,7 +459,7 @@ def confirm_winners(session: Session, actor: User, prize: Prize, data: dict) -> 
     if errors:
         first = next(iter(errors.values()))[0]
         raise Unprocessable(first, errors)
-    if not settings_of(session, event).several_prizes_per_project:
+    if not read_settings(session, event).several_prizes_per_project:
         _require_one_prize_each(session, event, prize, [item["submission_id"] for item in chosen], sources.projects)
     now = utcnow()
     prize.winners.clear()
