@@ -227,8 +227,13 @@
     });
     document.addEventListener("keydown", function (event) {
       var target = event.target;
-      if (event.altKey || event.ctrlKey || event.metaKey || (target && /^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/.test(target.tagName))) {
-        return; // keys in a control do what they always do
+      var tag = target && target.tagName;
+      if (event.altKey || event.ctrlKey || event.metaKey || /^(INPUT|TEXTAREA|SELECT)$/.test(tag || "")) {
+        return; // keys in a field do what they always do
+      }
+      var inControls = target && target.closest && target.closest("[data-step-form]");
+      if (event.key === " " && /^(BUTTON|A)$/.test(tag || "") && !inControls) {
+        return; // Space on another button or link presses it
       }
       if (!root.dataset.step) {
         return;
