@@ -183,7 +183,9 @@ def _prize_tables(session: Session, event: Event, *, winners_public: bool) -> di
     winner_rows = [
         [p.id, w.submission_id, w.reason, iso(w.confirmed_at)] for p in found for w in p.winners if winners_public
     ]
-    return {"prizes": (PRIZE_HEADER, prize_rows), "prize_winners": (WINNER_HEADER, winner_rows)}
+    # Only what exists: an event without prizes (or published winners) has no such table.
+    tables = {"prizes": (PRIZE_HEADER, prize_rows), "prize_winners": (WINNER_HEADER, winner_rows)}
+    return {name: table for name, table in tables.items() if table[1]}
 
 
 def archive_zip(session: Session, actor, event: Event, *, personal: bool) -> bytes:
