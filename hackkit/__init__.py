@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.judging.views import bp as judging_bp
     from hackkit.main.views import bp as main_bp
     from hackkit.maps.views import bp as maps_bp
+    from hackkit.outcomes import bp as outcomes_bp
     from hackkit.prizes import bp as prizes_bp
     from hackkit.teams.views import bp as teams_bp
 
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cocreation_bp)
     app.register_blueprint(apps_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(outcomes_bp)
     app.register_blueprint(prizes_bp)
 
 

@@ -191,6 +191,61 @@ class TeamForMembers(Team):
     invite_url: str = Field(json_schema_extra={"format": "uri"})
 
 
+# After the event: outcomes and the teams' updates (hackkit/api/outcomes.py) ------------------
+
+
+class Outcome(Body):
+    """One entry of a project's outcome history, as the city recorded it (never who typed it)."""
+
+    id: int
+    submission_id: int
+    status: str = Field(json_schema_extra={"enum": ["contacted", "pilot", "adopted", "live", "stopped"]})
+    date: str = Field(description="the day it happened (YYYY-MM-DD)", json_schema_extra={"format": "date"})
+    note: str = Field(description="plain text; for `stopped`: why")
+    url: str = Field(description="for `live`: where the service runs")
+    department: str = Field(description="the city department involved")
+    recorded_at: IsoDateTime
+    current: bool = Field(description="the newest entry: the project's current status")
+
+
+class Outcomes(Body):
+    submission_id: int
+    status: str | None = Field(description="the current status; null before anything is recorded")
+    outcomes: list[Outcome] = Field(description="newest first")
+
+
+class ProjectUpdate(Body):
+    """A team's progress post on its own project."""
+
+    id: int
+    submission_id: int
+    text: str = Field(description="Markdown")
+    html: str = Field(description="the text rendered and sanitised")
+    url: str
+    author: str | None = Field(description="display name only; null when the account is gone")
+    created_at: IsoDateTime
+
+
+class ProjectUpdates(Body):
+    submission_id: int
+    updates: list[ProjectUpdate] = Field(description="newest first")
+
+
+class OutcomeInput(Body):
+    status: str = Field(json_schema_extra={"enum": ["contacted", "pilot", "adopted", "live", "stopped"]})
+    date: str | None = Field(
+        default=None, description="YYYY-MM-DD; today when left out", json_schema_extra={"format": "date"}
+    )
+    note: str = Field(default="", description="required for `stopped`: why")
+    url: str = Field(default="", description="required for `live`")
+    department: str = Field(default="", description="defaults to the department that owns the project's challenge")
+
+
+class ProjectUpdateInput(Body):
+    text: str = Field(description="Markdown, at most 5000 characters")
+    url: str = Field(default="")
+
+
 # Prizes (hackkit/api/prizes.py) ----------------------------------------------------------------
 
 

@@ -31,6 +31,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "proposals.vote": frozenset({"participant", "judge", "organizer"}),
     "proposals.moderate": frozenset({"organizer"}),
     "reports.view": frozenset({"organizer"}),
+    # After the event the city records what became of each project (contacted, pilot, live...).
+    # Teams post updates on their own project: that rule is the team's, in services.outcomes.
+    "outcomes.record": frozenset({"organizer"}),
 }
 
 

@@ -178,19 +178,33 @@ def make_app(tmp_path: Path, database_url: str, **overrides):
 
 
 def empty_all_tables(url: str) -> None:
-    # A streamed answer the test never read may still hold its own connection (and a lock on
-    # its table) until it is collected; then fail loudly rather than wait for ever.
-    gc.collect()
+    """Empty every table for the next test, first waiting briefly on other connections' locks.
+
+    A streamed answer the test never read may still hold its own connection (and a lock on its
+    table) until it is collected. A full garbage collection after every test cost minutes over
+    the suite, so it runs only when the table is really locked; then fail loudly rather than
+    wait for ever.
+    """
+    try:
+        _truncate(url, lock_timeout="2s")
+    except sa.exc.OperationalError:
+        gc.collect()
+        _truncate(url, lock_timeout="30s")
+
+
+def _truncate(url: str, lock_timeout: str) -> None:
     engine = sa.create_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(sa.text("SET LOCAL lock_timeout = '30s'"))
-        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        # Dataset version tables are made by the importer, outside the models' metadata.
-        for name in sa.inspect(conn).get_table_names():
-            if name.startswith("dsv_"):
-                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
-    engine.dispose()
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"SET LOCAL lock_timeout = '{lock_timeout}'"))
+            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            # Dataset version tables are made by the importer, outside the models' metadata.
+            for name in sa.inspect(conn).get_table_names():
+                if name.startswith("dsv_"):
+                    conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from hackkit.api.openapi_hub import PATHS as HUB_PATHS
 from hackkit.api.openapi_hub import SCHEMAS as HUB_SCHEMAS
 from hackkit.api.openapi_judging import PATHS as JUDGING_PATHS
 from hackkit.api.openapi_judging import SCHEMAS as JUDGING_SCHEMAS
+from hackkit.api.openapi_outcomes import PATHS as OUTCOME_PATHS
+from hackkit.api.openapi_outcomes import SCHEMAS as OUTCOME_SCHEMAS
 from hackkit.api.openapi_prizes import PATHS as PRIZE_PATHS
 from hackkit.api.openapi_prizes import SCHEMAS as PRIZE_SCHEMAS
 from hackkit.api.openapi_tokens import PATHS as TOKEN_PATHS
@@ -55,6 +57,7 @@ OPENAPI = {
             **JUDGING_SCHEMAS,
             **COCREATION_SCHEMAS,
             **TOKEN_SCHEMAS,
+            **OUTCOME_SCHEMAS,
             **PRIZE_SCHEMAS,
         },
         "securitySchemes": {
@@ -101,6 +104,7 @@ OPENAPI["paths"].update(TOKEN_PATHS)
 OPENAPI["paths"].update(HUB_PATHS)
 OPENAPI["paths"].update(JUDGING_PATHS)
 OPENAPI["paths"].update(COCREATION_PATHS)
+OPENAPI["paths"].update(OUTCOME_PATHS)
 OPENAPI["paths"].update(PRIZE_PATHS)
 
 

@@ -16,6 +16,7 @@ from hackkit.models.judging import (
     Review,
     Score,
 )
+from hackkit.models.outcome import OUTCOME_STATUSES, ProjectOutcome, ProjectUpdate
 from hackkit.models.prize import Prize, PrizeSettings, PrizeWinner
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
@@ -44,6 +45,9 @@ __all__ = [
     "Event",
     "JoinRequest",
     "Membership",
+    "OUTCOME_STATUSES",
+    "ProjectOutcome",
+    "ProjectUpdate",
     "Prize",
     "PrizeSettings",
     "PrizeWinner",

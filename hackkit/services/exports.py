@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from hackkit.models import Event, Membership, Submission, Team
 from hackkit.permissions import require
 from hackkit.serializers import iso
+from hackkit.services import outcomes
 from hackkit.services import prizes as prize_service
 from hackkit.services.events import registrations
 from hackkit.services.submissions import public_view, snapshot
@@ -223,6 +224,7 @@ def archive_zip(session: Session, actor, event: Event, *, personal: bool) -> byt
         "teams": (TEAM_HEADER, _team_rows(session, event, personal=personal)),
         "projects": (SUBMISSION_HEADER, _submission_rows(session, event, public=not personal)),
     }
+    tables.update(outcomes.archive_tables(session, event))  # what became of the projects
     tables.update(
         _prize_tables(session, event, winners_public=personal or prize_service.results_published(session, event))
     )

@@ -1,7 +1,7 @@
 """prizes, their winners, and the prize settings (several prizes per project, ceremony step)
 
 Revision ID: i19p_prizes
-Revises: i20f_calendar_token
+Revises: i19o_project_outcomes
 Create Date: 2026-12-06 07:25:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i19p_prizes'
-down_revision = 'i20f_calendar_token'
+down_revision = 'i19o_project_outcomes'
 branch_labels = None
 depends_on = None
 

@@ -3,6 +3,7 @@
 One published event before its submission deadline, with:
 - team A (captain = the "member" role, plus a second member) and team B (captain = "other_team"),
   each with a submitted project; A's project has a screenshot, a join request is pending for A;
+- an outcome recorded for A's project and an update posted by its team;
 - a challenge, two criteria, a judge assigned to A's project who scored it with a private note
   and feedback for the team (results unpublished), a judge who declared a conflict with A;
 - a published dataset with rows and a draft dataset; a feedback item; a challenge proposal;
@@ -33,6 +34,7 @@ from hackkit.services import (
     events,
     feedback,
     judging_setup,
+    outcomes,
     prizes,
     proposals,
     scoring,
@@ -123,6 +125,11 @@ def build(app, tmp: Path) -> World:
     )
     sub_b = submissions.save_submission(
         session, people["other_team"], team_b, {"title": "Project B", "description": "Benches."}, status="submitted"
+    )
+    # What became of A's project: the city's first outcome and the team's first update.
+    outcomes.record_outcome(session, organizer, sub_a, {"status": "contacted", "note": "Mobility called."})
+    outcomes.post_update(
+        session, people["member"], sub_a, {"text": "We met **Mobility**.", "url": "https://example.org/log"}
     )
     shot = screenshots.add_screenshot(session, people["member"], team_a, png(), "A map", app.instance_path)
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from hackkit.extensions import db
 from hackkit.models import Submission
-from hackkit.services import accounts, prizes, submissions
+from hackkit.services import accounts, outcomes, prizes, submissions
 from tests import factories as f
 from tests.cocreation import world as w
 from tests.datasets.helpers import import_file, write_csv
@@ -66,7 +66,7 @@ def planted(app, client, auth):
             team = f.team(db.session, event, captain=captain, name=f"{payload}{n}")
             if n == 0:
                 f.catalogue_dataset(db.session, "plain-trees")
-            submissions.save_submission(
+            project = submissions.save_submission(
                 db.session,
                 captain,
                 team,
@@ -78,6 +78,11 @@ def planted(app, client, auth):
                 },
                 status="submitted",
             )
+            # What became of it: the city's note and department, and the team's update.
+            outcomes.record_outcome(
+                db.session, organizer, project, {"status": "stopped", "note": payload, "department": payload}
+            )
+            outcomes.post_update(db.session, captain, project, {"text": payload, "url": ""})
         # A prize and its winner's reason are user-written too (the organizer archive has the winner).
         prize = prizes.create_prize(
             db.session, organizer, event, {"name": PAYLOADS[0], "description": PAYLOADS[1], "sponsor_name": PAYLOADS[3]}
@@ -97,6 +102,8 @@ def test_every_event_export_and_report_neutralises_formulas(client, planted):
     }
     downloads["datasets report"] = client.get("/admin/reports/datasets.csv")
     downloads["challenges report"] = client.get("/admin/reports/challenges.csv")
+    downloads["event impact"] = client.get(f"/events/{planted}/impact.csv")
+    downloads["impact"] = client.get("/impact.csv")
     for name, response in downloads.items():
         assert response.status_code == 200, name
         rows = _cells(response.get_data(as_text=True))

@@ -167,6 +167,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/api/v1/events/<slug>/exports/<any('participants.csv', 'teams.csv', 'submissions.csv'):name>"): row(
         api(organizer=200), name="participants.csv"
     ),
+    ("GET", "/api/v1/events/<slug>/impact"): row(everyone(200)),
+    ("GET", "/api/v1/events/<slug>/impact.csv"): row(everyone(200)),
     ("GET", "/api/v1/events/<slug>/judges"): row(api(organizer=200)),
     ("POST", "/api/v1/events/<slug>/judges"): row(api(organizer=201), {"email": "rm-participant@example.org"}),
     ("DELETE", "/api/v1/events/<slug>/judges/<int:user_id>"): row(api(organizer=204), user_id="judge_id"),
@@ -199,6 +201,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/api/v1/feedback/<int:feedback_id>"): row(everyone(200)),
     ("PATCH", "/api/v1/feedback/<int:feedback_id>"): row(api(organizer=200), {"answer": "Fixed."}),
     ("POST", "/api/v1/join-requests/<int:request_id>"): row(api(member=200), {"decision": "decline"}),
+    ("GET", "/api/v1/impact"): row(everyone(200)),
+    ("GET", "/api/v1/impact.csv"): row(everyone(200)),
     ("GET", "/api/v1/me"): row(api(200)),
     ("GET", "/api/v1/tokens"): row(api(200)),  # each sees only their own
     # The member's own token: anyone else's is simply not found, organizers included.
@@ -218,10 +222,15 @@ ROUTES: dict[tuple[str, str], R] = {
     ),
     ("GET", "/api/v1/submissions/<int:submission_id>/feedback"): row(api(organizer=200)),
     ("GET", "/api/v1/submissions/<int:submission_id>/judging"): row(api(judge=200, organizer=200)),
+    ("GET", "/api/v1/submissions/<int:submission_id>/outcomes"): row(everyone(200)),
+    ("POST", "/api/v1/submissions/<int:submission_id>/outcomes"): row(api(organizer=201), {"status": "contacted"}),
     ("GET", "/api/v1/submissions/<int:submission_id>/scores"): row(api(organizer=200)),
     ("PUT", "/api/v1/submissions/<int:submission_id>/scores"): row(
         api(judge=200), body={"scores": {"{criterion}": 3}, "private_note": "Fine."}, setup="judging_open"
     ),
+    ("GET", "/api/v1/submissions/<int:submission_id>/updates"): row(everyone(200)),
+    # Only the project's own team posts updates: organizers record outcomes instead.
+    ("POST", "/api/v1/submissions/<int:submission_id>/updates"): row(api(member=201), {"text": "Met the city"}),
     ("GET", "/api/v1/teams/<int:team_id>"): row(everyone(200)),
     ("PATCH", "/api/v1/teams/<int:team_id>"): row(api(member=200, organizer=200), {"name": "Team A2"}),
     ("POST", "/api/v1/teams/<int:team_id>/deadline-extensions"): row(
@@ -303,6 +312,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/events/<slug>/judging/projects/<int:submission_id>"): row(
         page(judge="done"), body={"c{criterion}": "3"}, setup="judging_open"
     ),
+    ("GET", "/events/<slug>/impact"): row(everyone(200)),
+    ("GET", "/events/<slug>/impact.csv"): row(everyone(200)),
     ("GET", "/events/<slug>/jury"): row(page(organizer=200)),
     ("POST", "/events/<slug>/jury/assign"): row(page(organizer="done"), {"per_submission": "1"}),
     ("POST", "/events/<slug>/jury/assignments"): row(
@@ -365,6 +376,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/feedback/request"): row(page(200)),
     ("POST", "/feedback/request"): row(page(400)),
     ("GET", "/healthz"): row(everyone(200)),
+    ("GET", "/impact"): row(everyone(200)),
+    ("GET", "/impact.csv"): row(everyone(200)),
     ("GET", "/join"): row(page(200)),  # the invite-code field's answer page; no code: the empty form
     ("POST", "/join-requests/<int:request_id>"): row(page(member="done")),
     ("GET", "/join/<code>"): row(page(200)),
@@ -394,6 +407,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/teams/<int:team_id>/leave"): row(page(404, member="refused")),
     ("POST", "/teams/<int:team_id>/members/<int:user_id>/remove"): row(page(member="done")),
     ("GET", "/teams/<int:team_id>/project"): row(everyone(200)),
+    ("POST", "/teams/<int:team_id>/project/outcomes"): row(page(organizer="done"), {"status": "contacted"}),
+    ("POST", "/teams/<int:team_id>/project/updates"): row(page(member="done"), {"text": "Met the city"}),
     ("POST", "/teams/<int:team_id>/requests"): row(page("refused", participant="done")),
     ("GET", "/teams/<int:team_id>/submission"): row(page(member=200)),
     ("POST", "/teams/<int:team_id>/submission"): row(page(member="done")),
