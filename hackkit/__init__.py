@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.main.views import bp as main_bp
     from hackkit.maps.views import bp as maps_bp
     from hackkit.outcomes import bp as outcomes_bp
+    from hackkit.prizes import bp as prizes_bp
     from hackkit.teams.views import bp as teams_bp
     from hackkit.webhooks import bp as webhooks_bp
 
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(outcomes_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(prizes_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -246,6 +246,48 @@ class ProjectUpdateInput(Body):
     url: str = Field(default="")
 
 
+# Prizes (hackkit/api/prizes.py) ----------------------------------------------------------------
+
+
+class PrizeSponsor(Body):
+    name: str
+    url: str = Field(description="the sponsor's web site, or empty")
+    logo_url: str | None = Field(description="the logo, served by this hub; null without one")
+
+
+class ProposedWinner(Body):
+    submission_id: int
+    rank: int = Field(description="rank within the prize's scope; tied projects share a rank")
+
+
+class PrizeWinner(Body):
+    submission_id: int
+    reason: str = Field(description="why, where the choice differs from the proposal; published with it")
+
+
+class Prize(Body):
+    id: int
+    name: str
+    description: str = Field(description="Markdown")
+    kind: str = Field(json_schema_extra={"enum": ["money", "pilot", "item"]})
+    value: str = Field(description="what it is worth, in words")
+    sponsor: PrizeSponsor
+    scope: str = Field(json_schema_extra={"enum": ["event", "challenge", "public_vote", "jury_choice"]})
+    challenge_id: int | None
+    max_winners: int
+    position: int = Field(description="order on the event page and at the ceremony")
+    proposed: list[ProposedWinner] = Field(
+        description="from the results within the scope (ties included); empty for others until publication"
+    )
+    winners: list[PrizeWinner] = Field(description="confirmed winners; empty for others until publication")
+
+
+class PrizeList(Body):
+    prizes: list[Prize]
+    several_prizes_per_project: bool
+    winners_visible: bool = Field(description="whether `proposed` and `winners` are shown to the caller")
+
+
 # Webhooks (hackkit/api/webhooks.py) -----------------------------------------------------------
 
 WebhookEventName = Literal["team.created", "submission.submitted", "announcement.published", "results.published"]
@@ -254,11 +296,14 @@ WebhookEventName = Literal["team.created", "submission.submitted", "announcement
 class Webhook(Body):
     """A webhook as organizers see it, with the secret that signs its deliveries."""
 
+    id: int
+    url: str
     events: list[WebhookEventName] = Field(description="the happenings it is sent")
     secret: str = Field(description="key of the X-Hackkit-Signature HMAC-SHA256 of each delivery's body")
     format: Literal["json", "slack"] = Field(description='json: the signed JSON body; slack: a {"text": ...} message')
     language: Literal["en", "nl"] = Field(description="language of the slack message text")
     active: bool = Field(description="false: new happenings are not sent")
+    created_at: IsoDateTime
 
 
 class WebhookDelivery(Body):
@@ -269,6 +314,7 @@ class WebhookDelivery(Body):
     url: str = Field(description="where it went (or goes)")
     status: Literal["pending", "retrying", "sent", "dead"]
     attempts: int
+    created_at: IsoDateTime
     next_attempt_at: IsoDateTime | None = Field(description="when it is tried next (pending or retrying)")
     sent_at: IsoDateTime | None
     last_error: str | None

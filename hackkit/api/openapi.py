@@ -13,6 +13,8 @@ from hackkit.api.openapi_judging import PATHS as JUDGING_PATHS
 from hackkit.api.openapi_judging import SCHEMAS as JUDGING_SCHEMAS
 from hackkit.api.openapi_outcomes import PATHS as OUTCOME_PATHS
 from hackkit.api.openapi_outcomes import SCHEMAS as OUTCOME_SCHEMAS
+from hackkit.api.openapi_prizes import PATHS as PRIZE_PATHS
+from hackkit.api.openapi_prizes import SCHEMAS as PRIZE_SCHEMAS
 from hackkit.api.openapi_tokens import PATHS as TOKEN_PATHS
 from hackkit.api.openapi_tokens import SCHEMAS as TOKEN_SCHEMAS
 from hackkit.api.openapi_webhooks import PATHS as WEBHOOK_PATHS
@@ -59,6 +61,7 @@ OPENAPI = {
             **TOKEN_SCHEMAS,
             **OUTCOME_SCHEMAS,
             **WEBHOOK_SCHEMAS,
+            **PRIZE_SCHEMAS,
         },
         "securitySchemes": {
             "basic": {"type": "http", "scheme": "basic"},
@@ -106,6 +109,7 @@ OPENAPI["paths"].update(JUDGING_PATHS)
 OPENAPI["paths"].update(COCREATION_PATHS)
 OPENAPI["paths"].update(OUTCOME_PATHS)
 OPENAPI["paths"].update(WEBHOOK_PATHS)
+OPENAPI["paths"].update(PRIZE_PATHS)
 
 
 # Answers any operation can give, whatever it does: a bad parameter, a bad or revoked token,

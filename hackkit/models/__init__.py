@@ -18,6 +18,7 @@ from hackkit.models.judging import (
 )
 from hackkit.models.outbox import OutboxItem
 from hackkit.models.outcome import OUTCOME_STATUSES, ProjectOutcome, ProjectUpdate
+from hackkit.models.prize import Prize, PrizeSettings, PrizeWinner
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
 from hackkit.models.token import ApiToken
@@ -50,6 +51,9 @@ __all__ = [
     "ProjectOutcome",
     "ProjectUpdate",
     "OutboxItem",
+    "Prize",
+    "PrizeSettings",
+    "PrizeWinner",
     "Proposal",
     "ProposalVote",
     "ROLES",

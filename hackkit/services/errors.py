@@ -43,3 +43,10 @@ class Unreadable(ServiceError):
 class WrongPassword(Invalid):
     """A password check on a form failed (password change, account deletion): a 400 on the
     form, and counted by the log-in limits like a failed log-in."""
+
+
+class Unprocessable(Invalid):
+    """A well-formed request that breaks a rule of its content (HTTP 422): a prize winner
+    chosen against the proposal without a reason, more winners than the prize has."""
+
+    status = 422

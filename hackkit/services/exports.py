@@ -14,6 +14,7 @@ from hackkit.models import Event, Membership, Submission, Team
 from hackkit.permissions import require
 from hackkit.serializers import iso
 from hackkit.services import outcomes
+from hackkit.services import prizes as prize_service
 from hackkit.services.events import registrations
 from hackkit.services.submissions import public_view, snapshot
 from hackkit.services.teams import teams_of_event
@@ -147,11 +148,45 @@ def _schema(header: list[str]) -> dict:
         "fields": [
             {
                 "name": name,
-                "type": "integer" if name.endswith("_id") or name in ("member_count", "version") else "string",
+                "type": "integer"
+                if name.endswith("_id") or name in ("member_count", "version", "max_winners", "position")
+                else "string",
             }
             for name in header
         ]
     }
+
+
+PRIZE_HEADER = [
+    "prize_id",
+    "name",
+    "description",
+    "kind",
+    "value",
+    "sponsor_name",
+    "sponsor_url",
+    "scope",
+    "challenge_id",
+    "max_winners",
+    "position",
+]
+WINNER_HEADER = ["prize_id", "submission_id", "reason", "confirmed_at"]
+
+
+def _prize_tables(session: Session, event: Event, *, winners_public: bool) -> dict:
+    """Prizes are public from the start; their winners once the results are (or for organizers)."""
+    found = prize_service.prizes_of(session, event)
+    prize_rows = [
+        [p.id, p.name, p.description, p.kind, p.value, p.sponsor_name, p.sponsor_url, p.scope]
+        + [p.challenge_id, p.max_winners, p.position]
+        for p in found
+    ]
+    winner_rows = [
+        [p.id, w.submission_id, w.reason, iso(w.confirmed_at)] for p in found for w in p.winners if winners_public
+    ]
+    # Only what exists: an event without prizes (or published winners) has no such table.
+    tables = {"prizes": (PRIZE_HEADER, prize_rows), "prize_winners": (WINNER_HEADER, winner_rows)}
+    return {name: table for name, table in tables.items() if table[1]}
 
 
 def archive_zip(session: Session, actor, event: Event, *, personal: bool) -> bytes:
@@ -190,6 +225,9 @@ def archive_zip(session: Session, actor, event: Event, *, personal: bool) -> byt
         "projects": (SUBMISSION_HEADER, _submission_rows(session, event, public=not personal)),
     }
     tables.update(outcomes.archive_tables(session, event))  # what became of the projects
+    tables.update(
+        _prize_tables(session, event, winners_public=personal or prize_service.results_published(session, event))
+    )
     if personal:
         registered = registrations(session, actor, event)
         tables["participants"] = (

@@ -35,6 +35,7 @@ from hackkit.services import (
     feedback,
     judging_setup,
     outcomes,
+    prizes,
     proposals,
     scoring,
     screenshots,
@@ -55,6 +56,8 @@ DRAFT_DATASET_TITLE = "DRAFT-DATASET-9b2e"
 DRAFT_VERSION_ROW = "DRAFT-VERSION-5e0a"  # a row of the published dataset's unpublished version
 UNPUBLISHED_SCORE = "87.35"  # the judge's score for A on a 0-100 criterion, found nowhere else
 WEBHOOK_SECRET = "WEBHOOK-SECRET-3c9d"  # signs the event's webhook deliveries: organizers only
+# The reason given with A's prize: public with the results, the organizers' until then.
+WINNER_REASON = "WINNER-REASON-3d9c"
 EMAILS = {
     "participant": "rm-participant@example.org",
     "member": "rm-member-a@example.org",
@@ -161,6 +164,14 @@ def build(app, tmp: Path) -> World:
         now=deadline + timedelta(minutes=1),
     )
 
+    # A prize with a sponsor's logo, and A (first in the live ranking) as its confirmed winner.
+    prize = prizes.create_prize(
+        session, organizer, event, {"name": "Golden bench", "sponsor_name": "Parks department"}, logo=png()
+    )
+    prizes.confirm_winners(
+        session, organizer, prize, {"winners": [{"submission_id": sub_a.id, "reason": WINNER_REASON}]}
+    )
+
     originals = Path(app.instance_path) / "dataset-originals"
     places = tmp / "places.csv"
     places.write_text(PLACES_CSV, encoding="utf-8")
@@ -203,6 +214,7 @@ def build(app, tmp: Path) -> World:
         "invite_a": team_a.invite_code,
         "feedback": item.id,
         "proposal": proposal.id,
+        "prize": prize.id,
         "judge_id": people["judge"].id,
         "member2_id": people["member2"].id,
         "participant_id": people["participant"].id,

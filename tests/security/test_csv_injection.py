@@ -15,9 +15,11 @@ import re
 import zipfile
 
 import pytest
+import sqlalchemy as sa
 
 from hackkit.extensions import db
-from hackkit.services import accounts, outcomes, submissions
+from hackkit.models import Submission
+from hackkit.services import accounts, outcomes, prizes, submissions
 from tests import factories as f
 from tests.cocreation import world as w
 from tests.datasets.helpers import import_file, write_csv
@@ -81,6 +83,14 @@ def planted(app, client, auth):
                 db.session, organizer, project, {"status": "stopped", "note": payload, "department": payload}
             )
             outcomes.post_update(db.session, captain, project, {"text": payload, "url": ""})
+        # A prize and its winner's reason are user-written too (the organizer archive has the winner).
+        prize = prizes.create_prize(
+            db.session, organizer, event, {"name": PAYLOADS[0], "description": PAYLOADS[1], "sponsor_name": PAYLOADS[3]}
+        )
+        first = db.session.scalars(sa.select(Submission).where(Submission.event_id == event.id)).first()
+        prizes.confirm_winners(
+            db.session, organizer, prize, {"winners": [{"submission_id": first.id, "reason": PAYLOADS[2]}]}
+        )
         slug = event.slug
     return slug
 

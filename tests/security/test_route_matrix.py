@@ -57,6 +57,7 @@ from tests.security.route_world import (
     ROLES,
     UNPUBLISHED_SCORE,
     WEBHOOK_SECRET,
+    WINNER_REASON,
 )
 
 
@@ -101,6 +102,7 @@ PARAMS = {
     "request_id": "join_request",
     "feedback_id": "feedback",
     "proposal_id": "proposal",
+    "prize_id": "prize",
     "screenshot_id": "screenshot",
     "user_id": "member2_id",
     "code": "invite_a",
@@ -437,6 +439,30 @@ ROUTES: dict[tuple[str, str], R] = {
         page(member="done"), {"screenshot": Upload("shot.png"), "alt_text": "A map"}
     ),
     ("POST", "/teams/<int:team_id>/submission/screenshots/<int:screenshot_id>/remove"): row(page(member="done")),
+    # Prizes and the projector (hackkit/prizes, hackkit/api/prizes.py)
+    ("GET", "/api/v1/events/<slug>/prizes"): row(everyone(200)),
+    ("POST", "/api/v1/events/<slug>/prizes"): row(api(organizer=201), {"name": "Silver bench"}),
+    ("PUT", "/api/v1/events/<slug>/prize-settings"): row(api(organizer=200), {"several_prizes_per_project": True}),
+    ("GET", "/api/v1/prizes/<int:prize_id>"): row(everyone(200)),
+    ("PATCH", "/api/v1/prizes/<int:prize_id>"): row(api(organizer=200), {"name": "Bench"}),
+    ("DELETE", "/api/v1/prizes/<int:prize_id>"): row(api(organizer=204)),
+    ("PUT", "/api/v1/prizes/<int:prize_id>/winners"): row(api(organizer=200), {"winners": []}),
+    ("GET", "/events/<slug>/live"): row(everyone(200)),
+    ("GET", "/events/<slug>/live.json"): row(everyone(200)),
+    ("GET", "/events/<slug>/live/presenter"): row(page(organizer=200)),
+    ("GET", "/events/<slug>/live/presenter.json"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/live/step"): row(page(organizer=302), {"action": "start"}),
+    ("GET", "/events/<slug>/prizes"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/prizes"): row(page(organizer=400)),
+    ("POST", "/events/<slug>/prizes/settings"): row(page(organizer="done")),
+    ("GET", "/events/<slug>/prizes/<int:prize_id>/certificates"): row(page(organizer=200)),
+    ("GET", "/events/<slug>/prizes/<int:prize_id>/delete"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/prizes/<int:prize_id>/delete"): row(page(organizer="done")),
+    ("GET", "/events/<slug>/prizes/<int:prize_id>/edit"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/prizes/<int:prize_id>/edit"): row(page(organizer="done")),  # fields left out are kept
+    ("GET", "/events/<slug>/prizes/<int:prize_id>/winners"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/prizes/<int:prize_id>/winners"): row(page(organizer="done")),
+    ("GET", "/prizes/<int:prize_id>/logo.png"): row(everyone(200)),
 }
 
 # More reads for the personal-data test: the other variants of a route. (rule, values)
@@ -559,7 +585,7 @@ def forbidden_for(role: str, published: bool = False) -> set[str]:
     if role != "judge":
         secrets.add(PRIVATE_NOTE)
         if not published:
-            secrets |= {JURY_FEEDBACK, UNPUBLISHED_SCORE}
+            secrets |= {JURY_FEEDBACK, UNPUBLISHED_SCORE, WINNER_REASON}
         elif role != "member":
             secrets.add(JURY_FEEDBACK)
     return secrets | {DRAFT_DATASET_TITLE, DRAFT_VERSION_ROW, WEBHOOK_SECRET}
@@ -661,6 +687,11 @@ ALLOWED_READS = [
     ("anonymous", "/events/<slug>/proposals.atom", {}, "Drinking fountains"),
     ("anonymous", "/calendar/<secret>.ics", {"secret": "calendar_secret"}, "Submission deadline of Team A"),
     ("member", "/api/v1/submissions/<submission_id>/feedback", {"state": "results_published"}, JURY_FEEDBACK),
+    ("organizer", "/api/v1/events/<slug>/prizes", {}, WINNER_REASON),
+    ("organizer", "/events/<slug>/prizes/<prize_id>/winners", {}, WINNER_REASON),
+    ("anonymous", "/api/v1/events/<slug>/prizes", {"state": "results_published"}, WINNER_REASON),
+    ("anonymous", "/events/<slug>", {"state": "results_published"}, WINNER_REASON),
+    ("anonymous", "/events/<slug>/projects", {"state": "results_published"}, "Winner: Golden bench"),
 ]
 
 
