@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.judging.views import bp as judging_bp
     from hackkit.main.views import bp as main_bp
     from hackkit.maps.views import bp as maps_bp
+    from hackkit.notifications import bp as notifications_bp
     from hackkit.teams.views import bp as teams_bp
 
     app.register_blueprint(main_bp)
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cocreation_bp)
     app.register_blueprint(apps_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -104,7 +106,15 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from hackkit.cli import backup_command, demo_cli, new_app_command, restore_command, setup_command, users_cli
+    from hackkit.cli import (
+        backup_command,
+        demo_cli,
+        mail_cli,
+        new_app_command,
+        restore_command,
+        setup_command,
+        users_cli,
+    )
     from hackkit.datasets.commands import datasets_cli
 
     app.cli.add_command(users_cli)
@@ -114,3 +124,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(new_app_command)
     app.cli.add_command(datasets_cli)
+    app.cli.add_command(mail_cli)

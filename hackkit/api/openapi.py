@@ -11,6 +11,8 @@ from hackkit.api.openapi_hub import PATHS as HUB_PATHS
 from hackkit.api.openapi_hub import SCHEMAS as HUB_SCHEMAS
 from hackkit.api.openapi_judging import PATHS as JUDGING_PATHS
 from hackkit.api.openapi_judging import SCHEMAS as JUDGING_SCHEMAS
+from hackkit.api.openapi_messages import PATHS as MESSAGE_PATHS
+from hackkit.api.openapi_messages import SCHEMAS as MESSAGE_SCHEMAS
 from hackkit.api.openapi_tokens import PATHS as TOKEN_PATHS
 from hackkit.api.openapi_tokens import SCHEMAS as TOKEN_SCHEMAS
 
@@ -47,7 +49,14 @@ OPENAPI = {
     },
     "servers": [{"url": "/api/v1"}],
     "components": {
-        "schemas": {"Error": ERROR_SCHEMA, **HUB_SCHEMAS, **JUDGING_SCHEMAS, **COCREATION_SCHEMAS, **TOKEN_SCHEMAS},
+        "schemas": {
+            "Error": ERROR_SCHEMA,
+            **HUB_SCHEMAS,
+            **JUDGING_SCHEMAS,
+            **COCREATION_SCHEMAS,
+            **TOKEN_SCHEMAS,
+            **MESSAGE_SCHEMAS,
+        },
         "securitySchemes": {
             "basic": {"type": "http", "scheme": "basic"},
             "bearer": {"type": "http", "scheme": "bearer"},
@@ -92,6 +101,7 @@ OPENAPI["paths"].update(TOKEN_PATHS)
 OPENAPI["paths"].update(HUB_PATHS)
 OPENAPI["paths"].update(JUDGING_PATHS)
 OPENAPI["paths"].update(COCREATION_PATHS)
+OPENAPI["paths"].update(MESSAGE_PATHS)
 
 
 # Answers any operation can give, whatever it does: a bad parameter, a bad or revoked token,

@@ -16,6 +16,7 @@ from hackkit.models.judging import (
     Review,
     Score,
 )
+from hackkit.models.notification import EventMessage, NotificationSetting
 from hackkit.models.outbox import OutboxItem
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
@@ -42,8 +43,10 @@ __all__ = [
     "DatasetVersion",
     "DeadlineExtension",
     "Event",
+    "EventMessage",
     "JoinRequest",
     "Membership",
+    "NotificationSetting",
     "OutboxItem",
     "Proposal",
     "ProposalVote",

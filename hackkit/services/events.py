@@ -12,6 +12,7 @@ from hackkit.models import Announcement, Challenge, Dataset, Event, Registration
 from hackkit.models.base import utcnow
 from hackkit.models.event import VISIBILITIES
 from hackkit.permissions import can, require
+from hackkit.services import notifications
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Invalid, NotFound
 
@@ -253,6 +254,7 @@ def post_announcement(session: Session, actor: User, event: Event, body: str) ->
     text = v.text({"body": body}, "body", max_length=5000, required=True)
     announcement = Announcement(event=event, author_id=actor.id, body=text)
     session.add(announcement)
+    notifications.announcement_posted(session, announcement)
     session.commit()
     return announcement
 
