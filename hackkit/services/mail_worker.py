@@ -84,7 +84,7 @@ def run(app: Flask, *, interval: float, stop: threading.Event | None = None, onc
             return
 
 
-def start_thread(app: Flask, *, reloader: bool = False) -> threading.Thread | None:
+def start_thread(app: Flask, *, reloader: bool = False, stop: threading.Event | None = None) -> threading.Thread | None:
     """The worker as a daemon thread of the development server (HACKKIT_MAIL_WORKER=thread)."""
     if app.config["HACKKIT_MAIL_WORKER"] != "thread":
         return None
@@ -93,7 +93,7 @@ def start_thread(app: Flask, *, reloader: bool = False) -> threading.Thread | No
     thread = threading.Thread(
         target=run,
         args=(app,),
-        kwargs={"interval": app.config["HACKKIT_MAIL_INTERVAL"]},
+        kwargs={"interval": app.config["HACKKIT_MAIL_INTERVAL"], "stop": stop},
         name="hackkit-mail-worker",
         daemon=True,
     )

@@ -3,12 +3,13 @@ back; the CLI; and the unsubscribe link and account switches over HTTP."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from hackkit.extensions import db
 from hackkit.models import Event, OutboxItem, User
 from hackkit.models.base import utcnow
-from hackkit.services import events, notification_settings, outbox
+from hackkit.services import events, mail_worker, notification_settings, outbox
 from tests import factories as f
 from tests.conftest import TEST_PASSWORD, post_form
 from tests.notifications.helpers import PUBLIC_URL, deliver
@@ -57,6 +58,23 @@ def test_mail_send_once_on_the_command_line_delivers_the_outbox(mail_app, sessio
     assert result.exit_code == 0, result.output
     assert "sent 1" in result.output
     assert smtp_server.wait_for(1)[0]["To"] == person.email
+
+
+def test_the_thread_in_hackkit_run_sends_the_outbox_unless_turned_off(mail_app, smtp_server):
+    with mail_app.app_context():
+        event = quiet_event(db.session)
+        email = f.registered(db.session, event).email
+        announce(db.session, event)
+    stop = threading.Event()
+    thread = mail_worker.start_thread(mail_app, stop=stop)
+    try:
+        assert smtp_server.wait_for(1)[0]["To"] == email
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    mail_app.config["HACKKIT_MAIL_WORKER"] = "off"
+    assert mail_worker.start_thread(mail_app) is None
 
 
 def unsubscribe_path(message) -> str:
