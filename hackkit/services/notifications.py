@@ -69,7 +69,9 @@ def link(endpoint: str, **values) -> str:
     """An absolute address on HACKKIT_PUBLIC_URL. Mails are made outside requests too (the
     worker), and never from the Host header, which a stranger chooses."""
     base = current_app.config["HACKKIT_PUBLIC_URL"] or DEVELOPMENT_URL
-    return base.rstrip("/") + current_app.url_map.bind("localhost").build(endpoint, values)
+    anchor = values.pop("_anchor", None)
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return base.rstrip("/") + path + (f"#{anchor}" if anchor else "")
 
 
 def _footer(user: User, kind: str, unsubscribe_url: str) -> str:
@@ -143,6 +145,10 @@ def notify_all(
     """`notify` for many people with one preference query; the number of mails queued."""
     users = list({u.id: u for u in users if u is not None}.values())
     skip = notification_settings.switched_off(session, [u.id for u in users], kind)
+    # Who already has it, in one query: the worker asks again every few seconds for reminders.
+    keys = {f"{key}:user:{u.id}": u.id for u in users}
+    queued_before = session.scalars(sa.select(OutboxItem.dedupe_key).where(OutboxItem.dedupe_key.in_(list(keys))))
+    skip |= {keys[k] for k in queued_before}
     queued = 0
     for user in users:
         if notify(session, user, kind, key, lambda user=user: make(user), event_id=event_id, skip=skip, now=now):

@@ -65,6 +65,7 @@ def test_an_announcement_reaches_the_registered_in_their_language_with_unsubscri
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert unsubscribe.strip("<>") in text_of(message)  # the same link in the body
         assert f"{PUBLIC_URL}/events/{event.slug}" in text_of(message)
+        assert f"{PUBLIC_URL}/account#notifications" in text_of(message)
     # The next pass sends nothing again.
     assert deliver(mail_app).handled == 0
 
