@@ -17,7 +17,7 @@ from hackkit.models import Event, EventMessage, Membership, OutboxItem, Registra
 from hackkit.models.base import utcnow
 from hackkit.models.notification import SEGMENTS
 from hackkit.permissions import require
-from hackkit.services import notification_settings, notifications, outbox
+from hackkit.services import notification_settings, notifications, outbox, reminders
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, NotFound
 
@@ -43,28 +43,24 @@ class Outcome:
 def segment_people(session: Session, event: Event, segment: str) -> list[User]:
     """The people a segment names, each once, by name."""
     if segment == "registered":
-        query = (
-            sa.select(User).join(Registration, Registration.user_id == User.id).where(Registration.event_id == event.id)
-        )
+        ids = sa.select(Registration.user_id).where(Registration.event_id == event.id)
     elif segment == "no_submission":
         submitted = sa.select(Submission.id).where(Submission.team_id == Team.id, Submission.status == "submitted")
-        query = (
-            sa.select(User)
-            .join(Membership, Membership.user_id == User.id)
+        ids = (
+            sa.select(Membership.user_id)
             .join(Team, Team.id == Membership.team_id)
             .where(Team.event_id == event.id, ~submitted.exists())
         )
     elif segment == "looking_for_team":
-        in_team = sa.select(Membership.id).where(Membership.event_id == event.id, Membership.user_id == User.id)
-        query = (
-            sa.select(User)
-            .join(Registration, Registration.user_id == User.id)
-            .where(Registration.event_id == event.id, ~in_team.exists())
+        in_team = sa.select(Membership.user_id).where(Membership.event_id == event.id)
+        ids = sa.select(Registration.user_id).where(
+            Registration.event_id == event.id, Registration.user_id.not_in(in_team)
         )
     else:
-        judge_ids = list(notifications.judges_missing_scores(session, event))
-        query = sa.select(User).where(User.id.in_(judge_ids or [0]))
-    return list(session.scalars(query.distinct().order_by(User.display_name, User.id)))
+        ids = sa.select(User.id).where(User.id.in_(list(reminders.judges_missing_scores(session, event)) or [0]))
+    # Ids first, then the people: PostgreSQL cannot DISTINCT rows with JSON columns (skills).
+    query = sa.select(User).where(User.id.in_(ids)).order_by(User.display_name, User.id)
+    return list(session.scalars(query))
 
 
 def _values(data: dict) -> tuple[str, str, str, bool]:

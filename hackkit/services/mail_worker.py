@@ -1,6 +1,6 @@
 """The worker that empties the outbox: `hackkit mail send`, or a thread inside `hackkit run`.
 
-One pass queues the reminders that came due (hackkit.services.notifications.enqueue_due) and
+One pass queues the reminders that came due (hackkit.services.reminders.enqueue_due) and
 then hands every due outbox row to the sender of its channel. The senders are a table of
 channel -> function, so another channel (webhooks) adds one entry in `senders`.
 """
@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from hackkit.models import OutboxItem
-from hackkit.services import mail, notifications, outbox
+from hackkit.services import mail, outbox, reminders
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def senders(config: Mapping) -> dict[str, outbox.Sender]:
 
 def run_pass(session: Session, config: Mapping, now: datetime | None = None) -> outbox.DeliveryReport:
     """One pass: queue what came due, then deliver what is due."""
-    notifications.enqueue_due(session, now)
+    reminders.enqueue_due(session, now)
     return outbox.deliver_due(session, senders(config), now=now)
 
 
