@@ -98,6 +98,8 @@ def test_deadline_reminders_go_24h_and_1h_before_only_to_teams_that_have_not_sub
     done_team = f.team(session, event, done_captain)
     late_team = f.team(session, event, late_captain)
     late_member = f.registered(session, event)
+    late_member.locale = "nl"
+    session.commit()
     teams.join_team(session, late_member, late_team, late_team.invite_code)
     submissions.save_submission(session, done_captain, done_team, {"title": "Ready"}, status="submitted")
     submissions.save_submission(session, late_captain, late_team, {"title": "Draft"})
@@ -107,13 +109,17 @@ def test_deadline_reminders_go_24h_and_1h_before_only_to_teams_that_have_not_sub
     deliver(mail_app, now=deadline - timedelta(hours=23))
     first = smtp_server.wait_for(2)
     assert addressed_to(first) == sorted([late_captain.email, late_member.email])
-    assert all("one day until the deadline" in m["Subject"] for m in first)
+    subjects = {m["To"]: m["Subject"] for m in first}
+    assert "one day until the deadline" in subjects[late_captain.email]
+    assert "nog één dag tot de deadline" in subjects[late_member.email]
     assert deliver(mail_app, now=deadline - timedelta(hours=22)).handled == 0  # once per stage
 
     deliver(mail_app, now=deadline - timedelta(minutes=40))
     second = smtp_server.wait_for(4)[2:]
     assert addressed_to(second) == sorted([late_captain.email, late_member.email])
-    assert all("one hour until the deadline" in m["Subject"] for m in second)
+    subjects = {m["To"]: m["Subject"] for m in second}
+    assert "one hour until the deadline" in subjects[late_captain.email]
+    assert "nog één uur tot de deadline" in subjects[late_member.email]
     assert deliver(mail_app, now=deadline - timedelta(minutes=10)).handled == 0
     assert done_captain.email not in addressed_to(smtp_server.messages)
 
@@ -199,11 +205,16 @@ def test_answers_to_data_feedback_and_proposals_reach_their_authors(mail_app, se
         registration_closes=(f.now() + timedelta(days=3)).isoformat(),
     )
     proposal = proposals.propose(session, resident, event, {"title": "Shade on playgrounds"})
+    other = proposals.propose(session, resident, event, {"title": "More bins"})
     proposals.adopt(session, organizer, proposal)
+    proposals.moderate(session, organizer, other, {"status": "closed"})
+    proposals.moderate(session, organizer, other, {"status": "closed"})  # again: no second mail
     deliver(mail_app)
-    adopted = smtp_server.wait_for(2)[1]
-    assert adopted["To"] == resident.email
+    adopted, closed = smtp_server.wait_for(3)[1:]
+    assert adopted["To"] == closed["To"] == resident.email
     assert "into a challenge" in text_of(adopted)
+    assert "closed your proposal “More bins”" in text_of(closed)
+    assert len(smtp_server.messages) == 3
 
 
 def test_nothing_is_queued_for_a_change_that_is_refused(mail_app, session):
