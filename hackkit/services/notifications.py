@@ -92,17 +92,17 @@ def notify(
     now: datetime | None = None,
 ) -> OutboxItem | None:
     """Queue one mail of `kind` to `user` unless they turned it off; `make` writes (subject,
-    text) and runs in the person's language. `skip`: ids already known to have it off;
+    text) and runs in the person's language. `skip`: ids known to have it off or already queued;
     `now`: the worker's clock, when it is the one queueing (reminders)."""
     if user is None or not user.email:
         return None
-    if skip is None:
+    key = f"{key}:user:{user.id}"
+    if skip is None:  # alone; notify_all has asked both questions for everyone at once
         skip = notification_settings.switched_off(session, [user.id], kind)
+        if session.scalar(sa.select(OutboxItem.id).where(OutboxItem.dedupe_key == key)) is not None:
+            return None  # already queued: do not even write it again
     if user.id in skip:
         return None
-    key = f"{key}:user:{user.id}"
-    if session.scalar(sa.select(OutboxItem.id).where(OutboxItem.dedupe_key == key)) is not None:
-        return None  # already queued: do not even write it again
     config = current_app.config
     unsubscribe_url = link(
         "notifications.unsubscribe",
