@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.judging.views import bp as judging_bp
     from hackkit.main.views import bp as main_bp
     from hackkit.maps.views import bp as maps_bp
+    from hackkit.notifications import bp as notifications_bp
     from hackkit.outcomes import bp as outcomes_bp
     from hackkit.prizes import bp as prizes_bp
     from hackkit.teams.views import bp as teams_bp
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(outcomes_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(prizes_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -110,7 +112,15 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from hackkit.cli import backup_command, demo_cli, new_app_command, restore_command, setup_command, users_cli
+    from hackkit.cli import (
+        backup_command,
+        demo_cli,
+        mail_cli,
+        new_app_command,
+        restore_command,
+        setup_command,
+        users_cli,
+    )
     from hackkit.datasets.commands import datasets_cli
 
     app.cli.add_command(users_cli)
@@ -120,3 +130,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(new_app_command)
     app.cli.add_command(datasets_cli)
+    app.cli.add_command(mail_cli)

@@ -320,3 +320,35 @@ class WebhookDelivery(Body):
     last_error: str | None
     last_response: str | None = Field(description="the receiver's status line and the start of its answer")
     replay_of: int | None = Field(description="the delivery this one sends again")
+
+
+# Organizers' messages (hackkit/services/event_messages.py) -------------------------------------
+
+SEGMENT = Field(
+    json_schema_extra={"enum": ["registered", "no_submission", "looking_for_team", "judges_missing_scores"]}
+)
+
+
+class MessageInput(Body):
+    """What an organizer sends to a segment of an event."""
+
+    segment: str = SEGMENT
+    subject: str = Field(max_length=200)
+    body: str = Field(max_length=10000, description="plain text; each mail adds a link to the event page")
+    dry_run: bool = Field(default=False, description="true: count the recipients and change nothing")
+
+
+class EventMessage(Body):
+    id: int
+    segment: str = SEGMENT
+    subject: str
+    body: str
+    recipients: int = Field(description="mails queued when it was sent")
+    created_at: IsoDateTime
+
+
+class MessageOutcome(Body):
+    recipients: int = Field(description="people who get (or, in a dry run, would get) the mail")
+    switched_off: int = Field(description="people in the segment who turned organizers' messages off")
+    dry_run: bool
+    message: EventMessage | None = Field(description="the message as kept on the event; null in a dry run")

@@ -139,6 +139,37 @@ def _load_curated_datasets() -> None:
         click.echo(f"Loaded the curated datasets: {', '.join(loaded)}.")
 
 
+@click.group("mail", help="The outbox of e-mail notifications.")
+def mail_cli() -> None:
+    pass
+
+
+@mail_cli.command("send")
+@click.option("--once", is_flag=True, help="One pass over the outbox, then stop.")
+@click.option("--interval", type=float, help="Seconds between passes (default: HACKKIT_MAIL_INTERVAL).")
+@with_appcontext
+def mail_send(once: bool, interval: float | None) -> None:
+    """Send what the outbox holds, pass after pass, until stopped (Ctrl+C or SIGTERM)."""
+    import signal
+    import threading
+
+    from hackkit.services import mail_worker
+
+    stop = threading.Event()
+    if not once and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        mail_worker.run(
+            current_app._get_current_object(),
+            interval=current_app.config["HACKKIT_MAIL_INTERVAL"] if interval is None else interval,
+            stop=stop,
+            once=once,
+            echo=click.echo,
+        )
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
 def _create_app():
     from hackkit import create_app
 

@@ -35,6 +35,13 @@ def _smtp_security(value: str) -> str:
     return value
 
 
+def _mail_worker(value: str) -> str:
+    value = value.strip().lower()
+    if value not in {"thread", "off"}:
+        raise ValueError(f"HACKKIT_MAIL_WORKER must be thread or off, not {value!r}")
+    return value
+
+
 def _public_url(value: str) -> str:
     value = value.strip().rstrip("/")
     if not value.startswith(("http://", "https://")):
@@ -164,7 +171,7 @@ SETTINGS: tuple[Setting, ...] = (
         "HACKKIT_SMTP_HOST",
         "HACKKIT_SMTP_HOST",
         "",
-        "Mail server for password-reset e-mails; empty means none: the link is written to the server log.",
+        "Mail server for all e-mail (password resets, notifications); empty means none: mails go to the server log.",
     ),
     Setting("HACKKIT_SMTP_PORT", "HACKKIT_SMTP_PORT", 587, "Port of the mail server.", int),
     Setting(
@@ -181,6 +188,21 @@ SETTINGS: tuple[Setting, ...] = (
         "HACKKIT_MAIL_FROM",
         "hackkit@localhost",
         "Sender address of the e-mails the hub sends.",
+    ),
+    Setting(
+        "HACKKIT_MAIL_WORKER",
+        "HACKKIT_MAIL_WORKER",
+        "thread",
+        "`thread`: `hackkit run` also sends the outbox's e-mail in a background thread (one machine); "
+        "`off`: only a separate `hackkit mail send` does (gunicorn never starts the thread).",
+        _mail_worker,
+    ),
+    Setting(
+        "HACKKIT_MAIL_INTERVAL",
+        "HACKKIT_MAIL_INTERVAL",
+        5.0,
+        "Seconds the mail worker waits between passes over the outbox.",
+        float,
     ),
     Setting(
         "HACKKIT_RATELIMIT_API",

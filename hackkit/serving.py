@@ -29,11 +29,15 @@ def run_command(info: ScriptInfo, host, port, reload, debugger, with_threads, ce
     app = info.load_app()
     debug = get_debug_flag()
     show_server_banner(debug, info.app_import_path)
+    use_reloader = debug if reload is None else reload
+    from hackkit.services import mail_worker
+
+    mail_worker.start_thread(app, reloader=use_reloader)  # HACKKIT_MAIL_WORKER=thread: one machine
     run_simple(
         host,
         port,
         app,
-        use_reloader=debug if reload is None else reload,
+        use_reloader=use_reloader,
         use_debugger=debug if debugger is None else debugger,
         threaded=with_threads,
         ssl_context=cert,

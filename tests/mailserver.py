@@ -33,7 +33,7 @@ class LocalSmtpServer:
         self.messages: list[EmailMessage] = []
         self._arrived = threading.Condition()
         self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller: Controller | None = None
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -43,10 +43,14 @@ class LocalSmtpServer:
         return "250 Message accepted for delivery"
 
     def start(self) -> None:
+        """Serve on the port (again, after `stop`: a test of the mail server coming back)."""
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self._controller.start()
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     def config(self) -> dict:
         """The hub settings that send mail here."""

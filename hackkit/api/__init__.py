@@ -10,5 +10,5 @@ csrf.exempt(bp)
 
 # auth before helpers: their before_request hooks run in import order (who, then what they may do).
 from hackkit.api import auth, helpers, tokens  # noqa: E402,F401,I001  (routes and hooks on bp)
-from hackkit.api import cocreation, datasets, events, judging, openapi, outcomes, prizes, teams, voting  # noqa: E402,F401  (routes on bp)
+from hackkit.api import cocreation, datasets, events, judging, messages, openapi, outcomes, prizes, teams, voting  # noqa: E402,F401  (routes on bp)
 from hackkit.api import webhooks  # noqa: E402,F401  (routes on bp)

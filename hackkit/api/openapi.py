@@ -11,6 +11,8 @@ from hackkit.api.openapi_hub import PATHS as HUB_PATHS
 from hackkit.api.openapi_hub import SCHEMAS as HUB_SCHEMAS
 from hackkit.api.openapi_judging import PATHS as JUDGING_PATHS
 from hackkit.api.openapi_judging import SCHEMAS as JUDGING_SCHEMAS
+from hackkit.api.openapi_messages import PATHS as MESSAGE_PATHS
+from hackkit.api.openapi_messages import SCHEMAS as MESSAGE_SCHEMAS
 from hackkit.api.openapi_outcomes import PATHS as OUTCOME_PATHS
 from hackkit.api.openapi_outcomes import SCHEMAS as OUTCOME_SCHEMAS
 from hackkit.api.openapi_prizes import PATHS as PRIZE_PATHS
@@ -62,6 +64,7 @@ OPENAPI = {
             **OUTCOME_SCHEMAS,
             **WEBHOOK_SCHEMAS,
             **PRIZE_SCHEMAS,
+            **MESSAGE_SCHEMAS,
         },
         "securitySchemes": {
             "basic": {"type": "http", "scheme": "basic"},
@@ -110,6 +113,7 @@ OPENAPI["paths"].update(COCREATION_PATHS)
 OPENAPI["paths"].update(OUTCOME_PATHS)
 OPENAPI["paths"].update(WEBHOOK_PATHS)
 OPENAPI["paths"].update(PRIZE_PATHS)
+OPENAPI["paths"].update(MESSAGE_PATHS)
 
 
 # Answers any operation can give, whatever it does: a bad parameter, a bad or revoked token,

@@ -16,6 +16,7 @@ from hackkit.models.judging import (
     Review,
     Score,
 )
+from hackkit.models.notification import EventMessage, NotificationSetting
 from hackkit.models.outbox import OutboxItem
 from hackkit.models.outcome import OUTCOME_STATUSES, ProjectOutcome, ProjectUpdate
 from hackkit.models.prize import Prize, PrizeSettings, PrizeWinner
@@ -45,11 +46,13 @@ __all__ = [
     "DatasetVersion",
     "DeadlineExtension",
     "Event",
+    "EventMessage",
     "JoinRequest",
     "Membership",
     "OUTCOME_STATUSES",
     "ProjectOutcome",
     "ProjectUpdate",
+    "NotificationSetting",
     "OutboxItem",
     "Prize",
     "PrizeSettings",

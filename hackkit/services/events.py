@@ -12,8 +12,8 @@ from hackkit.models import Announcement, Challenge, Dataset, Event, Registration
 from hackkit.models.base import utcnow
 from hackkit.models.event import VISIBILITIES
 from hackkit.permissions import can, require
+from hackkit.services import notifications, webhooks
 from hackkit.services import validation as v
-from hackkit.services import webhooks
 from hackkit.services.errors import Conflict, Invalid, NotFound
 
 EVENT_TEXT_FIELDS = {
@@ -255,6 +255,7 @@ def post_announcement(session: Session, actor: User, event: Event, body: str) ->
     announcement = Announcement(event=event, author_id=actor.id, body=text)
     session.add(announcement)
     webhooks.announcement_published(session, announcement)
+    notifications.announcement_posted(session, announcement)
     session.commit()
     return announcement
 

@@ -16,6 +16,7 @@ from hackkit.models import DataFeedback, Dataset, User
 from hackkit.models.base import utcnow
 from hackkit.models.cocreation import FEEDBACK_KINDS, FEEDBACK_STATUSES
 from hackkit.permissions import can, require
+from hackkit.services import notifications
 from hackkit.services import validation as v
 from hackkit.services.datasets import can_see_drafts
 from hackkit.services.errors import NotFound
@@ -125,6 +126,7 @@ def answer_feedback(
         item.answered_by_id = actor.id
         item.answered_at = now or utcnow()
     item.answer = answer
+    notifications.feedback_answered(session, item)
     session.commit()
     return item
 

@@ -19,7 +19,7 @@ from hackkit.models import Challenge, Event, Proposal, ProposalVote, User
 from hackkit.models.base import utcnow
 from hackkit.models.cocreation import PROPOSAL_STATUSES
 from hackkit.permissions import can, require
-from hackkit.services import events
+from hackkit.services import events, notifications
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, NotFound
 from hackkit.services.voting import require_confirmed_email
@@ -157,6 +157,7 @@ def moderate(session: Session, actor: User, proposal: Proposal, data: dict) -> P
     if status == "open" and proposal.challenge_id is not None:
         raise Conflict(_l("This proposal became a challenge; it cannot take votes again."))
     proposal.status = status
+    notifications.proposal_answered(session, proposal)
     session.commit()
     return proposal
 
@@ -178,6 +179,7 @@ def adopt(session: Session, actor: User, proposal: Proposal, data: dict | None =
     proposal.challenge = challenge
     proposal.status = "closed"
     try:
+        notifications.proposal_answered(session, proposal)
         session.commit()
     except sa.exc.IntegrityError as error:  # two organizers at the same moment: the first one won
         session.rollback()

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from hackkit.models import DeadlineExtension, Event, JoinRequest, Membership, Registration, Submission, Team, User
 from hackkit.models.base import utcnow
 from hackkit.permissions import can, require
+from hackkit.services import notifications, webhooks
 from hackkit.services import validation as v
-from hackkit.services import webhooks
 from hackkit.services.errors import Conflict, Forbidden, NotFound
 from hackkit.services.events import ensure_registered, is_registered, is_visible
 
@@ -194,6 +194,7 @@ def request_to_join(
         team_id=team.id, user_id=actor.id, message=v.text({"message": message}, "message", max_length=1000)
     )
     session.add(request)
+    notifications.join_requested(session, request)
     session.commit()
     return request
 
@@ -278,6 +279,7 @@ def decide_join_request(
     request.status = "accepted" if accept else "declined"
     request.decided_at = utcnow()
     request.decided_by_id = actor.id
+    notifications.join_answered(session, request)
     session.commit()
     return request
 

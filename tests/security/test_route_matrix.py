@@ -124,6 +124,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/account/confirm/<token>"): row(everyone(400)),
     ("GET", "/account/delete"): row(page(200)),
     ("POST", "/account/delete"): row(page(400)),
+    ("POST", "/account/notifications"): row(page("done")),  # every switch off: an empty form
     ("POST", "/account/tokens"): row(page(400)),  # any account; the empty form has no name
     ("POST", "/account/tokens/<int:token_id>/revoke"): row(page(404, member="done")),
     ("GET", "/account/password"): row(page(200)),
@@ -178,6 +179,10 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/api/v1/events/<slug>/judging"): row(everyone(200)),
     ("PATCH", "/api/v1/events/<slug>/judging"): row(api(organizer=200)),
     ("GET", "/api/v1/events/<slug>/looking"): row(everyone(200)),
+    ("GET", "/api/v1/events/<slug>/messages"): row(api(organizer=200)),
+    ("POST", "/api/v1/events/<slug>/messages"): row(
+        api(organizer=201), {"segment": "registered", "subject": "Hello", "body": "Doors open at 9."}
+    ),
     ("GET", "/api/v1/events/<slug>/pairwise/next"): row(api(judge=200, conflicted_judge=200), setup="pairwise"),
     ("POST", "/api/v1/events/<slug>/pairwise/undo"): row(api(judge=404, conflicted_judge=404), setup="pairwise"),
     ("POST", "/api/v1/events/<slug>/pairwise/votes"): row(
@@ -357,6 +362,11 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/events/<slug>/jury/reminders"): row(page(organizer=200)),
     ("POST", "/events/<slug>/jury/settings"): row(page(organizer="done"), {"mode": "rubric"}),
     ("GET", "/events/<slug>/manage"): row(page(organizer=200)),
+    ("GET", "/events/<slug>/messages"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/messages"): row(page(organizer=400)),  # the empty form: no subject
+    ("GET", "/events/<slug>/outbox"): row(page(organizer=200)),
+    # No such mail in the world: organizers get past the permission check to a 404.
+    ("POST", "/events/<slug>/outbox/<int:item_id>/retry"): row(page(organizer=404), item_id=999999),
     ("GET", "/events/<slug>/projects"): row(everyone(200)),
     ("GET", "/events/<slug>/projects/<int:submission_id>/feedback"): row(page(organizer=200)),
     ("GET", "/events/<slug>/proposals"): row(everyone(200)),
@@ -435,6 +445,9 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/teams/<int:team_id>/submission"): row(page(member=200)),
     ("POST", "/teams/<int:team_id>/submission"): row(page(member="done")),
     ("GET", "/teams/<int:team_id>/submission/history"): row(page(member=200, organizer=200)),
+    # The signed token is the only key (RFC 8058 one-click: no log-in, no CSRF token); a made-up one: 400.
+    ("GET", "/unsubscribe/<token>"): row(everyone(400)),
+    ("POST", "/unsubscribe/<token>"): row(everyone(400)),
     ("POST", "/teams/<int:team_id>/submission/screenshots"): row(
         page(member="done"), {"screenshot": Upload("shot.png"), "alt_text": "A map"}
     ),

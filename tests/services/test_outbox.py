@@ -37,6 +37,13 @@ def test_the_same_happening_is_queued_once(session):
     assert session.query(OutboxItem).count() == 1
 
 
+def test_the_same_happening_twice_in_one_transaction_is_queued_once(session):
+    assert outbox.enqueue(session, "mail", "rita@example.org", {}, dedupe_key="twice") is not None
+    assert outbox.enqueue(session, "mail", "rita@example.org", {}, dedupe_key="twice") is None
+    session.commit()
+    assert session.query(OutboxItem).count() == 1
+
+
 def test_a_rolled_back_change_sends_nothing(session):
     outbox.enqueue(session, "mail", "rita@example.org", {"body": "x"}, dedupe_key="gone")
     session.rollback()

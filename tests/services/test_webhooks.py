@@ -254,3 +254,19 @@ def test_the_connection_goes_to_the_address_that_was_checked(session, receiver, 
     assert len(deliver(session).sent) == 1
     [received] = receiver.received
     assert received.headers["Host"] == f"hook.example:{receiver.port}"
+
+
+def test_the_mail_worker_delivers_webhooks_and_mails_in_one_pass(session, receiver, app):
+    """`hackkit mail send` is the one worker of the outbox: its pass sends both channels."""
+    from hackkit.services import mail_worker
+
+    organizer = f.user(session, "organizer")
+    event = f.event(session, organizer)
+    hook(session, receiver, organizer, event, events=["team.created"])
+    captain = f.registered(session, event)
+    f.team(session, event, captain, name="Fietsroute")
+
+    report = mail_worker.run_pass(session, app.config)
+    assert len(receiver.received) == 1 and report.sent
+    assert json.loads(receiver.received[0].body)["data"]["team"]["name"] == "Fietsroute"
+    assert mail_worker.run_pass(session, app.config).handled == 0
