@@ -89,7 +89,7 @@ SUBMISSION_CONTENT = {
     **dict.fromkeys(("title", "tagline", "description", "repo_url", "demo_url", "video_url"), OPTIONAL_TEXT),
     "challenge_id": nullable({"type": "integer"}),
     "datasets": nullable(DATASET_USES),
-    **dict.fromkeys(("sample_app", "template", "district", "licence"), OPTIONAL_TEXT),
+    **dict.fromkeys(("template", "district", "licence"), OPTIONAL_TEXT),
     "credited_user_ids": nullable(array({"type": "integer"})),
     "status": {"type": "string", "enum": ["draft", "submitted"]},
     "screenshots": {**array(URL), "description": "addresses of the screenshots, in order"},
@@ -137,7 +137,6 @@ SCHEMAS = {
             "demo_url": TEXT,
             "video_url": TEXT,
             "challenge_id": {"type": ["integer", "null"]},
-            "sample_app": TEXT,
             "template": {
                 "type": "string",
                 "description": "the sample app (a folder name listed at /apps) the project started from, or empty",

@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
 
 from hackkit.apps.kit import template_names
 from hackkit.auth.forms import apply_service_errors, form_if_signed_in
 from hackkit.config import join_request_cooldown
+from hackkit.events import project_map
 from hackkit.events.forms import ConfirmForm
 from hackkit.extensions import db
 from hackkit.models import Team
@@ -251,6 +253,32 @@ def _submission_form(team: Team) -> SubmissionForm:
     return form
 
 
+EMPTY_DATASET_ROWS = 2  # rows to fill in below the datasets already listed (saving offers more)
+
+
+def _offer_choices(form: SubmissionForm) -> None:
+    """The lists to pick from, for showing the form: catalogue datasets (with empty rows to fill
+    in) and the districts dataset's names. A value saved earlier stays among the choices."""
+    catalogue = [
+        SelectChoice(slug, f"{title} ({slug})") for slug, title in events.challenge_dataset_choices(db.session)
+    ]
+    known = {choice.value for choice in catalogue}
+    for _i in range(EMPTY_DATASET_ROWS):
+        form.datasets.append_entry()
+    for row in form.datasets:
+        extra = [SelectChoice(row.slug.data, row.slug.data)] if row.slug.data and row.slug.data not in known else []
+        row.slug.choices = [SelectChoice("", _("Choose a dataset"))] + extra + catalogue
+    names = project_map.district_names(db.session, current_user)
+    if not names:  # no districts dataset on this hub: the place is typed
+        form.district.widget = TextInput()
+        return
+    current = form.district.data or ""
+    extra = [SelectChoice(current, current)] if current and current not in names else []
+    form.district.choices = (
+        [SelectChoice("", _("Not about one district"))] + extra + [SelectChoice(n, n) for n in names]
+    )
+
+
 def _member_team(team_id: int) -> Team:
     team = teams.get_team(db.session, current_user, team_id)
     if not teams.is_member(team, current_user):
@@ -264,6 +292,7 @@ def _shots(ids) -> dict:
 
 
 def _submission_page(team: Team, form: SubmissionForm, problem=None, shot_form=None):
+    _offer_choices(form)
     current = submissions.get_submission(db.session, team)
     deadline = teams.effective_deadline(team)
     closed = utcnow() >= deadline
@@ -420,7 +449,6 @@ FIELD_LABELS = {
     "video_url": _l("video URL"),
     "challenge_id": _l("challenge"),
     "datasets": _l("datasets"),
-    "sample_app": _l("sample app"),
     "template": _l("template"),
     "district": _l("district"),
     "licence": _l("licence"),

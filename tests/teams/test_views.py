@@ -252,8 +252,11 @@ SUBMISSION = {
     "repo_url": "https://example.org/shade",
     "demo_url": "",
     "video_url": "",
-    "datasets": "trees: the canopy\nheat-map",
-    "sample_app": "folium-basic",
+    "datasets-0-slug": "trees",
+    "datasets-0-how": "the canopy",
+    "datasets-1-slug": "heat-map",
+    "datasets-1-how": "",
+    "template": "hello-map",
     "licence": "MIT",
 }
 
@@ -277,7 +280,9 @@ def test_member_saves_a_draft_then_submits(client, app, auth):
     assert saved["status"] == "draft" and saved["challenge_id"] == data.challenge_id
     assert saved["datasets"] == [{"slug": "trees", "how": "the canopy"}, {"slug": "heat-map", "how": ""}]
     assert saved["credited_user_ids"] == [data.captain_id, data.mate_id]
-    assert "trees: the canopy" in client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)  # each dataset is a row picked from the catalogue
+    assert '<option selected value="trees">' in page and 'value="the canopy"' in page
+    assert saved["template"] == "hello-map"
     response = post_form(client, url, {**form, "action": "submit"})
     assert response.status_code == 302
     assert submission_of(app, data.team_id)["status"] == "submitted"
