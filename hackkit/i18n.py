@@ -44,7 +44,15 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale() or "en"),
             "format_datetime_in": format_datetime_in,
             "importer_text": importer_text,
+            "in_language": in_language,
         }
+
+
+def in_language(thing, field: str) -> str:
+    """An organizer's text in the page's language when they gave one (an event's or an
+    announcement's `translations`), else the text as written."""
+    texts = (getattr(thing, "translations", None) or {}).get(str(get_locale() or "en")) or {}
+    return texts.get(field) or getattr(thing, field)
 
 
 def remember_choice(lang: str) -> bool:

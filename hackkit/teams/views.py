@@ -12,6 +12,7 @@ from wtforms.widgets import TextInput
 from hackkit.apps.kit import template_names
 from hackkit.auth.forms import apply_service_errors, form_if_signed_in
 from hackkit.config import join_request_cooldown
+from hackkit.confirmation import ask, confirmed
 from hackkit.events import project_map
 from hackkit.events.forms import ConfirmForm
 from hackkit.extensions import db
@@ -160,6 +161,14 @@ def leave(team_id: int):
     event_slug = team.event.slug
     if ConfirmForm().validate_on_submit():
         try:
+            teams.check_removal(team, current_user, current_user.id)
+            if not confirmed():  # asked only when leaving is possible
+                return ask(
+                    _("Leave %(team)s?", team=team.name),
+                    _("Leave the team"),
+                    url_for("teams.detail", team_id=team.id),
+                    _("You can join again with the invite link while the team has room and the event is open."),
+                )
             teams.remove_member(db.session, current_user, team, current_user.id)
         except Conflict as error:  # the captain must hand over first; or the deadline passed
             flash(str(error.message), "error")
@@ -175,6 +184,14 @@ def remove(team_id: int, user_id: int):
     name = _names(team).get(user_id, "")
     if ConfirmForm().validate_on_submit():
         try:
+            teams.check_removal(team, current_user, user_id)
+            if not confirmed():
+                return ask(
+                    _("Remove %(name)s from %(team)s?", name=name, team=team.name),
+                    _("Remove from the team"),
+                    url_for("teams.detail", team_id=team.id),
+                    _("They can no longer edit the submission. They can join again with the invite link."),
+                )
             teams.remove_member(db.session, current_user, team, user_id)
         except Conflict as error:
             flash(str(error.message), "error")

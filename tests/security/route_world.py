@@ -100,6 +100,9 @@ def build(app, tmp: Path) -> World:
     people["conflicted_judge"] = _person(session, "conflicted_judge", "judge")
 
     challenge = events.add_challenge(session, organizer, event, {"title": "Cooler streets"})
+    announcement = events.post_announcement(
+        session, organizer, event, "Doors open at nine.", {"nl": {"body": "Om negen uur open."}}
+    )
     # Both sides of "looking for each other" have someone in them, so those lists are searched too.
     accounts.update_profile(
         session,
@@ -183,6 +186,7 @@ def build(app, tmp: Path) -> World:
         "sub_b": sub_b.id,
         "screenshot": shot.id,
         "challenge": challenge.id,
+        "announcement": announcement.id,
         "criterion": criteria[0].id,
         "assignment": assignment.id,
         "join_request": join_request.id,

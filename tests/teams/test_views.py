@@ -211,6 +211,10 @@ def test_member_leaves_the_team(client, app, auth):
     data = world(app)
     auth.login(data.mate)
     response = post_form(client, f"/teams/{data.team_id}/leave", {}, page=f"/teams/{data.team_id}")
+    page = response.get_data(as_text=True)  # asked first: a page with a red button, nothing changed yet
+    assert response.status_code == 200 and "Leave Data Divers?" in page and 'class="danger"' in page
+    assert data.mate_id in member_ids(app, data.team_id)
+    response = post_form(client, f"/teams/{data.team_id}/leave", {"confirm": "yes"}, page=f"/teams/{data.team_id}")
     assert response.status_code == 302 and response.headers["Location"] == f"/events/{data.slug}"
     assert member_ids(app, data.team_id) == {data.captain_id}
 
@@ -226,7 +230,7 @@ def test_captain_must_hand_over_before_leaving_then_can(client, app, auth):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Team, data.team_id).captain_id == data.mate_id
-    post_form(client, f"/teams/{data.team_id}/leave", {}, page=team_page)
+    post_form(client, f"/teams/{data.team_id}/leave", {"confirm": "yes"}, page=team_page)
     assert member_ids(app, data.team_id) == {data.mate_id}
 
 
@@ -239,6 +243,10 @@ def test_captain_removes_a_member_and_others_cannot(client, app, auth):
     auth.logout()
     auth.login(data.captain)
     response = post_form(client, f"/teams/{data.team_id}/members/{data.mate_id}/remove", {}, page=team_page)
+    assert response.status_code == 200 and data.mate_id in member_ids(app, data.team_id)  # asked first
+    response = post_form(
+        client, f"/teams/{data.team_id}/members/{data.mate_id}/remove", {"confirm": "yes"}, page=team_page
+    )
     assert response.status_code == 302
     assert member_ids(app, data.team_id) == {data.captain_id}
 
