@@ -62,7 +62,7 @@ def screenshot(name: str):
 def download(name: str):
     app = gallery.get_app(name)
     return Response(
-        gallery.zip_app(app),
+        gallery.zip_app(app, hub_url=request.url_root),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{app.name}.zip"'},
     )
