@@ -35,6 +35,8 @@ def _text_of_lazy(value):
 
 
 def init_app(app: Flask) -> None:
+    from hackkit import labels
+
     app.jinja_env.finalize = _text_of_lazy
 
     @app.context_processor
@@ -45,6 +47,7 @@ def init_app(app: Flask) -> None:
             "format_datetime_in": format_datetime_in,
             "importer_text": importer_text,
             "in_language": in_language,
+            **labels.TEMPLATE_GLOBALS,
         }
 
 

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from hackkit.labels import project_licence_name
 from hackkit.licences import SPDX_LICENCES
 
 
@@ -91,8 +92,10 @@ class SubmissionForm(FlaskForm):
     )
     licence = SelectField(
         _l("Licence"),
-        choices=[SelectChoice("", _l("Not chosen yet"))]
-        + [SelectChoice(key, f"{name} ({key})") for key, name in SPDX_LICENCES.items()],
+        choices=lambda: (
+            [SelectChoice("", _l("Not chosen yet"))]
+            + [SelectChoice(key, f"{project_licence_name(key)} ({key})") for key in SPDX_LICENCES]
+        ),
         validate_choice=False,
     )
     credited_user_ids = CheckboxesField(_l("Credited members"), coerce=int, validate_choice=False)
