@@ -13,6 +13,16 @@ from flask_babel import lazy_gettext as _l
 from hackkit.licences import SPDX_LICENCES
 from hackkit.services.dataset_meta import LICENSES, THEMES
 
+FREQUENCY_NAMES = {
+    "daily": _l("daily"),
+    "weekly": _l("weekly"),
+    "monthly": _l("monthly"),
+    "quarterly": _l("quarterly"),
+    "annual": _l("annual"),
+    "irregular": _l("irregular"),
+    "never": _l("never"),
+    "unknown": _l("unknown"),
+}
 ROLE_NAMES = {"participant": _l("participant"), "judge": _l("judge"), "organizer": _l("organizer")}
 # The preview's filter operators (services.dataset_rows), as read aloud in a sentence.
 OPERATOR_NAMES = {
@@ -45,6 +55,10 @@ def project_licence_name(spdx_id: str) -> str:
     return translated(SPDX_LICENCES.get(spdx_id, spdx_id))
 
 
+def frequency_name(frequency: str) -> str:
+    return str(FREQUENCY_NAMES.get(frequency, frequency))
+
+
 def role_name(role: str) -> str:
     return str(ROLE_NAMES.get(role, role))
 
@@ -62,5 +76,6 @@ TEMPLATE_GLOBALS = {
     "dataset_licence_name": dataset_licence_name,
     "project_licence_name": project_licence_name,
     "role_name": role_name,
+    "frequency_name": frequency_name,
     "filter_text": filter_text,
 }

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from hackkit.labels import dataset_licence_name, theme_name
+from hackkit.labels import FREQUENCY_NAMES, dataset_licence_name, theme_name
 from hackkit.services.dataset_meta import FREQUENCIES, LICENSES, THEMES
 
 
@@ -81,7 +81,9 @@ class MetadataForm(FlaskForm):
     temporal_start = DateField(_l("Covers from"), validators=[Optional()])
     temporal_end = DateField(_l("Covers until"), validators=[Optional()])
     update_frequency = SelectField(
-        _l("Update frequency"), choices=[SelectChoice("", _l("Not stated"))] + [SelectChoice(f, f) for f in FREQUENCIES]
+        _l("Update frequency"),
+        choices=[SelectChoice("", _l("Not stated"))]
+        + [SelectChoice(frequency, FREQUENCY_NAMES[frequency]) for frequency in FREQUENCIES],
     )
     source_url = StringField(_l("Source web address"))
     status = SelectField(
