@@ -135,6 +135,9 @@ class Event(Body):
     code_of_conduct: str = Field(description="Markdown")
     visibility: str = Field(json_schema_extra={"enum": ["draft", "published", "archived"]})
     html_url: str = Field(json_schema_extra={"format": "uri"})
+    translations: dict[str, dict[str, str]] = Field(
+        description='name, tagline and description in another language: {"nl": {"name": "..."}}'
+    )
 
 
 class Challenge(Body):
@@ -152,6 +155,8 @@ class Announcement(Body):
     id: int
     body: str = Field(description="Markdown")
     created_at: IsoDateTime
+    updated_at: IsoDateTime | None = Field(description="when it was last edited, if ever")
+    translations: dict[str, dict[str, str]] = Field(description='the body in another language: {"nl": {"body": "..."}}')
 
 
 class EventDetail(Event):

@@ -35,6 +35,8 @@ def _text_of_lazy(value):
 
 
 def init_app(app: Flask) -> None:
+    from hackkit import labels
+
     app.jinja_env.finalize = _text_of_lazy
 
     @app.context_processor
@@ -44,7 +46,16 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale() or "en"),
             "format_datetime_in": format_datetime_in,
             "importer_text": importer_text,
+            "in_language": in_language,
+            **labels.TEMPLATE_GLOBALS,
         }
+
+
+def in_language(thing, field: str) -> str:
+    """An organizer's text in the page's language when they gave one (an event's or an
+    announcement's `translations`), else the text as written."""
+    texts = (getattr(thing, "translations", None) or {}).get(str(get_locale() or "en")) or {}
+    return texts.get(field) or getattr(thing, field)
 
 
 def remember_choice(lang: str) -> bool:

@@ -30,3 +30,75 @@ def test_migrations_run_down_to_empty_and_up_again(tmp_path, fresh_database_url)
         upgrade()
         assert schema_differences() == []
         db.engine.dispose()
+
+
+def test_dropping_sample_app_keeps_what_teams_typed(tmp_path, fresh_database_url):
+    """i16j: a sample app named in the old free-text field becomes the template; anything else
+    is kept at the end of the description, in the submission and in its saved versions."""
+    import json
+
+    import sqlalchemy as sa
+
+    app = make_app(tmp_path, fresh_database_url)
+    now = sa.text("CURRENT_TIMESTAMP")
+    typed = {1: ("Facility finder", ""), 2: ("my own leaflet thing", ""), 3: ("hello-map", "bike-share")}
+    with app.app_context():
+        upgrade(revision="i20f_calendar_token")
+        with db.engine.begin() as conn:  # rows in the schema before the column was dropped
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (id, email, display_name, password_hash, role, created_at, skills, "
+                    "languages, bio, looking_for_team, session_token) VALUES (1, 'ada@example.org', 'Ada', 'x', "
+                    f"'participant', {now}, '[]', '[]', '', false, 'tok1')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO events (id, slug, name, tagline, timezone, starts_at, ends_at, "
+                    "submission_deadline, max_team_size, visibility, created_at, description, city, "
+                    f"code_of_conduct, venue) VALUES (1, 'old', 'Old', '', 'Europe/Brussels', {now}, {now}, {now}, "
+                    f"4, 'published', {now}, '', '', '', '')"
+                )
+            )
+            for i, (sample_app, template) in typed.items():
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO teams (id, event_id, name, name_key, captain_id, invite_code, member_count, "
+                        f"created_at, missing_skills, description) VALUES ({i}, 1, 'T{i}', 't{i}', 1, 'code{i}', 1, "
+                        f"{now}, '[]', '')"
+                    )
+                )
+                description = "A map." if i == 2 else ""
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO submissions (id, team_id, event_id, status, title, tagline, description, "
+                        "repo_url, demo_url, video_url, licence, sample_app, template, district, datasets, "
+                        "screenshot_ids, credited_user_ids, version, updated_at) VALUES (:i, :i, 1, 'draft', 'P', "
+                        f"'', :description, '', '', '', '', :sample_app, :template, '', '[]', '[]', '[]', 1, {now})"
+                    ),
+                    {"i": i, "description": description, "sample_app": sample_app, "template": template},
+                )
+                data = {"title": "P", "description": description, "sample_app": sample_app, "template": template}
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO submission_versions (id, submission_id, number, created_at, changed, data) "
+                        f"VALUES (:i, :i, 1, {now}, '[]', :data)"
+                    ),
+                    {"i": i, "data": json.dumps(data)},
+                )
+
+        upgrade()
+
+        with db.engine.connect() as conn:
+            assert "sample_app" not in {c["name"] for c in sa.inspect(conn).get_columns("submissions")}
+            rows = conn.execute(sa.text("SELECT id, template, description FROM submissions ORDER BY id")).all()
+            versions = conn.execute(sa.text("SELECT submission_id, data FROM submission_versions")).all()
+        assert [tuple(row) for row in rows] == [
+            (1, "facility-finder", ""),
+            (2, "", "A map.\n\nStarted from: my own leaflet thing"),
+            (3, "bike-share", "Started from: hello-map"),  # a template was chosen already: both are kept
+        ]
+        snapshots = {i: json.loads(data) if isinstance(data, str) else data for i, data in versions}
+        assert snapshots[1]["template"] == "facility-finder" and "sample_app" not in snapshots[1]
+        assert snapshots[2]["description"].endswith("Started from: my own leaflet thing")
+        db.engine.dispose()

@@ -7,6 +7,7 @@ from flask import Response, jsonify
 from hackkit.api import bp
 from hackkit.api.helpers import caller, csv_response, json_body, writer
 from hackkit.extensions import db
+from hackkit.permissions import require
 from hackkit.serializers import announcement_dict, challenge_dict, event_dict, person_dict, registration_dict, team_dict
 from hackkit.services import events, exports, teams
 
@@ -62,8 +63,27 @@ def update_challenge(challenge_id: int):
 def create_announcement(slug: str):
     actor = writer()
     event = events.get_event(db.session, actor, slug)
-    announcement = events.post_announcement(db.session, actor, event, json_body().get("body", ""))
+    data = json_body()
+    announcement = events.post_announcement(db.session, actor, event, data.get("body", ""), data.get("translations"))
     return jsonify(announcement_dict(announcement)), 201
+
+
+@bp.patch("/events/<slug>/announcements/<int:announcement_id>")
+def update_announcement(slug: str, announcement_id: int):
+    actor = writer()
+    require(actor, "events.manage")
+    event = events.get_event(db.session, actor, slug)
+    announcement = events.get_announcement(db.session, actor, event, announcement_id)
+    return jsonify(announcement_dict(events.update_announcement(db.session, actor, announcement, json_body())))
+
+
+@bp.delete("/events/<slug>/announcements/<int:announcement_id>")
+def delete_announcement(slug: str, announcement_id: int):
+    actor = writer()
+    require(actor, "events.manage")
+    event = events.get_event(db.session, actor, slug)
+    events.delete_announcement(db.session, actor, events.get_announcement(db.session, actor, event, announcement_id))
+    return "", 204
 
 
 @bp.post("/events/<slug>/registrations")

@@ -89,7 +89,7 @@ SUBMISSION_CONTENT = {
     **dict.fromkeys(("title", "tagline", "description", "repo_url", "demo_url", "video_url"), OPTIONAL_TEXT),
     "challenge_id": nullable({"type": "integer"}),
     "datasets": nullable(DATASET_USES),
-    **dict.fromkeys(("sample_app", "template", "district", "licence"), OPTIONAL_TEXT),
+    **dict.fromkeys(("template", "district", "licence"), OPTIONAL_TEXT),
     "credited_user_ids": nullable(array({"type": "integer"})),
     "status": {"type": "string", "enum": ["draft", "submitted"]},
     "screenshots": {**array(URL), "description": "addresses of the screenshots, in order"},
@@ -100,7 +100,7 @@ SCHEMAS = {
     "EventInput": {
         "type": "object",
         "properties": {
-            "slug": TEXT,
+            "slug": {**TEXT, "description": "the web address /events/<slug>; made from the name when omitted"},
             "name": TEXT,
             "tagline": TEXT,
             "description": TEXT,
@@ -115,6 +115,23 @@ SCHEMAS = {
             "max_team_size": {"type": "integer"},
             "code_of_conduct": TEXT,
             "visibility": {"type": "string", "enum": ["draft", "published", "archived"]},
+            "translations": {
+                "type": "object",
+                "description": 'name, tagline and description in another language (en, nl): {"nl": {"name": "..."}}; '
+                "omitted texts show the main ones",
+                "additionalProperties": {"type": "object", "additionalProperties": TEXT},
+            },
+        },
+    },
+    "AnnouncementInput": {
+        "type": "object",
+        "properties": {
+            "body": {**TEXT, "description": "Markdown"},
+            "translations": {
+                "type": "object",
+                "description": 'the body in another language (en, nl): {"nl": {"body": "..."}}',
+                "additionalProperties": {"type": "object", "additionalProperties": TEXT},
+            },
         },
     },
     "ChallengeInput": {
@@ -137,7 +154,6 @@ SCHEMAS = {
             "demo_url": TEXT,
             "video_url": TEXT,
             "challenge_id": {"type": ["integer", "null"]},
-            "sample_app": TEXT,
             "template": {
                 "type": "string",
                 "description": "the sample app (a folder name listed at /apps) the project started from, or empty",
@@ -249,9 +265,30 @@ PATHS: dict = {
             401,
             403,
             404,
-            body={"type": "object", "properties": {"body": TEXT}},
+            body=_ref("AnnouncementInput"),
             status="201",
             params=[SLUG],
+        ),
+    },
+    "/events/{slug}/announcements/{announcement_id}": {
+        "patch": _op(
+            "Correct an announcement (organizer); it is marked as edited",
+            _json(_ref("Announcement")),
+            400,
+            401,
+            403,
+            404,
+            body=_ref("AnnouncementInput"),
+            params=[SLUG, _path_param("announcement_id", "integer")],
+        ),
+        "delete": _op(
+            "Delete an announcement (organizer)",
+            {"description": "Deleted"},
+            401,
+            403,
+            404,
+            status="204",
+            params=[SLUG, _path_param("announcement_id", "integer")],
         ),
     },
     "/events/{slug}/registrations": {

@@ -488,14 +488,36 @@ PATHS = {
     },
     "/events/{slug}/pairwise/votes": {
         "post": _op(
-            "Pairwise mode: record which of two projects is better (judge, inside the judging window)",
-            _json(obj({"id": INTEGER, "winner_id": INTEGER, "loser_id": INTEGER}), "Created"),
+            "Pairwise mode: record which of two projects is better, or skip the pair with no preference "
+            "(judge, inside the judging window)",
+            _json(
+                obj(
+                    {
+                        "id": INTEGER,
+                        "winner_id": INTEGER,
+                        "loser_id": INTEGER,
+                        "skipped": {"type": "boolean", "description": "a skip: no preference, not a comparison"},
+                    }
+                ),
+                "Created",
+            ),
             400,
             401,
             403,
             404,
             409,
-            body=_body({"winner_id": INTEGER, "loser_id": INTEGER}, ["winner_id", "loser_id"]),
+            body=_body(
+                {
+                    "winner_id": INTEGER,
+                    "loser_id": INTEGER,
+                    "skip": {
+                        "type": "boolean",
+                        "description": "no preference between the two: the judge moves on, the ranking is not "
+                        "changed (winner_id: the current project, loser_id: the one skipped)",
+                    },
+                },
+                ["winner_id", "loser_id"],
+            ),
             status="201",
             params=[SLUG],
         ),

@@ -43,7 +43,9 @@ def pairwise_next(slug: str):
 def pairwise_vote(slug: str):
     actor = writer()
     vote = voting.vote_pair(db.session, actor, events.get_event(db.session, actor, slug), json_body())
-    return jsonify({"id": vote.id, "winner_id": vote.winner_id, "loser_id": vote.loser_id}), 201
+    return jsonify(
+        {"id": vote.id, "winner_id": vote.winner_id, "loser_id": vote.loser_id, "skipped": vote.skipped}
+    ), 201
 
 
 @bp.post("/events/<slug>/pairwise/undo")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import re
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -120,10 +121,21 @@ def _files(folder: Path) -> list[Path]:
     return found
 
 
-def zip_app(app: SampleApp) -> bytes:
-    """The standalone folder as a zip whose single top folder is the app's name."""
+# The line of the kit's hubdata.py that names the hub an app asks when HACKKIT_URL is not set.
+DEFAULT_URL_LINE = re.compile(r'^DEFAULT_URL = "[^"\n]*"$', re.M)
+
+
+def zip_app(app: SampleApp, hub_url: str | None = None) -> bytes:
+    """The standalone folder as a zip whose single top folder is the app's name. With `hub_url`
+    (the hub it is downloaded from), the app asks that hub by default; HACKKIT_URL still wins."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in _files(app.folder):
-            archive.write(path, f"{app.name}/{path.relative_to(app.folder).as_posix()}")
+            name = f"{app.name}/{path.relative_to(app.folder).as_posix()}"
+            if hub_url and path.name == "hubdata.py":
+                text = path.read_text(encoding="utf-8")
+                # repr(): a Host header is the client's to choose; as a Python literal it stays data.
+                archive.writestr(name, DEFAULT_URL_LINE.sub(lambda _m: f"DEFAULT_URL = {hub_url.rstrip('/')!r}", text))
+            else:
+                archive.write(path, name)
     return buffer.getvalue()

@@ -7,7 +7,10 @@ which would deadlock a single-threaded server), and its scripts from /maps/asset
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask_babel import gettext
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from hackkit.apps import gallery
@@ -20,7 +23,34 @@ bp = Blueprint("apps", __name__, url_prefix="/apps")
 
 @bp.context_processor
 def _markdown():
-    return {"render_markdown": render_markdown}
+    return {"render_markdown": render_markdown, "in_language": in_language, "readme_in_language": readme_in_language}
+
+
+def in_language(text: str) -> str:
+    """An app's own English text (title, summary, what it shows) in the page's language when the
+    hub's catalogue has it; the apps keep one language, so they stay easy to copy and change."""
+    return gettext(text) if text else text
+
+
+# A README's intro line: a sentence, then perhaps its screenshot ("... ![alt](screenshot.png)").
+README_LINE = re.compile(r"^(?P<text>.*?)(?P<image> ?!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]*)\))?$")
+
+
+def readme_in_language(readme: str) -> tuple[str, str]:
+    """The README with its intro (the lines before the first "## " section: title, how to start,
+    the screenshot's description) in the page's language where the catalogue has them, and the
+    language of the rest, which stays as written ("en")."""
+    lines = readme.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("## "):
+            break
+        if line.startswith("# "):
+            lines[number] = "# " + in_language(line[2:])
+        elif line and not line.startswith("    "):  # code stays code
+            found = README_LINE.match(line)
+            image = f" ![{in_language(found['alt'])}]({found['src']})" if found["image"] else ""
+            lines[number] = in_language(found["text"]) + image
+    return "\n".join(lines), "en"
 
 
 @bp.get("")
@@ -62,7 +92,7 @@ def screenshot(name: str):
 def download(name: str):
     app = gallery.get_app(name)
     return Response(
-        gallery.zip_app(app),
+        gallery.zip_app(app, hub_url=request.url_root),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{app.name}.zip"'},
     )

@@ -8,11 +8,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from hackkit.labels import FREQUENCY_NAMES, dataset_licence_name, theme_name
 from hackkit.services.dataset_meta import FREQUENCIES, LICENSES, THEMES
 
 
 def license_choices():
-    return [SelectChoice("", _l("Not stated"))] + [SelectChoice(key, label) for key, (label, _url) in LICENSES.items()]
+    return [SelectChoice("", _l("Not stated"))] + [SelectChoice(key, dataset_licence_name(key)) for key in LICENSES]
+
+
+def theme_choices():
+    return [SelectChoice(code, theme_name(code)) for code in THEMES]
 
 
 class UploadForm(FlaskForm):
@@ -70,13 +75,15 @@ class MetadataForm(FlaskForm):
     publisher = StringField(_l("Publisher"))
     contact = StringField(_l("Contact"), description=_l("An e-mail address or web page for questions."))
     license = SelectField(_l("Licence"), choices=license_choices)
-    themes = CheckboxesField(_l("Themes"), choices=[SelectChoice(k, v) for k, v in THEMES.items()])
+    themes = CheckboxesField(_l("Themes"), choices=theme_choices)
     keywords = StringField(_l("Keywords"), description=_l("Separate them with commas."))
     spatial = StringField(_l("Spatial coverage"), description=_l("For example: Antwerp, district Borgerhout."))
     temporal_start = DateField(_l("Covers from"), validators=[Optional()])
     temporal_end = DateField(_l("Covers until"), validators=[Optional()])
     update_frequency = SelectField(
-        _l("Update frequency"), choices=[SelectChoice("", _l("Not stated"))] + [SelectChoice(f, f) for f in FREQUENCIES]
+        _l("Update frequency"),
+        choices=[SelectChoice("", _l("Not stated"))]
+        + [SelectChoice(frequency, FREQUENCY_NAMES[frequency]) for frequency in FREQUENCIES],
     )
     source_url = StringField(_l("Source web address"))
     status = SelectField(

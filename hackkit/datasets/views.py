@@ -55,7 +55,11 @@ def detail(slug: str):
     )
 
 
-PAGE_ONLY = {"f_col", "f_op", "f_val"}
+PAGE_ONLY = {"f_col", "f_op", "f_val", "_prev"}
+# "Previous" walks back a stack of the earlier pages' _next tokens kept in the address (_prev,
+# "" for the first page): keyset pages have no way back of their own. Capped, so the address
+# stays short; past the cap "Previous" ends at the first page.
+MAX_PAGE_STACK = 50
 
 
 def preview_rows(version) -> dict:
@@ -67,6 +71,7 @@ def preview_rows(version) -> dict:
         args.add(column if op in ("", "exact") else f"{column}__{op}", value)
         args.pop("_next", None)
     args.setdefault("_size", "20")
+    stack = request.args.getlist("_prev")[-MAX_PAGE_STACK:] if "_next" in args else []
     try:
         query = dataset_rows.parse_row_query(args, version)
         page = dataset_rows.fetch_page(db.session, version, query, current_app.config["HACKKIT_DATASET_QUERY_MS"])
@@ -81,7 +86,9 @@ def preview_rows(version) -> dict:
         "rows": page["rows"],
         "names": names,
         "total": page["total"],
-        "next_args": _with(args, _next=page["next"]) if page["next"] else None,
+        "next_args": _paged(args, page["next"], [*stack, args.get("_next", "")]) if page["next"] else None,
+        "previous_args": _paged(args, stack[-1], stack[:-1]) if stack else None,
+        "first_row": len(stack) * query.size + 1,
         "sort_args": {
             name: _with(args, **{"_next": None, "_sort": None, "_sort_desc": None, _sort_key(query, name): name})
             for name in names
@@ -99,6 +106,14 @@ def _with(args: MultiDict, **changes) -> dict[str, list[str]]:
         if value is not None:
             out[key] = value
     return out.to_dict(flat=False)
+
+
+def _paged(args: MultiDict, token: str, stack: list[str]) -> dict[str, list[str]]:
+    """The query string of another page: its _next token ("" for the first) and the stack behind it."""
+    out = _with(args, _next=token or None)
+    if stack:
+        out["_prev"] = stack[-MAX_PAGE_STACK:]
+    return out
 
 
 def _sort_key(query, name: str) -> str:

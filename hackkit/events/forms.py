@@ -15,7 +15,7 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from hackkit.services.events import EVENT_MOMENTS
+from hackkit.services.events import ANNOUNCEMENT_FIELDS, EVENT_MOMENTS, TEXT_LANGUAGES, TRANSLATED_FIELDS
 
 VISIBILITY_LABELS = {"draft": _l("Draft (organizers only)"), "published": _l("Published"), "archived": _l("Archived")}
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -35,9 +35,11 @@ def local_value(moment: datetime | None, zone: str) -> str:
 class EventForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
-        _l("Address"),
-        validators=[DataRequired(), Length(max=80)],
-        description=_l("Lower-case letters, digits and hyphens; the page will be /events/<address>."),
+        _l("Web address"),
+        validators=[Length(max=80)],
+        description=_l(
+            "Made from the name; lower-case letters, digits and hyphens. The page will be /events/<address>."
+        ),
         render_kw={"data-slug-from": "name", "spellcheck": "false", "autocapitalize": "off"},  # forms.js fills it in
     )
     tagline = StringField(_l("Tagline"), validators=[Length(max=300)])
@@ -61,6 +63,14 @@ class EventForm(FlaskForm):
     visibility = SelectField(
         _l("Visibility"), choices=[SelectChoice(value, label) for value, label in VISIBILITY_LABELS.items()]
     )
+    # The same texts in Dutch and in English, both optional: a visitor reading the page in that
+    # language sees them, others the texts above.
+    name_nl = StringField(_l("Name in Dutch"), validators=[Length(max=200)])
+    tagline_nl = StringField(_l("Tagline in Dutch"), validators=[Length(max=300)])
+    description_nl = TextAreaField(_l("Description in Dutch"), description=_l("Markdown is allowed."))
+    name_en = StringField(_l("Name in English"), validators=[Length(max=200)])
+    tagline_en = StringField(_l("Tagline in English"), validators=[Length(max=300)])
+    description_en = TextAreaField(_l("Description in English"), description=_l("Markdown is allowed."))
 
     FIELDS = (
         "name",
@@ -82,9 +92,25 @@ class EventForm(FlaskForm):
             if name in EVENT_MOMENTS:
                 value = local_value(value, event.timezone)
             getattr(self, name).data = "" if value is None else str(value)
+        fill_translations(self, event.translations, TRANSLATED_FIELDS)
 
     def values(self) -> dict:
-        return {name: getattr(self, name).data for name in self.FIELDS}
+        data = {name: getattr(self, name).data for name in self.FIELDS}
+        data["translations"] = translations_of(self, TRANSLATED_FIELDS)
+        return data
+
+
+def fill_translations(form, texts: dict | None, fields) -> None:
+    for language in TEXT_LANGUAGES:
+        for field in fields:
+            form[f"{field}_{language}"].data = ((texts or {}).get(language) or {}).get(field, "")
+
+
+def translations_of(form, fields) -> dict:
+    """The form's <field>_<language> inputs as the service's {"nl": {field: text}}."""
+    return {
+        language: {field: form[f"{field}_{language}"].data or "" for field in fields} for language in TEXT_LANGUAGES
+    }
 
 
 class ChallengeForm(FlaskForm):
@@ -119,6 +145,15 @@ class AnnouncementForm(FlaskForm):
     body = TextAreaField(
         _l("Announcement"), validators=[DataRequired(), Length(max=5000)], description=_l("Markdown is allowed.")
     )
+    body_nl = TextAreaField(_l("In Dutch (optional)"), validators=[Length(max=5000)])
+    body_en = TextAreaField(_l("In English (optional)"), validators=[Length(max=5000)])
+
+    def fill_from(self, announcement) -> None:
+        self.body.data = announcement.body
+        fill_translations(self, announcement.translations, ANNOUNCEMENT_FIELDS)
+
+    def values(self) -> dict:
+        return {"body": self.body.data, "translations": translations_of(self, ANNOUNCEMENT_FIELDS)}
 
 
 class DeadlineExtensionForm(FlaskForm):

@@ -65,6 +65,12 @@ def district_areas(session: Session, actor) -> dict | None:
 _AREAS_BY_TABLE: dict[str, dict | None] = {}
 
 
+def district_names(session: Session, actor) -> list[str]:
+    """The districts' names in alphabetical order (what a project picks its district from), or []."""
+    areas = district_areas(session, actor)
+    return sorted({feature["properties"][AREA_NAME] for feature in areas["features"]}) if areas else []
+
+
 def _read_areas(session: Session, version) -> dict | None:
     spec = version.geometry or {}
     names = [column["name"] for column in version.columns]

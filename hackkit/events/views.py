@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from hackkit.api.helpers import csv_response
 from hackkit.auth.forms import apply_service_errors, form_if_signed_in
+from hackkit.confirmation import ask, confirmed
 from hackkit.events import project_map
 from hackkit.events.forms import (
     TIME_ZONES,
@@ -94,7 +95,7 @@ def _save_event(form: EventForm, template: str, event=None, **context):
         else:
             return redirect(url_for("events.manage", slug=event.slug))
     elif form.is_submitted():  # the form's own checks failed: list the service's problems too
-        found = events.event_problems(form.values(), event)
+        found = events.event_problems(db.session, form.values(), event)
         apply_service_errors(form, {name: found[name] for name in found if name in form and not form[name].errors})
     status = 400 if form.is_submitted() else 200
     return render_template(template, form=form, event=event, time_zones=TIME_ZONES, **context), status
@@ -200,13 +201,52 @@ def announce(slug: str):
     form = AnnouncementForm()
     if form.validate_on_submit():
         try:
-            events.post_announcement(db.session, current_user, event, form.body.data)
+            values = form.values()
+            events.post_announcement(db.session, current_user, event, values["body"], values["translations"])
         except Invalid as error:
             apply_service_errors(form, error.errors)
         else:
             flash(_("The announcement is posted."), "success")
             return redirect(url_for("events.manage", slug=event.slug))
     return _manage_page(event, 400, announcement_form=form)
+
+
+@bp.route("/<slug>/announcements/<int:announcement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_announcement(slug: str, announcement_id: int):
+    event = _organizer_event(slug)
+    announcement = events.get_announcement(db.session, current_user, event, announcement_id)
+    form = AnnouncementForm()
+    if request.method == "GET":
+        form.fill_from(announcement)
+    elif form.validate_on_submit():
+        try:
+            events.update_announcement(db.session, current_user, announcement, form.values())
+        except Invalid as error:
+            db.session.rollback()
+            apply_service_errors(form, error.errors)
+        else:
+            flash(_("The announcement is saved."), "success")
+            return redirect(url_for("events.manage", slug=event.slug, _anchor="announcements"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("events/announcement_form.html", form=form, event=event, announcement=announcement), status
+
+
+@bp.route("/<slug>/announcements/<int:announcement_id>/delete", methods=["POST"])
+@login_required
+def delete_announcement(slug: str, announcement_id: int):
+    event = _organizer_event(slug)
+    announcement = events.get_announcement(db.session, current_user, event, announcement_id)
+    if not confirmed():
+        return ask(
+            _("Delete this announcement?"),
+            _("Delete the announcement"),
+            url_for("events.manage", slug=event.slug, _anchor="announcements"),
+            _("It disappears from the event page and its feed. This cannot be undone."),
+        )
+    events.delete_announcement(db.session, current_user, announcement)
+    flash(_("The announcement is deleted."), "success")
+    return redirect(url_for("events.manage", slug=event.slug, _anchor="announcements"))
 
 
 @bp.route("/<slug>/teams/<int:team_id>/deadline", methods=["POST"])

@@ -12,6 +12,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from hackkit.confirmation import ask, confirmed
 from hackkit.extensions import db
 from hackkit.judging import forms
 from hackkit.judging.views import _attempt, bp
@@ -54,6 +55,13 @@ def delete_criterion(slug: str, criterion_id: int):
     if criterion.event_id != event.id:
         raise NotFound(_("There is no such criterion."))
     name = criterion.name
+    if not confirmed():
+        return ask(
+            _("Delete the criterion %(name)s?", name=name),
+            _("Delete criterion"),
+            url_for("judging.manage", slug=slug, _anchor="criteria"),
+            _("This is only possible while nobody has scored it."),
+        )
     _attempt(
         lambda: judging_setup.delete_criterion(db.session, current_user, criterion),
         _("Criterion %(name)s deleted.", name=name),
@@ -65,6 +73,16 @@ def delete_criterion(slug: str, criterion_id: int):
 @login_required
 def remove_judge(slug: str, user_id: int):
     event = _organizer_event(slug)
+    if not confirmed():
+        judge = next((u for u in judging.judges_of(db.session, event) if u.id == user_id), None)
+        if judge is None:
+            raise NotFound(_("There is no such judge in this jury."))
+        return ask(
+            _("Remove %(name)s from the jury?", name=judge.display_name),
+            _("Remove from the jury"),
+            url_for("judging.manage", slug=slug, _anchor="judges"),
+            _("Their assignments are removed too. Scores they already gave still count."),
+        )
     _attempt(
         lambda: judging_setup.remove_judge(db.session, current_user, event, user_id),
         _("Judge removed from the jury, with their assignments. Scores they already gave still count."),
@@ -93,6 +111,13 @@ def assign_one(slug: str):
 @login_required
 def unassign_one(slug: str, assignment_id: int):
     event = _organizer_event(slug)
+    if not confirmed():
+        return ask(
+            _("Remove this assignment?"),
+            _("Remove the assignment"),
+            url_for("judging.manage", slug=slug, _anchor="assignments"),
+            _("The judge no longer sees this project on their list. Scores they already gave still count."),
+        )
     _attempt(
         lambda: assignments.unassign(db.session, current_user, assignment_id, event=event),
         _("Assignment removed."),

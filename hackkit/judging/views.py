@@ -191,8 +191,9 @@ def pairwise(slug: str):
         if request.form.get("undo"):
             _attempt(lambda: voting.undo_last(db.session, current_user, event), _("Your last vote was undone."))
         else:
-            data = {"winner_id": request.form.get("winner_id"), "loser_id": request.form.get("loser_id")}
-            _attempt(lambda: voting.vote_pair(db.session, current_user, event, data), _("Vote recorded."))
+            data = {k: request.form.get(k) for k in ("winner_id", "loser_id", "skip")}
+            done = _("Skipped: no preference, the ranking is not changed.") if data["skip"] else _("Vote recorded.")
+            _attempt(lambda: voting.vote_pair(db.session, current_user, event, data), done)
         return redirect(url_for("judging.pairwise", slug=slug))
     pair = voting.next_pair(db.session, current_user, event)
     contents = {

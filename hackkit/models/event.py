@@ -36,6 +36,8 @@ class Event(Base):
     code_of_conduct: Mapped[str] = mapped_column(sa.Text, default="")
     visibility: Mapped[str] = mapped_column(sa.String(20), default="draft")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The texts in another language, shown to visitors who read it: {"nl": {"name": ..., ...}}.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     challenges: Mapped[list[Challenge]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Challenge.id"
@@ -71,6 +73,8 @@ class Announcement(Base):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(sa.Text)  # Markdown
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last edited, if ever
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")  # {"nl": {"body": ...}}
 
     event: Mapped[Event] = relationship(back_populates="announcements")
 

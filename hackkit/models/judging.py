@@ -143,6 +143,9 @@ class PairwiseVote(Base):
     loser_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     undone: Mapped[bool] = mapped_column(default=False)
+    # "No preference" between the two (winner_id is the judge's current project, loser_id the one
+    # skipped): it moves the judge on but is no comparison, so the model never sees it.
+    skipped: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class PublicVote(Base):

@@ -29,7 +29,6 @@ class Submission(Base):
     challenge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("challenges.id", ondelete="SET NULL"))
     # [{"slug": "...", "how": "one line on how it was used"}]
     datasets: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
-    sample_app: Mapped[str] = mapped_column(sa.String(80), default="")
     # The hackkit sample app (sample_apps/<name>) the project started from, or "".
     template: Mapped[str] = mapped_column(sa.String(80), default="")
     # Where in the city the project is about (free text, public): the project-coverage map counts these.

@@ -6,9 +6,13 @@ over the visible list; the heavy lifting (rows) happens in dataset_rows.
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from collections import Counter
 from typing import Any
 
+import snowballstemmer
 from sqlalchemy.orm import Session
 
 from hackkit.models import Dataset
@@ -17,6 +21,11 @@ from hackkit.services.datasets import visible_datasets
 FACETS = ("theme", "license", "format", "publisher")
 # Facets a caller may choose on top of FACETS (the CKAN API filters and counts tags).
 EXTRA_FACETS = ("keyword",)
+
+
+def _found(dataset: Dataset, words: list[str]) -> bool:
+    haystack = _haystack(dataset)
+    return all(matches(word, haystack) for word in words)
 
 
 def facet_values(dataset: Dataset, facet: str) -> list[str]:
@@ -32,10 +41,35 @@ def facet_values(dataset: Dataset, facet: str) -> list[str]:
 
 
 def _haystack(dataset: Dataset) -> str:
+    """The dataset's words, folded, followed by their Dutch and English stems (so "bomen"
+    is also found as "boom", "fietsen" as "fiets")."""
     parts = [dataset.slug, dataset.title, dataset.description, dataset.publisher, " ".join(dataset.keywords or [])]
     if dataset.current:
         parts += [c["name"] + " " + c["title"] for c in dataset.current.columns]
-    return " ".join(parts).lower()
+    text = fold(" ".join(parts))
+    stems = {stem for word in set(WORD.findall(text)) for stem in stems_of(word)}
+    return text + " " + " ".join(sorted(stems))
+
+
+WORD = re.compile(r"\w+")
+_STEMMERS = (snowballstemmer.stemmer("dutch"), snowballstemmer.stemmer("english"))
+MIN_STEM = 4  # a shorter stem ("dat" of "data") would match inside too many other words
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Café" and "cafe" are the same word to a search."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+@functools.lru_cache(maxsize=65536)
+def stems_of(word: str) -> frozenset[str]:
+    return frozenset(s for stemmer in _STEMMERS if len(s := stemmer.stemWord(word)) >= MIN_STEM) | {word}
+
+
+def matches(word: str, haystack: str) -> bool:
+    """A search word is found as typed (inside longer words too: "fiets" in "deelfietsen"), or
+    by its Dutch or English stem ("speeltuinen" finds "speeltuin")."""
+    return any(form in haystack for form in stems_of(word))
 
 
 def search_catalogue(
@@ -49,8 +83,8 @@ def search_catalogue(
     the chosen facet values (values of one facet are alternatives; facets combine).
     `facets` names the facets to filter and count, from FACETS and EXTRA_FACETS."""
     selected = {k: v for k, v in (selected or {}).items() if k in facets and v}
-    words = q.lower().split()
-    matching = [d for d in visible_datasets(session, actor) if all(w in _haystack(d) for w in words)]
+    words = WORD.findall(fold(q))
+    matching = [d for d in visible_datasets(session, actor) if _found(d, words)]
 
     def chosen(dataset: Dataset, skip: str | None = None) -> bool:
         return all(

@@ -139,7 +139,6 @@ def _seed_event(session: Session) -> None:
             "tagline": "Bikes, toilets and playgrounds on one map",
             "challenge_id": challenge_ids[1],
             "licence": "MIT",
-            "sample_app": "facility-finder",
             "template": "facility-finder",
             "district": "Berchem",
             "datasets": _present(session, [{"slug": "public-toilets", "how": "nearest toilet to each playground"}]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -27,10 +29,45 @@ EVENT_TEXT_FIELDS = {
 EVENT_MOMENTS = ("registration_opens", "registration_closes", "starts_at", "ends_at", "submission_deadline")
 
 
-def _event_values(data: dict, current: Event | None) -> dict:
+def slug_from(name: str) -> str:
+    """A web address made from a title, as the form's script does: "Gent fietst 2026!" -> "gent-fietst-2026"."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:80].rstrip("-")
+
+
+# Texts an organizer may also give in the other language; shown to visitors who read it.
+TRANSLATED_FIELDS = {"name": 200, "tagline": 300, "description": 20000}
+TEXT_LANGUAGES = ("en", "nl")
+
+
+def translations(value, fields: dict[str, int]) -> dict:
+    """{"nl": {"name": ...}} with only the known languages and fields, empty texts left out."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict) or not set(value) <= set(TEXT_LANGUAGES):
+        raise v.fail("translations", _l("Give the texts per language: en or nl."))
+    cleaned: dict = {}
+    for language, texts in value.items():
+        if not isinstance(texts, dict) or not set(texts) <= set(fields):
+            raise v.fail("translations", _l("Give the texts per language: en or nl."))
+        kept = {}
+        for field, limit in fields.items():
+            try:
+                found = v.text(texts, field, max_length=limit)
+            except Invalid as error:
+                raise v.fail(f"{field}_{language}", error.message) from None
+            if found:
+                kept[field] = found
+        if kept:
+            cleaned[language] = kept
+    return cleaned
+
+
+def _event_values(session: Session, data: dict, current: Event | None) -> dict:
     """Validate the fields present in `data` (all required ones when creating).
 
-    Every field's problem is reported at once (one Invalid listing them all)."""
+    Every field's problem is reported at once (one Invalid listing them all, the schedule's
+    order and a taken address among them); a taken address alone is a Conflict."""
     creating = current is None
     values: dict = {}
     problems = v.Problems()
@@ -41,11 +78,15 @@ def _event_values(data: dict, current: Event | None) -> dict:
         except Invalid as error:
             problems.add(error)
 
+    if creating and not str(data.get("slug") or "").strip():  # made from the name, as the form does
+        data = {**data, "slug": slug_from(str(data.get("name") or ""))}
     if creating or "slug" in data:
         keep("slug", v.slug, data)
     for field, limit in EVENT_TEXT_FIELDS.items():
         if creating or field in data:
             keep(field, v.text, data, field, max_length=limit, required=field == "name")
+    if "translations" in data:
+        keep("translations", translations, data["translations"], TRANSLATED_FIELDS)
     if creating or "timezone" in data:
         keep("timezone", v.timezone_name, {"timezone": data.get("timezone", "Europe/Brussels")})
     zone = values.get("timezone") or (current.timezone if current else "Europe/Brussels")
@@ -57,11 +98,20 @@ def _event_values(data: dict, current: Event | None) -> dict:
         keep("max_team_size", v.integer, data, "max_team_size", minimum=1, maximum=50, default=5)
     if creating or "visibility" in data:
         keep("visibility", v.choice, data, "visibility", VISIBILITIES, default="draft")
-    problems.raise_if_any()  # the order of the dates is checked once each date reads well
-
-    merged = {f: values[f] if f in values else getattr(current, f, None) for f in EVENT_MOMENTS}
-    _require_schedule_in_order(merged)
+    if not any(field in problems.errors for field in EVENT_MOMENTS):  # the order, once each date reads well
+        merged = {f: values[f] if f in values else getattr(current, f, None) for f in EVENT_MOMENTS}
+        keep("schedule", _require_schedule_in_order, merged)
+    taken = "slug" in values and _slug_taken(session, values["slug"], except_id=current.id if current else None)
+    if taken and problems.errors:
+        problems.errors.setdefault("slug", []).append(SLUG_TAKEN)
+    problems.raise_if_any()
+    if taken:
+        raise Conflict(_l("Another event already uses this address."), {"slug": [SLUG_TAKEN]})
+    values.pop("schedule", None)
     return values
+
+
+SLUG_TAKEN = _l("This address is taken by another event; choose another.")
 
 
 # Each pair must come in this order; `strict` means "before", otherwise "at or before". Registration
@@ -119,13 +169,13 @@ def _require_schedule_in_order(moments: dict) -> None:
         )
 
 
-def event_problems(data: dict, current: Event | None = None) -> dict[str, list]:
+def event_problems(session: Session, data: dict, current: Event | None = None) -> dict[str, list]:
     """Every field's problem in an event's values, writing nothing: lets a form that failed its
     own checks still list the rest at once."""
     try:
-        _event_values(data, current)
-    except Invalid as error:
-        return error.errors
+        _event_values(session, data, current)
+    except (Invalid, Conflict) as error:
+        return error.errors or {}
     return {}
 
 
@@ -138,10 +188,7 @@ def _slug_taken(session: Session, slug: str, except_id: int | None = None) -> bo
 
 def create_event(session: Session, actor: User, data: dict) -> Event:
     require(actor, "events.manage")
-    values = _event_values(data, None)
-    if _slug_taken(session, values["slug"]):
-        raise Conflict(_l("Another event already uses this address."), {"slug": [_l("This slug is taken.")]})
-    event = Event(**values)
+    event = Event(**_event_values(session, data, None))
     session.add(event)
     session.commit()
     return event
@@ -149,10 +196,7 @@ def create_event(session: Session, actor: User, data: dict) -> Event:
 
 def update_event(session: Session, actor: User, event: Event, data: dict) -> Event:
     require(actor, "events.manage")
-    values = _event_values(data, event)
-    if "slug" in values and _slug_taken(session, values["slug"], except_id=event.id):
-        raise Conflict(_l("Another event already uses this address."), {"slug": [_l("This slug is taken.")]})
-    for field, value in values.items():
+    for field, value in _event_values(session, data, event).items():
         setattr(event, field, value)
     session.commit()
     return event
@@ -249,15 +293,54 @@ def get_challenge(session: Session, actor, challenge_id: int) -> Challenge:
 # Announcements ------------------------------------------------------------------------------
 
 
-def post_announcement(session: Session, actor: User, event: Event, body: str) -> Announcement:
+ANNOUNCEMENT_FIELDS = {"body": 5000}
+
+
+def _announcement_values(data: dict) -> dict:
+    problems = v.Problems()
+    values = {"body": problems.check(v.text, data, "body", max_length=5000, required=True)}
+    if "translations" in data:
+        values["translations"] = problems.check(translations, data["translations"], ANNOUNCEMENT_FIELDS)
+    problems.raise_if_any()
+    return values
+
+
+def post_announcement(
+    session: Session, actor: User, event: Event, body: str, texts: dict | None = None
+) -> Announcement:
+    """`texts`: the announcement in the other language(s), {"nl": {"body": ...}}."""
     require(actor, "events.manage")
-    text = v.text({"body": body}, "body", max_length=5000, required=True)
-    announcement = Announcement(event=event, author_id=actor.id, body=text)
+    values = _announcement_values({"body": body, "translations": texts or {}})
+    announcement = Announcement(event=event, author_id=actor.id, **values)
     session.add(announcement)
     webhooks.announcement_published(session, announcement)
     notifications.announcement_posted(session, announcement)
     session.commit()
     return announcement
+
+
+def get_announcement(session: Session, actor, event: Event, announcement_id: int) -> Announcement:
+    announcement = session.get(Announcement, announcement_id)
+    if announcement is None or announcement.event_id != event.id or not is_visible(actor, event):
+        raise NotFound(_l("There is no such announcement."))
+    return announcement
+
+
+def update_announcement(session: Session, actor: User, announcement: Announcement, data: dict) -> Announcement:
+    """Correct an announcement; the page and the feed say it was edited (updated_at)."""
+    require(actor, "events.manage")
+    values = _announcement_values({"body": announcement.body, **data})
+    for field, value in values.items():
+        setattr(announcement, field, value)
+    announcement.updated_at = utcnow()
+    session.commit()
+    return announcement
+
+
+def delete_announcement(session: Session, actor: User, announcement: Announcement) -> None:
+    require(actor, "events.manage")
+    session.delete(announcement)
+    session.commit()
 
 
 # Registration -------------------------------------------------------------------------------

@@ -101,7 +101,9 @@ def mode_change_consequences(session: Session, event: Event, new_mode: str) -> s
         n = (
             session.scalar(
                 sa.select(sa.func.count(PairwiseVote.id)).where(
-                    PairwiseVote.event_id == event.id, PairwiseVote.undone.is_(False)
+                    PairwiseVote.event_id == event.id,
+                    PairwiseVote.undone.is_(False),
+                    PairwiseVote.skipped.is_(False),
                 )
             )
             or 0

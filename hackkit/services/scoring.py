@@ -378,14 +378,12 @@ def _pairwise_results(session: Session, event: Event, subs: dict[int, Submission
     return rows
 
 
-def active_votes(session: Session, event: Event) -> list[PairwiseVote]:
-    return list(
-        session.scalars(
-            sa.select(PairwiseVote)
-            .where(PairwiseVote.event_id == event.id, PairwiseVote.undone.is_(False))
-            .order_by(PairwiseVote.id)
-        )
-    )
+def active_votes(session: Session, event: Event, *, with_skips: bool = False) -> list[PairwiseVote]:
+    """The comparisons the model counts, in order; `with_skips` adds the judges' skips."""
+    query = sa.select(PairwiseVote).where(PairwiseVote.event_id == event.id, PairwiseVote.undone.is_(False))
+    if not with_skips:
+        query = query.where(PairwiseVote.skipped.is_(False))
+    return list(session.scalars(query.order_by(PairwiseVote.id)))
 
 
 # Feedback for the team -----------------------------------------------------------------------

@@ -33,7 +33,6 @@ FIELDS = (
     "video_url",
     "challenge_id",
     "datasets",
-    "sample_app",
     "template",
     "district",
     "licence",
@@ -68,7 +67,7 @@ def _clean(session: Session, team: Team, data: dict) -> dict:
         except Invalid as error:
             problems.add(error)
 
-    limits = {"title": 200, "tagline": 300, "description": 20000, "sample_app": 80, "district": 120}
+    limits = {"title": 200, "tagline": 300, "description": 20000, "district": 120}
     for field, limit in limits.items():
         if field in data:
             keep(field, v.text, data, field, max_length=limit)

@@ -294,8 +294,9 @@ def pending_requests(session: Session, team: Team) -> list[JoinRequest]:
     )
 
 
-def remove_member(session: Session, actor: User, team: Team, user_id: int, now: datetime | None = None) -> None:
-    """Leave (yourself) or remove someone (the captain). The team goes when its last member does."""
+def check_removal(team: Team, actor: User, user_id: int, now: datetime | None = None) -> Membership:
+    """The membership `actor` may end (leave, or remove as captain), or the refusal, changing
+    nothing: the page asks "are you sure?" only when the answer could be yes."""
     membership = next((m for m in team.memberships if m.user_id == user_id), None)
     if membership is None:
         raise NotFound(_l("This person is not in the team."))
@@ -305,6 +306,12 @@ def remove_member(session: Session, actor: User, team: Team, user_id: int, now: 
     _require_before_deadline(team, now)
     if leaving and team.captain_id == actor.id and team.member_count > 1:
         raise Conflict(_l("Hand the captaincy to another member before you leave."))
+    return membership
+
+
+def remove_member(session: Session, actor: User, team: Team, user_id: int, now: datetime | None = None) -> None:
+    """Leave (yourself) or remove someone (the captain). The team goes when its last member does."""
+    membership = check_removal(team, actor, user_id, now)
     session.delete(membership)
     session.execute(sa.update(Team).where(Team.id == team.id).values(member_count=Team.member_count - 1))
     session.flush()

@@ -37,7 +37,8 @@ def _require_pairwise_judge(session: Session, actor, event: Event) -> None:
 
 
 def _own_votes(session: Session, event: Event, judge_id: int) -> list[PairwiseVote]:
-    return [vote for vote in scoring.active_votes(session, event) if vote.judge_id == judge_id]
+    """The judge's votes and skips in order (an undo takes back the last of either)."""
+    return [vote for vote in scoring.active_votes(session, event, with_skips=True) if vote.judge_id == judge_id]
 
 
 def next_pair(session: Session, actor: User, event: Event) -> dict:
@@ -45,9 +46,9 @@ def next_pair(session: Session, actor: User, event: Event) -> dict:
     _require_pairwise_judge(session, actor, event)
     subs = {s.id: s for s in judging.judged_submissions(session, event)}
     conflicts = {s for j, s in judging.all_conflicts(session, event) if j == actor.id}
-    votes = scoring.active_votes(session, event)
+    votes = scoring.active_votes(session, event)  # a skip teaches the model nothing: not replayed
     state = pairwise.replay(list(subs), [pairwise.Vote(x.judge_id, x.winner_id, x.loser_id) for x in votes])
-    mine = [x for x in votes if x.judge_id == actor.id]
+    mine = _own_votes(session, event, actor.id)  # skips included: the skipped project is not offered again
     seen = {x.winner_id for x in mine} | {x.loser_id for x in mine}
     rng = scoring.seeded_rng(actor.id, len(mine))
     if mine and mine[-1].winner_id not in conflicts:
@@ -55,9 +56,10 @@ def next_pair(session: Session, actor: User, event: Event) -> dict:
     else:
         current = pairwise.choose_first(state, subs, conflicts, rng, exclude=seen)
     following = pairwise.choose_next(state, actor.id, current, subs, conflicts, rng, exclude=seen) if current else None
+    counted = sum(1 for x in mine if not x.skipped)
     if current is None or following is None:
-        return {"left": None, "right": None, "votes": len(mine), "done": True}
-    return {"left": subs[current], "right": subs[following], "votes": len(mine), "done": False}
+        return {"left": None, "right": None, "votes": counted, "done": True}
+    return {"left": subs[current], "right": subs[following], "votes": counted, "done": False}
 
 
 def _submission_of(session: Session, event: Event, data: dict, field: str) -> Submission:
@@ -83,7 +85,12 @@ def vote_pair(session: Session, actor: User, event: Event, data: dict, now: date
     for submission in (winner, loser):
         if judging.is_conflicted(session, actor, submission):
             raise Forbidden(_l("You have a conflict of interest with this project: you cannot see or score it."))
-    vote = PairwiseVote(event_id=event.id, judge_id=actor.id, winner_id=winner.id, loser_id=loser.id, undone=False)
+    # A skip: no preference between the two. Kept so the judge moves on (and can undo it), but
+    # never replayed into the model, the results or "compared" counts (scoring.active_votes).
+    skipped = data.get("skip") in (True, "1", "true", "yes")
+    vote = PairwiseVote(
+        event_id=event.id, judge_id=actor.id, winner_id=winner.id, loser_id=loser.id, undone=False, skipped=skipped
+    )
     session.add(vote)
     session.commit()
     return vote

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from hackkit.labels import project_licence_name
 from hackkit.licences import SPDX_LICENCES
 
 
@@ -52,6 +53,20 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class PlaceField(SelectField):
+    """A list of places; shown as a text input (the view swaps the widget) where the hub has none."""
+
+    def _value(self) -> str:
+        return self.data or ""
+
+
+class DatasetUseForm(Form):
+    """One dataset a project used, picked from the catalogue, and a line on how."""
+
+    slug = SelectField(_l("Dataset"), validate_choice=False)
+    how = StringField(_l("How we used it"))  # the service checks the length
+
+
 class SubmissionForm(FlaskForm):
     # No length or URL validators here: services.submissions checks every field, and a POST
     # after the deadline must reach it whatever it holds, to be refused with 409.
@@ -62,24 +77,25 @@ class SubmissionForm(FlaskForm):
     demo_url = StringField(_l("Demo URL"), render_kw={"type": "url"})
     video_url = StringField(_l("Video URL"), render_kw={"type": "url"})
     challenge_id = SelectField(_l("Challenge"), validate_choice=False)
-    datasets = TextAreaField(
-        _l("Datasets used"),
-        description=_l("One per line: the dataset's slug, a colon, and how you used it, e.g. trees: shade map."),
-    )
-    sample_app = StringField(_l("Sample app you started from"))
+    # Rows of (dataset from the catalogue, how it was used); the view adds empty rows to fill in.
+    datasets = FieldList(FormField(DatasetUseForm), label=_l("Datasets used"))
     template = SelectField(
-        _l("Started from template"),
+        _l("Started from"),
         description=_l("The hackkit sample app your project grew from, if any (see the app gallery)."),
         validate_choice=False,
     )
-    district = StringField(
+    # A list of the districts dataset's names when the hub has one (the view sets the choices).
+    district = PlaceField(
         _l("District or neighbourhood"),
         description=_l("Where in the city your project is about, if it is about one place."),
+        validate_choice=False,
     )
     licence = SelectField(
         _l("Licence"),
-        choices=[SelectChoice("", _l("Not chosen yet"))]
-        + [SelectChoice(key, f"{name} ({key})") for key, name in SPDX_LICENCES.items()],
+        choices=lambda: (
+            [SelectChoice("", _l("Not chosen yet"))]
+            + [SelectChoice(key, f"{project_licence_name(key)} ({key})") for key in SPDX_LICENCES]
+        ),
         validate_choice=False,
     )
     credited_user_ids = CheckboxesField(_l("Credited members"), coerce=int, validate_choice=False)
@@ -91,7 +107,6 @@ class SubmissionForm(FlaskForm):
         "repo_url",
         "demo_url",
         "video_url",
-        "sample_app",
         "template",
         "district",
         "licence",
@@ -101,27 +116,20 @@ class SubmissionForm(FlaskForm):
         for name in self.TEXT_FIELDS:
             getattr(self, name).data = content.get(name) or ""
         self.challenge_id.data = str(content.get("challenge_id") or "")
-        self.datasets.data = "\n".join(
-            f"{d['slug']}: {d['how']}" if d.get("how") else d["slug"] for d in content.get("datasets") or []
-        )
+        while self.datasets.entries:
+            self.datasets.pop_entry()
+        for used in content.get("datasets") or []:
+            self.datasets.append_entry({"slug": used.get("slug", ""), "how": used.get("how", "")})
         self.credited_user_ids.data = list(content.get("credited_user_ids") or [])
 
     def values(self) -> dict:
         data = {name: getattr(self, name).data or "" for name in self.TEXT_FIELDS}
         data["challenge_id"] = self.challenge_id.data or None
-        data["datasets"] = parse_dataset_lines(self.datasets.data or "")
+        data["datasets"] = [
+            {"slug": row.slug.data, "how": (row.how.data or "").strip()} for row in self.datasets if row.slug.data
+        ]
         data["credited_user_ids"] = list(self.credited_user_ids.data or [])
         return data
-
-
-def parse_dataset_lines(text: str) -> list[dict]:
-    """'slug: how it was used' per line, as the service's list of {slug, how}."""
-    found = []
-    for line in text.splitlines():
-        slug, _sep, how = line.partition(":")
-        if slug.strip():
-            found.append({"slug": slug.strip(), "how": how.strip()})
-    return found
 
 
 class ScreenshotForm(FlaskForm):

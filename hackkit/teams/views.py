@@ -7,10 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
 
 from hackkit.apps.kit import template_names
 from hackkit.auth.forms import apply_service_errors, form_if_signed_in
 from hackkit.config import join_request_cooldown
+from hackkit.confirmation import ask, confirmed
+from hackkit.events import project_map
 from hackkit.events.forms import ConfirmForm
 from hackkit.extensions import db
 from hackkit.models import Team
@@ -158,6 +161,14 @@ def leave(team_id: int):
     event_slug = team.event.slug
     if ConfirmForm().validate_on_submit():
         try:
+            teams.check_removal(team, current_user, current_user.id)
+            if not confirmed():  # asked only when leaving is possible
+                return ask(
+                    _("Leave %(team)s?", team=team.name),
+                    _("Leave the team"),
+                    url_for("teams.detail", team_id=team.id),
+                    _("You can join again with the invite link while the team has room and the event is open."),
+                )
             teams.remove_member(db.session, current_user, team, current_user.id)
         except Conflict as error:  # the captain must hand over first; or the deadline passed
             flash(str(error.message), "error")
@@ -173,6 +184,14 @@ def remove(team_id: int, user_id: int):
     name = _names(team).get(user_id, "")
     if ConfirmForm().validate_on_submit():
         try:
+            teams.check_removal(team, current_user, user_id)
+            if not confirmed():
+                return ask(
+                    _("Remove %(name)s from %(team)s?", name=name, team=team.name),
+                    _("Remove from the team"),
+                    url_for("teams.detail", team_id=team.id),
+                    _("They can no longer edit the submission. They can join again with the invite link."),
+                )
             teams.remove_member(db.session, current_user, team, user_id)
         except Conflict as error:
             flash(str(error.message), "error")
@@ -251,6 +270,32 @@ def _submission_form(team: Team) -> SubmissionForm:
     return form
 
 
+EMPTY_DATASET_ROWS = 2  # rows to fill in below the datasets already listed (saving offers more)
+
+
+def _offer_choices(form: SubmissionForm) -> None:
+    """The lists to pick from, for showing the form: catalogue datasets (with empty rows to fill
+    in) and the districts dataset's names. A value saved earlier stays among the choices."""
+    catalogue = [
+        SelectChoice(slug, f"{title} ({slug})") for slug, title in events.challenge_dataset_choices(db.session)
+    ]
+    known = {choice.value for choice in catalogue}
+    for _i in range(EMPTY_DATASET_ROWS):
+        form.datasets.append_entry()
+    for row in form.datasets:
+        extra = [SelectChoice(row.slug.data, row.slug.data)] if row.slug.data and row.slug.data not in known else []
+        row.slug.choices = [SelectChoice("", _("Choose a dataset"))] + extra + catalogue
+    names = project_map.district_names(db.session, current_user)
+    if not names:  # no districts dataset on this hub: the place is typed
+        form.district.widget = TextInput()
+        return
+    current = form.district.data or ""
+    extra = [SelectChoice(current, current)] if current and current not in names else []
+    form.district.choices = (
+        [SelectChoice("", _("Not about one district"))] + extra + [SelectChoice(n, n) for n in names]
+    )
+
+
 def _member_team(team_id: int) -> Team:
     team = teams.get_team(db.session, current_user, team_id)
     if not teams.is_member(team, current_user):
@@ -264,6 +309,7 @@ def _shots(ids) -> dict:
 
 
 def _submission_page(team: Team, form: SubmissionForm, problem=None, shot_form=None):
+    _offer_choices(form)
     current = submissions.get_submission(db.session, team)
     deadline = teams.effective_deadline(team)
     closed = utcnow() >= deadline
@@ -420,7 +466,6 @@ FIELD_LABELS = {
     "video_url": _l("video URL"),
     "challenge_id": _l("challenge"),
     "datasets": _l("datasets"),
-    "sample_app": _l("sample app"),
     "template": _l("template"),
     "district": _l("district"),
     "licence": _l("licence"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import re
@@ -79,6 +80,8 @@ def test_download_is_the_standalone_folder_and_runs_after_unzipping(client, tmp_
     names = archive.namelist()
     assert "facility-finder/app.py" in names and "facility-finder/data/public-toilets.geojson" in names
     assert not [n for n in names if re.search(r"node_modules|__pycache__|\.pytest_cache|\.pyc$", n)]
+    # The app asks the hub it came from (HACKKIT_URL still overrides it).
+    assert "DEFAULT_URL = 'http://localhost'" in archive.read("facility-finder/hubdata.py").decode()
 
     archive.extractall(tmp_path)
     out = tmp_path / "map.html"
@@ -100,3 +103,14 @@ def test_download_is_the_standalone_folder_and_runs_after_unzipping(client, tmp_
     html = out.read_text(encoding="utf-8")
     assert 'data-source="extract"' in html and "hackkit-finder" in html
     assert not EXTERNAL_ASSET.search(html)
+
+
+def test_a_downloaded_app_asks_the_hub_it_came_from_and_a_forged_host_stays_a_string(client):
+    answer = client.get("/apps/hello-map.zip", base_url="https://hub.example.org")
+    code = zipfile.ZipFile(io.BytesIO(answer.data)).read("hello-map/hubdata.py").decode()
+    assert "DEFAULT_URL = 'https://hub.example.org'" in code
+    forged = client.get("/apps/hello-map.zip", headers={"Host": "x\"+__import__('os').getcwd()+\""})
+    if forged.status_code == 200:  # werkzeug may refuse such a host; if not, it is only text
+        code = zipfile.ZipFile(io.BytesIO(forged.data)).read("hello-map/hubdata.py").decode()
+        line = next(line for line in code.splitlines() if line.startswith("DEFAULT_URL = "))
+        assert isinstance(ast.literal_eval(line.split(" = ", 1)[1]), str)  # a literal, nothing that runs

@@ -25,7 +25,7 @@ def test_visitor_finds_a_dataset_and_filters_its_preview(page: Page, app, tmp_pa
     page.goto("/")
     page.get_by_role("link", name="Data", exact=True).click()
     page.get_by_label("Search datasets").fill("bike")
-    page.get_by_label("CC0-1.0 (1)").check()
+    page.get_by_label("CC0 1.0 (1)").check()  # the licence's name, not its code
     page.get_by_role("button", name="Search", exact=True).click()
     page.get_by_role("link", name="Bike stations").click()
     expect(page.get_by_role("heading", name="Bike stations", level=1)).to_be_visible()

@@ -78,7 +78,8 @@ def test_team_forms_joins_by_link_submits_and_is_frozen_after_the_deadline(page:
     page.get_by_label("Description").fill("A map of **shade**.")
     page.get_by_label("Repository URL").fill("https://example.org/cool-streets")
     page.get_by_label("Challenge").select_option(label="Shade for everyone")
-    page.get_by_label("Datasets used").fill("trees: canopy per street")
+    page.get_by_label("Dataset 1", exact=True).select_option("trees")  # picked from the catalogue
+    page.get_by_label("How we used dataset 1").fill("canopy per street")
     page.get_by_label("Licence").select_option("MIT")
     page.get_by_role("button", name="Submit", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Your project is submitted.")

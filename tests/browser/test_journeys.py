@@ -407,10 +407,10 @@ def test_new_event_address_is_made_from_the_name_until_the_organizer_types_one(a
     log_in(page, live_server, email)
     page.goto("/events/new")
     page.get_by_label("Name", exact=True).fill("Gent fietst 2026: Één dag!")
-    expect(page.get_by_label("Address", exact=True)).to_have_value("gent-fietst-2026-een-dag")
-    page.get_by_label("Address", exact=True).fill("gent-2026")
+    expect(page.get_by_label("Web address", exact=True)).to_have_value("gent-fietst-2026-een-dag")
+    page.get_by_label("Web address", exact=True).fill("gent-2026")
     page.get_by_label("Name", exact=True).fill("Gent fietst")
-    expect(page.get_by_label("Address", exact=True)).to_have_value("gent-2026")  # the organizer's own words stay
+    expect(page.get_by_label("Web address", exact=True)).to_have_value("gent-2026")  # the organizer's own words stay
 
 
 def test_the_time_zone_is_picked_from_a_list_that_finds_a_city(app, page: Page, live_server):

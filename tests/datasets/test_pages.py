@@ -62,8 +62,14 @@ def test_preview_filters_sorts_and_pages_without_javascript(client, app, tmp_pat
     page = client.get("/datasets/stations?f_col=capaciteit&f_op=gte&f_val=10&_sort_desc=capaciteit&_size=1")
     text = page.get_data(as_text=True)
     assert "2 matching rows" in text and "<td>Zuid</td>" in text and "<td>Meir</td>" not in text
-    next_link = re.search(r'href="(/datasets/stations\?[^"]*_next=[^"#]*)', text).group(1).replace("&amp;", "&")
-    assert "<td>Meir</td>" in client.get(next_link).get_data(as_text=True)
+    assert 'rel="prev"' not in text  # the first page has no way back
+    next_link = re.search(r'rel="next" href="([^"#]*)', text).group(1).replace("&amp;", "&")
+    second = client.get(next_link).get_data(as_text=True)
+    assert "<td>Meir</td>" in second and "rows 2 to 2" in second
+    previous = re.search(r'rel="prev" href="([^"#]*)', second).group(1).replace("&amp;", "&")
+    first = client.get(previous).get_data(as_text=True)  # back to the first page, filter and sort kept
+    assert "<td>Zuid</td>" in first and "<td>Meir</td>" not in first and "2 matching rows" in first
+    assert 'rel="prev"' not in first
     bad = client.get("/datasets/stations?capaciteit__gt=lots")
     assert bad.status_code == 200 and "not a valid integer" in bad.get_data(as_text=True)
 

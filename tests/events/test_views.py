@@ -115,7 +115,36 @@ def test_event_form_with_taken_slug_says_so(client, app, auth):
     data = world(app)
     log_in_new(auth, "organizer")
     response = post_form(client, "/events/new", {**EVENT_FORM, "slug": data.slug})
-    assert response.status_code == 400 and "This slug is taken." in response.get_data(as_text=True)
+    assert response.status_code == 400 and "This address is taken by another event" in response.get_data(as_text=True)
+
+
+def test_a_taken_address_and_dates_out_of_order_are_reported_together(client, app, auth):
+    data = world(app)
+    log_in_new(auth, "organizer")
+    form = {**EVENT_FORM, "slug": data.slug, "ends_at": "2026-05-15T09:00", "max_team_size": "0"}
+    page = post_form(client, "/events/new", form).get_data(as_text=True)
+    assert "This address is taken by another event" in page  # one submit shows every problem
+    assert "“hacking ends” (ends_at) must come after “hacking starts” (starts_at)." in page
+    for field in ("slug", "ends_at", "max_team_size"):
+        assert f'href="#{field}"' in page, field
+
+
+def test_an_event_without_an_address_gets_one_made_from_its_name(client, app, auth):
+    log_in_new(auth, "organizer")
+    response = post_form(client, "/events/new", {**EVENT_FORM, "name": "Gent fietst 2026!", "slug": ""})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/events/gent-fietst-2026/manage")
+
+
+def test_organizer_gives_the_event_texts_in_dutch_shown_to_dutch_readers(client, app, auth):
+    log_in_new(auth, "organizer")
+    form = {**EVENT_FORM, "visibility": "published", "name_nl": "Gent 2026 (NL)", "tagline_nl": "Hack de stad"}
+    assert post_form(client, "/events/new", form).status_code == 302
+    post_form(client, "/language", {"lang": "nl"}, page="/account")
+    page = client.get("/events/ghent-2026").get_data(as_text=True)
+    assert "<h1>Gent 2026 (NL)</h1>" in page and "Hack de stad" in page
+    post_form(client, "/language", {"lang": "en"}, page="/account")
+    page = client.get("/events/ghent-2026").get_data(as_text=True)  # no English text given: the main one
+    assert f"<h1>{EVENT_FORM['name']}</h1>" in page
 
 
 def test_edit_form_shows_local_times_and_saves_changes(client, app, auth):
@@ -432,3 +461,30 @@ def test_event_page_says_one_person_not_one_people(client, app):
     assert "Teams of at most 1 person." in client.get(f"/events/{slug}").get_data(as_text=True)
     client.post("/language", data={"lang": "nl", "next": f"/events/{slug}"})
     assert "Teams van maximaal 1 persoon." in client.get(f"/events/{slug}").get_data(as_text=True)
+
+
+def test_organizer_edits_an_announcement_and_deletes_it_after_being_asked(client, app, auth):
+    log_in_new(auth, "organizer")
+    post_form(client, "/events/new", EVENT_FORM)
+    post_form(
+        client,
+        "/events/ghent-2026/announcements",
+        {"body": "Doors at 9", "body_nl": "Deuren om 9"},
+        page="/events/ghent-2026/manage",
+    )
+    with app.app_context():
+        announcement_id = db.session.scalar(sa.select(Announcement.id))
+    edit = f"/events/ghent-2026/announcements/{announcement_id}/edit"
+    assert "Deuren om 9</textarea>" in client.get(edit).get_data(as_text=True)
+    response = post_form(client, edit, {"body": "", "body_nl": "Deuren om 10"})
+    assert response.status_code == 400 and 'href="#body"' in response.get_data(as_text=True)
+    assert post_form(client, edit, {"body": "Doors at 10", "body_nl": "Deuren om 10"}).status_code == 302
+    page = client.get("/events/ghent-2026").get_data(as_text=True)
+    assert "Doors at 10" in page and "edited" in page
+    delete = f"/events/ghent-2026/announcements/{announcement_id}/delete"
+    asked = post_form(client, delete, {}, page="/events/ghent-2026/manage")
+    assert asked.status_code == 200 and "Delete this announcement?" in asked.get_data(as_text=True)
+    assert "Doors at 10" in client.get("/events/ghent-2026").get_data(as_text=True)  # not yet
+    response = post_form(client, delete, {"confirm": "yes"}, page="/events/ghent-2026/manage")
+    assert response.status_code == 302
+    assert "Doors at 10" not in client.get("/events/ghent-2026").get_data(as_text=True)

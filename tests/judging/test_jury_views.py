@@ -33,6 +33,9 @@ def _jury(world) -> str:
     return f"/events/{world['slug']}/jury"
 
 
+CONFIRMED = {"confirm": "yes"}  # the answer to the page that asks before a removal
+
+
 def _post(client, world, path: str, data: dict | None = None):
     response = post_form(client, _jury(world) + path, data or {}, page=_jury(world))
     assert response.status_code == 302
@@ -54,7 +57,7 @@ def test_organizer_assigns_and_unassigns_one_judge_by_hand(app, client, auth, wo
     assert "already assigned" in page and _pairs(app) == {(judge, sub, True)}
     with app.app_context():
         assignment_id = db.session.query(Assignment.id).scalar()
-    assert "Assignment removed." in _post(client, world, f"/assignments/{assignment_id}/delete")
+    assert "Assignment removed." in _post(client, world, f"/assignments/{assignment_id}/delete", CONFIRMED)
     assert _pairs(app) == set()
 
 
@@ -113,9 +116,9 @@ def test_criterion_is_deleted_until_it_is_scored_then_refused_with_a_message(app
         assignments.assign_manually(db.session, organizer, submission.team.event, judge, sub)
         scoring.save_scores(db.session, db.session.get(User, judge), submission, {"scores": {str(impact): 4}})
     auth.login(world["organizer"])
-    page = _post(client, world, f"/criteria/{impact}/delete")
+    page = _post(client, world, f"/criteria/{impact}/delete", CONFIRMED)
     assert "Judges have already given 1 scores on Impact, so it cannot be deleted" in page
-    assert "Criterion Use of data deleted." in _post(client, world, f"/criteria/{data}/delete")
+    assert "Criterion Use of data deleted." in _post(client, world, f"/criteria/{data}/delete", CONFIRMED)
     with app.app_context():
         assert [c.id for c in db.session.query(Criterion)] == [impact]
         assert db.session.query(Score).count() == 1
@@ -127,7 +130,10 @@ def test_organizer_removes_a_judge_from_the_jury(app, client, auth, world):
     with app.app_context():
         name = db.session.get(User, judge).display_name
     assert name in client.get(_jury(world)).get_data(as_text=True)
-    page = _post(client, world, f"/judges/{judge}/remove")
+    asked = post_form(client, _jury(world) + f"/judges/{judge}/remove", {}, page=_jury(world))
+    assert asked.status_code == 200 and f"Remove {name} from the jury?" in asked.get_data(as_text=True)
+    assert name in client.get(_jury(world)).get_data(as_text=True)  # nothing happened yet
+    page = _post(client, world, f"/judges/{judge}/remove", CONFIRMED)
     assert "Judge removed from the jury" in page
     assert f"Remove {name} from the jury" not in page
 

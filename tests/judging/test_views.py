@@ -178,9 +178,14 @@ def test_pairwise_page_shows_two_projects_and_records_a_vote(app, client, auth, 
     assert page.count("is better</button>") == 2
     response = post_form(client, url, {"winner_id": str(world["sub_a"]), "loser_id": str(world["sub_b"])})
     assert response.status_code == 302
-    assert "Votes so far: 1." in client.get(url).get_data(as_text=True)
+    assert "1 vote so far." in client.get(url).get_data(as_text=True)
     post_form(client, url, {"undo": "1"})
-    assert "Votes so far: 0." in client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "0 votes so far." in page and "Skip: no preference</button>" in page
+    response = post_form(client, url, {"winner_id": str(world["sub_a"]), "loser_id": str(world["sub_b"]), "skip": "1"})
+    assert response.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Skipped: no preference" in page and "0 votes so far." in page  # a skip is not a vote
 
 
 def test_gallery_shows_the_jury_winners_only_after_publication(app, client, world):

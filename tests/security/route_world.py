@@ -112,6 +112,9 @@ def build(app, tmp: Path) -> World:
     webhook = webhooks.register(session, organizer, event, hook, allow_private=False)
     webhook.secret = WEBHOOK_SECRET
     session.commit()
+    announcement = events.post_announcement(
+        session, organizer, event, "Doors open at nine.", {"nl": {"body": "Om negen uur open."}}
+    )
     # Both sides of "looking for each other" have someone in them, so those lists are searched too.
     accounts.update_profile(
         session,
@@ -208,6 +211,7 @@ def build(app, tmp: Path) -> World:
         "sub_b": sub_b.id,
         "screenshot": shot.id,
         "challenge": challenge.id,
+        "announcement": announcement.id,
         "criterion": criteria[0].id,
         "assignment": assignment.id,
         "join_request": join_request.id,

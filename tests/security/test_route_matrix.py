@@ -97,6 +97,7 @@ PARAMS = {
     "team_id": "team_a",
     "submission_id": "sub_a",
     "challenge_id": "challenge",
+    "announcement_id": "announcement",
     "criterion_id": "criterion",
     "assignment_id": "assignment",
     "request_id": "join_request",
@@ -160,6 +161,8 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/api/v1/events/<slug>"): row(everyone(200)),
     ("PATCH", "/api/v1/events/<slug>"): row(api(organizer=200), {"name": "Renamed"}),
     ("POST", "/api/v1/events/<slug>/announcements"): row(api(organizer=400)),
+    ("DELETE", "/api/v1/events/<slug>/announcements/<int:announcement_id>"): row(api(organizer=204)),
+    ("PATCH", "/api/v1/events/<slug>/announcements/<int:announcement_id>"): row(api(organizer=200)),
     ("GET", "/api/v1/events/<slug>/archive.zip"): row(everyone(200)),
     ("GET", "/api/v1/events/<slug>/assignments"): row(api(judge=200, conflicted_judge=200, organizer=200)),
     ("POST", "/api/v1/events/<slug>/assignments"): row(api(organizer=201), {"per_submission": 1}),
@@ -308,6 +311,12 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/events/"): row(everyone(200)),
     ("GET", "/events/<slug>"): row(everyone(200)),
     ("POST", "/events/<slug>/announcements"): row(page(organizer=400)),
+    # Deleting asks first (a confirmation page); the confirmed form deletes.
+    ("POST", "/events/<slug>/announcements/<int:announcement_id>/delete"): row(
+        page(organizer="done"), {"confirm": "yes"}
+    ),
+    ("GET", "/events/<slug>/announcements/<int:announcement_id>/edit"): row(page(organizer=200)),
+    ("POST", "/events/<slug>/announcements/<int:announcement_id>/edit"): row(page(organizer=400)),
     ("GET", "/events/<slug>/announcements.atom"): row(everyone(200)),
     ("GET", "/events/<slug>/archive-<any('public', 'organizer'):kind>.zip"): row(page(organizer=200), kind="organizer"),
     ("GET", "/events/<slug>/challenges/<int:challenge_id>/edit"): row(page(organizer=200)),
@@ -338,7 +347,9 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/events/<slug>/jury/assignments"): row(
         page(organizer="done"), {"assign-judge_id": "{judge_id}", "assign-submission_id": "{sub_b}"}
     ),
-    ("POST", "/events/<slug>/jury/assignments/<int:assignment_id>/delete"): row(page(organizer="done")),
+    ("POST", "/events/<slug>/jury/assignments/<int:assignment_id>/delete"): row(
+        page(organizer="done"), {"confirm": "yes"}
+    ),
     ("POST", "/events/<slug>/jury/conflicts"): row(
         page(organizer="done"),
         {"conflict-judge_id": "{judge_id}", "conflict-submission_id": "{sub_b}", "conflict-kind": "relation"},
@@ -355,9 +366,13 @@ ROUTES: dict[tuple[str, str], R] = {
             "c{criterion}-scale_max": "100",
         },
     ),
-    ("POST", "/events/<slug>/jury/criteria/<int:criterion_id>/delete"): row(page(organizer="refused")),
+    ("POST", "/events/<slug>/jury/criteria/<int:criterion_id>/delete"): row(
+        page(organizer="refused"), {"confirm": "yes"}
+    ),
     ("POST", "/events/<slug>/jury/judges"): row(page(organizer="done"), {"email": "rm-participant@example.org"}),
-    ("POST", "/events/<slug>/jury/judges/<int:user_id>/remove"): row(page(organizer="done"), user_id="judge_id"),
+    ("POST", "/events/<slug>/jury/judges/<int:user_id>/remove"): row(
+        page(organizer="done"), {"confirm": "yes"}, user_id="judge_id"
+    ),
     ("POST", "/events/<slug>/jury/publish"): row(page(organizer="done"), {"confirm": "1"}),
     ("GET", "/events/<slug>/jury/reminders"): row(page(organizer=200)),
     ("POST", "/events/<slug>/jury/settings"): row(page(organizer="done"), {"mode": "rubric"}),
@@ -437,7 +452,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/teams/<int:team_id>/edit"): row(page(member=200)),
     ("POST", "/teams/<int:team_id>/edit"): row(page(member=400)),
     ("POST", "/teams/<int:team_id>/leave"): row(page(404, member="refused")),
-    ("POST", "/teams/<int:team_id>/members/<int:user_id>/remove"): row(page(member="done")),
+    ("POST", "/teams/<int:team_id>/members/<int:user_id>/remove"): row(page(member="done"), {"confirm": "yes"}),
     ("GET", "/teams/<int:team_id>/project"): row(everyone(200)),
     ("POST", "/teams/<int:team_id>/project/outcomes"): row(page(organizer="done"), {"status": "contacted"}),
     ("POST", "/teams/<int:team_id>/project/updates"): row(page(member="done"), {"text": "Met the city"}),

@@ -190,3 +190,50 @@ def test_a_challenge_offers_only_published_catalogue_datasets(session):
     assert challenge.datasets == ["trees"]
     assert ("trees", "Trees") in events.challenge_dataset_choices(session)
     assert "secret-draft" not in dict(events.challenge_dataset_choices(session))
+
+
+def test_a_taken_slug_is_reported_with_every_other_problem(session):
+    organizer = f.user(session, "organizer")
+    f.event(session, organizer, slug="antwerp")
+    with pytest.raises(Invalid) as caught:  # one answer lists them all, not the slug on a second try
+        f.event(session, organizer, slug="antwerp", max_team_size=0, ends_at="2000-01-01T00:00+00:00")
+    assert {"slug", "max_team_size", "ends_at"} <= set(caught.value.errors)
+
+
+def test_an_event_without_a_slug_gets_one_made_from_its_name(session):
+    ev = f.event(session, slug="", name="Gent fietst — Ça roule 2026!")
+    assert ev.slug == "gent-fietst-ca-roule-2026"
+
+
+def test_event_texts_in_the_other_language_keep_only_known_languages_and_fields(session):
+    ev = f.event(session, translations={"nl": {"name": " Gent hackt ", "tagline": ""}, "en": {"description": ""}})
+    assert ev.translations == {"nl": {"name": "Gent hackt"}}  # empty texts are not kept
+    with pytest.raises(Invalid) as caught:
+        f.event(session, slug="other", translations={"fr": {"name": "Gand"}})
+    assert "translations" in caught.value.errors
+    with pytest.raises(Invalid) as caught:
+        f.event(session, slug="third", translations={"nl": {"name": "x" * 201}})
+    assert "name_nl" in caught.value.errors  # named like the form's field
+
+
+def test_organizers_edit_and_delete_announcements_and_nobody_else(session):
+    organizer = f.user(session, "organizer")
+    ev = f.event(session, organizer)
+    posted = events.post_announcement(session, organizer, ev, "Doors at 9", {"nl": {"body": "Deuren om 9"}})
+    participant = f.user(session, "participant")
+    with pytest.raises(Forbidden):
+        events.update_announcement(session, participant, posted, {"body": "Hacked"})
+    with pytest.raises(Forbidden):
+        events.delete_announcement(session, participant, posted)
+    with pytest.raises(Invalid):
+        events.update_announcement(session, organizer, posted, {"body": "  "})
+    session.rollback()
+    edited = events.update_announcement(session, organizer, posted, {"body": "Doors at 10"})
+    assert edited.body == "Doors at 10" and edited.updated_at is not None
+    assert edited.translations == {"nl": {"body": "Deuren om 9"}}  # kept when not given
+    other = f.event(session, organizer, slug="other-event")
+    with pytest.raises(NotFound):  # an announcement is reached through its own event only
+        events.get_announcement(session, organizer, other, posted.id)
+    events.delete_announcement(session, organizer, posted)
+    with pytest.raises(NotFound):
+        events.get_announcement(session, organizer, ev, posted.id)

@@ -144,3 +144,24 @@ def test_a_participant_added_as_judge_is_flagged_and_conflicted_with_their_own_t
     assignments.run_assignment(session, world.organizer, world.event, 3)
     theirs = {a.submission_id for a in assignments.assignments_of(session, member, world.event)}
     assert world.submissions["B"].id not in theirs and theirs
+
+
+def test_a_pairwise_skip_moves_the_judge_on_but_is_no_comparison(session):
+    world = w.build(session)
+    judging_setup.update_settings(session, world.organizer, world.event, {"mode": "pairwise"})
+    judge = world.people["judge0"]
+    before = scoring.results(session, world.organizer, world.event)["results"]
+    pair = voting.next_pair(session, judge, world.event)
+    left, right = pair["left"].id, pair["right"].id
+    skip = voting.vote_pair(session, judge, world.event, {"winner_id": left, "loser_id": right, "skip": True})
+    assert skip.skipped
+    after = voting.next_pair(session, judge, world.event)
+    assert after["left"].id == left and after["right"].id != right  # the same project, another to compare
+    assert after["votes"] == 0  # a skip is not a vote
+    # The model, the ranking and the "votes exist" warning never see it.
+    assert scoring.active_votes(session, world.event) == []
+    assert scoring.results(session, world.organizer, world.event)["results"] == before
+    assert judging_setup.mode_change_consequences(session, world.event, "rubric") in ("", None)
+    undone = voting.undo_last(session, judge, world.event)  # and it can be taken back like a vote
+    assert undone.id == skip.id
+    assert voting.next_pair(session, judge, world.event)["right"].id == right

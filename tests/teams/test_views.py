@@ -211,6 +211,10 @@ def test_member_leaves_the_team(client, app, auth):
     data = world(app)
     auth.login(data.mate)
     response = post_form(client, f"/teams/{data.team_id}/leave", {}, page=f"/teams/{data.team_id}")
+    page = response.get_data(as_text=True)  # asked first: a page with a red button, nothing changed yet
+    assert response.status_code == 200 and "Leave Data Divers?" in page and 'class="danger"' in page
+    assert data.mate_id in member_ids(app, data.team_id)
+    response = post_form(client, f"/teams/{data.team_id}/leave", {"confirm": "yes"}, page=f"/teams/{data.team_id}")
     assert response.status_code == 302 and response.headers["Location"] == f"/events/{data.slug}"
     assert member_ids(app, data.team_id) == {data.captain_id}
 
@@ -226,7 +230,7 @@ def test_captain_must_hand_over_before_leaving_then_can(client, app, auth):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Team, data.team_id).captain_id == data.mate_id
-    post_form(client, f"/teams/{data.team_id}/leave", {}, page=team_page)
+    post_form(client, f"/teams/{data.team_id}/leave", {"confirm": "yes"}, page=team_page)
     assert member_ids(app, data.team_id) == {data.mate_id}
 
 
@@ -239,6 +243,10 @@ def test_captain_removes_a_member_and_others_cannot(client, app, auth):
     auth.logout()
     auth.login(data.captain)
     response = post_form(client, f"/teams/{data.team_id}/members/{data.mate_id}/remove", {}, page=team_page)
+    assert response.status_code == 200 and data.mate_id in member_ids(app, data.team_id)  # asked first
+    response = post_form(
+        client, f"/teams/{data.team_id}/members/{data.mate_id}/remove", {"confirm": "yes"}, page=team_page
+    )
     assert response.status_code == 302
     assert member_ids(app, data.team_id) == {data.captain_id}
 
@@ -252,8 +260,11 @@ SUBMISSION = {
     "repo_url": "https://example.org/shade",
     "demo_url": "",
     "video_url": "",
-    "datasets": "trees: the canopy\nheat-map",
-    "sample_app": "folium-basic",
+    "datasets-0-slug": "trees",
+    "datasets-0-how": "the canopy",
+    "datasets-1-slug": "heat-map",
+    "datasets-1-how": "",
+    "template": "hello-map",
     "licence": "MIT",
 }
 
@@ -277,7 +288,9 @@ def test_member_saves_a_draft_then_submits(client, app, auth):
     assert saved["status"] == "draft" and saved["challenge_id"] == data.challenge_id
     assert saved["datasets"] == [{"slug": "trees", "how": "the canopy"}, {"slug": "heat-map", "how": ""}]
     assert saved["credited_user_ids"] == [data.captain_id, data.mate_id]
-    assert "trees: the canopy" in client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)  # each dataset is a row picked from the catalogue
+    assert '<option selected value="trees">' in page and 'value="the canopy"' in page
+    assert saved["template"] == "hello-map"
     response = post_form(client, url, {**form, "action": "submit"})
     assert response.status_code == 302
     assert submission_of(app, data.team_id)["status"] == "submitted"
