@@ -53,6 +53,7 @@ def _haystack(dataset: Dataset) -> str:
 
 WORD = re.compile(r"\w+")
 _STEMMERS = (snowballstemmer.stemmer("dutch"), snowballstemmer.stemmer("english"))
+MIN_INSIDE = 3  # shortest search word also found inside longer words
 MIN_STEM = 4  # a shorter stem ("dat" of "data") would match inside too many other words
 
 
@@ -68,7 +69,10 @@ def stems_of(word: str) -> frozenset[str]:
 
 def matches(word: str, haystack: str) -> bool:
     """A search word is found as typed (inside longer words too: "fiets" in "deelfietsen"), or
-    by its Dutch or English stem ("speeltuinen" finds "speeltuin")."""
+    by its Dutch or English stem ("speeltuinen" finds "speeltuin"). A word of one or two
+    letters must be a whole word: inside other words it would match almost anything."""
+    if len(word) < MIN_INSIDE:
+        return re.search(rf"\b{re.escape(word)}\b", haystack) is not None
     return any(form in haystack for form in stems_of(word))
 
 
@@ -84,6 +88,8 @@ def search_catalogue(
     `facets` names the facets to filter and count, from FACETS and EXTRA_FACETS."""
     selected = {k: v for k, v in (selected or {}).items() if k in facets and v}
     words = WORD.findall(fold(q))
+    if q.strip() and not words:
+        return {"datasets": [], "facets": {facet: [] for facet in facets}}  # only punctuation: nothing to find
     matching = [d for d in visible_datasets(session, actor) if _found(d, words)]
 
     def chosen(dataset: Dataset, skip: str | None = None) -> bool:
