@@ -305,19 +305,19 @@ PAGE_MATRIX = {
     "page: delete an unscored criterion": (
         "POST",
         "/events/{slug}/jury/criteria/{unscored_criterion}/delete",
-        {},
+        {"confirm": "yes"},  # destructive: the page asks first
         {**PAGE_OTHERS, "organizer": "done"},
     ),
     "page: delete a scored criterion": (
         "POST",
         "/events/{slug}/jury/criteria/{criterion}/delete",
-        {},
+        {"confirm": "yes"},  # destructive: the page asks first
         {**PAGE_OTHERS, "organizer": "refused"},
     ),
     "page: remove a judge": (
         "POST",
         "/events/{slug}/jury/judges/{unassigned_id}/remove",
-        {},
+        {"confirm": "yes"},  # destructive: the page asks first
         {**PAGE_OTHERS, "organizer": "done"},
     ),
     "page: assign by hand": (
@@ -335,7 +335,7 @@ PAGE_MATRIX = {
     "page: remove an assignment": (
         "POST",
         "/events/{slug}/jury/assignments/{assignment_a}/delete",
-        {},
+        {"confirm": "yes"},  # destructive: the page asks first
         {**PAGE_OTHERS, "organizer": "done"},
     ),
     "page: record a conflict for a judge": (
