@@ -15,8 +15,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from hackkit.extensions import db
-from hackkit.maps import serve
-from hackkit.maps.build import render_map_html
+from hackkit_maps import serve
+from hackkit.maps import render_map_html
 from hackkit.maps.demo import build_demo_map
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")

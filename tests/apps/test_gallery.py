@@ -8,10 +8,12 @@ import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
+import hackkit_maps
 import pytest
 
-from hackkit.apps.kit import PACKAGE, app_folders
+from hackkit.apps.registry import app_folders
 from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import curated
@@ -80,14 +82,18 @@ def test_download_is_the_standalone_folder_and_runs_after_unzipping(client, tmp_
     assert "facility-finder/app.py" in names and "facility-finder/data/public-toilets.geojson" in names
     assert not [n for n in names if re.search(r"node_modules|__pycache__|\.pytest_cache|\.pyc$", n)]
 
+    # The kit comes along as a wheel that requirements.txt names.
+    wheel = f"hackkit_maps-{hackkit_maps.__version__}-py3-none-any.whl"
+    assert f"facility-finder/vendor/{wheel}" in names
+    requirements = archive.read("facility-finder/requirements.txt").decode("utf-8").splitlines()
+    assert f"./vendor/{wheel}" in requirements and not [line for line in requirements if line.startswith("hackkit")]
+
     archive.extractall(tmp_path)
+    # Run on the kit from that wheel, not the one installed here: unpacked first on PYTHONPATH.
+    kit = tmp_path / "kit"
+    zipfile.ZipFile(tmp_path / "facility-finder" / "vendor" / wheel).extractall(kit)
     out = tmp_path / "map.html"
-    env = {
-        **os.environ,
-        "HACKKIT_URL": "http://127.0.0.1:9",
-        "HACKKIT_NPM_MODULES": str(PACKAGE / "maps" / "node_modules"),
-        "PYTHONPATH": "",
-    }
+    env = {**os.environ, "HACKKIT_URL": "http://127.0.0.1:9", "PYTHONPATH": str(kit)}
     done = subprocess.run(  # noqa: S603
         [sys.executable, "app.py", "--html", str(out)],
         cwd=tmp_path / "facility-finder",
@@ -100,3 +106,12 @@ def test_download_is_the_standalone_folder_and_runs_after_unzipping(client, tmp_
     html = out.read_text(encoding="utf-8")
     assert 'data-source="extract"' in html and "hackkit-finder" in html
     assert not EXTERNAL_ASSET.search(html)
+
+
+def test_downloads_reuse_one_packed_wheel_of_the_kit(client, app):
+    first = zipfile.ZipFile(io.BytesIO(client.get("/apps/hello-map.zip").data))
+    second = zipfile.ZipFile(io.BytesIO(client.get("/apps/bike-share.zip").data))
+    wheel = f"vendor/hackkit_maps-{hackkit_maps.__version__}-py3-none-any.whl"
+    assert first.read(f"hello-map/{wheel}") == second.read(f"bike-share/{wheel}")
+    cached = list((Path(app.instance_path) / "app-wheels").rglob("*.whl"))
+    assert len(cached) == 1

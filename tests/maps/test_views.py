@@ -8,7 +8,7 @@ import re
 import pytest
 
 from hackkit.maps import render_map_html
-from hackkit.maps.assets import served_files
+from hackkit_maps.assets import served_files
 from tests.maps.plugin_maps import every_plugin_map
 from tests.maps.test_assets import fetched_urls
 
@@ -97,7 +97,7 @@ def test_map_page_policy_allows_only_this_server_without_tiles(app):
 
 
 def test_map_page_policy_adds_only_the_tile_server_with_osm(app):
-    from hackkit.maps.build import OSM_TILE_ORIGIN
+    from hackkit_maps.build import OSM_TILE_ORIGIN
 
     app.config["HACKKIT_TILES"] = "osm"
     response = app.test_client().get("/maps/demo")
