@@ -8,10 +8,10 @@ import re
 import folium
 import pytest
 from folium import plugins
-
-from hackkit.maps import render_map_html
 from hackkit_maps.assets import CDN_REWRITES, LIBRARIES, UnservedAsset, inline_assets, localize_html, served_files
 from hackkit_maps.build import geojson_from_url
+
+from hackkit.maps import render_map_html
 from tests.maps.plugin_maps import PLUGINS, base, every_plugin_map
 
 # src/href of the tags that make a browser fetch something while loading the page.

@@ -12,8 +12,10 @@ that, the nearest folder above where pytest was started.
 - `serve_app(hub_url, tiles)`: the app's own Flask server on a free port; returns its URL.
 - `browser_page`: headless Chromium (Debian's /usr/bin/chromium via Playwright). Requests to
   anything but 127.0.0.1 are refused and recorded; after the test there must be none, and no
-  JavaScript error. Skipped when Chromium or Playwright is missing, unless
-  HACKKIT_REQUIRE_BROWSER is set.
+  JavaScript error but those a test allows (`browser_page.log.allow_error(pattern)`). Skipped
+  when Chromium or Playwright is missing, unless HACKKIT_REQUIRE_BROWSER is set.
+- `refused_url`: a http://127.0.0.1:<port> where nothing listens, e.g. a tile server that is
+  not there (HACKKIT_TILE_URL) to see a map fall back to its no-tile basemap.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -59,6 +63,14 @@ def app_module(app_dir):
 @pytest.fixture
 def dead_hub() -> str:
     return "http://127.0.0.1:9"  # the discard port: the connection is refused at once
+
+
+@pytest.fixture
+def refused_url() -> str:
+    with socket.socket() as probe:  # a port that was free a moment ago: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 class _Served:
@@ -130,6 +142,14 @@ class BrowserLog:
     def __init__(self):
         self.foreign: list[str] = []
         self.errors: list[str] = []
+        self.allowed: list[re.Pattern] = []  # console errors a test expects
+
+    def allow_error(self, pattern: str) -> None:
+        """Expect console errors matching `pattern` (e.g. tiles from a server that refuses)."""
+        self.allowed.append(re.compile(pattern))
+
+    def unexpected_errors(self) -> list[str]:
+        return [text for text in self.errors if not any(pattern.search(text) for pattern in self.allowed)]
 
 
 @pytest.fixture
@@ -153,4 +173,4 @@ def browser_page(_browser):
     yield page
     context.close()
     assert not log.foreign, f"the map asked other servers for: {log.foreign}"
-    assert not log.errors, f"JavaScript errors: {log.errors}"
+    assert not log.unexpected_errors(), f"JavaScript errors: {log.unexpected_errors()}"
