@@ -52,7 +52,10 @@ $(FOLIUM_OLDEST_DIR)/.installed: | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps --target $(FOLIUM_OLDEST_DIR) folium==$(FOLIUM_OLDEST)
 	touch $@
 
+# The kit's own tests run first, in a pytest of their own (their browser fixture is the kit's).
 test-apps: install-dev $(FOLIUM_OLDEST_DIR)/.installed
+	@echo "== mapkit (the kit's own tests)"
+	@cd mapkit && $(CURDIR)/$(BIN)/pytest -q -p no:cacheprovider
 	@for folium in "" $(CURDIR)/$(FOLIUM_OLDEST_DIR); do \
 	  version=$$(PYTHONPATH=$$folium $(BIN)/python -c 'import folium; print(folium.__version__)'); \
 	  for app in sample_apps/*/; do \

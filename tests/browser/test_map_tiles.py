@@ -15,17 +15,15 @@ from tests.conftest import make_app
 
 
 @pytest.fixture
-def refused_tiles(monkeypatch) -> str:
+def refused_tiles() -> str:
     with socket.socket() as probe:  # free a moment ago: connections to it are refused
         probe.bind(("127.0.0.1", 0))
-        origin = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    monkeypatch.setenv("HACKKIT_TILE_URL", origin + "/{z}/{x}/{y}.png")
-    return origin
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
-    yield make_app(tmp_path, database_url, HACKKIT_TILES="osm")
+def app(tmp_path, database_url, refused_tiles):
+    yield make_app(tmp_path, database_url, HACKKIT_TILES="osm", HACKKIT_TILE_URL=refused_tiles + "/{z}/{x}/{y}.png")
 
 
 @pytest.fixture

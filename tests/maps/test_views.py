@@ -115,8 +115,8 @@ def test_with_osm_a_map_page_carries_the_tile_watcher_and_its_notice_in_the_visi
     assert "the map shows the district outlines instead" in english
 
 
-def test_the_tile_server_can_be_the_venues_own(app, monkeypatch):
-    monkeypatch.setenv("HACKKIT_TILE_URL", "http://10.0.0.5:8080/tiles/{z}/{x}/{y}.png")
+def test_the_tile_server_can_be_the_venues_own(app):
+    app.config["HACKKIT_TILE_URL"] = "http://10.0.0.5:8080/tiles/{z}/{x}/{y}.png"
     app.config["HACKKIT_TILES"] = "osm"
     response = app.test_client().get("/maps/demo")
     assert "img-src 'self' data: http://10.0.0.5:8080;" in response.headers["Content-Security-Policy"]

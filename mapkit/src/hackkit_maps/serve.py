@@ -15,7 +15,15 @@ OSM_TILE_URL = OSM_TILE_ORIGIN + "/{z}/{x}/{y}.png"
 
 
 def tile_url() -> str:
-    """The tile server of `osm` maps: HACKKIT_TILE_URL (a venue's own tile server), else OpenStreetMap."""
+    """The tile server of `osm` maps: HACKKIT_TILE_URL (a venue's own), else OpenStreetMap.
+
+    Like HACKKIT_TILES: the running Flask app's config when it has the key (the hub's), else
+    the environment (an app's).
+    """
+    from flask import current_app, has_app_context
+
+    if has_app_context() and current_app.config.get("HACKKIT_TILE_URL"):
+        return current_app.config["HACKKIT_TILE_URL"]
     return os.environ.get("HACKKIT_TILE_URL") or OSM_TILE_URL
 
 
