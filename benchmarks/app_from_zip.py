@@ -106,7 +106,7 @@ def main() -> None:
         print(f"{step}: {seconds:.2f} s")
     print(f"total from unzip to a running map offline: {sum(timings.values()):.2f} s (namespace wall {wall:.2f} s)")
     print(f"data source on the map: {source}")
-    lines = sum(len(p.read_text(encoding='utf-8').splitlines()) for p in folder.rglob('*') if _text(p, folder))
+    lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in folder.rglob("*") if _text(p, folder))
     print(f"lines in the unzipped app (text files, without data/ and vendor/): {lines}")
     if not args.keep:
         shutil.rmtree(work)
