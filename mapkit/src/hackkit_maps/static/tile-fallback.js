@@ -30,15 +30,21 @@
       var container = map.getContainer();
       container.style.background = options.background;
       container.setAttribute("data-tiles", "fallback");
-      var notice = document.createElement("div");
-      notice.className = "hackkit-tiles-notice";
-      notice.setAttribute("role", "status");
-      notice.textContent = options.notice;
-      notice.style.cssText =
-        "position:absolute;z-index:1000;top:10px;left:50%;transform:translateX(-50%);max-width:70%;" +
-        "padding:6px 10px;background:#fff;border:2px solid #8a5a00;border-radius:4px;" +
-        "font:14px/1.4 sans-serif;color:#1a1a1a;text-align:center;pointer-events:none";
-      container.appendChild(notice);
+      // A control in the top-left corner: Leaflet stacks it under the zoom buttons, so it
+      // never covers another control (legends sit top-right, the data notice bottom-left).
+      var Notice = L.Control.extend({
+        onAdd: function () {
+          var box = L.DomUtil.create("div", "hackkit-tiles-notice");
+          box.setAttribute("role", "status");
+          box.textContent = options.notice;
+          box.style.cssText =
+            "max-width:min(22rem,60vw);padding:6px 10px;background:#fff;border:2px solid #8a5a00;" +
+            "border-radius:4px;font:14px/1.4 sans-serif;color:#1a1a1a";
+          L.DomEvent.disableClickPropagation(box);
+          return box;
+        },
+      });
+      new Notice({ position: "topleft" }).addTo(map);
     }
 
     function onLoad() {
