@@ -29,8 +29,9 @@ def template_names() -> list[str]:
     return list(SAMPLE_APPS)
 
 
-def app_folders(root: Path = SAMPLE_APPS_DIR) -> list[Path]:
+def app_folders(root: Path | None = None) -> list[Path]:
     """The folders of the shipped sample apps that are present (a checkout has them all)."""
+    root = root or SAMPLE_APPS_DIR
     return [root / name for name in SAMPLE_APPS if (root / name / "app.py").is_file()]
 
 

@@ -38,3 +38,11 @@ def test_each_app_has_what_a_team_needs_to_start(app_dir):
     assert "hackkit-maps" in (app_dir / "requirements.txt").read_text(encoding="utf-8")
     assert list((app_dir / "tests").glob("test_*.py")), "each app has its own tests"
     assert list((app_dir / "data").glob("*.*")), "each app ships an offline extract"
+
+
+def test_without_the_folder_no_app_is_found_but_every_template_is_still_known(monkeypatch, tmp_path):
+    from hackkit.apps import registry
+
+    monkeypatch.setattr(registry, "SAMPLE_APPS_DIR", tmp_path)
+    assert registry.app_folders() == []
+    assert registry.template_names() == list(SAMPLE_APPS)
