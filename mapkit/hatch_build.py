@@ -25,7 +25,13 @@ class NpmPluginsHook(BuildHookInterface):
         try:
             from hackkit_maps import assets, npm
 
-            fetched = npm.install(assets.npm_patterns(), log=self.app.display_info)
+            try:
+                fetched = npm.install(assets.npm_patterns(), log=self.app.display_info)
+            except (OSError, ValueError) as error:
+                raise RuntimeError(
+                    f"hackkit-maps: could not fetch the map plugins from the npm registry ({error}); "
+                    "building the kit needs the network once (later builds reuse src/hackkit_maps/npm_modules)"
+                ) from error
             npm.check()
         finally:
             sys.path.remove(str(SRC))
