@@ -48,3 +48,32 @@ def test_demo_map_switches_to_the_district_outlines_and_says_so(page, allow_refu
     outlines = page.locator(".leaflet-hackkit-basemap-pane path")
     assert outlines.count() == 9 and outlines.first.is_visible()  # the demo's 3 x 3 districts
     assert page.locator(".leaflet-tile-pane img").count() == 0
+
+
+@pytest.mark.browser
+def test_a_datasets_map_preview_switches_to_the_district_outlines_too(page, app, tmp_path, allow_refused_tiles):
+    from tests.browser.test_maps import DISTRICTS_FILE, POINTS_CSV, _district_count
+    from tests.datasets.helpers import import_file, write_csv
+
+    import_file(app, DISTRICTS_FILE, slug="districts", title="Districts")
+    import_file(app, write_csv(tmp_path, "stops.csv", POINTS_CSV), slug="stops", title="Stops")
+    page.goto("/maps/datasets/stops")
+    page.locator(".hackkit-tiles-notice").wait_for()
+
+    assert page.locator(".folium-map").get_attribute("data-tiles") == "fallback"
+    # The preview draws on a canvas: the outlines are found through Leaflet, in their pane.
+    basemap = page.evaluate(
+        """() => {
+            const pane = document.querySelector('.leaflet-hackkit-basemap-pane');
+            const isMap = (v) => { try { return v instanceof L.Map; } catch (e) { return false; } };
+            const map = Object.values(window).find(isMap);
+            let features = 0;
+            map.eachLayer((layer) => {
+                const basemap = layer instanceof L.GeoJSON && layer.options.pane === 'hackkit-basemap';
+                if (basemap) features += layer.getLayers().length;
+            });
+            return {display: getComputedStyle(pane).display, features};
+        }"""
+    )
+    assert basemap == {"display": "block", "features": _district_count()}
+    assert page.locator(".leaflet-tile-pane img").count() == 0
