@@ -11,8 +11,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-installs only when the project's dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# The map kit (mapkit/, the hackkit-maps package) first: the hub depends on it. Building it
+# fetches the Leaflet plugins no Python package ships from the npm registry, checksum-verified
+# (mapkit/hatch_build.py; not committed). Re-installs only when the dependencies change.
+KIT := mapkit/pyproject.toml mapkit/hatch_build.py mapkit/src/hackkit_maps/package.json
+$(VENV)/.installed: pyproject.toml $(KIT) | $(BIN)/python
+	$(BIN)/pip install --quiet -e ./mapkit
 	$(BIN)/pip install --quiet -e '.[postgres,server]'
 	touch $@
 
@@ -20,14 +24,8 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[postgres,server,dev]'
 	touch $@
 
-# Leaflet plugins no Python package ships come from the npm registry (not committed).
-MAP_ASSETS := hackkit/maps/node_modules/.installed
-$(MAP_ASSETS): hackkit/maps/package.json
-	npm install --prefix hackkit/maps --no-package-lock --ignore-scripts --no-audit --no-fund --loglevel=error
-	touch $@
-
-install: $(VENV)/.installed translations $(MAP_ASSETS)
-install-dev: $(VENV)/.installed-dev translations $(MAP_ASSETS)
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
 
 # Compiled catalogues are build output, not committed.
 translations: $(VENV)/.installed
@@ -45,16 +43,30 @@ test: install-dev
 	HACKKIT_TEST_DB=postgresql $(BIN)/pytest -n 2 --dist loadfile
 	$(MAKE) --no-print-directory test-apps
 
-# HACKKIT_NPM_MODULES: the apps use the hub's copy of the map plugins instead of fetching their own.
-test-apps: install-dev
-	@for app in sample_apps/*/; do \
-	  echo "== $$app"; \
-	  (cd $$app && HACKKIT_NPM_MODULES=$(CURDIR)/hackkit/maps/node_modules $(CURDIR)/$(BIN)/pytest -q -p no:cacheprovider) || exit 1; \
+# Each app's tests use the kit's pytest plugin. They run against the newest folium the kit
+# allows (the one installed) and again against the oldest (FOLIUM_OLDEST, the lower bound in
+# mapkit/pyproject.toml; mapkit/tests checks they agree), put first on PYTHONPATH from build/.
+FOLIUM_OLDEST := 0.15.0
+FOLIUM_OLDEST_DIR := build/folium-$(FOLIUM_OLDEST)
+$(FOLIUM_OLDEST_DIR)/.installed: | $(BIN)/python
+	$(BIN)/pip install --quiet --no-deps --target $(FOLIUM_OLDEST_DIR) folium==$(FOLIUM_OLDEST)
+	touch $@
+
+# The kit's own tests run first, in a pytest of their own (their browser fixture is the kit's).
+test-apps: install-dev $(FOLIUM_OLDEST_DIR)/.installed
+	@echo "== mapkit (the kit's own tests)"
+	@cd mapkit && $(CURDIR)/$(BIN)/pytest -q -p no:cacheprovider
+	@for folium in "" $(CURDIR)/$(FOLIUM_OLDEST_DIR); do \
+	  version=$$(PYTHONPATH=$$folium $(BIN)/python -c 'import folium; print(folium.__version__)'); \
+	  for app in sample_apps/*/; do \
+	    echo "== $$app (folium $$version)"; \
+	    (cd $$app && PYTHONPATH=$$folium $(CURDIR)/$(BIN)/pytest -q -p no:cacheprovider) || exit 1; \
+	  done; \
 	done
 
 lint: install-dev
-	$(BIN)/ruff check hackkit tests datasets benchmarks sample_apps
-	$(BIN)/ruff format --check hackkit tests datasets benchmarks sample_apps
+	$(BIN)/ruff check hackkit tests datasets benchmarks sample_apps mapkit
+	$(BIN)/ruff format --check hackkit tests datasets benchmarks sample_apps mapkit
 	$(MAKE) --no-print-directory audit
 
 # Known vulnerabilities in the installed packages, against PyPI's advisory data (needs the
@@ -81,4 +93,4 @@ messages: install
 	$(BIN)/pybabel update -i hackkit/translations/messages.pot -d hackkit/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) build *.egg-info hackkit/maps/node_modules
+	rm -rf $(VENV) build *.egg-info mapkit/src/hackkit_maps/npm_modules

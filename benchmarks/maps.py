@@ -37,8 +37,8 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hackkit.maps import assets  # noqa: E402
-from hackkit.maps.build import geojson_from_url, make_map, render_map_html  # noqa: E402
+from hackkit_maps import assets  # noqa: E402
+from hackkit_maps.build import geojson_from_url, make_map, render_map_html  # noqa: E402
 
 CENTER = (51.2194, 4.4025)
 SIZES = (1_000, 10_000, 50_000, 100_000)

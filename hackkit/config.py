@@ -75,6 +75,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Map tiles: `osm` for OpenStreetMap, `none` for no external tile server.",
     ),
     Setting(
+        "HACKKIT_TILE_URL",
+        "HACKKIT_TILE_URL",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "The tile server of `osm` maps ({z}/{x}/{y} template), e.g. a venue's own.",
+    ),
+    Setting(
         "HACKKIT_RATELIMIT_STORAGE_URI",
         "RATELIMIT_STORAGE_URI",
         "memory://",

@@ -1,11 +1,10 @@
 """The sample apps as the hub shows them: what each is, its live preview, its download.
 
-Every folder of sample_apps/ with an app.py is a template (kit.app_folders); nothing is
-listed by hand. An app module is loaded from its file under a unique module name. Its
-kit modules (`hubdata`, `mapkit`) are byte-identical copies of hackkit.apps.hubdata and
-hackkit.maps (tests/apps/test_kit.py), so the hub points those names at its own modules:
-the preview then finds the map plugins where the hub keeps them, and every app shares one
-asset cache.
+The apps are those of registry.SAMPLE_APPS. An app module is loaded from its file under a
+unique module name; it imports the map kit (hackkit_maps) the hub itself uses, so the
+preview and the hub share one asset cache. A download carries the kit as a wheel in
+vendor/ with requirements.txt pointing at it: a team installs once and then needs neither
+the hub nor the internet.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from types import ModuleType
 
 from flask_babel import lazy_gettext as _l
 
-from hackkit.apps.kit import app_folders
+from hackkit.apps.registry import app_folders
 from hackkit.services.errors import NotFound
 
 # Never in a download: installed packages, caches. The rest of the folder is the app.
@@ -52,21 +51,6 @@ class SampleApp:
         return load_module(self.folder)
 
 
-def _share_kit_modules() -> None:
-    """`import hubdata` / `from mapkit... import` inside an app resolve to the hub's originals."""
-    import hackkit.apps.hubdata
-    import hackkit.maps
-    import hackkit.maps.assets
-    import hackkit.maps.build
-    import hackkit.maps.npm
-    import hackkit.maps.serve
-
-    sys.modules["hubdata"] = hackkit.apps.hubdata
-    sys.modules["mapkit"] = hackkit.maps
-    for name in ("assets", "build", "npm", "serve"):
-        sys.modules[f"mapkit.{name}"] = getattr(hackkit.maps, name)
-
-
 def load_module(folder: Path) -> ModuleType:
     """The app.py of a sample app folder, imported once (again after the file changes)."""
     path = folder / "app.py"
@@ -74,18 +58,13 @@ def load_module(folder: Path) -> ModuleType:
     cached = _modules.get(folder)
     if cached and cached[0] == mtime:
         return cached[1]
-    _share_kit_modules()
     unique = "hackkit_sample_app_" + "".join(c if c.isalnum() else "_" for c in folder.name)
     spec = importlib.util.spec_from_file_location(unique, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[unique] = module  # as a normal import does: dataclasses look their module up there
-    saved_path = list(sys.path)
-    try:
-        spec.loader.exec_module(module)  # an app puts its folder first on sys.path...
-    finally:
-        sys.path[:] = saved_path  # ...which in the hub would let its files shadow ours
-        if str(folder) not in sys.path:
-            sys.path.append(str(folder))  # at the end: the app's own helpers still import
+    if str(folder) not in sys.path:
+        sys.path.append(str(folder))  # at the end, never shadowing ours: the app's own helpers import
+    spec.loader.exec_module(module)
     _modules[folder] = (mtime, module)
     return module
 
@@ -121,21 +100,34 @@ def _files(folder: Path) -> list[Path]:
     return found
 
 
-# The line of the kit's hubdata.py that names the hub an app asks when HACKKIT_URL is not set.
-DEFAULT_URL_LINE = re.compile(r'^DEFAULT_URL = "[^"\n]*"$', re.M)
+KIT_REQUIREMENT = re.compile(r"^hackkit-maps\b.*$", re.MULTILINE)
+VENDOR = "vendor"
+# A plain-text file the kit's Hub reads for the hub to ask when HACKKIT_URL is not set. Text,
+# not code: a Host header is the client's to choose, so it must never become Python.
+HUB_URL_FILE = "HUB_URL"
 
 
-def zip_app(app: SampleApp, hub_url: str | None = None) -> bytes:
-    """The standalone folder as a zip whose single top folder is the app's name. With `hub_url`
-    (the hub it is downloaded from), the app asks that hub by default; HACKKIT_URL still wins."""
+def vendored_requirements(text: str, wheel: Path) -> str:
+    """requirements.txt with the kit's line pointing at the wheel in vendor/."""
+    return KIT_REQUIREMENT.sub(lambda _m: f"./{VENDOR}/{wheel.name}", text, count=1)
+
+
+def zip_app(app: SampleApp, wheel: Path, hub_url: str | None = None) -> bytes:
+    """The standalone folder as a zip whose single top folder is the app's name.
+
+    `wheel` (hackkit_maps.dist.cached_wheel) goes into vendor/ and requirements.txt names it.
+    With `hub_url` (the hub it is downloaded from) the app asks that hub by default;
+    HACKKIT_URL still wins.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in _files(app.folder):
             name = f"{app.name}/{path.relative_to(app.folder).as_posix()}"
-            if hub_url and path.name == "hubdata.py":
-                text = path.read_text(encoding="utf-8")
-                # repr(): a Host header is the client's to choose; as a Python literal it stays data.
-                archive.writestr(name, DEFAULT_URL_LINE.sub(lambda _m: f"DEFAULT_URL = {hub_url.rstrip('/')!r}", text))
+            if path.name == "requirements.txt" and path.parent == app.folder:
+                archive.writestr(name, vendored_requirements(path.read_text(encoding="utf-8"), wheel))
             else:
                 archive.write(path, name)
+        archive.write(wheel, f"{app.name}/{VENDOR}/{wheel.name}")
+        if hub_url:
+            archive.writestr(f"{app.name}/{HUB_URL_FILE}", hub_url.splitlines()[0].strip().rstrip("/") + "\n")
     return buffer.getvalue()

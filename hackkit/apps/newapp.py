@@ -2,8 +2,9 @@
 
 The copy is the template's folder (without installed packages and caches), with the
 app's TITLE and the README's heading set to the team's name and a short section saying
-where it came from. Its kit files stay identical to the hub's, so `kit_differences`
-finds nothing and a later `copy_kit` can refresh them.
+where it came from. The map kit comes along as a wheel in vendor/ (packed from the kit
+this hub runs), and requirements.txt points at it: one `pip install -r requirements.txt`
+and the app runs with no hub and no internet.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import re
 import shutil
 from pathlib import Path
 
-from hackkit.apps.gallery import SKIPPED_DIRS
-from hackkit.apps.kit import SAMPLE_APPS, app_folders
+from hackkit_maps.dist import build_wheel
+
+from hackkit.apps.gallery import SKIPPED_DIRS, VENDOR, vendored_requirements
+from hackkit.apps.registry import SAMPLE_APPS_DIR, app_folders
 
 TITLE_LINE = re.compile(r"^TITLE = .*$", re.MULTILINE)
 
@@ -37,7 +40,7 @@ def new_app(template: str, target: Path, name: str) -> Path:
     templates = {folder.name: folder for folder in app_folders()}
     source = templates.get(template)
     if not templates:
-        raise NewAppError(f"No sample apps found in {SAMPLE_APPS}: new-app needs a checkout of hackkit.")
+        raise NewAppError(f"No sample apps found in {SAMPLE_APPS_DIR}: new-app needs a checkout of hackkit.")
     if source is None:
         raise NewAppError(f"Unknown template {template!r}. Choose one of: {', '.join(sorted(templates))}.")
     name = " ".join(name.split())
@@ -58,4 +61,7 @@ def new_app(template: str, target: Path, name: str) -> Path:
     if lines and lines[0].startswith("# "):
         lines[0] = f"# {name}"
     readme.write_text("\n".join(lines) + "\n" + team_section(template, name), encoding="utf-8")
+    wheel = build_wheel(target / VENDOR)
+    requirements = target / "requirements.txt"
+    requirements.write_text(vendored_requirements(requirements.read_text(encoding="utf-8"), wheel), encoding="utf-8")
     return target

@@ -17,7 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from hackkit.apps.kit import app_folders
+from hackkit.apps.registry import app_folders
 
 CHROMIUM = "/usr/bin/chromium"
 

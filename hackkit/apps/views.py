@@ -8,14 +8,16 @@ which would deadlock a single-threaded server), and its scripts from /maps/asset
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from flask_babel import gettext
+from hackkit_maps.dist import cached_wheel
+from hackkit_maps.hubdata import Hub, HubUnavailable
+from hackkit_maps.serve import map_response
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from hackkit.apps import gallery
-from hackkit.apps.hubdata import Hub, HubUnavailable
-from hackkit.maps.serve import map_response
 from hackkit.markup import render_markdown
 
 bp = Blueprint("apps", __name__, url_prefix="/apps")
@@ -91,8 +93,10 @@ def screenshot(name: str):
 @bp.get("/<name>.zip")
 def download(name: str):
     app = gallery.get_app(name)
+    # The kit's wheel is packed once per kit content and kept in the instance folder.
+    wheel = cached_wheel(Path(current_app.instance_path) / "app-wheels")
     return Response(
-        gallery.zip_app(app, hub_url=request.url_root),
+        gallery.zip_app(app, wheel, hub_url=request.url_root),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{app.name}.zip"'},
     )

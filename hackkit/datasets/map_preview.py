@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from hackkit.datasets.exports import geojson_chunks
-from hackkit.maps.build import geojson_from_url, make_map
+from hackkit.maps import geojson_from_url, make_map
 from hackkit.models.dataset import Dataset, DatasetVersion
 from hackkit.services import dataset_rows, datasets
 from hackkit.services.errors import NotFound, ServiceError
@@ -88,11 +88,11 @@ def _point_bounds(version: DatasetVersion) -> list[list[float]] | None:
 
 
 def _basemap(session: Session, actor, dataset: Dataset) -> dict | None:
-    """Outlines of the districts dataset for an offline backdrop (HACKKIT_TILES=none)."""
-    from hackkit.maps.build import default_tiles
+    """Outlines of the districts dataset for an offline backdrop.
 
-    if default_tiles() != "none":
-        return None
+    Drawn from the start with HACKKIT_TILES=none; with tiles it waits hidden and takes over
+    when the tile server does not answer (the venue has no internet).
+    """
     try:
         districts = datasets.get_dataset(session, actor, BASEMAP_SLUG)
         version = datasets.get_version(districts)

@@ -5,7 +5,7 @@ with it in draft, for this visitor) has no project map and the gallery shows non
 the public view of the projects counts (services.submissions.gallery: submitted, and
 frozen after the deadline), so the map never tells more than the gallery does.
 Built with the same helpers as the dataset map preview and the sample apps
-(hackkit/maps/build.py); sample_apps/project-coverage is the forkable version.
+(the hackkit-maps kit, mapkit/); sample_apps/project-coverage is the forkable version.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from hackkit.datasets.exports import geojson_chunks
-from hackkit.maps.build import escape_properties, make_map
+from hackkit.maps import escape_properties, make_map
 from hackkit.services import dataset_rows, datasets, events, submissions
 from hackkit.services.errors import NotFound, ServiceError
 
@@ -182,8 +182,9 @@ def build_project_map(session: Session, actor, slug: str) -> folium.Map:
             "fillOpacity": 0.7,
         }
 
-    # No separate basemap under HACKKIT_TILES=none: the districts themselves are the outlines.
-    m = make_map(DEFAULT_CENTER, 11, control_scale=True)
+    # No separate basemap: the districts themselves are the outlines, with or without tiles.
+    notice = _("The map tiles could not be loaded (no internet?): the map shows the district outlines instead.")
+    m = make_map(DEFAULT_CENTER, 11, control_scale=True, offline_notice=notice)
     m.get_root().title = _("Projects of %(name)s per district", name=event.name)
     layer = folium.GeoJson(
         areas,

@@ -13,7 +13,7 @@ from branca.colormap import LinearColormap
 from flask_babel import gettext as _
 from folium import plugins
 
-from hackkit.maps.build import make_map
+from hackkit.maps import make_map
 
 CENTER = (51.2194, 4.4025)  # Antwerp
 GRID = 3  # districts per side

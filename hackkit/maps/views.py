@@ -13,10 +13,10 @@ import folium
 from flask import Blueprint, abort, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
+from hackkit_maps import serve
 
 from hackkit.extensions import db
-from hackkit.maps import serve
-from hackkit.maps.build import render_map_html
+from hackkit.maps import render_map_html
 from hackkit.maps.demo import build_demo_map
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")

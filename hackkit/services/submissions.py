@@ -118,7 +118,7 @@ def _challenge_id(session: Session, team: Team, value) -> int | None:
 
 def _template(data: dict) -> str:
     """One of the sample apps in the gallery (/apps), or empty."""
-    from hackkit.apps.kit import template_names
+    from hackkit.apps.registry import template_names
 
     name = v.text(data, "template", max_length=80)
     if name and name not in template_names():

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
 
-from hackkit.apps.kit import template_names
+from hackkit.apps.registry import template_names
 from hackkit.auth.forms import apply_service_errors, form_if_signed_in
 from hackkit.config import join_request_cooldown
 from hackkit.confirmation import ask, confirmed

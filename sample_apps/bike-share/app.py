@@ -19,7 +19,6 @@ import argparse
 import hashlib
 import math
 import os
-import sys
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -27,16 +26,13 @@ from pathlib import Path
 import folium
 from flask import Flask, jsonify
 from folium.plugins import MarkerCluster
+from hackkit_maps import hubdata
+from hackkit_maps.assets import inline_assets
+from hackkit_maps.build import add_source_notice, make_map, render_map_html
+from hackkit_maps.serve import asset_response, map_response
+from live import Legend, LiveStations  # (the page's legend and its refresh script)
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # the kit beside this file, wherever the app is run from
-
-import hubdata  # noqa: E402
-from live import Legend, LiveStations  # noqa: E402  (the page's legend and its refresh script)
-from mapkit import npm  # noqa: E402
-from mapkit.assets import inline_assets  # noqa: E402
-from mapkit.build import add_source_notice, make_map, render_map_html  # noqa: E402
-from mapkit.serve import asset_response, map_response  # noqa: E402
 
 TITLE = "Bike share"
 SUMMARY = "Bike-share stations coloured by bikes available, in clusters with a legend, refreshed live."
@@ -153,7 +149,7 @@ def payload(data: dict[str, hubdata.Loaded]) -> dict:
 def build_map(data: dict[str, hubdata.Loaded], tiles: str | None = None, refresh_url: str | None = None) -> folium.Map:
     tiles = tiles or os.environ.get("HACKKIT_TILES", "osm")
     page = payload(data)
-    basemap = data["areas"].data if tiles == "none" else None
+    basemap = data["areas"].data
     m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=basemap, prefer_canvas=len(page["stations"]) > CANVAS_ABOVE)
 
     cluster = MarkerCluster(
@@ -211,7 +207,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)
-    npm.ensure()  # the first start fetches the Leaflet plugins; later starts need no network
     if args.html:
         hub = hubdata.Hub(extract_dir=HERE / "data")
         Path(args.html).write_text(inline_assets(render(hub), base="/assets"), encoding="utf-8")

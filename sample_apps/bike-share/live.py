@@ -11,7 +11,7 @@ from html import escape
 
 from branca.element import MacroElement
 from folium.plugins import MarkerCluster
-from folium.template import Template
+from hackkit_maps.build import Template
 
 CLUSTER_COLOUR = "#2c5aa0"  # neutral: a cluster shows a number of bikes, not a class
 

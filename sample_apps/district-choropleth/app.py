@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,16 +27,12 @@ from branca.colormap import LinearColormap
 from branca.element import MacroElement
 from flask import Flask, request
 from folium.plugins import Search
-from folium.template import Template
+from hackkit_maps import hubdata
+from hackkit_maps.assets import inline_assets
+from hackkit_maps.build import Template, add_source_notice, escape_properties, make_map, render_map_html
+from hackkit_maps.serve import asset_response, map_response
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # the kit beside this file, wherever the app is run from
-
-import hubdata  # noqa: E402
-from mapkit import npm  # noqa: E402
-from mapkit.assets import inline_assets  # noqa: E402
-from mapkit.build import add_source_notice, escape_properties, make_map, render_map_html  # noqa: E402
-from mapkit.serve import asset_response, map_response  # noqa: E402
 
 TITLE = "District choropleth"
 SUMMARY = "An indicator per district: colours with a legend, tooltips, a district search and an indicator picker."
@@ -160,7 +155,7 @@ def build_map(
     tiles = tiles or os.environ.get("HACKKIT_TILES", "osm")
     areas = with_indicator(data, indicator)
     label = INDICATORS[indicator].label
-    basemap = areas if tiles == "none" else None
+    basemap = areas
     m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=basemap, zoom_snap=0.25)  # fits the city snugly
 
     values = [f["properties"]["value"] for f in areas["features"] if f["properties"]["value"] is not None]
@@ -232,7 +227,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)
-    npm.ensure()  # the first start fetches the Leaflet plugins; later starts need no network
     if args.html:
         hub = hubdata.Hub(extract_dir=HERE / "data")
         # No picker in a file: there is no server to ask for another indicator.

@@ -20,23 +20,18 @@ import argparse
 import json
 import math
 import os
-import sys
 from html import escape
 from pathlib import Path
 
 import folium
 from branca.element import MacroElement
 from flask import Flask, jsonify, request
-from folium.template import Template
+from hackkit_maps import hubdata
+from hackkit_maps.assets import inline_assets
+from hackkit_maps.build import Template, add_source_notice, escape_properties, make_map, render_map_html
+from hackkit_maps.serve import asset_response, map_response
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # the kit beside this file, wherever the app is run from
-
-import hubdata  # noqa: E402
-from mapkit import npm  # noqa: E402
-from mapkit.assets import inline_assets  # noqa: E402
-from mapkit.build import add_source_notice, escape_properties, make_map, render_map_html  # noqa: E402
-from mapkit.serve import asset_response, map_response  # noqa: E402
 
 TITLE = "Facility finder"
 SUMMARY = "Click the map: the nearest public toilets or playgrounds, ranked by walking distance, with accessibility."
@@ -265,7 +260,7 @@ class FinderControl(MacroElement):
 def build_map(data: dict[str, hubdata.Loaded], tiles: str | None = None) -> folium.Map:
     tiles = tiles or os.environ.get("HACKKIT_TILES", "osm")
     areas = escape_properties(data["areas"].data)
-    m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=areas if tiles == "none" else None)
+    m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=areas)
 
     points = {kind: facilities(data, kind) for kind in KINDS}
     for kind, spec in KINDS.items():
@@ -345,7 +340,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)
-    npm.ensure()  # the first start fetches the Leaflet plugins; later starts need no network
     if args.html:
         hub = hubdata.Hub(extract_dir=HERE / "data")
         Path(args.html).write_text(inline_assets(render(hub), base="/assets"), encoding="utf-8")

@@ -14,21 +14,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from html import escape
 from pathlib import Path
 
 import folium
 from flask import Flask
+from hackkit_maps import hubdata
+from hackkit_maps.assets import inline_assets
+from hackkit_maps.build import add_source_notice, escape_properties, make_map, render_map_html
+from hackkit_maps.serve import asset_response, map_response
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # the kit beside this file, wherever the app is run from
-
-import hubdata  # noqa: E402
-from mapkit import npm  # noqa: E402
-from mapkit.assets import inline_assets  # noqa: E402
-from mapkit.build import add_source_notice, escape_properties, make_map, render_map_html  # noqa: E402
-from mapkit.serve import asset_response, map_response  # noqa: E402
 
 TITLE = "Hello map"
 SUMMARY = "A first map in ten minutes: markers with popups, district outlines and a layer control."
@@ -74,7 +70,7 @@ def build_map(data: dict[str, hubdata.Loaded], tiles: str | None = None) -> foli
     points = located_points(data["points"].data)
     fast = len(points) > FAST_ABOVE
     # prefer_canvas: circle markers share one <canvas> instead of an SVG element each.
-    m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=areas if tiles == "none" else None, prefer_canvas=fast)
+    m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=areas, prefer_canvas=fast)
 
     folium.GeoJson(
         areas,
@@ -160,7 +156,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)
-    npm.ensure()  # the first start fetches the Leaflet plugins; later starts need no network
     if args.html:
         hub = hubdata.Hub(extract_dir=HERE / "data")
         Path(args.html).write_text(inline_assets(render(hub), base="/assets"), encoding="utf-8")

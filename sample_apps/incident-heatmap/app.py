@@ -16,24 +16,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from datetime import date
 from html import escape
 from pathlib import Path
 
 import folium
+from controls import Filters  # (the category list, the month slider and their script)
 from flask import Flask, request
 from folium.plugins import FastMarkerCluster, HeatMap
+from hackkit_maps import hubdata
+from hackkit_maps.assets import inline_assets
+from hackkit_maps.build import add_source_notice, make_map, render_map_html
+from hackkit_maps.serve import asset_response, map_response
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # the kit beside this file, wherever the app is run from
-
-import hubdata  # noqa: E402
-from controls import Filters  # noqa: E402  (the category list, the month slider and their script)
-from mapkit import npm  # noqa: E402
-from mapkit.assets import inline_assets  # noqa: E402
-from mapkit.build import add_source_notice, make_map, render_map_html  # noqa: E402
-from mapkit.serve import asset_response, map_response  # noqa: E402
 
 TITLE = "Incident heat map"
 SUMMARY = "Incident reports as a heat map and fast clusters, filtered by category and by month with a slider."
@@ -128,7 +124,7 @@ def build_map(
     periods = sorted(set(point_periods) - {""})
     step_of = {period: step for step, period in enumerate(periods, start=1)}  # slider step 0: all of them
     steps = [step_of.get(period, -1) for period in point_periods]  # -1: no date, only in "all"
-    basemap = data["areas"].data if tiles == "none" else None
+    basemap = data["areas"].data
     m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=basemap)
 
     heat = HeatMap([[lat, lon] for lat, lon, _p in points], name="Heat map", **HEAT).add_to(m)
@@ -197,7 +193,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)
-    npm.ensure()  # the first start fetches the Leaflet plugins; later starts need no network
     if args.html:
         data = load(hubdata.Hub(extract_dir=HERE / "data"))
         if args.category and args.category not in categories(data):

@@ -11,7 +11,7 @@ from html import escape
 
 from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster, HeatMap
-from folium.template import Template
+from hackkit_maps.build import Template
 
 
 class Filters(MacroElement):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import urllib.parse
 from datetime import UTC, datetime
 from html import escape
@@ -23,15 +22,12 @@ from pathlib import Path
 
 import folium
 from flask import Flask
+from hackkit_maps import hubdata
+from hackkit_maps.assets import inline_assets
+from hackkit_maps.build import add_source_notice, escape_properties, make_map, render_map_html
+from hackkit_maps.serve import asset_response, map_response
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # the kit beside this file, wherever the app is run from
-
-import hubdata  # noqa: E402
-from mapkit import npm  # noqa: E402
-from mapkit.assets import inline_assets  # noqa: E402
-from mapkit.build import add_source_notice, escape_properties, make_map, render_map_html  # noqa: E402
-from mapkit.serve import asset_response, map_response  # noqa: E402
 
 TITLE = "Project coverage"
 SUMMARY = "The event's own projects per district, from the hub's API, and the districts no project covered yet."
@@ -170,7 +166,7 @@ def build_map(data: dict[str, hubdata.Loaded], tiles: str | None = None) -> foli
     tiles = tiles or os.environ.get("HACKKIT_TILES", "osm")
     per_area, elsewhere = coverage(data)
     areas = escape_properties(data["areas"].data)
-    m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=areas if tiles == "none" else None)
+    m = make_map(CENTER, ZOOM, tiles=tiles, basemap_geojson=areas)
 
     for original, feature in zip(data["areas"].data["features"], areas["features"], strict=True):
         name = original["properties"][AREA_NAME]  # the unescaped name: tooltip_html escapes it
@@ -237,7 +233,6 @@ def main(argv: list[str] | None = None) -> None:
         hubdata.write_extract(fetch_projects(hubdata.Hub(timeout=30)), HERE / "data" / PROJECTS_EXTRACT)
         print(f"wrote data/{PROJECTS_EXTRACT}")
         return
-    npm.ensure()  # the first start fetches the Leaflet plugins; later starts need no network
     if args.html:
         hub = hubdata.Hub(extract_dir=HERE / "data")
         Path(args.html).write_text(inline_assets(render(hub), base="/assets"), encoding="utf-8")

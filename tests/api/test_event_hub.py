@@ -247,3 +247,21 @@ def test_exports_are_for_organizers_and_spreadsheet_safe(client, people, event):
         "/api/v1/events/antwerp-2026/exports/participants.csv", headers=people["organizer"][1]
     ).get_data(as_text=True)
     assert people["participant1"][0].email in participants
+
+
+def test_an_installed_hub_without_the_sample_apps_folder_still_knows_its_templates(
+    client, people, event, monkeypatch, tmp_path
+):
+    # pip install hackkit puts no sample_apps/ beside the package: the registry it ships decides.
+    from hackkit.apps import registry
+
+    monkeypatch.setattr(registry, "SAMPLE_APPS_DIR", tmp_path / "no-sample-apps-here")
+    captain = people["participant1"][1]
+    client.post("/api/v1/events/antwerp-2026/registrations", headers=captain)
+    team = client.post("/api/v1/events/antwerp-2026/teams", json={"name": "T"}, headers=captain).get_json()
+
+    saved = client.put(
+        f"/api/v1/teams/{team['id']}/submission", headers=captain, json={"title": "x", "template": "hello-map"}
+    )
+    assert saved.status_code == 201, saved.get_json()
+    assert saved.get_json()["template"] == "hello-map"

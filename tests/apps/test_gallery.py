@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import ast
 import io
 import os
 import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
+import hackkit_maps
 import pytest
 
-from hackkit.apps.kit import PACKAGE, app_folders
+from hackkit.apps.registry import app_folders
 from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import curated
@@ -81,16 +82,20 @@ def test_download_is_the_standalone_folder_and_runs_after_unzipping(client, tmp_
     assert "facility-finder/app.py" in names and "facility-finder/data/public-toilets.geojson" in names
     assert not [n for n in names if re.search(r"node_modules|__pycache__|\.pytest_cache|\.pyc$", n)]
     # The app asks the hub it came from (HACKKIT_URL still overrides it).
-    assert "DEFAULT_URL = 'http://localhost'" in archive.read("facility-finder/hubdata.py").decode()
+    assert archive.read("facility-finder/HUB_URL").decode() == "http://localhost\n"
+
+    # The kit comes along as a wheel that requirements.txt names.
+    wheel = f"hackkit_maps-{hackkit_maps.__version__}-py3-none-any.whl"
+    assert f"facility-finder/vendor/{wheel}" in names
+    requirements = archive.read("facility-finder/requirements.txt").decode("utf-8").splitlines()
+    assert f"./vendor/{wheel}" in requirements and not [line for line in requirements if line.startswith("hackkit")]
 
     archive.extractall(tmp_path)
+    # Run on the kit from that wheel, not the one installed here: unpacked first on PYTHONPATH.
+    kit = tmp_path / "kit"
+    zipfile.ZipFile(tmp_path / "facility-finder" / "vendor" / wheel).extractall(kit)
     out = tmp_path / "map.html"
-    env = {
-        **os.environ,
-        "HACKKIT_URL": "http://127.0.0.1:9",
-        "HACKKIT_NPM_MODULES": str(PACKAGE / "maps" / "node_modules"),
-        "PYTHONPATH": "",
-    }
+    env = {**os.environ, "HACKKIT_URL": "http://127.0.0.1:9", "PYTHONPATH": str(kit)}
     done = subprocess.run(  # noqa: S603
         [sys.executable, "app.py", "--html", str(out)],
         cwd=tmp_path / "facility-finder",
@@ -105,12 +110,21 @@ def test_download_is_the_standalone_folder_and_runs_after_unzipping(client, tmp_
     assert not EXTERNAL_ASSET.search(html)
 
 
-def test_a_downloaded_app_asks_the_hub_it_came_from_and_a_forged_host_stays_a_string(client):
-    answer = client.get("/apps/hello-map.zip", base_url="https://hub.example.org")
-    code = zipfile.ZipFile(io.BytesIO(answer.data)).read("hello-map/hubdata.py").decode()
-    assert "DEFAULT_URL = 'https://hub.example.org'" in code
+def test_a_downloaded_app_asks_the_hub_it_came_from_and_a_forged_host_stays_text(client):
+    answer = zipfile.ZipFile(io.BytesIO(client.get("/apps/hello-map.zip", base_url="https://hub.example.org").data))
+    assert answer.read("hello-map/HUB_URL").decode() == "https://hub.example.org\n"
     forged = client.get("/apps/hello-map.zip", headers={"Host": "x\"+__import__('os').getcwd()+\""})
-    if forged.status_code == 200:  # werkzeug may refuse such a host; if not, it is only text
-        code = zipfile.ZipFile(io.BytesIO(forged.data)).read("hello-map/hubdata.py").decode()
-        line = next(line for line in code.splitlines() if line.startswith("DEFAULT_URL = "))
-        assert isinstance(ast.literal_eval(line.split(" = ", 1)[1]), str)  # a literal, nothing that runs
+    if forged.status_code == 200:  # werkzeug may refuse such a host; if not, it is one line of text
+        text = zipfile.ZipFile(io.BytesIO(forged.data)).read("hello-map/HUB_URL").decode()
+        assert text.count("\n") == 1
+    # The file is only text the kit reads; no Python of the app or the kit was rewritten.
+    assert not any(name.endswith("hubdata.py") for name in answer.namelist())
+
+
+def test_downloads_reuse_one_packed_wheel_of_the_kit(client, app):
+    first = zipfile.ZipFile(io.BytesIO(client.get("/apps/hello-map.zip").data))
+    second = zipfile.ZipFile(io.BytesIO(client.get("/apps/bike-share.zip").data))
+    wheel = f"vendor/hackkit_maps-{hackkit_maps.__version__}-py3-none-any.whl"
+    assert first.read(f"hello-map/{wheel}") == second.read(f"bike-share/{wheel}")
+    cached = list((Path(app.instance_path) / "app-wheels").rglob("*.whl"))
+    assert len(cached) == 1

@@ -5,17 +5,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 
-from hackkit.apps.kit import PACKAGE, kit_differences
+import hackkit_maps
 
 
-def test_new_app_makes_a_named_copy_that_passes_the_kit_check_and_runs(runner, tmp_path):
+def test_new_app_makes_a_named_copy_that_carries_the_kit_and_runs(runner, tmp_path):
     target = tmp_path / "shade-finder"
     result = runner.invoke(args=["new-app", "facility-finder", str(target), "--name", 'Shade "finder"'])
 
     assert result.exit_code == 0, result.output
     assert "python app.py" in result.output
-    assert kit_differences(target) == []
+    # The kit as a wheel, named by requirements.txt: one install, then no hub and no internet.
+    wheel = target / "vendor" / f"hackkit_maps-{hackkit_maps.__version__}-py3-none-any.whl"
+    assert f"./vendor/{wheel.name}" in (target / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "hackkit_maps/npm_modules/leaflet-search/dist/leaflet-search.min.js" in zipfile.ZipFile(wheel).namelist()
+    assert not (target / "mapkit").exists() and not (target / "hubdata.py").exists()
     assert "TITLE = 'Shade \"finder\"'" in (target / "app.py").read_text(encoding="utf-8")
     readme = (target / "README.md").read_text(encoding="utf-8")
     assert readme.startswith('# Shade "finder"\n')
@@ -23,11 +28,7 @@ def test_new_app_makes_a_named_copy_that_passes_the_kit_check_and_runs(runner, t
     assert "`facility-finder` template of hackkit" in readme and "Started from template" in readme
     assert not list(target.rglob("node_modules")) and not list(target.rglob("__pycache__"))
 
-    env = {
-        **os.environ,
-        "HACKKIT_URL": "http://127.0.0.1:9",
-        "HACKKIT_NPM_MODULES": str(PACKAGE / "maps" / "node_modules"),
-    }
+    env = {**os.environ, "HACKKIT_URL": "http://127.0.0.1:9"}
     done = subprocess.run(  # noqa: S603
         [sys.executable, "app.py", "--html", "map.html"],
         cwd=target,

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from hackkit.apps.kit import PACKAGE, app_folders
+from hackkit.apps.registry import app_folders
 from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import curated
@@ -27,13 +27,7 @@ def hub(app, live_server):
 
 
 def write_html(app_dir, out, hub_url: str) -> str:
-    env = {
-        **os.environ,
-        "HACKKIT_URL": hub_url,
-        "HACKKIT_TIMEOUT": "10",
-        # The hub's plugins, so the apps don't fetch their own copies from npm in every test.
-        "HACKKIT_NPM_MODULES": str(PACKAGE / "maps" / "node_modules"),
-    }
+    env = {**os.environ, "HACKKIT_URL": hub_url, "HACKKIT_TIMEOUT": "10"}
     done = subprocess.run(  # noqa: S603
         [sys.executable, "app.py", "--html", str(out)],
         cwd=app_dir,

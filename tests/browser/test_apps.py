@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hackkit.apps.kit import app_folders
+from hackkit.apps.registry import app_folders
 from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import curated

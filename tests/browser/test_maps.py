@@ -12,10 +12,10 @@ from pathlib import Path
 
 import folium
 import pytest
+from hackkit_maps.assets import inline_assets
+from hackkit_maps.build import geojson_from_url
 
 from hackkit.maps import render_map_html, views
-from hackkit.maps.assets import inline_assets
-from hackkit.maps.build import geojson_from_url
 from hackkit.maps.demo import GRID, POINTS
 from tests.conftest import make_app
 from tests.datasets.helpers import import_file, write_csv

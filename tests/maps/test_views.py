@@ -6,9 +6,9 @@ import posixpath
 import re
 
 import pytest
+from hackkit_maps.assets import served_files
 
 from hackkit.maps import render_map_html
-from hackkit.maps.assets import served_files
 from tests.maps.plugin_maps import every_plugin_map
 from tests.maps.test_assets import fetched_urls
 
@@ -97,10 +97,27 @@ def test_map_page_policy_allows_only_this_server_without_tiles(app):
 
 
 def test_map_page_policy_adds_only_the_tile_server_with_osm(app):
-    from hackkit.maps.build import OSM_TILE_ORIGIN
+    from hackkit_maps.build import OSM_TILE_ORIGIN
 
     app.config["HACKKIT_TILES"] = "osm"
     response = app.test_client().get("/maps/demo")
     policy = response.headers["Content-Security-Policy"]
     assert re.findall(r"https://[^\s;]+", policy) == [OSM_TILE_ORIGIN]
     assert OSM_TILE_ORIGIN + "/{z}/{x}/{y}.png" in response.get_data(as_text=True)
+
+
+def test_with_osm_a_map_page_carries_the_tile_watcher_and_its_notice_in_the_visitors_language(app):
+    app.config["HACKKIT_TILES"] = "osm"
+    dutch = app.test_client().get("/maps/demo", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "/maps/assets/hackkit-maps/tile-fallback.js?v=" in dutch
+    assert "de kaart toont in de plaats de wijkgrenzen" in dutch
+    english = app.test_client().get("/maps/demo", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "the map shows the district outlines instead" in english
+
+
+def test_the_tile_server_can_be_the_venues_own(app):
+    app.config["HACKKIT_TILE_URL"] = "http://10.0.0.5:8080/tiles/{z}/{x}/{y}.png"
+    app.config["HACKKIT_TILES"] = "osm"
+    response = app.test_client().get("/maps/demo")
+    assert "img-src 'self' data: http://10.0.0.5:8080;" in response.headers["Content-Security-Policy"]
+    assert "http://10.0.0.5:8080/tiles/{z}/{x}/{y}.png" in response.get_data(as_text=True)

@@ -138,7 +138,7 @@ def build_matrix(tmp: Path, postgres_databases, migrated_url: str) -> Matrix:
     app = make_app(tmp, template_url, INSTANCE_PATH=str(instance), SECRET_KEY=SECRET_KEY, RATELIMIT_ENABLED=False)
     with app.app_context():
         world = route_world.build(app, tmp)
-        from hackkit.maps import assets
+        from hackkit_maps import assets
 
         world.ids["asset"] = sorted(assets.served_files())[0]
     cookies, csrf = {}, {}

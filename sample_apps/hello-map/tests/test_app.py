@@ -80,6 +80,27 @@ def test_browser_draws_every_marker_and_district_with_no_outside_request(app_mod
     assert "demo extract" in browser_page.locator(".hackkit-source-notice").inner_text()
 
 
+def test_without_internet_the_map_switches_to_the_district_outlines_and_says_so(
+    app_module, serve_app, dead_hub, browser_page, refused_url, monkeypatch
+):
+    # A venue without internet: the tile server does not answer (here a port where nothing
+    # listens). The map drops its tiles for the district outlines, and says so.
+    monkeypatch.setenv("HACKKIT_TILE_URL", refused_url + "/{z}/{x}/{y}.png")
+    browser_page.log.allow_error("ERR_CONNECTION_REFUSED")
+    url = serve_app(dead_hub, tiles="osm")
+
+    browser_page.goto(url)
+    notice = browser_page.locator(".hackkit-tiles-notice")
+    notice.wait_for()
+
+    assert "district outlines" in notice.inner_text()
+    assert browser_page.locator(".folium-map").get_attribute("data-tiles") == "fallback"
+    outlines = browser_page.locator(".leaflet-hackkit-basemap-pane path")  # hidden while tiles load
+    assert outlines.count() == len(extract(app_module.AREAS_DATASET)["features"])
+    assert outlines.first.is_visible()
+    assert browser_page.locator(".leaflet-tile-pane img").count() == 0  # the tile layer is gone
+
+
 # Counts every feature of each GeoJSON layer on the map, through Leaflet itself (canvas
 # circles leave no element per point to count in the page).
 GEOJSON_LAYER_SIZES = """() => {
@@ -120,7 +141,7 @@ def test_above_the_threshold_the_page_uses_canvas_circles(app_module, dead_hub):
     assert 5_000 > app_module.FAST_ABOVE
     # One GeoJSON layer whose points become circles in the browser, not a script per point.
     assert html.count("L.marker(") == 0 and html.count("new L.CircleMarker(") == 1
-    assert '"preferCanvas": true' in html
+    assert re.search(r"\bpreferCanvas\"?: true", html)  # folium < 0.17 writes the key without quotes
     popups = [json.loads(text) for text in re.findall(r'"popup": ("(?:[^"\\]|\\.)*")', html)]
     labels = [json.loads(text) for text in re.findall(r'"label": ("(?:[^"\\]|\\.)*")', html)]
     assert len(popups) == len(labels) == 5_000
