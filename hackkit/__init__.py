@@ -70,16 +70,16 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.api import bp as api_bp
     from hackkit.api.ckan import bp as ckan_bp
     from hackkit.apps.views import bp as apps_bp
-    from hackkit.auth.views import bp as auth_bp
+    from hackkit.auth import bp as auth_bp
     from hackkit.cocreation import bp as cocreation_bp
+    from hackkit.datasets import bp as datasets_bp
     from hackkit.datasets.catalog_views import bp as dcat_bp
-    from hackkit.datasets.views import bp as datasets_bp
     from hackkit.events.views import bp as events_bp
     from hackkit.feeds import bp as feeds_bp
     from hackkit.judging.views import bp as judging_bp
     from hackkit.main.views import bp as main_bp
     from hackkit.maps.views import bp as maps_bp
-    from hackkit.teams.views import bp as teams_bp
+    from hackkit.teams import bp as teams_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

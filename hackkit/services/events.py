@@ -14,6 +14,7 @@ from hackkit.models.event import VISIBILITIES
 from hackkit.permissions import can, require
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Invalid, NotFound
+from hackkit.services.transactions import rolls_back
 
 EVENT_TEXT_FIELDS = {
     "name": 200,
@@ -135,6 +136,7 @@ def _slug_taken(session: Session, slug: str, except_id: int | None = None) -> bo
     return session.scalar(query) is not None
 
 
+@rolls_back
 def create_event(session: Session, actor: User, data: dict) -> Event:
     require(actor, "events.manage")
     values = _event_values(data, None)
@@ -146,6 +148,7 @@ def create_event(session: Session, actor: User, data: dict) -> Event:
     return event
 
 
+@rolls_back
 def update_event(session: Session, actor: User, event: Event, data: dict) -> Event:
     require(actor, "events.manage")
     values = _event_values(data, event)
@@ -224,12 +227,14 @@ def build_challenge(session: Session, actor: User, event: Event, data: dict) -> 
     return challenge
 
 
+@rolls_back
 def add_challenge(session: Session, actor: User, event: Event, data: dict) -> Challenge:
     challenge = build_challenge(session, actor, event, data)
     session.commit()
     return challenge
 
 
+@rolls_back
 def update_challenge(session: Session, actor: User, challenge: Challenge, data: dict) -> Challenge:
     require(actor, "events.manage")
     for field, value in _challenge_values(session, data, creating=False).items():

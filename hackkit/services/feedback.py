@@ -19,6 +19,7 @@ from hackkit.permissions import can, require
 from hackkit.services import validation as v
 from hackkit.services.datasets import can_see_drafts
 from hackkit.services.errors import NotFound
+from hackkit.services.transactions import rolls_back
 
 PROBLEM_KINDS = tuple(kind for kind in FEEDBACK_KINDS if kind != "request")
 KIND_LABELS = {
@@ -43,6 +44,7 @@ def _dataset_for(session: Session, actor, data: dict) -> Dataset | None:
     return dataset
 
 
+@rolls_back
 def create_feedback(session: Session, actor: User, data: dict, now: datetime | None = None) -> DataFeedback:
     """A problem report (`dataset` set, kind one of PROBLEM_KINDS) or a data request (no dataset)."""
     require(actor, "feedback.create")
@@ -111,6 +113,7 @@ def can_answer(actor) -> bool:
     return can(actor, "feedback.answer")
 
 
+@rolls_back
 def answer_feedback(
     session: Session, actor: User, item: DataFeedback, data: dict, now: datetime | None = None
 ) -> DataFeedback:

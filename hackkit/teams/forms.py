@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from hackkit.licences import SPDX_LICENCES
+from hackkit.services import submissions as submission_fields
 
 
 class TeamForm(FlaskForm):
@@ -84,18 +85,7 @@ class SubmissionForm(FlaskForm):
     )
     credited_user_ids = CheckboxesField(_l("Credited members"), coerce=int, validate_choice=False)
 
-    TEXT_FIELDS = (
-        "title",
-        "tagline",
-        "description",
-        "repo_url",
-        "demo_url",
-        "video_url",
-        "sample_app",
-        "template",
-        "district",
-        "licence",
-    )
+    TEXT_FIELDS = submission_fields.TEXT_FIELDS  # the other fields are filled one by one below
 
     def fill_from(self, content: dict) -> None:
         for name in self.TEXT_FIELDS:
