@@ -70,10 +70,10 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.api import bp as api_bp
     from hackkit.api.ckan import bp as ckan_bp
     from hackkit.apps.views import bp as apps_bp
-    from hackkit.auth.views import bp as auth_bp
+    from hackkit.auth import bp as auth_bp
     from hackkit.cocreation import bp as cocreation_bp
+    from hackkit.datasets import bp as datasets_bp
     from hackkit.datasets.catalog_views import bp as dcat_bp
-    from hackkit.datasets.views import bp as datasets_bp
     from hackkit.events.views import bp as events_bp
     from hackkit.feeds import bp as feeds_bp
     from hackkit.judging.views import bp as judging_bp
@@ -82,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from hackkit.notifications import bp as notifications_bp
     from hackkit.outcomes import bp as outcomes_bp
     from hackkit.prizes import bp as prizes_bp
-    from hackkit.teams.views import bp as teams_bp
+    from hackkit.teams import bp as teams_bp
     from hackkit.webhooks import bp as webhooks_bp
 
     app.register_blueprint(main_bp)

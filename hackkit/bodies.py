@@ -2,7 +2,7 @@
 OpenAPI schema, so the document cannot drift from what the API sends.
 
 A view answers `Criterion.answer(criterion)`; the document takes `component_schemas(Criterion, ...)`.
-Bodies still written as dicts (hackkit/serializers.py) have hand-written schemas beside them in
+Bodies still written as dicts (hackkit/event_json.py) have hand-written schemas beside them in
 hackkit/api/openapi_*.py; they move here one by one.
 """
 
@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-# ISO 8601 with the offset, exactly as hackkit.serializers.iso writes it (pydantic's own JSON
+# ISO 8601 with the offset, exactly as hackkit.event_json.iso writes it (pydantic's own JSON
 # form would write "Z" instead of "+00:00" and change what clients already parse).
 IsoDateTime = Annotated[
     datetime,
@@ -114,7 +114,7 @@ def component_schemas(*models: type[Body]) -> dict[str, dict]:
     return definitions.get("$defs", {})
 
 
-# The event hub (built by hackkit/serializers.py) ----------------------------------------------
+# The event hub (built by hackkit/event_json.py) ----------------------------------------------
 
 
 class Event(Body):
@@ -190,7 +190,7 @@ class Team(Body):
 
 
 class TeamForMembers(Team):
-    """A team as its members and organizers see it: with the invitation."""
+    """A team as its members see it: with the invitation (services.teams.sees_invite_code)."""
 
     invite_code: str
     invite_url: str = Field(json_schema_extra={"format": "uri"})

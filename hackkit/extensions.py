@@ -1,4 +1,8 @@
-"""Extension singletons, bound to an app in create_app (cookiecutter-flask style)."""
+"""Extension singletons, bound to an app in create_app (cookiecutter-flask style).
+
+The bottom layer: it imports nothing of ours but the models' declarative base, so any module
+may import it (tests/test_import_graph.py keeps it so).
+"""
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -9,11 +13,10 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from hackkit.models.base import Base
-from hackkit.ratelimits import API_LIMIT
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, application_limits=[API_LIMIT])
+limiter = Limiter(key_func=get_remote_address)  # the API's limit sits on its blueprints: hackkit/ratelimits.py
 babel = Babel()

@@ -1,28 +1,23 @@
 """The API's rate limit: per token when a valid bearer token is sent, per address otherwise.
 
-One counter per caller is shared by every API route (and any blueprint mounted under
-/api/, such as the CKAN-compatible one), so a script cannot multiply its allowance by
-spreading requests over endpoints. Log-in throttling is separate (hackkit/auth/limits.py).
+One counter per caller is shared by every API route (a shared limit, scope "api", put on each
+blueprint that serves /api/: the native API and the CKAN-compatible one, with `limit_api`), so
+a script cannot multiply its allowance by spreading requests over endpoints. Log-in throttling
+is separate (hackkit/auth/limits.py).
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
-from flask_limiter import ApplicationLimit
+from flask import Blueprint, Flask, Response, current_app, request
 from flask_limiter.util import get_remote_address
+
+from hackkit.bearer import current_token
+from hackkit.extensions import limiter
 
 API_PATH_PREFIX = "/api/"
 # CKAN's Action API here is read-only; bulk clients (`ckanapi dump datasets --all`, harvesters)
 # call package_show once per dataset, so anonymous callers get their own, larger allowance.
 CKAN_ACTION_PREFIXES = ("/api/3/action/", "/api/action/")
-
-
-def _token():
-    """The live token of this request, or None (anonymous, or a bad token that gets a 401)."""
-    from hackkit.api.auth import current_bearer  # imported late: the API blueprint needs the extensions
-
-    found = current_bearer()
-    return found[1] if isinstance(found, tuple) else None
 
 
 def _exempt() -> bool:
@@ -35,7 +30,7 @@ def _ckan_action() -> bool:
 
 
 def api_limit_value() -> str:
-    if _token() is not None:
+    if current_token() is not None:
         return current_app.config["HACKKIT_RATELIMIT_API"]
     if _ckan_action():
         return current_app.config["HACKKIT_RATELIMIT_CKAN_ANONYMOUS"]
@@ -43,16 +38,22 @@ def api_limit_value() -> str:
 
 
 def api_limit_key() -> str:
-    token = _token()
+    token = current_token()
     if token is not None:
         return f"token:{token.id}"
     # A counter of its own: a bulk read of the CKAN API does not use up /api/v1's allowance.
     return f"{'ckan-address' if _ckan_action() else 'address'}:{get_remote_address()}"
 
 
-API_LIMIT = ApplicationLimit(
-    limit_provider=api_limit_value, key_function=api_limit_key, scope="api", exempt_when=_exempt
+API_LIMIT = limiter.shared_limit(
+    api_limit_value, scope="api", key_func=api_limit_key, exempt_when=_exempt, override_defaults=False
 )
+
+
+def limit_api(blueprint: Blueprint) -> Blueprint:
+    """Put the API's shared limit on a blueprint that serves /api/ (its other paths are exempt)."""
+    API_LIMIT(blueprint)
+    return blueprint
 
 
 def init_app(app: Flask) -> None:

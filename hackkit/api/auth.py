@@ -1,46 +1,30 @@
-"""Who the API thinks you are: the bearer token, looked up once per request."""
+"""Who the API thinks you are, and what your token lets you do: the API's one security hook.
+
+`check_caller` is the only before_request of the API blueprint (hackkit/api/__init__.py
+registers it; tests/api/test_security_order.py checks that nothing else does). It runs after
+the rate limiter's check and before any view.
+"""
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, request
 from flask_babel import gettext as _
 
-from hackkit.api import bp
+from hackkit.bearer import INVALID, current_bearer
 from hackkit.errors import error_response
-from hackkit.extensions import db
-from hackkit.services import tokens
 from hackkit.services.errors import Unauthorized
 
-_INVALID = "invalid"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _bearer() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" else None
-
-
-def current_bearer():
-    """(user, ApiToken) for a live bearer token, None without one, "invalid" for a bad one.
-
-    Cached on g: the rate limiter asks first (its key is the token id), then the API itself.
-    """
-    if "hk_bearer" not in g:
-        token = _bearer()
-        if token is None:
-            g.hk_bearer = None
-        else:
-            g.hk_bearer = tokens.user_for_token(db.session, token) or _INVALID
-    return g.hk_bearer
-
-
-@bp.before_request
-def identify_caller():
-    """Set g.api_user from a bearer token; a bad or revoked token is an error, not anonymity."""
+def check_caller():
+    """1. Set g.api_user/g.api_token from the bearer token; a bad or revoked token is an
+    error, not anonymity. 2. Refuse every write of a read-only token: the one place a
+    token's scope is enforced, for every write method on every route."""
     g.api_user = None
     g.api_token = None
     found = current_bearer()
-    if found == _INVALID:
+    if found == INVALID:
         return error_response(
             401,
             _("This API token is not valid or has been revoked."),
@@ -48,29 +32,21 @@ def identify_caller():
         )
     if found is not None:
         g.api_user, g.api_token = found
+    token = g.api_token
+    if token is not None and token.scope != "write" and request.method not in READ_METHODS:
+        return error_response(
+            403,
+            _(
+                "This token is read-only: it cannot %(method)s. Create a read-write token on your account page.",
+                method=request.method,
+            ),
+        )
     return None
 
 
 def require_api_user():
     """The caller's account; 401 without a token. (Read-only tokens that write are refused
-    before any view runs: api/helpers.py.)"""
+    before any view runs: check_caller.)"""
     if g.api_user is None:
         raise Unauthorized(_("Send an API token: Authorization: Bearer <token>."))
     return g.api_user
-
-
-@bp.route("/me")
-def me():
-    user = require_api_user()
-    return jsonify(
-        {
-            "id": user.id,
-            "display_name": user.display_name,
-            "email": user.email,
-            "role": user.role,
-            "skills": user.skills,
-            "languages": user.languages,
-            "bio": user.bio,
-            "looking_for_team": user.looking_for_team,
-        }
-    )

@@ -8,8 +8,8 @@ from hackkit.api import bp
 from hackkit.api.auth import require_api_user
 from hackkit.api.helpers import caller, csv_response, json_body, writer
 from hackkit.cocreation.limits import FEEDBACK_LIMIT, PROPOSAL_LIMIT, VOTE_LIMIT, per_account
+from hackkit.event_json import challenge_dict, iso
 from hackkit.extensions import db
-from hackkit.serializers import challenge_dict, iso
 from hackkit.services import datasets, events, feedback, proposals, usage
 
 

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 
 from hackkit.api import bp
 from hackkit.api.auth import require_api_user
-from hackkit.datasets import exports, serialize
-from hackkit.datasets.uploads import originals_dir, overrides_from
+from hackkit.datasets import dataset_json, row_streams
+from hackkit.datasets.uploads import import_request, import_upload, originals_dir
 from hackkit.extensions import db
-from hackkit.services import catalogue, dataset_uploads, dataset_versions, datasets
+from hackkit.services import catalogue, dataset_versions, datasets
 from hackkit.services import dataset_rows as dataset_rows_service
 from hackkit.services.errors import Invalid
 
@@ -33,7 +33,7 @@ def dataset_list():
     found = catalogue.search_catalogue(db.session, g.api_user, request.args.get("q", ""), selected)
     return jsonify(
         {
-            "datasets": [serialize.dataset_summary(d) for d in found["datasets"]],
+            "datasets": [dataset_json.dataset_summary(d) for d in found["datasets"]],
             "total": len(found["datasets"]),
             "facets": {
                 facet: [{"value": v, "count": n} for v, n in counts] for facet, counts in found["facets"].items()
@@ -47,7 +47,7 @@ def dataset_detail(slug: str):
     dataset = datasets.get_dataset(db.session, g.api_user, slug)
     number = _version_number()
     version = datasets.get_version(dataset, number, g.api_user) if number is not None or dataset.current else None
-    return jsonify(serialize.dataset_detail(dataset, version, show_drafts=datasets.can_see_drafts(g.api_user)))
+    return jsonify(dataset_json.dataset_detail(dataset, version, show_drafts=datasets.can_see_drafts(g.api_user)))
 
 
 @bp.route("/datasets/<slug>/rows")
@@ -71,7 +71,7 @@ def dataset_rows_csv(slug: str):
     query = dataset_rows_service.parse_row_query(request.args, version)
     names = query.fields or [c["name"] for c in version.columns]
     rows = dataset_rows_service.stream_rows(db.session, version, query)
-    response = Response(stream_with_context(exports.csv_lines(version, names, rows)), mimetype="text/csv")
+    response = Response(stream_with_context(row_streams.csv_lines(version, names, rows)), mimetype="text/csv")
     response.call_on_close(rows.close)
     response.headers["Content-Disposition"] = f'attachment; filename="{dataset.slug}.csv"'
     return response
@@ -92,7 +92,7 @@ def dataset_rows_geojson(slug: str):
     needed = [spec[k] for k in ("lat", "lon", "column") if k in spec]
     query.fields = list(dict.fromkeys(names + needed))
     rows = dataset_rows_service.stream_rows(db.session, version, query)
-    chunks = exports.geojson_chunks(version, names, rows)
+    chunks = row_streams.geojson_chunks(version, names, rows)
     response = Response(stream_with_context(chunks), mimetype="application/geo+json")
     response.call_on_close(rows.close)
     response.headers["Content-Disposition"] = f'attachment; filename="{dataset.slug}.geojson"'
@@ -106,15 +106,8 @@ def dataset_upload():
     upload = request.files.get("file")  # reading the body enforces MAX_CONTENT_LENGTH (413)
     if upload is None or not upload.filename:
         raise Invalid(_("Send the file as multipart field 'file'."), {"file": [_("Send a file.")]})
-    form = request.form
-    wanted = dataset_uploads.ImportRequest(
-        metadata={k: form[k] for k in ("slug", "title", "publisher", "license", "description") if form.get(k)},
-        draft=_flag(form.get("draft")),
-        overrides=overrides_from(form),
-        notes=form.get("notes", ""),
-    )
-    result = dataset_uploads.import_file(db.session, user, upload, current_app.instance_path, originals_dir(), wanted)
-    body = serialize.dataset_detail(result.dataset, result.version, show_drafts=True)
+    result = import_upload(user, upload, import_request(request.form, draft=_flag(request.form.get("draft"))))
+    body = dataset_json.dataset_detail(result.dataset, result.version, show_drafts=True)
     body.update(created=result.created, unchanged=result.unchanged, imported_version=result.version.number)
     # What publishing this version changes (or changed) for users of the previously public one.
     body["changes"] = dataset_versions.changes(result.previous, result.version)
@@ -152,7 +145,7 @@ def _managed(slug: str):
 
 
 def _detail(dataset, status: int = 200):
-    response = jsonify(serialize.dataset_detail(dataset, dataset.current, show_drafts=True))
+    response = jsonify(dataset_json.dataset_detail(dataset, dataset.current, show_drafts=True))
     response.status_code = status
     return response
 

@@ -6,10 +6,10 @@ from flask import Response, jsonify
 
 from hackkit.api import bp
 from hackkit.api.helpers import caller, csv_response, json_body, writer
+from hackkit.event_json import announcement_dict, challenge_dict, event_dict, person_dict, registration_dict, team_dict
 from hackkit.extensions import db
 from hackkit.permissions import require
-from hackkit.serializers import announcement_dict, challenge_dict, event_dict, person_dict, registration_dict, team_dict
-from hackkit.services import events, exports, teams
+from hackkit.services import event_exports, events, teams
 
 
 @bp.get("/events")
@@ -114,9 +114,9 @@ def looking_for_each_other(slug: str):
 
 
 EXPORTS = {
-    "participants.csv": exports.participants_csv,
-    "teams.csv": exports.teams_csv,
-    "submissions.csv": exports.submissions_csv,
+    "participants.csv": event_exports.participants_csv,
+    "teams.csv": event_exports.teams_csv,
+    "submissions.csv": event_exports.submissions_csv,
 }
 
 
@@ -135,7 +135,7 @@ def archive(slug: str):
     personal = request.args.get("personal") in ("1", "true")
     actor = writer() if personal else caller()
     event = events.get_event(db.session, actor, slug)
-    data = exports.archive_zip(db.session, actor, event, personal=personal)
+    data = event_exports.archive_zip(db.session, actor, event, personal=personal)
     suffix = "organizer" if personal else "public"
     return Response(
         data,

@@ -5,30 +5,8 @@ from __future__ import annotations
 from flask import Response, g, request
 from flask_babel import gettext as _
 
-from hackkit.api import bp
 from hackkit.api.auth import require_api_user
-from hackkit.errors import error_response
 from hackkit.services.errors import Invalid
-
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-@bp.before_request
-def refuse_writes_with_read_only_tokens():
-    """The one place a read token's scope is enforced: every write method, every route.
-
-    Registered after api.auth.identify_caller (this module imports it), so g.api_token is set.
-    """
-    token = g.get("api_token")
-    if token is not None and token.scope != "write" and request.method not in READ_METHODS:
-        return error_response(
-            403,
-            _(
-                "This token is read-only: it cannot %(method)s. Create a read-write token on your account page.",
-                method=request.method,
-            ),
-        )
-    return None
 
 
 def caller():

@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from hackkit import bodies
 from hackkit.api import bp
 from hackkit.api.helpers import caller, json_body, writer
+from hackkit.event_json import iso, submission_dict
 from hackkit.extensions import db
 from hackkit.permissions import require
-from hackkit.serializers import iso, submission_dict
 from hackkit.services import assignments, events, judging, judging_setup, publication, scoring, validation
 from hackkit.services.errors import Invalid
 

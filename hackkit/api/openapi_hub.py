@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hackkit import bodies
+from hackkit.services.submissions import FIELD_KINDS
 
 
 def _ref(name: str) -> dict:
@@ -81,17 +82,34 @@ INTEGER = {"type": "integer"}
 STRINGS = {"type": "array", "items": TEXT}
 
 OPTIONAL_TEXT = nullable(TEXT)
-# A team as members and organizers see it (with the invitation) or as everyone else does.
+# A team as its members see it (with the invitation) or as everyone else does.
 TEAM = {"oneOf": [_ref("TeamForMembers"), _ref("Team")]}
 DATASET_USES = array(obj({"slug": TEXT, "how": TEXT}))
-# The editable fields of a submission as the API answers them (services.submissions.FIELDS).
-SUBMISSION_CONTENT = {
-    **dict.fromkeys(("title", "tagline", "description", "repo_url", "demo_url", "video_url"), OPTIONAL_TEXT),
-    "challenge_id": nullable({"type": "integer"}),
-    "datasets": nullable(DATASET_USES),
-    **dict.fromkeys(("template", "district", "licence"), OPTIONAL_TEXT),
-    "credited_user_ids": nullable(array({"type": "integer"})),
-    "status": {"type": "string", "enum": ["draft", "submitted"]},
+# The editable fields of a submission, from their one list (services.submissions.FIELD_KINDS):
+# as the API accepts them, and as it answers them (null where never set).
+_FIELD_INPUT = {
+    "text": TEXT,
+    "id": {"type": ["integer", "null"]},
+    "dataset_uses": {"type": "array", "items": {"type": "object", "properties": {"slug": TEXT, "how": TEXT}}},
+    "ids": {"type": "array", "items": {"type": "integer"}},
+}
+_FIELD_ANSWER = {
+    "text": OPTIONAL_TEXT,
+    "id": nullable({"type": "integer"}),
+    "dataset_uses": nullable(DATASET_USES),
+    "ids": nullable(array({"type": "integer"})),
+}
+_FIELD_NOTES = {
+    "template": "the sample app (a folder name listed at /apps) the project started from, or empty",
+    "district": "where in the city the project is about (free text)",
+}
+SUBMISSION_STATUS = {"type": "string", "enum": ["draft", "submitted"]}
+SUBMISSION_INPUT = {
+    name: {**_FIELD_INPUT[kind], **({"description": _FIELD_NOTES[name]} if name in _FIELD_NOTES else {})}
+    for name, kind in FIELD_KINDS.items()
+} | {"status": SUBMISSION_STATUS}
+SUBMISSION_CONTENT = {name: _FIELD_ANSWER[kind] for name, kind in FIELD_KINDS.items()} | {
+    "status": SUBMISSION_STATUS,
     "screenshots": {**array(URL), "description": "addresses of the screenshots, in order"},
 }
 
@@ -144,27 +162,7 @@ SCHEMAS = {
             "datasets": STRINGS,
         },
     },
-    "SubmissionInput": {
-        "type": "object",
-        "properties": {
-            "title": TEXT,
-            "tagline": TEXT,
-            "description": TEXT,
-            "repo_url": TEXT,
-            "demo_url": TEXT,
-            "video_url": TEXT,
-            "challenge_id": {"type": ["integer", "null"]},
-            "template": {
-                "type": "string",
-                "description": "the sample app (a folder name listed at /apps) the project started from, or empty",
-            },
-            "district": {"type": "string", "description": "where in the city the project is about (free text)"},
-            "licence": TEXT,
-            "datasets": {"type": "array", "items": {"type": "object", "properties": {"slug": TEXT, "how": TEXT}}},
-            "credited_user_ids": {"type": "array", "items": {"type": "integer"}},
-            "status": {"type": "string", "enum": ["draft", "submitted"]},
-        },
-    },
+    "SubmissionInput": {"type": "object", "properties": SUBMISSION_INPUT},
     # What a saved submission or project answers: its fields as saved (null where never set).
     "Submission": obj(
         {

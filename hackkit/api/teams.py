@@ -8,9 +8,8 @@ from flask_babel import lazy_gettext as _l
 from hackkit.api import bp
 from hackkit.api.helpers import caller, json_body, writer
 from hackkit.config import join_request_cooldown
+from hackkit.event_json import project_dict, submission_dict, team_dict, version_dict
 from hackkit.extensions import db
-from hackkit.permissions import can
-from hackkit.serializers import project_dict, submission_dict, team_dict, version_dict
 from hackkit.services import events, screenshots, submissions, teams, validation
 from hackkit.services.errors import Forbidden, Invalid, NotFound
 
@@ -29,7 +28,7 @@ READ_ONLY_FIELDS = {
 
 
 def _team_json(team, actor) -> dict:
-    return team_dict(team, show_invite=teams.is_member(team, actor) or can(actor, "events.manage"))
+    return team_dict(team, show_invite=teams.sees_invite_code(team, actor))
 
 
 @bp.get("/events/<slug>/teams")

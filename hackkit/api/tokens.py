@@ -38,6 +38,23 @@ def _basic_challenge(message: str):
     return error_response(401, message, headers={"WWW-Authenticate": 'Basic realm="hackkit"'})
 
 
+@bp.route("/me")
+def me():
+    user = require_api_user()
+    return jsonify(
+        {
+            "id": user.id,
+            "display_name": user.display_name,
+            "email": user.email,
+            "role": user.role,
+            "skills": user.skills,
+            "languages": user.languages,
+            "bio": user.bio,
+            "looking_for_team": user.looking_for_team,
+        }
+    )
+
+
 @bp.route("/tokens", methods=["POST"])
 def create_token():
     # The body first: an oversized one is a 413 before any password is looked at

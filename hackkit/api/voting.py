@@ -6,8 +6,8 @@ from flask import jsonify
 
 from hackkit.api import bp
 from hackkit.api.helpers import caller, json_body, writer
+from hackkit.event_json import iso
 from hackkit.extensions import db, limiter
-from hackkit.serializers import iso
 from hackkit.services import events, submissions, voting
 
 

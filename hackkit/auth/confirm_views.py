@@ -6,21 +6,13 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from hackkit.auth import bp
+from hackkit.auth.pages import send_confirmation_mail
 from hackkit.auth.redirects import safe_next
-from hackkit.auth.views import bp, public_base_url
 from hackkit.events.forms import ConfirmForm
 from hackkit.extensions import db, limiter
 from hackkit.services import email_confirmation
 from hackkit.services.errors import Invalid
-
-
-def send_confirmation_mail(user) -> bool:
-    return email_confirmation.send_confirmation(
-        user,
-        public_base_url(),
-        lambda token: url_for("auth.confirm_email", token=token),
-        config=current_app.config,
-    )
 
 
 def _account_key() -> str:

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from hackkit.auth.forms import ProfileForm, TokenForm, apply_service_errors
-from hackkit.auth.views import bp
+from hackkit.auth import bp
+from hackkit.auth.forms import TokenForm, apply_service_errors
+from hackkit.auth.pages import render_account
 from hackkit.extensions import db
 from hackkit.services import tokens
 from hackkit.services.errors import Invalid
-
-
-def render_account(form: ProfileForm | None = None, token_form: TokenForm | None = None, new_token=None):
-    """The account page with its token section; used by the profile view too."""
-    if form is None:
-        form = ProfileForm(obj=current_user, formdata=None)
-        form.skills.data = ", ".join(current_user.skills or [])
-        form.languages.data = ", ".join(current_user.languages or [])
-    return render_template(
-        "auth/profile.html",
-        form=form,
-        token_form=token_form or TokenForm(formdata=None),
-        tokens=tokens.list_tokens(db.session, current_user),
-        new_token=new_token,
-    )
 
 
 @bp.post("/account/tokens")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from hackkit.auth import bp
 from hackkit.auth.destination import destination_of
 from hackkit.auth.forms import (
     DeleteAccountForm,
@@ -18,12 +19,11 @@ from hackkit.auth.forms import (
     apply_service_errors,
 )
 from hackkit.auth.limits import checked_password, clear_login_failures, remember_device, reset_request_limits
+from hackkit.auth.pages import public_base_url, render_account, send_confirmation_mail
 from hackkit.auth.redirects import safe_next
 from hackkit.extensions import db, limiter
 from hackkit.services import accounts, password_reset
 from hackkit.services.errors import Conflict, Invalid, Unauthorized
-
-bp = Blueprint("auth", __name__)
 
 
 def _start_session(user) -> None:
@@ -111,15 +111,6 @@ def login():
     return render_template("auth/login.html", form=form, **_going_to(form.next.data)), status
 
 
-def public_base_url() -> str:
-    """Where links in e-mails point. Never the Host header in production: a stranger sets it,
-    and a reset link (token included) sent to the owner would then lead to their server."""
-    configured = current_app.config["HACKKIT_PUBLIC_URL"]
-    if configured or current_app.config["HACKKIT_ENV"] == "production":
-        return configured
-    return request.host_url  # development: whatever address the developer opened
-
-
 @bp.route("/auth/reset", methods=["GET", "POST"])
 @reset_request_limits
 def reset_request():
@@ -190,8 +181,6 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def profile():
-    from hackkit.auth.token_views import render_account
-
     if request.method == "GET":
         return render_account()
     form = ProfileForm()
@@ -207,7 +196,6 @@ def profile():
                 looking_for_team=form.looking_for_team.data,
             )
         except Invalid as error:
-            db.session.rollback()
             apply_service_errors(form, error.errors)
         else:
             flash(_("Your profile is saved."), "success")
@@ -263,7 +251,3 @@ def delete_account():
             return redirect(url_for("main.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/delete.html", form=form), status
-
-
-from hackkit.auth import token_views  # noqa: E402,F401  (the token routes live on this blueprint)
-from hackkit.auth.confirm_views import send_confirmation_mail  # noqa: E402  (so do the confirmation routes)

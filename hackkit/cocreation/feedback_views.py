@@ -38,7 +38,6 @@ def _create(form, template: str, data: dict, **context):
         try:
             item = feedback.create_feedback(db.session, current_user, data | form.values())
         except Invalid as error:
-            db.session.rollback()
             apply_service_errors(form, error.errors or {"title": [error.message]})
         else:
             flash(_("Thank you. Your feedback is public and the data team will answer it."), "success")
@@ -84,7 +83,6 @@ def feedback_detail(feedback_id: int):
             try:
                 feedback.answer_feedback(db.session, current_user, item, form.values())
             except Invalid as error:
-                db.session.rollback()
                 apply_service_errors(form, error.errors)
             else:
                 flash(_("The answer is saved."), "success")

@@ -55,7 +55,6 @@ def propose(slug: str):
         try:
             proposal = proposals.propose(db.session, current_user, event, form.values())
         except (Invalid, Conflict) as error:  # Conflict: the event has started meanwhile
-            db.session.rollback()
             apply_service_errors(form, error.errors or {"title": [error.message]})
         else:
             flash(_("Your proposal is published. Ask your neighbours to vote for it!"), "success")
@@ -86,7 +85,6 @@ def _attempt(action, success: str) -> None:
     except ServiceError as error:
         if error.status in (401, 403):
             raise
-        db.session.rollback()
         flash(str(error.message), "error")
         for messages in error.errors.values():
             for message in messages:
@@ -131,7 +129,6 @@ def adopt(slug: str, proposal_id: int):
         try:
             challenge = proposals.adopt(db.session, current_user, proposal, form.values())
         except (Invalid, Conflict) as error:
-            db.session.rollback()
             if isinstance(error, Conflict):
                 flash(str(error.message), "error")
                 return redirect(url_for("cocreation.proposal_detail", slug=event.slug, proposal_id=proposal.id), 303)

@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from hackkit.datasets import dcat_vocab as vocab
-from hackkit.datasets.serialize import point_bounds
+from hackkit.datasets.dataset_json import point_bounds
 from hackkit.models import Dataset, DatasetVersion
 from hackkit.services import eu_vocab
 from hackkit.services.dataset_meta import LICENSES, slugify

@@ -61,6 +61,10 @@ class UploadForm(FlaskForm):
         description=_l("latitude,longitude; or x,y with a coordinate system; or one column of shapes; or none."),
     )
     crs = StringField(_l("Coordinate system (EPSG code)"), description=_l("For x,y columns, e.g. 28992 or 31370."))
+    types = StringField(
+        _l("Column types"),
+        description=_l('A JSON object of column: type, e.g. {"postcode": "text"}. Leave empty to detect them.'),
+    )
     notes = TextAreaField(_l("Notes on this version"))
 
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hackkit import permissions
+from hackkit.datasets import bp
 from hackkit.datasets.forms import MetadataForm, UploadForm
-from hackkit.datasets.uploads import originals_dir, overrides_from
-from hackkit.datasets.views import bp
+from hackkit.datasets.uploads import OVERRIDE_FIELDS, import_request, import_upload, originals_dir, overrides_from
 from hackkit.extensions import db
 from hackkit.ingest import TYPES
 from hackkit.services import dataset_uploads, dataset_versions, datasets
 from hackkit.services.errors import Invalid, NotFound, ServiceError
-
-READING_FIELDS = ("header", "delimiter", "encoding", "geometry", "crs")
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -32,11 +30,8 @@ def upload():
     problem = None
     if form.validate_on_submit():
         try:
-            result = dataset_uploads.import_file(
-                db.session, current_user, form.file.data, current_app.instance_path, originals_dir(), _wanted(form)
-            )
+            result = import_upload(current_user, form.file.data, _wanted(form))
         except ServiceError as error:
-            db.session.rollback()
             problem = error
         else:
             flash(*_outcome(result))
@@ -46,23 +41,15 @@ def upload():
 
 
 def _wanted(form: UploadForm) -> dataset_uploads.ImportRequest:
-    metadata = {}
     if form.target.data == "version":
         if not form.version_of.data:
             raise Invalid(_("Choose the dataset this file is a new version of."), {"version_of": [_("Choose one.")]})
         # The dataset must exist: a slug that vanished meanwhile must not quietly make a new one.
-        metadata["slug"] = datasets.get_dataset(db.session, current_user, form.version_of.data).slug
+        fields = {"slug": datasets.get_dataset(db.session, current_user, form.version_of.data).slug}
     else:  # the "A new dataset" fields describe a new dataset only, never overwrite another
-        metadata = {
-            k: getattr(form, k).data for k in ("title", "slug", "publisher", "license") if getattr(form, k).data
-        }
-    return dataset_uploads.ImportRequest(
-        metadata=metadata,
-        draft=form.draft.data,
-        overrides=overrides_from({name: getattr(form, name).data for name in READING_FIELDS}),
-        notes=form.notes.data or "",
-        new_dataset=form.target.data != "version",
-    )
+        fields = {k: getattr(form, k).data for k in ("title", "slug", "publisher", "license")}
+    fields |= {name: getattr(form, name).data for name in (*OVERRIDE_FIELDS, "notes")}
+    return import_request(fields, draft=form.draft.data, new_dataset=form.target.data != "version")
 
 
 def _outcome(result) -> tuple[str, str]:
@@ -118,7 +105,6 @@ def report(slug: str):
                 notes=_("Imported again with corrections."),
             )
         except ServiceError as error:
-            db.session.rollback()
             problem = error
         else:
             flash(*_outcome(result))
@@ -161,7 +147,6 @@ def edit(slug: str):
         try:
             datasets.update_dataset(db.session, current_user, dataset, changes)
         except ServiceError as error:
-            db.session.rollback()
             problem = error
             for name, messages in error.errors.items():
                 if name in form:

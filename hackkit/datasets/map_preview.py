@@ -16,7 +16,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from hackkit.datasets.exports import geojson_chunks
+from hackkit.datasets.row_streams import geojson_chunks
 from hackkit.maps import geojson_from_url, make_map
 from hackkit.models.dataset import Dataset, DatasetVersion
 from hackkit.services import dataset_rows, datasets

@@ -1,5 +1,7 @@
-"""What an import request carries besides the file: where originals are kept, and the
-organizer's corrections to the importer's guesses. Shared by the API, the pages and the CLI."""
+"""Upload, then import, the same way for the API and the upload page: what an import request
+carries besides the file (its metadata and the organizer's corrections to the importer's
+guesses), where originals are kept, and the one call that stores and imports the file.
+Shared by the API, the pages and the CLI."""
 
 from __future__ import annotations
 
@@ -10,12 +12,36 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
+from hackkit.extensions import db
 from hackkit.ingest import Overrides
+from hackkit.services import dataset_uploads, datasets
 from hackkit.services.errors import Invalid
+
+# The fields an upload is described by, whether they come from the API's multipart form or
+# from the upload page: the new dataset's metadata, and the corrections to the guesses.
+METADATA_FIELDS = ("slug", "title", "publisher", "license", "description")
+OVERRIDE_FIELDS = ("header", "delimiter", "encoding", "geometry", "crs", "types")
 
 
 def originals_dir() -> Path:
     return Path(current_app.instance_path) / "dataset-originals"
+
+
+def import_request(fields, *, draft: bool, new_dataset: bool = False) -> dataset_uploads.ImportRequest:
+    """What `fields` (a form or a dict: METADATA_FIELDS, OVERRIDE_FIELDS and notes) ask of the
+    importer. Empty fields are left to the importer's guesses."""
+    return dataset_uploads.ImportRequest(
+        metadata={k: fields[k] for k in METADATA_FIELDS if fields.get(k)},
+        draft=draft,
+        overrides=overrides_from(fields),
+        notes=fields.get("notes") or "",
+        new_dataset=new_dataset,
+    )
+
+
+def import_upload(actor, upload, wanted: dataset_uploads.ImportRequest) -> datasets.ImportResult:
+    """Store the uploaded file and import it (a new dataset or a new version)."""
+    return dataset_uploads.import_file(db.session, actor, upload, current_app.instance_path, originals_dir(), wanted)
 
 
 DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "none": "none"}

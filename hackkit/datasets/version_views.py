@@ -7,8 +7,8 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from hackkit.datasets import bp
 from hackkit.datasets.uploads import originals_dir
-from hackkit.datasets.views import bp
 from hackkit.extensions import db
 from hackkit.services import dataset_versions, datasets
 from hackkit.services.errors import ServiceError
@@ -31,7 +31,6 @@ def _attempt(action) -> bool:
     try:
         action()
     except ServiceError as error:
-        db.session.rollback()
         if error.status in (401, 403):
             raise
         flash(str(error.message), "error")

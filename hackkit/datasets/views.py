@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -17,13 +16,11 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from hackkit import permissions
-from hackkit.datasets import map_preview, serialize
+from hackkit.datasets import bp, dataset_json, map_preview
 from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_rows, datasets, feedback, usage
 from hackkit.services.errors import ServiceError
-
-bp = Blueprint("datasets", __name__, url_prefix="/datasets")
 
 
 @bp.route("/")
@@ -43,8 +40,8 @@ def detail(slug: str):
         "datasets/detail.html",
         dataset=dataset,
         version=version,
-        info=serialize.dataset_detail(dataset, version, show_drafts=datasets.can_see_drafts(current_user)),
-        json_ld=serialize.json_ld(dataset, version),
+        info=dataset_json.dataset_detail(dataset, version, show_drafts=datasets.can_see_drafts(current_user)),
+        json_ld=dataset_json.json_ld(dataset, version),
         preview=preview,
         can_edit=permissions.can(current_user, "datasets.edit"),
         used_by=usage.dataset_usage(db.session, current_user, dataset),
@@ -76,7 +73,6 @@ def preview_rows(version) -> dict:
         query = dataset_rows.parse_row_query(args, version)
         page = dataset_rows.fetch_page(db.session, version, query, current_app.config["HACKKIT_DATASET_QUERY_MS"])
     except ServiceError as error:
-        db.session.rollback()
         return {"error": error, "args": args, "filters": [], "rows": [], "names": []}
     names = query.fields or [c["name"] for c in version.columns if c["type"] != "geojson"]
     return {
@@ -134,7 +130,7 @@ def _remove_links(args: MultiDict) -> list[tuple[str, str, dict]]:
 def datapackage(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
     version = datasets.get_version(dataset, request.args.get("version", type=int), current_user)
-    response = jsonify(serialize.datapackage(dataset, version))
+    response = jsonify(dataset_json.datapackage(dataset, version))
     response.headers["Content-Disposition"] = 'inline; filename="datapackage.json"'
     return response
 
@@ -156,6 +152,3 @@ def original(slug: str):
     if not version.original_path or not path.is_file():
         abort(404)
     return send_file(path, as_attachment=True, download_name=version.original_name or path.name)
-
-
-from hackkit.datasets import manage, version_views  # noqa: E402,F401  (organizer routes register on bp)

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
-from hackkit.datasets.exports import geojson_chunks
+from hackkit.datasets.row_streams import geojson_chunks
 from hackkit.maps import escape_properties, make_map
 from hackkit.services import dataset_rows, datasets, events, submissions
 from hackkit.services.errors import NotFound, ServiceError

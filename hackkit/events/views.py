@@ -20,9 +20,8 @@ from hackkit.events.forms import (
 )
 from hackkit.extensions import db
 from hackkit.markup import render_markdown
-from hackkit.models.base import utcnow
 from hackkit.permissions import require
-from hackkit.services import events, exports, judging, participation, scoring, submissions, teams
+from hackkit.services import event_exports, event_page, events, judging, scoring, submissions, teams
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Invalid
 
@@ -45,22 +44,8 @@ def index():
 
 @bp.route("/<slug>")
 def detail(slug: str):
-    event = events.get_event(db.session, current_user, slug)
-    my_team = teams.team_of(db.session, event, current_user)
-    return render_template(
-        "events/detail.html",
-        event=event,
-        now=utcnow(),
-        my_team=my_team,
-        team_deadline=teams.effective_deadline(my_team) if my_team else None,
-        registration_open=events.registration_is_open(event),
-        registered=events.is_registered(db.session, event, current_user),
-        looking_teams=teams.teams_looking_for_members(db.session, event),
-        looking_people=teams.people_looking_for_team(db.session, event),
-        is_judge=judging.is_judge(db.session, event, current_user),
-        form=form_if_signed_in(ConfirmForm),
-        results_visible=participation.results_visible(db.session, current_user, event),
-    )
+    page = event_page.event_page(db.session, current_user, slug)
+    return render_template("events/detail.html", **vars(page), form=form_if_signed_in(ConfirmForm))
 
 
 @bp.route("/<slug>/register", methods=["POST"])
@@ -90,7 +75,6 @@ def _save_event(form: EventForm, template: str, event=None, **context):
                 events.update_event(db.session, current_user, event, form.values())
                 flash(_("The event is saved."), "success")
         except (Invalid, Conflict) as error:  # Conflict: the slug is taken
-            db.session.rollback()
             apply_service_errors(form, error.errors or {"name": [error.message]})
         else:
             return redirect(url_for("events.manage", slug=event.slug))
@@ -131,7 +115,6 @@ def add_challenge(slug: str):
         try:
             events.add_challenge(db.session, current_user, event, form.values())
         except Invalid as error:
-            db.session.rollback()
             apply_service_errors(form, error.errors)
         else:
             flash(_("The challenge is added."), "success")
@@ -155,7 +138,6 @@ def edit_challenge(slug: str, challenge_id: int):
         try:
             events.update_challenge(db.session, current_user, challenge, form.values())
         except Invalid as error:
-            db.session.rollback()
             apply_service_errors(form, error.errors)
         else:
             flash(_("The challenge is saved."), "success")
@@ -272,9 +254,9 @@ def extend_deadline(slug: str, team_id: int):
 
 
 CSV_EXPORTS = {
-    "participants.csv": exports.participants_csv,
-    "teams.csv": exports.teams_csv,
-    "submissions.csv": exports.submissions_csv,
+    "participants.csv": event_exports.participants_csv,
+    "teams.csv": event_exports.teams_csv,
+    "submissions.csv": event_exports.submissions_csv,
 }
 
 
@@ -290,7 +272,7 @@ def export_csv(slug: str, name: str):
 @login_required
 def archive(slug: str, kind: str):
     event = _organizer_event(slug)
-    data = exports.archive_zip(db.session, current_user, event, personal=kind == "organizer")
+    data = event_exports.archive_zip(db.session, current_user, event, personal=kind == "organizer")
     return Response(
         data,
         mimetype="application/zip",

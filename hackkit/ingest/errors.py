@@ -3,7 +3,7 @@
 The importer is plain Python (no Flask), so it cannot translate. It writes each message as
 an English template marked with N_ plus its values; str() gives the English line (the CLI
 and logs), and the web layer passes `message_id` and `params` to Flask-Babel for the
-organizer's language (see hackkit/datasets/texts.py). `pybabel extract -k N_` collects them.
+organizer's language (hackkit/i18n.py: importer_message). `pybabel extract -k N_` collects them.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ import ijson
 
 from hackkit.ingest import text
 from hackkit.ingest.errors import N_, IngestError
+from hackkit.ingest.records import Source, cell_text
 
 # Events that start a value: what an item of a list can begin with.
 VALUE_STARTS = {"start_map", "start_array", "string", "number", "boolean", "null"}
@@ -141,8 +142,6 @@ def _describe(found: list[dict[str, str]], prefix: str, value: str, first_key: s
 
 
 def json_source(path: Path):
-    from hackkit.ingest.sources import Source, cell_text
-
     encoding = text.detect_encoding(path)
     shape = _scan(path, encoding)
     if shape.top == "object" and shape.geojson_type in GEOJSON_TYPES:
@@ -172,8 +171,6 @@ def json_source(path: Path):
 
 
 def _geojson(path: Path, encoding: str, shape: _Shape):
-    from hackkit.ingest.sources import Source, cell_text
-
     if shape.geojson_type == "FeatureCollection":
         if "features.item" not in shape.lists:
             raise IngestError(N_("This GeoJSON has no list of features."))
@@ -212,8 +209,6 @@ WGS84_WKIDS = {4326, 4258, 4269}  # degrees, longitude first in Esri JSON
 def _socrata(path: Path, encoding: str, shape: _Shape):
     """A Socrata rows.json: rows are positional arrays, names in meta.view.columns. The
     platform's own bookkeeping columns (:sid, :id, :created_at ...) are left out."""
-    from hackkit.ingest.sources import Source, cell_text
-
     kept = [(i, c) for i, c in enumerate(shape.socrata_columns) if c.get("dataTypeName") != "meta_data"]
     titles = [c.get("name") or c.get("fieldName") or f"column_{i + 1}" for i, c in kept]
     dates = frozenset(t for t, (_, c) in zip(titles, kept, strict=True) if c.get("dataTypeName") in SOCRATA_DATES)
@@ -230,8 +225,6 @@ def _socrata(path: Path, encoding: str, shape: _Shape):
 
 def _esri(path: Path, encoding: str, shape: _Shape):
     """Esri JSON (an ArcGIS Server query): attributes per feature, geometry as x/y, paths or rings."""
-    from hackkit.ingest.sources import Source, cell_text
-
     keys = list(shape.attribute_keys)
     dates = frozenset(f["name"] for f in shape.esri_fields if f.get("type") == "esriFieldTypeDate" and "name" in f)
     texts = frozenset(f["name"] for f in shape.esri_fields if f.get("type") in ESRI_TEXT and "name" in f)

@@ -6,15 +6,12 @@ the first record may be a header) and records of strings or None, re-readable fr
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from collections.abc import Iterator
 from pathlib import Path
 
 from hackkit.ingest import text
 from hackkit.ingest.errors import N_, IngestError
+from hackkit.ingest.records import Source, cell_text
 
 FORMATS = ("csv", "xlsx", "json", "geojson")
 
@@ -25,20 +22,6 @@ FORMATS = ("csv", "xlsx", "json", "geojson")
 XLSX_MAX_RATIO = 100
 XLSX_RATIO_FROM = 16 * 1024 * 1024  # small members may compress as well as they like
 XLSX_MAX_UNPACKED = 1024 * 1024 * 1024
-
-
-@dataclass
-class Source:
-    format: str
-    records: Callable[[], Iterator[list[str | None]]]  # a fresh pass over the file
-    titles: list[str] | None = None  # known column titles; None: the first record may be a header
-    encoding: str | None = None
-    delimiter: str | None = None
-    crs: str | None = None  # a GeoJSON file's declared projected CRS
-    geometry_title: str | None = None  # the column holding the file's own geometries (GeoJSON, Esri JSON)
-    date_titles: frozenset[str] = frozenset()  # columns the file itself declares as dates (Esri, Socrata)
-    text_titles: frozenset[str] = frozenset()  # columns the file itself declares as text (Esri, Socrata)
-    numbered: Callable[[], Iterator[tuple[int, list[str | None]]]] | None = None  # (line, record) pairs
 
 
 def open_source(path: Path, fmt: str | None = None, encoding: str | None = None, delimiter: str | None = None):
@@ -94,25 +77,6 @@ def _delimited(path: Path, encoding: str | None, delimiter: str | None) -> Sourc
         delimiter,
         numbered=lambda: text.iter_numbered(path, encoding, delimiter),
     )
-
-
-def cell_text(value) -> str | None:
-    """A spreadsheet or JSON value as the text the column typer reads."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return None
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
 
 
 def check_zip_sizes(path: Path) -> None:

@@ -20,7 +20,8 @@ from hackkit.ingest import geometry as geo
 from hackkit.ingest import header as header_rules
 from hackkit.ingest import placing, text
 from hackkit.ingest.errors import N_, IngestError, Message
-from hackkit.ingest.sources import Source, open_source
+from hackkit.ingest.records import Source
+from hackkit.ingest.sources import open_source
 
 MAX_COLUMNS = 1000
 HEADER_SAMPLE = 200

@@ -31,7 +31,7 @@ import random
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-from ._flow import BoundedEdge, min_flow_with_bounds
+from .maxflow import BoundedEdge, min_flow_with_bounds
 
 Id = Hashable
 Pair = tuple[Id, Id]  # (judge_id, submission_id)

@@ -14,10 +14,10 @@ from flask_login import current_user, login_required
 
 from hackkit.confirmation import ask, confirmed
 from hackkit.extensions import db
-from hackkit.judging import forms
-from hackkit.judging.views import _attempt, bp
+from hackkit.judging.pages import attempt as _attempt
+from hackkit.judging.pages import bp, manual_forms
 from hackkit.permissions import require
-from hackkit.services import assignments, events, judging, judging_setup, scoring
+from hackkit.services import assignments, events, judging, judging_setup, jury_page, scoring
 from hackkit.services.errors import NotFound
 
 
@@ -29,22 +29,6 @@ def _organizer_event(slug: str):
     # Permission first, so that nobody else learns which criteria or judges exist.
     require(current_user, "judging.manage")
     return events.get_event(db.session, current_user, slug)
-
-
-def manual_forms(event) -> tuple[forms.ManualAssignForm, forms.JudgeConflictForm]:
-    """The two jury-page forms that pick a judge and a project, with this event's choices."""
-    judges = [(u.id, f"{u.display_name} ({u.email})") for u in judging.judges_of(db.session, event)]
-    projects = [
-        (s.id, f"{judging.frozen_title(db.session, s)} (#{s.id})")
-        for s in judging.judged_submissions(db.session, event)
-    ]
-    # Prefixes: both forms have a judge and a project field on the same page.
-    assign_form = forms.ManualAssignForm(prefix="assign")
-    conflict_form = forms.JudgeConflictForm(prefix="conflict")
-    for form in (assign_form, conflict_form):
-        form.judge_id.choices = judges
-        form.submission_id.choices = projects
-    return assign_form, conflict_form
 
 
 @bp.route("/events/<slug>/jury/criteria/<int:criterion_id>/delete", methods=["POST"])
@@ -94,7 +78,7 @@ def remove_judge(slug: str, user_id: int):
 @login_required
 def assign_one(slug: str):
     event = _organizer_event(slug)
-    form, _conflict_form = manual_forms(event)
+    form, _conflict_form = manual_forms(jury_page.jury_choices(db.session, event))
     if form.validate_on_submit():
         _attempt(
             lambda: assignments.assign_manually(
@@ -129,7 +113,7 @@ def unassign_one(slug: str, assignment_id: int):
 @login_required
 def record_conflict(slug: str):
     event = _organizer_event(slug)
-    _assign_form, form = manual_forms(event)
+    _assign_form, form = manual_forms(jury_page.jury_choices(db.session, event))
     if form.validate_on_submit():
         submission = judging.get_judged_submission(db.session, form.submission_id.data)
         data = {"kind": form.kind.data, "note": form.note.data or ""}

@@ -7,7 +7,7 @@ the service's own message and changes nothing.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -16,13 +16,15 @@ from hackkit.auth.forms import apply_service_errors
 from hackkit.extensions import db, limiter
 from hackkit.judging import forms
 from hackkit.judging.explanation_text import explanation_paragraphs, note_text
-from hackkit.markup import render_markdown
+from hackkit.judging.pages import attempt as _attempt
+from hackkit.judging.pages import bp, manual_forms
 from hackkit.permissions import can, require
 from hackkit.services import (
     assignments,
     events,
     judging,
     judging_setup,
+    jury_page,
     participation,
     publication,
     scoring,
@@ -32,31 +34,6 @@ from hackkit.services import (
     voting,
 )
 from hackkit.services.errors import Forbidden, Invalid, ServiceError
-
-bp = Blueprint("judging", __name__)
-
-
-@bp.context_processor
-def markdown_helper() -> dict:
-    return {"render_markdown": render_markdown}
-
-
-def _attempt(action, success: str) -> bool:
-    """Run a service call; flash its refusal (or `success`) for the next page."""
-    try:
-        action()
-    except ServiceError as error:
-        if error.status in (401, 403):
-            # Not allowed at all: the error page with 403, as the API answers, not a
-            # redirect that hides the refusal in a flash message.
-            raise
-        flash(str(error.message), "error")
-        for messages in error.errors.values():
-            for message in messages:
-                flash(str(message), "error")
-        return False
-    flash(success, "success")
-    return True
 
 
 def _moment(value) -> str | None:
@@ -139,7 +116,6 @@ def score(slug: str, submission_id: int):
         try:
             saved = scoring.save_scores(db.session, current_user, submission, data)
         except Invalid as error:  # each problem beside its criterion (errors are keyed by criterion id)
-            db.session.rollback()
             apply_service_errors(form, {f"c{k}" if k.isdigit() else k: m for k, m in error.errors.items()})
             if not any(form[name].errors for name in form._fields if name != "csrf_token"):
                 flash(str(error.message), "error")
@@ -218,9 +194,8 @@ def _results_or_none(event):
 def manage(slug: str, criterion_form=None, failed_edit=None):
     """The jury page. After a refused criterion it is shown again (400) with the form as typed
     and every problem listed: criterion_form (a new one) or failed_edit = (criterion id, form)."""
-    require(current_user, "judging.manage")
-    event = events.get_event(db.session, current_user, slug)
-    settings = judging.settings_of(db.session, event)
+    page = jury_page.jury_page(db.session, current_user, slug)
+    event, settings, results = page.event, page.settings, page.results
     settings_form = forms.SettingsForm(
         data={
             "mode": settings.mode,
@@ -230,20 +205,17 @@ def manage(slug: str, criterion_form=None, failed_edit=None):
             },
         }
     )
-    results = _results_or_none(event)
-    from hackkit.judging.jury_views import manual_forms
-
-    manual_assign_form, manual_conflict_form = manual_forms(event)
+    manual_assign_form, manual_conflict_form = manual_forms(page.choices)
     return render_template(
         "judging/manage.html",
         event=event,
         settings=settings,
-        criteria=judging.criteria_of(db.session, event),
-        judges=judging.judges_of(db.session, event),
-        progress=scoring.progress(db.session, current_user, event),
-        judged=judging.judged_submissions(db.session, event),
+        criteria=page.criteria,
+        judges=page.judges,
+        progress=page.progress,
+        judged=list(page.titles),
         results=results,
-        criteria_names={str(c.id): c.name for c in judging.criteria_of(db.session, event)},
+        criteria_names={str(c.id): c.name for c in page.criteria},
         explanation=explanation_paragraphs(results["method"] if results else "normalised"),
         note_text=note_text,
         criterion_form=criterion_form or forms.CriterionForm(formdata=None),
@@ -252,24 +224,22 @@ def manage(slug: str, criterion_form=None, failed_edit=None):
             c.id: failed_edit[1]
             if failed_edit and failed_edit[0] == c.id
             else forms.CriterionForm(obj=c, formdata=None, prefix=f"c{c.id}")
-            for c in judging.criteria_of(db.session, event)
+            for c in page.criteria
         },
-        titles={s.id: judging.frozen_title(db.session, s) for s in judging.judged_submissions(db.session, event)},
+        titles=page.titles,
         judge_form=forms.JudgeForm(),
         assign_form=forms.AssignForm(per_submission=settings.per_submission),
         settings_form=settings_form,
-        assigned=assignments.assignments_of(db.session, current_user, event),
-        conflicts=judging_setup.conflicts_of(db.session, current_user, event),
-        judge_names={u.id: u.display_name for u in judging.judges_of(db.session, event)},
+        assigned=page.assigned,
+        conflicts=page.conflicts,
+        judge_names={u.id: u.display_name for u in page.judges},
         conflict_kinds={choice.value: choice.label for choice in forms.JUDGE_CONFLICT_CHOICES},
         manual_assign_form=manual_assign_form,
         manual_conflict_form=manual_conflict_form,
-        judge_teams=judging_setup.judge_teams(db.session, event),
-        missing=[] if settings.results_published else publication.missing_for_publication(db.session, event),
-        publications=publication.publication_log(db.session, current_user, event),
-        mode_change={
-            mode: judging_setup.mode_change_consequences(db.session, event, mode) for mode in ("rubric", "pairwise")
-        },
+        judge_teams=page.judge_teams,
+        missing=page.missing,
+        publications=page.publications,
+        mode_change=page.mode_change,
     )
 
 
@@ -305,7 +275,6 @@ def save_criterion(slug: str, criterion_id: int | None = None):
             flash(str(error.message), "error")
             return redirect(url_for("judging.manage", slug=slug) + "#criteria")
         except ServiceError as error:
-            db.session.rollback()
             apply_service_errors(form, error.errors or {"name": [error.message]})
             status = error.status  # e.g. 409 while the published results freeze the judging
         else:
@@ -455,4 +424,4 @@ def vote(slug: str):
     )
 
 
-from hackkit.judging import jury_views  # noqa: E402,F401  (the organizer's single changes register on bp)
+from hackkit.judging import jury_views  # noqa: E402,F401  (the organizer's single changes register on bp; it imports pages, not this module)

@@ -13,6 +13,7 @@ from hackkit.models.user import new_session_token
 from hackkit.permissions import require
 from hackkit.services import passwords, tokens
 from hackkit.services.errors import Conflict, Invalid, NotFound, Unauthorized, WrongPassword
+from hackkit.services.transactions import rolls_back
 from hackkit.services.validation import Problems, string_list
 
 
@@ -97,6 +98,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     return user
 
 
+@rolls_back
 def update_profile(
     session: Session, user: User, *, display_name: str, skills, languages, bio: str, looking_for_team: bool
 ) -> User:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from hackkit.judging.assignment import AssignmentImpossible, assign_judges
 from hackkit.models import Assignment, Event, Score, Submission, User
 from hackkit.permissions import can, require
-from hackkit.services import notifications
+from hackkit.services import judging, notifications
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Forbidden, NotFound
 from hackkit.services.judging import (
@@ -106,7 +106,7 @@ def run_assignment(session: Session, actor: User, event: Event, per_submission: 
         session.add(Assignment(judge_id=judge_id, submission_id=submission_id, manual=False))
     settings = settings_of(session, event)
     settings.per_submission = per_submission
-    notifications.assignments_changed(session, event)
+    notifications.assignments_changed(session, event, judging.frozen_title)
     session.commit()
     return {
         "per_submission": per_submission,
@@ -133,7 +133,7 @@ def assign_manually(session: Session, actor: User, event: Event, judge_id, submi
         raise Conflict(_l("This judge is already assigned to this project."))
     assignment = Assignment(judge_id=judge.id, submission_id=submission.id, manual=True)
     session.add(assignment)
-    notifications.assignments_changed(session, event)
+    notifications.assignments_changed(session, event, judging.frozen_title)
     session.commit()
     return assignment
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from hackkit.models import DatasetVersion
 from hackkit.services import dataset_tables
 from hackkit.services.errors import Invalid
+from hackkit.services.transactions import rolls_back
 
 OPERATORS = ("exact", "not", "contains", "startswith", "gt", "gte", "lt", "lte", "in", "isnull")
 TEXT_ONLY = {"contains", "startswith"}
@@ -374,6 +375,7 @@ class _TotalsCache:
 TOTALS = _TotalsCache()
 
 
+@rolls_back
 def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_limit_ms: int) -> dict[str, Any]:
     """One page: {"rows", "next" (token or None), "total"}, each query under the time limit."""
     conn = session.connection()

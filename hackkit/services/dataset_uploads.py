@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from hackkit.ingest import Overrides
 from hackkit.services import datasets
+from hackkit.services.transactions import rolls_back
 
 # Under the instance folder; backups skip it (see services.backup) and start-up empties it.
 UPLOADS_DIR = "uploads-in-progress"
@@ -48,6 +49,7 @@ def uploads_dir(instance_path: str | Path) -> Path:
     return Path(instance_path) / UPLOADS_DIR
 
 
+@rolls_back
 def import_file(
     session: Session,
     actor,

@@ -22,6 +22,7 @@ from hackkit.models.base import utcnow
 from hackkit.services import dataset_tables, datasets
 from hackkit.services.datasets import ImportResult
 from hackkit.services.errors import Conflict, Invalid, NotFound, ServiceError
+from hackkit.services.transactions import rolls_back
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def _make_current(session: Session, dataset: Dataset, version: DatasetVersion) -
     return version
 
 
+@rolls_back
 def publish_version(session: Session, actor, dataset: Dataset, number: int | None = None) -> DatasetVersion:
     """Make a version (by default the newest) the one the public sees, and publish the dataset."""
     permissions.require(actor, "datasets.edit")
@@ -51,6 +53,7 @@ def publish_version(session: Session, actor, dataset: Dataset, number: int | Non
     return _make_current(session, dataset, version)
 
 
+@rolls_back
 def rollback(session: Session, actor, dataset: Dataset, number: int | None = None) -> DatasetVersion:
     """Show an earlier version again (by default the published one before the current).
     The later versions stay, so the step can be undone by publishing them."""
@@ -71,6 +74,7 @@ def rollback(session: Session, actor, dataset: Dataset, number: int | None = Non
     return _make_current(session, dataset, version)
 
 
+@rolls_back
 def unpublish(session: Session, actor, dataset: Dataset) -> Dataset:
     """Hide the dataset from everyone but organizers; its versions stay as they are."""
     permissions.require(actor, "datasets.edit")
@@ -79,6 +83,7 @@ def unpublish(session: Session, actor, dataset: Dataset) -> Dataset:
     return dataset
 
 
+@rolls_back
 def delete_dataset(session: Session, actor, dataset: Dataset, originals_dir: Path, *, confirm: bool) -> str:
     """Delete the dataset, every version's table and every original file. Asks first:
     without `confirm` nothing happens."""
@@ -105,6 +110,7 @@ def delete_dataset(session: Session, actor, dataset: Dataset, originals_dir: Pat
     return slug
 
 
+@rolls_back
 def correct_version(
     session: Session,
     actor,

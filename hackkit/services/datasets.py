@@ -29,6 +29,7 @@ from hackkit.models.base import utcnow
 from hackkit.services import dataset_tables
 from hackkit.services.dataset_meta import clean_metadata, slugify
 from hackkit.services.errors import Conflict, Invalid, NotFound, Unreadable
+from hackkit.services.transactions import rolls_back
 
 log = logging.getLogger(__name__)
 ORIGINAL_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".json", ".geojson"}
@@ -291,6 +292,7 @@ def get_version(dataset: Dataset, number: int | None = None, actor=None) -> Data
     raise NotFound(_l("This dataset has no version %(n)d.", n=number))
 
 
+@rolls_back
 def update_dataset(session: Session, actor, dataset: Dataset, changes: dict[str, Any]) -> Dataset:
     """Change curation fields (and draft/published). The slug is permanent: scripts use it."""
     permissions.require(actor, "datasets.edit")

@@ -17,6 +17,7 @@ from hackkit.permissions import can, require
 from hackkit.services import notifications, webhooks
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Invalid, NotFound
+from hackkit.services.transactions import rolls_back
 
 EVENT_TEXT_FIELDS = {
     "name": 200,
@@ -186,6 +187,7 @@ def _slug_taken(session: Session, slug: str, except_id: int | None = None) -> bo
     return session.scalar(query) is not None
 
 
+@rolls_back
 def create_event(session: Session, actor: User, data: dict) -> Event:
     require(actor, "events.manage")
     event = Event(**_event_values(session, data, None))
@@ -194,6 +196,7 @@ def create_event(session: Session, actor: User, data: dict) -> Event:
     return event
 
 
+@rolls_back
 def update_event(session: Session, actor: User, event: Event, data: dict) -> Event:
     require(actor, "events.manage")
     for field, value in _event_values(session, data, event).items():
@@ -269,12 +272,14 @@ def build_challenge(session: Session, actor: User, event: Event, data: dict) -> 
     return challenge
 
 
+@rolls_back
 def add_challenge(session: Session, actor: User, event: Event, data: dict) -> Challenge:
     challenge = build_challenge(session, actor, event, data)
     session.commit()
     return challenge
 
 
+@rolls_back
 def update_challenge(session: Session, actor: User, challenge: Challenge, data: dict) -> Challenge:
     require(actor, "events.manage")
     for field, value in _challenge_values(session, data, creating=False).items():

@@ -20,6 +20,7 @@ from hackkit.services import notifications
 from hackkit.services import validation as v
 from hackkit.services.datasets import can_see_drafts
 from hackkit.services.errors import NotFound
+from hackkit.services.transactions import rolls_back
 
 PROBLEM_KINDS = tuple(kind for kind in FEEDBACK_KINDS if kind != "request")
 KIND_LABELS = {
@@ -44,6 +45,7 @@ def _dataset_for(session: Session, actor, data: dict) -> Dataset | None:
     return dataset
 
 
+@rolls_back
 def create_feedback(session: Session, actor: User, data: dict, now: datetime | None = None) -> DataFeedback:
     """A problem report (`dataset` set, kind one of PROBLEM_KINDS) or a data request (no dataset)."""
     require(actor, "feedback.create")
@@ -112,6 +114,7 @@ def can_answer(actor) -> bool:
     return can(actor, "feedback.answer")
 
 
+@rolls_back
 def answer_feedback(
     session: Session, actor: User, item: DataFeedback, data: dict, now: datetime | None = None
 ) -> DataFeedback:
@@ -126,7 +129,7 @@ def answer_feedback(
         item.answered_by_id = actor.id
         item.answered_at = now or utcnow()
     item.answer = answer
-    notifications.feedback_answered(session, item)
+    notifications.feedback_answered(session, item, STATUS_LABELS[item.status])
     session.commit()
     return item
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from hackkit.models import OUTCOME_STATUSES, Challenge, Dataset, Event, ProjectOutcome, Proposal, Submission
 from hackkit.permissions import require
 from hackkit.services import outcomes
-from hackkit.services.exports import csv_text
+from hackkit.services.event_exports import csv_text
 from hackkit.services.submissions import public_views
 
 NO_OUTCOME = "none"  # the counts' key for projects with nothing recorded yet

@@ -18,7 +18,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from hackkit.models import (
     Criterion,
@@ -28,6 +28,7 @@ from hackkit.models import (
     JudgingSettings,
     Membership,
     Submission,
+    SubmissionVersion,
     User,
 )
 from hackkit.models.base import utcnow
@@ -123,16 +124,34 @@ def judges_of(session: Session, event: Event) -> list[User]:
 # Submissions under judgement -----------------------------------------------------------------
 
 
+def judged_versions(session: Session, event: Event) -> list[tuple[Submission, SubmissionVersion]]:
+    """Submissions that have a frozen (submitted) version, each with that version: only those
+    are judged. Three queries (submissions, their teams, the versions), however many there are."""
+    found = list(
+        session.scalars(
+            sa.select(Submission)
+            .where(Submission.event_id == event.id)
+            .options(selectinload(Submission.team))
+            .order_by(Submission.id)
+        )
+    )
+    frozen = submission_service.frozen_versions(session, found)
+    return [(s, frozen[s.id]) for s in found if s.id in frozen]
+
+
 def judged_submissions(session: Session, event: Event) -> list[Submission]:
     """Submissions that have a frozen (submitted) version: only those are judged."""
-    found = session.scalars(sa.select(Submission).where(Submission.event_id == event.id).order_by(Submission.id))
-    return [s for s in found if submission_service.frozen_version(session, s) is not None]
+    return [submission for submission, _version in judged_versions(session, event)]
+
+
+def title_of(submission: Submission, version: SubmissionVersion | None) -> str:
+    """The title as submitted before the deadline (`version`, the frozen one): what the jury and the public see."""
+    return (version.data.get("title") if version else None) or submission.title
 
 
 def frozen_title(session: Session, submission: Submission) -> str:
     """The title as submitted before the deadline: what the jury and the public see."""
-    version = submission_service.frozen_version(session, submission)
-    return (version.data.get("title") if version else None) or submission.title
+    return title_of(submission, submission_service.frozen_version(session, submission))
 
 
 def get_judged_submission(session: Session, submission_id: int) -> Submission:

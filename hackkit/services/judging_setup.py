@@ -30,6 +30,7 @@ from hackkit.permissions import can, require
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Forbidden, NotFound
 from hackkit.services.judging import criteria_of, is_judge, require_not_frozen, settings_of
+from hackkit.services.transactions import rolls_back
 
 # Settings ------------------------------------------------------------------------------------
 
@@ -155,6 +156,7 @@ def _criterion_values(data: dict, current: Criterion | None) -> dict:
     return values
 
 
+@rolls_back
 def add_criterion(session: Session, actor: User, event: Event, data: dict) -> Criterion:
     require(actor, "judging.manage")
     require_not_frozen(session, event)
@@ -167,6 +169,7 @@ def add_criterion(session: Session, actor: User, event: Event, data: dict) -> Cr
     return criterion
 
 
+@rolls_back
 def update_criterion(session: Session, actor: User, criterion: Criterion, data: dict) -> Criterion:
     require(actor, "judging.manage")
     require_not_frozen(session, session.get(Event, criterion.event_id))

@@ -217,11 +217,10 @@ def join_answered(session: Session, request: JoinRequest) -> None:
     notify(session, request.user, "team_requests", f"join-answer:{request.id}", make, event_id=team.event_id)
 
 
-def results_published(session: Session, event: Event) -> int:
+def results_published(session: Session, event: Event, is_judged: Callable[[Session, Submission], bool]) -> int:
     """Everyone registered hears that the results are out; a member of a judged team also gets
-    the link to the jury's feedback on their project."""
-    from hackkit.services.participation import is_judged
-
+    the link to the jury's feedback on their project. `is_judged` comes from the caller, so this
+    module, which the rule-keeping services call, imports none of them back."""
     feedback_links: dict[int, str] = {}
     rows = session.execute(
         sa.select(Membership.user_id, Submission)
@@ -248,16 +247,16 @@ def results_published(session: Session, event: Event) -> int:
     return notify_all(session, people, "results", f"results:{event.id}:{stamp}", make, event_id=event.id)
 
 
-def feedback_answered(session: Session, item: DataFeedback) -> None:
+def feedback_answered(session: Session, item: DataFeedback, status_label) -> None:
+    """`status_label`: the (lazily translated) name of the item's status, from the caller."""
     if item.status == "open" or not item.answer or item.reporter_id == item.answered_by_id:
         return
-    from hackkit.services.feedback import STATUS_LABELS
 
     def make() -> tuple[str, str]:
         text = _(
             "Your feedback “%(title)s” has an answer (status: %(status)s):",
             title=item.title,
-            status=str(STATUS_LABELS[item.status]),
+            status=str(status_label),
         )
         text += "\n\n" + item.answer + "\n\n" + link("cocreation.feedback_detail", feedback_id=item.id)
         return _("An answer to your feedback “%(title)s”", title=item.title), text
@@ -296,10 +295,9 @@ def proposal_answered(session: Session, proposal: Proposal) -> None:
     notify(session, proposal.author, "cocreation_answers", f"proposal:{proposal.id}:{outcome}", make, event_id=event.id)
 
 
-def assignments_changed(session: Session, event: Event) -> int:
-    """Each judge whose set of projects is new (not mailed before) gets the current list."""
-    from hackkit.services.judging import frozen_title
-
+def assignments_changed(session: Session, event: Event, frozen_title: Callable[[Session, Submission], str]) -> int:
+    """Each judge whose set of projects is new (not mailed before) gets the current list.
+    `frozen_title` (the title judges see) comes from the caller, as `is_judged` above does."""
     session.flush()
     found = session.execute(
         sa.select(Assignment.judge_id, Submission)

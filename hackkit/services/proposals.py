@@ -22,6 +22,7 @@ from hackkit.permissions import can, require
 from hackkit.services import events, notifications
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, NotFound
+from hackkit.services.transactions import rolls_back
 from hackkit.services.voting import require_confirmed_email
 
 STATUS_LABELS = {"open": _l("Open for votes"), "closed": _l("Closed"), "hidden": _l("Hidden by the organizers")}
@@ -48,6 +49,7 @@ def can_moderate(actor) -> bool:
     return can(actor, "proposals.moderate")
 
 
+@rolls_back
 def propose(session: Session, actor: User, event: Event, data: dict, now: datetime | None = None) -> Proposal:
     require(actor, "proposals.create")
     _require_accepting(event, now)
@@ -122,6 +124,7 @@ def _require_votable(proposal: Proposal, now: datetime | None) -> None:
         raise Conflict(_l("This proposal is closed for votes."))
 
 
+@rolls_back
 def vote(session: Session, actor: User, proposal: Proposal, now: datetime | None = None) -> ProposalVote:
     require(actor, "proposals.vote")
     require_confirmed_email(actor)
@@ -138,6 +141,7 @@ def vote(session: Session, actor: User, proposal: Proposal, now: datetime | None
     return ballot
 
 
+@rolls_back
 def unvote(session: Session, actor: User, proposal: Proposal, now: datetime | None = None) -> None:
     require(actor, "proposals.vote")
     _require_votable(proposal, now)
@@ -150,6 +154,7 @@ def unvote(session: Session, actor: User, proposal: Proposal, now: datetime | No
     session.commit()
 
 
+@rolls_back
 def moderate(session: Session, actor: User, proposal: Proposal, data: dict) -> Proposal:
     """Open, close (no more votes) or hide (gone from public view) a proposal."""
     require(actor, "proposals.moderate")
@@ -162,6 +167,7 @@ def moderate(session: Session, actor: User, proposal: Proposal, data: dict) -> P
     return proposal
 
 
+@rolls_back
 def adopt(session: Session, actor: User, proposal: Proposal, data: dict | None = None) -> Challenge:
     """Turn the proposal into a challenge of its event, through the challenge service.
 

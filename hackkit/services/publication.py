@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from hackkit.models import Assignment, Event, ResultsPublication, Score, Submission, User
 from hackkit.models.base import utcnow
 from hackkit.permissions import require
-from hackkit.services import judging, notifications, scoring, webhooks
+from hackkit.services import judging, notifications, participation, scoring, webhooks
 from hackkit.services.errors import Conflict
 
 
@@ -148,7 +148,7 @@ def publish_results(session: Session, actor: User, event: Event, confirm: bool =
     settings.results_published, settings.published_at = True, now
     session.add(ResultsPublication(event_id=event.id, actor_id=actor.id, action="published", missing=len(missing)))
     webhooks.results_published(session, event, now)
-    notifications.results_published(session, event)
+    notifications.results_published(session, event, participation.is_judged)
     session.commit()
     return {"published": True, "published_at": now, "missing": missing}
 

@@ -32,6 +32,7 @@ from hackkit.services import submissions as submission_service
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Forbidden, Unauthorized
 from hackkit.services.teams import is_member
+from hackkit.services.transactions import rolls_back
 
 # What a judge sees -----------------------------------------------------------------------------
 
@@ -98,6 +99,7 @@ def _review(session: Session, judge_id: int, submission_id: int) -> Review | Non
 # Scoring -------------------------------------------------------------------------------------
 
 
+@rolls_back
 def save_scores(session: Session, actor: User, submission: Submission, data: dict, now: datetime | None = None) -> dict:
     """Store `{scores: {criterion_id: value}, feedback, private_note}`; a value of null clears one.
 
@@ -330,9 +332,11 @@ def criterion_summary(criterion) -> dict:
 def live_results(session: Session, event: Event, method: str = "normalised") -> dict:
     """The results computed from the jury's data as it is now (no permission check: callers check)."""
     settings = judging.settings_of(session, event)
-    subs = {s.id: s for s in judging.judged_submissions(session, event)}
+    judged = judging.judged_versions(session, event)
+    subs = {s.id: s for s, _version in judged}
+    titles = {s.id: judging.title_of(s, version) for s, version in judged}
     if settings.mode == "pairwise":
-        return {"method": "pairwise", "criteria": [], "results": _pairwise_results(session, event, subs)}
+        return {"method": "pairwise", "criteria": [], "results": _pairwise_results(session, event, subs, titles)}
     criteria = judging.criteria_of(session, event)
     summaries = [criterion_summary(c) for c in criteria]
     if not criteria:
@@ -349,14 +353,16 @@ def live_results(session: Session, event: Event, method: str = "normalised") -> 
     ).as_dict()
     for row in computed["results"]:
         submission = subs[row["submission_id"]]
-        row["title"] = judging.frozen_title(session, submission)
+        row["title"] = titles[submission.id]
         row["team"] = submission.team.name
         row["criteria"] = {str(k): value for k, value in row["criteria"].items()}
     computed["criteria"] = summaries
     return computed
 
 
-def _pairwise_results(session: Session, event: Event, subs: dict[int, Submission]) -> list[dict]:
+def _pairwise_results(
+    session: Session, event: Event, subs: dict[int, Submission], titles: dict[int, str]
+) -> list[dict]:
     votes = active_votes(session, event)
     state = pairwise.replay(list(subs), [pairwise.Vote(v.judge_id, v.winner_id, v.loser_id) for v in votes])
     rows = []
@@ -370,7 +376,7 @@ def _pairwise_results(session: Session, event: Event, subs: dict[int, Submission
                 "sigma": item.sigma,
                 "raw_score": None,
                 "criteria": {},
-                "title": judging.frozen_title(session, submission),
+                "title": titles[submission.id],
                 "team": submission.team.name,
                 "notes": [],
             }

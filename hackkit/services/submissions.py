@@ -22,22 +22,28 @@ from hackkit.services import validation as v
 from hackkit.services import webhooks
 from hackkit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from hackkit.services.teams import effective_deadline, is_member
+from hackkit.services.transactions import rolls_back
 
 # The fields a team edits, in the order the form and the API list them.
-FIELDS = (
-    "title",
-    "tagline",
-    "description",
-    "repo_url",
-    "demo_url",
-    "video_url",
-    "challenge_id",
-    "datasets",
-    "template",
-    "district",
-    "licence",
-    "credited_user_ids",
-)
+# The submission's fields, each named once with its kind: "text", "id" (a challenge),
+# "dataset_uses" ([{slug, how}]) or "ids" (accounts). The API's accepted keys, the page
+# form's text boxes and the OpenAPI schemas (hackkit/api/openapi_hub.py) derive from this.
+FIELD_KINDS = {
+    "title": "text",
+    "tagline": "text",
+    "description": "text",
+    "repo_url": "text",
+    "demo_url": "text",
+    "video_url": "text",
+    "challenge_id": "id",
+    "datasets": "dataset_uses",
+    "template": "text",
+    "district": "text",
+    "licence": "text",
+    "credited_user_ids": "ids",
+}
+FIELDS = tuple(FIELD_KINDS)
+TEXT_FIELDS = tuple(name for name, kind in FIELD_KINDS.items() if kind == "text")
 # Saved and versioned like the fields above, but changed only through services.screenshots.
 MANAGED_FIELDS = ("screenshot_ids",)
 
@@ -178,6 +184,7 @@ def _credited(team: Team, value) -> list[int]:
     return ids
 
 
+@rolls_back
 def save_submission(
     session: Session, actor: User, team: Team, data: dict, *, status: str | None = None, now: datetime | None = None
 ) -> Submission:
@@ -249,26 +256,14 @@ def history(session: Session, actor, team: Team) -> list[SubmissionVersion]:
     return list(reversed(submission.versions)) if submission else []
 
 
-def frozen_version(session: Session, submission: Submission) -> SubmissionVersion | None:
-    """What judges see: the last version saved before the team's deadline, if it was submitted.
+def frozen_versions(session: Session, projects: list[Submission]) -> dict[int, SubmissionVersion]:
+    """What judges see of each submission (id -> version; absent: nothing frozen): the last
+    version saved before the team's deadline, if it was submitted. A team that moved its
+    project back to draft before the deadline has nothing frozen.
 
-    A team that moved its project back to draft before the deadline has nothing frozen.
+    The one home of this rule; one query for any number of submissions.
     """
-    latest = session.scalar(
-        sa.select(SubmissionVersion)
-        .where(
-            SubmissionVersion.submission_id == submission.id,
-            SubmissionVersion.created_at < effective_deadline(submission.team),
-        )
-        .order_by(SubmissionVersion.number.desc())
-        .limit(1)
-    )
-    return latest if latest is not None and latest.data.get("status") == "submitted" else None
-
-
-def _frozen_versions(session: Session, projects: list[Submission], now: datetime) -> dict[int, SubmissionVersion]:
-    """frozen_version for many submissions at once: the last version before each team's deadline."""
-    deadlines = {s.id: effective_deadline(s.team) for s in projects if now >= effective_deadline(s.team)}
+    deadlines = {s.id: effective_deadline(s.team) for s in projects}
     if not deadlines:
         return {}
     latest: dict[int, SubmissionVersion] = {}
@@ -279,7 +274,12 @@ def _frozen_versions(session: Session, projects: list[Submission], now: datetime
     ):
         if version.created_at < deadlines[version.submission_id]:
             latest[version.submission_id] = version  # ordered by number: the last one wins
-    return latest
+    return {sid: version for sid, version in latest.items() if version.data.get("status") == "submitted"}
+
+
+def frozen_version(session: Session, submission: Submission) -> SubmissionVersion | None:
+    """frozen_versions for one submission."""
+    return frozen_versions(session, [submission]).get(submission.id)
 
 
 def public_views(session: Session, projects: list[Submission], now: datetime | None = None) -> dict[int, dict]:
@@ -289,12 +289,12 @@ def public_views(session: Session, projects: list[Submission], now: datetime | N
     submissions come from one query, so a gallery or a report costs the same for 5 or 500.
     """
     now = now or utcnow()
-    frozen = _frozen_versions(session, projects, now)
+    frozen = frozen_versions(session, [s for s in projects if now >= effective_deadline(s.team)])
     views: dict[int, dict] = {}
     for submission in projects:
         if now >= effective_deadline(submission.team):
             version = frozen.get(submission.id)
-            content = version.data if version is not None and version.data.get("status") == "submitted" else None
+            content = version.data if version is not None else None
         else:
             content = snapshot(submission) if submission.status == "submitted" else None
         if content is not None:

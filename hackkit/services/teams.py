@@ -24,6 +24,7 @@ from hackkit.services import notifications, webhooks
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Forbidden, NotFound
 from hackkit.services.events import ensure_registered, is_registered, is_visible
+from hackkit.services.transactions import rolls_back
 
 DEFAULT_JOIN_COOLDOWN = timedelta(hours=24)  # HACKKIT_JOIN_REQUEST_COOLDOWN_HOURS in the app
 
@@ -75,6 +76,12 @@ def is_member(team: Team, user) -> bool:
     return getattr(user, "is_authenticated", False) and any(m.user_id == user.id for m in team.memberships)
 
 
+def sees_invite_code(team: Team, user) -> bool:
+    """Who sees a team's invite code (and link), on its page and in the API: its members only.
+    An organizer who is not in the team has no use for it: it would let them join."""
+    return is_member(team, user)
+
+
 def _name_values(session: Session, event: Event, data: dict, team: Team | None) -> dict:
     values = {}
     if team is None or "name" in data:
@@ -112,6 +119,7 @@ def create_team(session: Session, actor: User, event: Event, data: dict, now: da
     return team
 
 
+@rolls_back
 def update_team(session: Session, actor: User, team: Team, data: dict, now: datetime | None = None) -> Team:
     if not is_member(team, actor) and not can(actor, "events.manage"):
         raise Forbidden(_l("Only members can change their team."))

@@ -14,7 +14,7 @@ from hackkit.models import Challenge, Dataset, Event, Submission, SubmissionVers
 from hackkit.models.base import utcnow
 from hackkit.permissions import require
 from hackkit.services import events, feedback
-from hackkit.services.exports import csv_text
+from hackkit.services.event_exports import csv_text
 from hackkit.services.submissions import public_views
 
 

@@ -12,6 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from hackkit.labels import project_licence_name
 from hackkit.licences import SPDX_LICENCES
+from hackkit.services import submissions as submission_fields
 
 
 class TeamForm(FlaskForm):
@@ -100,17 +101,7 @@ class SubmissionForm(FlaskForm):
     )
     credited_user_ids = CheckboxesField(_l("Credited members"), coerce=int, validate_choice=False)
 
-    TEXT_FIELDS = (
-        "title",
-        "tagline",
-        "description",
-        "repo_url",
-        "demo_url",
-        "video_url",
-        "template",
-        "district",
-        "licence",
-    )
+    TEXT_FIELDS = submission_fields.TEXT_FIELDS  # the other fields are filled one by one below
 
     def fill_from(self, content: dict) -> None:
         for name in self.TEXT_FIELDS:

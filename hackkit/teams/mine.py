@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from hackkit.extensions import db
 from hackkit.services import participation
-from hackkit.teams.views import bp
+from hackkit.teams import bp
 
 
 @bp.route("/me")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -20,9 +20,8 @@ from hackkit.models import Team
 from hackkit.models.base import utcnow
 from hackkit.services import events, participation, screenshots, submissions, teams
 from hackkit.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from hackkit.teams import bp
 from hackkit.teams.forms import CaptainForm, JoinRequestForm, ScreenshotForm, SubmissionForm, TeamForm
-
-bp = Blueprint("teams", __name__)
 
 
 def _team_page(team_id: int):
@@ -70,7 +69,6 @@ def edit(team_id: int):
         try:
             teams.update_team(db.session, current_user, team, form.values())
         except (Invalid, Conflict) as error:  # Conflict: the name is taken
-            db.session.rollback()
             apply_service_errors(form, error.errors)
         else:
             flash(_("The team is saved."), "success")
@@ -96,6 +94,7 @@ def detail(team_id: int):
         team=team,
         event=team.event,
         member=member,
+        sees_invite_code=teams.sees_invite_code(team, current_user),
         captain=captain,
         own_team=teams.team_of(db.session, team.event, current_user),
         requests=teams.pending_requests(db.session, team) if captain else [],
@@ -347,10 +346,8 @@ def submission(team_id: int):
         try:
             saved = submissions.save_submission(db.session, current_user, team, form.values(), status=status)
         except Invalid as error:
-            db.session.rollback()
             apply_service_errors(form, error.errors)
         except Conflict as error:  # the deadline passed (nothing changed), or a simultaneous save
-            db.session.rollback()
             problem = error
         else:
             if saved.status == "submitted":
@@ -410,7 +407,6 @@ def _save_typed_edits(team: Team) -> tuple[SubmissionForm, ServiceError | None]:
     try:
         submissions.save_submission(db.session, current_user, team, form.values())
     except (Invalid, Conflict) as error:
-        db.session.rollback()
         apply_service_errors(form, error.errors)
         return form, error
     return form, None
@@ -500,6 +496,3 @@ def project(team_id: int):
         feedback_ready=participation.feedback_ready(db.session, current_user, team, submission),
         submission=submission,
     )
-
-
-from hackkit.teams import mine  # noqa: E402,F401  (/me registers on bp)

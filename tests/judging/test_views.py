@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from hackkit.extensions import db
 from hackkit.judging import explanation
-from hackkit.judging.explanation_text import ENGLISH, NOTES, TRANSLATABLE
+from hackkit.judging.explanation_text import explanation_paragraphs, note_text
 from hackkit.models import Score
 from hackkit.models.base import utcnow
 from hackkit.services import assignments, judging, judging_setup, publication, scoring
@@ -37,10 +38,17 @@ def world(app):
         }
 
 
-def test_explanation_twins_say_the_same_as_the_algorithm_module(app):
+def test_the_one_explanation_text_is_shown_in_the_readers_language(app):
+    """The method text lives once (judging/explanation.py, marked N_); every paragraph and note
+    has its Dutch translation, and English readers get it word for word."""
     with app.test_request_context():
-        assert [str(p) for p in TRANSLATABLE] == list(ENGLISH)
-        assert {k: str(v) for k, v in NOTES.items()} == explanation.NOTE_TEXT
+        for method in ("normalised", "raw", "pairwise"):
+            assert [str(p) for p in explanation_paragraphs(method)] == list(explanation.explanation(method))
+            with force_locale("nl"):
+                dutch = [str(p) for p in explanation_paragraphs(method)]
+            assert all(d != e for d, e in zip(dutch, explanation.explanation(method), strict=True)), method
+        with force_locale("nl"):
+            assert all(str(note_text(code)) != text for code, text in explanation.NOTE_TEXT.items())
 
 
 def test_judge_scores_a_frozen_project_on_the_scoring_page(app, client, auth, world):

@@ -8,9 +8,11 @@ needs no CSRF token and a page elsewhere cannot use a visitor's session through 
 from flask import Blueprint, redirect, url_for
 
 from hackkit.extensions import csrf
+from hackkit.ratelimits import limit_api
 
 bp = Blueprint("ckan", __name__)
 csrf.exempt(bp)
+limit_api(bp)  # its /api/ paths share the API's counter; the others are exempt
 
 from hackkit.api.ckan import datastore, envelope, packages, search  # noqa: E402,F401  (actions register themselves)
 

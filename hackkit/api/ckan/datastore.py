@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from hackkit.api.ckan import bp, envelope, params, shapes
 from hackkit.api.ckan.envelope import action, caller, invalid
 from hackkit.api.ckan.packages import find_resource
-from hackkit.datasets import exports
+from hackkit.datasets import row_streams
 from hackkit.extensions import db
 from hackkit.models import DatasetVersion
 from hackkit.services import dataset_rows, dataset_tables
@@ -238,7 +238,7 @@ def _prefixed(first: str, rest: Iterator[str]) -> Iterator[str]:
 
 
 def _delimited_dump(version: DatasetVersion, names: list[str], rows, delimiter: str) -> Iterator[str]:
-    yield from exports.csv_lines(version, names, rows, delimiter)  # spreadsheet-safe, like rows.csv
+    yield from row_streams.csv_lines(version, names, rows, delimiter)  # spreadsheet-safe, like rows.csv
 
 
 def _json_dump(version: DatasetVersion, names: list[str], rows) -> Iterator[str]:

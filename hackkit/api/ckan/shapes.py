@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import url_for
 
-from hackkit.datasets import serialize
+from hackkit.datasets import dataset_json
 from hackkit.models import Dataset, DatasetVersion
 from hackkit.services.dataset_meta import LICENSES, THEMES, slugify
 
@@ -171,7 +171,7 @@ def datastore_fields(version: DatasetVersion, names: list[str] | None = None) ->
 
 
 def _dump_schema(version: DatasetVersion) -> dict[str, Any]:
-    schema = serialize.table_schema(version)
+    schema = dataset_json.table_schema(version)
     schema["fields"] = [{"name": "_id", "title": "_id", "type": "integer"}, *schema["fields"]]
     return schema
 

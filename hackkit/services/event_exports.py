@@ -1,4 +1,6 @@
-"""Organizer exports: spreadsheet-safe CSV files and the event archive as a Data Package."""
+"""An event's organizer exports: spreadsheet-safe CSV files (participants, teams, submissions)
+and the event archive as a Data Package. (Dataset rows are streamed by
+hackkit/datasets/row_streams.py.)"""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ import zipfile
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hackkit.event_json import iso
 from hackkit.models import Event, Membership, Submission, Team
 from hackkit.permissions import require
-from hackkit.serializers import iso
 from hackkit.services import outcomes
 from hackkit.services import prizes as prize_service
 from hackkit.services.events import registrations

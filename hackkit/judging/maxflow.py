@@ -1,6 +1,6 @@
 """Integer network flow: Dinic's maximum flow, and the minimum flow with lower bounds.
 
-Private to the judging package; the assignment module phrases "each submission needs at least
+Used by the judging package; the assignment module phrases "each submission needs at least
 k judges and each judge takes between L and L+1" as lower and upper bounds on edges. Written
 out here (rather than taking a graph library as a dependency) because the whole of it is a
 page, and it runs on plain lists fast enough for hundreds of submissions.

@@ -1,4 +1,6 @@
-"""Models as plain dicts: one shape reused by the JSON API, the CSV exports and the archive."""
+"""The event hub's models (events, challenges, teams, submissions, people) as JSON-ready dicts:
+one shape reused by the JSON API, the CSV exports and the archive. Datasets have their own:
+hackkit/datasets/dataset_json.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Streaming CSV and GeoJSON out of a row stream, a line at a time."""
+"""A dataset's rows streamed out as CSV and GeoJSON, a line at a time (the downloads and the
+maps). The organizer's event exports (participants, teams, the archive) are
+hackkit/services/event_exports.py."""
 
 from __future__ import annotations
 

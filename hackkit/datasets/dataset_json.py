@@ -1,4 +1,5 @@
-"""Datasets as plain data: the JSON API, datapackage.json, schema.org JSON-LD and pages share these."""
+"""Datasets as JSON-ready dicts: the JSON API, datapackage.json, schema.org JSON-LD and pages
+share these. (The event hub's models have theirs in hackkit/event_json.py.)"""
 
 from __future__ import annotations
 

@@ -1,0 +1,89 @@
+"""Results and the jury page ask the database a fixed number of questions: one more team
+must not mean one more query per submission or per row (counted with SQLAlchemy's own
+cursor event on the real database)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from hackkit.extensions import db
+from hackkit.models import Event, Score, User
+from hackkit.services import judging_setup, scoring
+from tests import factories as f
+from tests.judging.world import close_submissions, submitted
+
+
+@contextmanager
+def counted_queries():
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def judged_event(session, projects: int, mode: str):
+    organizer = f.user(session, "organizer")
+    event = f.event(session, organizer)
+    subs = [submitted(session, event, f"Team {n}", f"Project {n}")[0] for n in range(projects)]
+    criteria = [
+        judging_setup.add_criterion(session, organizer, event, {"name": name, "scale_min": 1, "scale_max": 5})
+        for name in ("Impact", "Data")
+    ]
+    judges = [f.user(session, "judge") for _ in range(2)]
+    for judge in judges:
+        judging_setup.add_judge(session, organizer, event, judge.email)
+    if mode == "pairwise":  # ranked from pairwise votes (none yet: every project still has a row)
+        judging_setup.update_settings(session, organizer, event, {"mode": "pairwise"})
+    close_submissions(session, event)
+    for n, submission in enumerate(subs if mode == "rubric" else []):
+        for judge in judges:
+            for criterion in criteria:
+                session.add(
+                    Score(judge_id=judge.id, submission_id=submission.id, criterion_id=criterion.id, value=1 + n % 5)
+                )
+    session.commit()
+    return organizer.id, event.id
+
+
+def results_queries(app, projects: int, mode: str = "rubric") -> int:
+    with app.app_context():
+        organizer_id, event_id = judged_event(db.session, projects, mode)
+        db.session.expunge_all()  # start cold, as a request does
+        organizer, event = db.session.get(User, organizer_id), db.session.get(Event, event_id)
+        with counted_queries() as statements:
+            found = scoring.results(db.session, organizer, event)
+        assert len(found["results"]) == projects
+        return len(statements)
+
+
+@pytest.mark.parametrize("mode", ["rubric", "pairwise"])
+def test_results_cost_the_same_queries_for_2_or_7_projects(app, mode):
+    assert results_queries(app, 2, mode) == results_queries(app, 7, mode)
+
+
+def jury_page_queries(app, client, auth, projects: int) -> int:
+    with app.app_context():
+        organizer_id, event_id = judged_event(db.session, projects, "rubric")
+        email, slug = db.session.get(User, organizer_id).email, db.session.get(Event, event_id).slug
+    auth.login(email)
+    client.get(f"/events/{slug}/jury")  # warm: the first request loads templates and settings rows
+    with app.app_context(), counted_queries() as statements:
+        page = client.get(f"/events/{slug}/jury")
+    assert page.status_code == 200 and f"Project {projects - 1}" in page.get_data(as_text=True)
+    auth.logout()
+    assert statements  # the listener sees the page's queries
+    return len(statements)
+
+
+def test_the_jury_page_costs_the_same_queries_for_2_or_7_projects(app, client, auth):
+    assert jury_page_queries(app, client, auth, 2) == jury_page_queries(app, client, auth, 7)
