@@ -29,7 +29,7 @@ MAX_TITLE_CHARS = 200  # a longer "column name" is a line of data or a broken fi
 # Longest value accepted; the hub passes its HACKKIT_DATASET_MAX_FIELD_CHARS setting.
 DEFAULT_MAX_FIELD_CHARS = 1_000_000
 _UNSEEN = object()
-TYPING_BATCH = 20_000  # records typed together by batch_typing...
+TYPING_BATCH = 5_000  # records typed together by batch_typing...
 TYPING_BATCH_CHARS = 4_000_000  # ...or fewer when they are long
 
 
