@@ -158,3 +158,29 @@ def _widen(guesser: cols.TypeGuesser, candidate: str, low, high) -> None:
     low_high = guesser.ranges.setdefault(candidate, [low, high])
     low_high[0] = min(low_high[0], low)
     low_high[1] = max(low_high[1], high)
+
+
+NONZERO_NEGATIVE = r"^-[1-9][0-9]{0,17}$"  # "-0" is the int 0 but would be the float -0.0
+
+
+def convert_numbers(values: list[str | None], kind: str, fmt: str | None) -> list:
+    """The values of a batch in an integer or number column, converted as columns.converter
+    converts them, where that is certain: plain integers (and, with a dot, plain decimals).
+    Every other position holds PENDING, for the caller's value-by-value conversion."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values, pa.string())
+    bare = pc.utf8_trim(array, ASCII_SPACE)
+    ascii_ = pc.fill_null(pc.string_is_ascii(array), False)
+    negative = NEGATIVE if kind == "integer" else NONZERO_NEGATIVE
+    plain = pc.or_(pc.match_substring_regex(bare, INTEGER), pc.match_substring_regex(bare, negative))
+    if kind == "number" and fmt != "comma":
+        plain = pc.or_(plain, pc.match_substring_regex(bare, DECIMAL))
+    plain = pc.fill_null(pc.and_(plain, ascii_), False)
+    target = pa.int64() if kind == "integer" else pa.float64()
+    converted = pc.cast(pc.if_else(plain, bare, pa.scalar("0")), target).to_pylist()
+    return [value if done else PENDING for value, done in zip(converted, plain.to_pylist(), strict=True)]
+
+
+PENDING = object()

@@ -115,11 +115,30 @@ class Table:
         make_geometry = _geometry_maker(self.geometry)
         missing, soft_missing = cols.MISSING, cols.SOFT_MISSING
         known, known_length = cols.KNOWN_VALUES, cols.KNOWN_LENGTH
+        # In a text file, the plain numbers of a batch of records are converted in C (batch_typing).
+        numeric = [
+            (index, c.source, c.type, c.fmt)
+            for index, c in enumerate(c for c in self.columns if c.source is not None)
+            if c.type in ("integer", "number")
+        ]
+        batched = bool(numeric) and self.source.format == "csv" and batch_typing.available()
+        pending = batch_typing.PENDING
+        ready: list[list | None] = [None] * len(plan)
         chunk: list[dict[str, Any]] = []
-        for number, record in enumerate(_data_records(self.source, self.header, self.preamble), start=1):
+        for number, record, at, batch in _batched_records(
+            _data_records(self.source, self.header, self.preamble), TYPING_BATCH if batched else 0
+        ):
+            if batched and at == 0:  # the first record of a new batch: convert the batch's numbers
+                for index, source, kind, fmt in numeric:
+                    values = [r[source] if source < len(r) else None for r in batch]
+                    ready[index] = batch_typing.convert_numbers(values, kind, fmt)
             row: dict[str, Any] = {}
             width = len(record)
-            for name, source, convert, strip, soft, seen in plan:
+            for position, (name, source, convert, strip, soft, seen) in enumerate(plan):
+                done = ready[position]
+                if done is not None and (value := done[at]) is not pending:
+                    row[name] = value
+                    continue
                 original = record[source] if source < width else None
                 if original is None:
                     row[name] = None
@@ -152,6 +171,20 @@ class Table:
                 chunk = []
         if chunk:
             yield chunk
+
+
+def _batched_records(records, size: int):
+    """(row number, record, position in its batch, the batch); with size 0, one record at a time."""
+    if not size:
+        for number, record in enumerate(records, start=1):
+            yield number, record, -1, None
+        return
+    number = 0
+    iterator = iter(records)
+    while batch := [r for _, r in zip(range(size), iterator, strict=False)]:
+        for at, record in enumerate(batch):
+            number += 1
+            yield number, record, at, batch
 
 
 def _data_records(source: Source, header: bool, preamble: int = 0) -> Iterator[list[str | None]]:
@@ -500,7 +533,8 @@ def _detect_geometry(
     found = placing.candidates(columns, guessers, probes, source, chosen)
     if not found:
         return None, [], []
-    placing.try_all(found, columns, _data_records(source, header, preamble))
+    batch = TYPING_BATCH if source.format == "csv" and batch_typing.available() else 0
+    placing.try_all(found, columns, _data_records(source, header, preamble), batch)
     winner = placing.choose(found) if not chosen else found[0]
     listed, notes = placing.report_of(found, winner, rows)
     if winner is None:

@@ -116,3 +116,46 @@ def test_a_csv_typed_in_batches_reads_like_before(tmp_path, monkeypatch):
         ("day", "date", "ymd"),
         ("code", "text", None),
     ]
+
+
+def test_rows_converted_in_batches_are_the_rows_converted_one_by_one(tmp_path, monkeypatch):
+    rng = random.Random(8)
+    ints = ["0", "-0", "7", "-12", " 42 ", "NA", "", "x", "123456789012345678", "9223372036854775807"]
+    numbers = ["0.5", "-0.0", "-0", "3", "-7", "1e5", " 2.25\t", "n.v.t.", ".", "-", "51.219400", "1,234.5"]
+    lines = ["whole;amount;kommagetal;label"]
+    for i in range(1200):
+        comma = rng.choice(["1,5", "-2,25", "3", "-4", "1.234,5", ""])
+        lines.append(f"{rng.choice(ints)};{rng.choice(numbers)};{comma};café {i % 7}")
+    lines.append("5")  # a short record: the other columns are empty
+    path = tmp_path / "numbers.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def read():
+        table = read_table(path)
+        return [(c.name, c.type, c.fmt) for c in table.columns], [
+            {k: repr(v) for k, v in row.items()} for chunk in table.chunks(500) for row in chunk
+        ]
+
+    fast = read()
+    monkeypatch.setattr(batch_typing, "available", lambda: False)
+    assert read() == fast
+    assert [kind for _, kind, _ in fast[0]] == ["integer", "number", "number", "text"]
+    assert {row["amount"] for row in fast[1]} >= {"-0.0", "0.0", "100000.0", "2.25", "None"}
+
+
+def test_coordinates_placed_in_batches_are_placed_as_one_by_one(tmp_path, monkeypatch):
+    rng = random.Random(11)
+    lines = ["naam;lat;lon;x;y"]
+    for i in range(2500):
+        lat = rng.choice([f"{rng.uniform(51.1, 51.3):.6f}", "", "NA", "95.5", "51,2", "-0", " 51.2 "])
+        lon = rng.choice([f"{rng.uniform(4.3, 4.5):.6f}", "4", "-181.0", "x"])
+        x = rng.choice([f"{rng.uniform(140000, 160000):.2f}", "152000", ""])
+        y = rng.choice([f"{rng.uniform(200000, 220000):.2f}", "211000", "?"])
+        lines.append(f"plek {i};{lat};{lon};{x};{y}")
+    path = tmp_path / "places.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fast = read_table(path)
+    monkeypatch.setattr(batch_typing, "available", lambda: False)
+    slow = read_table(path)
+    assert fast.report == slow.report and fast.geometry == slow.geometry
+    assert fast.geometry is not None and fast.geometry["placed"] > 1000
