@@ -5,25 +5,31 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+if TYPE_CHECKING:
+    from flask import Flask
 
-from hackkit import pagecache, security, static_files
-from hackkit.config import build_config
-from hackkit.errors import HubRequest
-from hackkit.routing import IdConverter
-
+# Everything else is imported in create_app: `hackkit --help` and `import hackkit` stay light.
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the hub. `config` overrides settings from the environment (tests use it)."""
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from hackkit import pagecache, security, static_files
+    from hackkit.config import build_config
+    from hackkit.errors import HubRequest
+    from hackkit.json_provider import HubJSONProvider
+    from hackkit.routing import IdConverter
+
     config = dict(config or {})
     instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("HACKKIT_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.request_class = HubRequest  # a cut-off upload is a clear 400, not an empty form
+    app.json = HubJSONProvider(app)  # orjson: the same JSON, faster
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path, os.environ, config))
     _clean_upload_leftovers(app.instance_path)

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from hackkit.extensions import db
-from hackkit.models import ROLES
-from hackkit.services import accounts, demo
-from hackkit.services.errors import ServiceError
+from hackkit.lazy_cli import LazyGroup
+from hackkit.roles import ROLES
 from hackkit.serving import run_command
+
+if TYPE_CHECKING:
+    from hackkit.services.errors import ServiceError
+
+# The hub's modules (SQLAlchemy, the models, the services) are imported inside each command, and
+# `hackkit --help` lists the commands without building the app: the help answers in a fraction
+# of the time the app takes to start.
 
 
 def _fail(error: ServiceError) -> None:
@@ -41,6 +47,10 @@ def users_cli() -> None:
 @with_appcontext
 def create_user(email: str, role: str, display_name: str | None, password_stdin: bool) -> None:
     """Create an account; this is how the first organizer is made."""
+    from hackkit.extensions import db
+    from hackkit.services import accounts
+    from hackkit.services.errors import ServiceError
+
     password = _read_password(password_stdin)
     try:
         user = accounts.register_user(db.session, email, display_name or email.split("@")[0], password, role=role)
@@ -55,6 +65,10 @@ def create_user(email: str, role: str, display_name: str | None, password_stdin:
 @with_appcontext
 def set_role(email: str, role: str) -> None:
     """Change an account's role from the server's shell (no organizer needed)."""
+    from hackkit.extensions import db
+    from hackkit.services import accounts
+    from hackkit.services.errors import ServiceError
+
     user = accounts.find_by_email(db.session, email)
     if user is None:
         raise click.ClickException(f"No account with e-mail {email}.")
@@ -82,6 +96,9 @@ def demo_cli() -> None:
 @with_appcontext
 def seed() -> None:
     """Add the demo people and event (existing ones are left alone) and print new logins."""
+    from hackkit.extensions import db
+    from hackkit.services import demo
+
     created = demo.seed_demo(db.session)
     if created:
         demo.save_logins(current_app.instance_path, created)
@@ -89,6 +106,8 @@ def seed() -> None:
 
 
 def _print_logins(created, instance_path: str) -> None:
+    from hackkit.services import demo
+
     logins = demo.read_logins(instance_path)
     if logins:
         click.echo("Demo logins (role, e-mail, password), also in instance/demo-logins.txt:")
@@ -102,6 +121,9 @@ def _print_logins(created, instance_path: str) -> None:
 def setup_command() -> None:
     """Apply migrations, seed the demo on first start, print the demo logins."""
     from flask_migrate import upgrade
+
+    from hackkit.extensions import db
+    from hackkit.services import demo
 
     upgrade()
     _load_curated_datasets()  # first: the demo project credits curated datasets
@@ -131,6 +153,7 @@ def new_app_command(template: str, directory: Path, name: str) -> None:
 def _load_curated_datasets() -> None:
     """The demo datasets of datasets/: loaded once, never overwritten on later starts."""
     from hackkit.datasets.uploads import originals_dir
+    from hackkit.extensions import db
     from hackkit.services import curated, datasets
 
     datasets.drop_orphan_tables(db.session)
@@ -176,7 +199,16 @@ def _create_app():
     return create_app()
 
 
-main = FlaskGroup(create_app=_create_app, help="hackkit: the hub of a civic co-creation hackathon.")
+class _HubGroup(FlaskGroup):
+    """Flask's group, except that the list of commands in `--help` does not build the app: the
+    hub's own commands are added here as well as to app.cli. A command only the app knows
+    (Flask-Limiter's `limiter`) still works; it is simply not listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(click.Group.list_commands(self, ctx))
+
+
+main = _HubGroup(create_app=_create_app, help="hackkit: the hub of a civic co-creation hackathon.")
 main.add_command(run_command)  # replaces Flask's `run`: the same options, plus a read timeout
 
 
@@ -185,6 +217,7 @@ main.add_command(run_command)  # replaces Flask's `run`: the same options, plus 
 @with_appcontext
 def backup_command(file: str) -> None:
     """Write every table, dataset and uploaded file of this hub to FILE (a zip)."""
+    from hackkit.extensions import db
     from hackkit.services import backup
 
     manifest = backup.backup(db.engine, current_app.instance_path, file)
@@ -205,7 +238,9 @@ def restore_command(file: str) -> None:
     from alembic.util.exc import CommandError
     from flask_migrate import downgrade, upgrade
 
+    from hackkit.extensions import db
     from hackkit.services import backup
+    from hackkit.services.errors import ServiceError
 
     def migrate(revision: str | None) -> None:
         if revision is None:
@@ -230,3 +265,11 @@ def restore_command(file: str) -> None:
         _fail(error)
     files = restored.pop("files")
     click.echo(f"Restored {sum(restored.values())} rows in {len(restored)} tables and {files} files from {file}.")
+
+
+for _command in (users_cli, demo_cli, setup_command, new_app_command):
+    main.add_command(_command)
+main.add_command(backup_command)
+main.add_command(restore_command)
+main.add_command(LazyGroup("datasets", "hackkit.datasets.commands:datasets_cli", "The city data catalogue."))
+main.add_command(LazyGroup("db", "flask_migrate.cli:db", "Perform database migrations."))

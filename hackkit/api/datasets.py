@@ -61,6 +61,8 @@ def dataset_rows(slug: str):
         args["_next"] = [page["next"]]
         next_url = url_for("api.dataset_rows", slug=dataset.slug, _external=True, **args)
     body = {"rows": page["rows"], "next": page["next"], "next_url": next_url, "total": page["total"]}
+    if "total_capped" in page:
+        body["total_capped"] = page["total_capped"]
     # Columns keep the dataset's order (jsonify would sort them).
     return current_app.response_class(current_app.json.dumps(body, sort_keys=False), mimetype="application/json")
 

@@ -47,6 +47,13 @@ ROW_PARAMS = [
     _param("_fields", "Comma-separated columns to return"),
 ]
 PAGE_PARAMS = ROW_PARAMS + [
+    _param(
+        "_total",
+        "How `total` is counted: `exact` (default) counts every matching row; `capped` counts at most "
+        "10,000 (then `total` is 10000 and `total_capped` true: more rows match); `none` does not count "
+        "(`total` is null). A count is the costly part of a new question over a big table.",
+        {"type": "string", "enum": ["exact", "capped", "none"], "default": "exact"},
+    ),
     _param("_size", "Rows per page, 1 to 1000 (default 100)", {"type": "integer", "minimum": 1, "maximum": 1000}),
     _param("_next", "The opaque `next` token of the previous page (keyset pagination)"),
 ]
@@ -295,7 +302,14 @@ ROWS_PAGE = {
         },
         "next": {"type": ["string", "null"]},
         "next_url": {"type": ["string", "null"], "format": "uri"},
-        "total": {"type": "integer"},
+        "total": {
+            "type": ["integer", "null"],
+            "description": "Matching rows; null with `_total=none`, at most 10000 with `_total=capped`",
+        },
+        "total_capped": {
+            "type": "boolean",
+            "description": "Only with `_total=capped`: true when more than 10,000 rows match",
+        },
     },
 }
 FACET = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from hackkit.datasets import dcat
 from hackkit.extensions import db
 from hackkit.services import datasets
 
@@ -13,6 +12,8 @@ NEGOTIATED = {"text/turtle": "ttl", "application/ld+json": "jsonld", "applicatio
 
 
 def _catalog_response(kind: str) -> Response:
+    from hackkit.datasets import dcat  # here: rdflib costs every worker ~15 MB and 50 ms at start
+
     # Published datasets only, whoever asks: harvesters copy this into other portals.
     graph = dcat.catalog_graph(datasets.published_datasets(db.session))
     response = Response(dcat.serialize(graph, kind), mimetype=dcat.SERIALIZATIONS[kind][1])

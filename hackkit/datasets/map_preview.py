@@ -10,17 +10,19 @@ million rows is ~100 MB, more than a preview should make a browser download.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import folium
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from hackkit.datasets.row_streams import geojson_chunks
-from hackkit.maps import geojson_from_url, make_map
 from hackkit.models.dataset import Dataset, DatasetVersion
 from hackkit.services import dataset_rows, datasets
 from hackkit.services.errors import NotFound, ServiceError
+
+if TYPE_CHECKING:
+    import folium
 
 # 50,000 canvas features fetched by URL drew in ~4 s in the maps benchmark; more is not a preview.
 MAX_FEATURES = 50_000
@@ -30,6 +32,10 @@ POINT_STYLE = {"radius": 3, "weight": 1, "color": "#1d4f91", "fill_color": "#3b7
 
 
 def build_dataset_map(session: Session, actor, slug: str) -> folium.Map:
+    import folium  # here, not at import: folium and pandas cost every web worker ~60 MB
+
+    from hackkit.maps.kit import geojson_from_url, make_map
+
     dataset = datasets.get_dataset(session, actor, slug)
     version = datasets.get_version(dataset)
     if not version.geometry or version.geometry.get("type") is None:

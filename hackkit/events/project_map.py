@@ -13,16 +13,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from html import escape
+from typing import TYPE_CHECKING
 
-import folium
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from hackkit.datasets.row_streams import geojson_chunks
-from hackkit.maps import escape_properties, make_map
 from hackkit.services import dataset_rows, datasets, events, submissions
 from hackkit.services.errors import NotFound, ServiceError
+
+if TYPE_CHECKING:
+    import folium
 
 DISTRICTS_SLUG = "districts"
 AREA_NAME = "name"  # the districts' column holding their names, as projects spell them
@@ -162,6 +164,10 @@ def _legend_html() -> str:
 
 
 def build_project_map(session: Session, actor, slug: str) -> folium.Map:
+    import folium  # here, not at import: folium and pandas cost every web worker ~60 MB
+
+    from hackkit.maps.kit import escape_properties, make_map
+
     event, found = event_coverage(session, actor, slug)
     if found is None:
         raise NotFound(_("This hub has no district outlines to map the projects on."))

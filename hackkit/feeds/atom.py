@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from feedgen.feed import FeedGenerator
 from flask import url_for
 
 from hackkit.markup import render_markdown
@@ -13,6 +12,8 @@ from hackkit.models.base import utcnow
 
 def new_feed(title: str, feed_endpoint: str, page_url: str, subtitle: str, updated: datetime | None, **values):
     """A feed whose id is its own address (stable: readers use it to recognise the feed)."""
+    from feedgen.feed import FeedGenerator  # here: lxml is loaded only for feed readers
+
     feed = FeedGenerator()
     self_url = url_for(feed_endpoint, _external=True, **values)
     feed.id(self_url)

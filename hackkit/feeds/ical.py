@@ -9,13 +9,16 @@ not a second deadline appear.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import url_for
-from icalendar import Calendar, Event
 
 from hackkit.models.base import utcnow
 from hackkit.services.calendars import Moment
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 REFRESH = timedelta(hours=1)  # how often subscribed apps should ask again
 
@@ -28,6 +31,8 @@ def _zone(name: str):
 
 
 def build_calendar(name: str, moments: list[Moment], host: str, zone_name: str | None = None) -> bytes:
+    from icalendar import Calendar  # here: only calendar subscribers need it
+
     calendar = Calendar()
     calendar.add("prodid", "-//hackkit//schedule//EN")
     calendar.add("version", "2.0")
@@ -52,6 +57,8 @@ def _local(moment_time: datetime, zone) -> datetime:
 def _entry(moment: Moment, host: str, stamp: datetime) -> Event:
     event = moment.event
     zone = _zone(event.timezone)
+    from icalendar import Event
+
     entry = Event()
     entry.add("uid", f"hackkit-event-{event.id}-{moment.key}@{host}")
     entry.add("dtstamp", stamp)

@@ -13,11 +13,13 @@ import io
 import os
 import tempfile
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from typing import TYPE_CHECKING
 
 from hackkit.services.feeds import ShareCard
 from hackkit.services.screenshots import storage_dir
+
+if TYPE_CHECKING:  # Pillow is loaded when an image is drawn, not when a worker starts
+    from PIL import ImageDraw, ImageFont
 
 SIZE = (1200, 630)
 INK = (27, 30, 35)  # --ink
@@ -30,6 +32,8 @@ FONT_FILES = ("DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSan
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     for name in FONT_FILES:
         try:
             return ImageFont.truetype(name, size)
@@ -53,6 +57,8 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int
 
 
 def _draw(card: ShareCard, screenshot: Path | None) -> bytes:
+    from PIL import Image, ImageDraw, ImageOps
+
     image = Image.new("RGB", SIZE, WASH)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, SIZE[0], 24), fill=ACCENT)

@@ -239,6 +239,10 @@ DATETIME_WORDS = re.compile(
 COMPACT_DATE = re.compile(r"^(1[0-9]|2[0-9])\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 
 
+KNOWN_VALUES = 5_000  # distinct values remembered per column (guesser, converter)...
+KNOWN_LENGTH = 40  # ...each at most this long: short repeated values are the ones that pay
+
+
 @dataclass
 class TypeGuesser:
     candidates: set[str] = field(default_factory=lambda: set(CANDIDATES))
@@ -250,8 +254,21 @@ class TypeGuesser:
     seen: int = 0
     soft_missing: int = 0
     max_length: int = 0
+    # Values already added -> whether they were soft-missing. What a value does to the guess does
+    # not depend on how often it comes, so a repeated value (a district, a category, a date) only
+    # counts; capped so that a column of unique values does not hold the file in memory.
+    known: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, value: str) -> None:
+        soft = self.known.get(value)
+        if soft is not None:
+            if soft:
+                self.soft_missing += 1
+            else:
+                self.seen += 1
+            return
+        if len(value) <= KNOWN_LENGTH and len(self.known) < KNOWN_VALUES:
+            self.known[value] = value.lower() in SOFT_MISSING
         self.max_length = max(self.max_length, len(value))
         if value.lower() in SOFT_MISSING:
             self.soft_missing += 1

@@ -11,10 +11,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import shapely
-from shapely import make_valid
-from shapely.geometry import mapping
-
 LAT_NAME = re.compile(r"(^|_)(lat|latitude|breedte|breedtegraad|wgs84_lat)(_|$)")
 LON_NAME = re.compile(r"(^|_)(lon|lng|long|longitude|lengte|lengtegraad|wgs84_lon)(_|$)")
 X_NAME = re.compile(r"(^|_)(x|xcoord|x_coord|coord_x|easting|x_lambert|lambert_x|rd_x|rdx|x_rd)(_|$)")
@@ -200,6 +196,10 @@ def read_shape(value: str, kind: str, crs: str | None = None, rings: bool = Fals
     `rings`: the column holds polygons as `lng:lat|...` lists, so an unclosed list is a ring
     to close rather than a line.
     """
+    import shapely  # here, not at import: numpy and shapely cost a web worker ~30 MB it rarely needs
+    from shapely import make_valid
+    from shapely.geometry import mapping
+
     fixes: set[str] = set()
     try:
         shape = _parse(value, kind, rings, fixes)

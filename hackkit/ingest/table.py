@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hackkit.ingest import batch_typing, placing, text
 from hackkit.ingest import columns as cols
 from hackkit.ingest import geometry as geo
 from hackkit.ingest import header as header_rules
-from hackkit.ingest import placing, text
 from hackkit.ingest.errors import N_, IngestError, Message
 from hackkit.ingest.records import Source
 from hackkit.ingest.sources import open_source
@@ -29,6 +29,9 @@ SOFT_MISSING_ONLY = "missing"  # format of a text column holding only "no value"
 MAX_TITLE_CHARS = 200  # a longer "column name" is a line of data or a broken file
 # Longest value accepted; the hub passes its HACKKIT_DATASET_MAX_FIELD_CHARS setting.
 DEFAULT_MAX_FIELD_CHARS = 1_000_000
+_UNSEEN = object()
+TYPING_BATCH = 5_000  # records typed together by batch_typing...
+TYPING_BATCH_CHARS = 4_000_000  # ...or fewer when they are long
 
 
 @dataclass
@@ -96,28 +99,71 @@ class Table:
 
     def chunks(self, size: int = 5000) -> Iterator[list[dict[str, Any]]]:
         """Typed rows, `size` at a time. A value that does not fit an overridden type raises IngestError."""
-        converters = [(c, cols.converter(c.type, c.fmt)) for c in self.columns if c.source is not None]
+        # Each column's value is a function of its raw string alone, so a string met before (a
+        # district, a category, a date) is converted once: `seen` remembers up to KNOWN_VALUES of them.
+        plan = [
+            (
+                c.name,
+                c.source,
+                cols.converter(c.type, c.fmt),
+                c.type != "text",
+                c.type != "text" or c.fmt == SOFT_MISSING_ONLY,
+                {} if c.type != "geojson" else None,  # shapes are new objects each time
+            )
+            for c in self.columns
+            if c.source is not None
+        ]
         make_geometry = _geometry_maker(self.geometry)
+        missing, soft_missing = cols.MISSING, cols.SOFT_MISSING
+        known, known_length = cols.KNOWN_VALUES, cols.KNOWN_LENGTH
+        # In a text file, the plain numbers of a batch of records are converted in C (batch_typing).
+        numeric = [
+            (index, c.source, c.type, c.fmt)
+            for index, c in enumerate(c for c in self.columns if c.source is not None)
+            if c.type in ("integer", "number")
+        ]
+        batched = bool(numeric) and self.source.format == "csv" and batch_typing.available()
+        pending = batch_typing.PENDING
+        ready: list[list | None] = [None] * len(plan)
         chunk: list[dict[str, Any]] = []
-        for number, record in enumerate(_data_records(self.source, self.header, self.preamble), start=1):
+        for number, record, at, batch in _batched_records(
+            _data_records(self.source, self.header, self.preamble), TYPING_BATCH if batched else 0
+        ):
+            if batched and at == 0:  # the first record of a new batch: convert the batch's numbers
+                for index, source, kind, fmt in numeric:
+                    values = [r[source] if source < len(r) else None for r in batch]
+                    ready[index] = batch_typing.convert_numbers(values, kind, fmt)
             row: dict[str, Any] = {}
-            for column, convert in converters:
-                raw = record[column.source] if column.source < len(record) else None
-                if raw is not None:
-                    raw = text.repair(raw)
-                soft = column.type != "text" or column.fmt == SOFT_MISSING_ONLY
-                if cols.is_missing(raw) or (soft and raw.strip().lower() in cols.SOFT_MISSING):
-                    row[column.name] = None
+            width = len(record)
+            for position, (name, source, convert, strip, soft, seen) in enumerate(plan):
+                done = ready[position]
+                if done is not None and (value := done[at]) is not pending:
+                    row[name] = value
                     continue
-                try:
-                    row[column.name] = convert(raw.strip() if column.type != "text" else raw)
-                except ValueError as error:
-                    raise IngestError(
-                        N_("Row %(row)d, column %(column)s: %(problem)s."),
-                        row=number,
-                        column=column.name,
-                        problem=getattr(error, "message", None) or str(error),
-                    ) from error
+                original = record[source] if source < width else None
+                if original is None:
+                    row[name] = None
+                    continue
+                if seen is not None and (hit := seen.get(original, _UNSEEN)) is not _UNSEEN:
+                    row[name] = hit
+                    continue
+                raw = text.repair(original)
+                bare = raw.strip()
+                if bare.lower() in missing or (soft and bare.lower() in soft_missing):
+                    value = None
+                else:
+                    try:
+                        value = convert(bare if strip else raw)
+                    except ValueError as error:
+                        raise IngestError(
+                            N_("Row %(row)d, column %(column)s: %(problem)s."),
+                            row=number,
+                            column=name,
+                            problem=getattr(error, "message", None) or str(error),
+                        ) from error
+                row[name] = value
+                if seen is not None and len(original) <= known_length and len(seen) < known:
+                    seen[original] = value
             if make_geometry:
                 row.update(make_geometry(row))
             chunk.append(row)
@@ -126,6 +172,20 @@ class Table:
                 chunk = []
         if chunk:
             yield chunk
+
+
+def _batched_records(records, size: int):
+    """(row number, record, position in its batch, the batch); with size 0, one record at a time."""
+    if not size:
+        for number, record in enumerate(records, start=1):
+            yield number, record, -1, None
+        return
+    number = 0
+    iterator = iter(records)
+    while batch := [r for _, r in zip(range(size), iterator, strict=False)]:
+        for at, record in enumerate(batch):
+            number += 1
+            yield number, record, at, batch
 
 
 def _data_records(source: Source, header: bool, preamble: int = 0) -> Iterator[list[str | None]]:
@@ -242,17 +302,11 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
     rows = repaired = 0
     widths: Counter[int] = Counter()
     width_lines: dict[int, list[int]] = {}
-    for line, record in _numbered_data(source, header, preamble):
-        rows += 1
-        widths[len(record)] += 1
-        lines = width_lines.setdefault(len(record), [])
-        if len(lines) < placing.ROWS_NAMED:
-            lines.append(line)
-        while len(guessers) < len(record):
-            guessers.append(cols.TypeGuesser())
-            probes.append(geo.ShapeProbe())
-            if len(guessers) > MAX_COLUMNS:
-                raise IngestError(N_("The file has more than %(n)d columns."), n=MAX_COLUMNS)
+    missing = cols.MISSING
+
+    def add_values(line: int, record: list[str | None]) -> None:
+        """The value-by-value typing of one record."""
+        nonlocal repaired
         for index, raw in enumerate(record):
             if raw is None:
                 continue
@@ -267,13 +321,70 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
                     length=len(raw),
                     max=max_field,
                 )
-            value = text.repair(raw)
+            value = raw if raw.isascii() else text.repair(raw)
             if value is not raw and value != raw:
                 repaired += 1
-            if cols.is_missing(value):
+            bare = value.strip()
+            if bare.lower() in missing:  # cols.is_missing, inlined: this runs for every value
                 continue
-            guessers[index].add(value.strip())
-            probes[index].add(value)
+            guessers[index].add(bare)
+            probe = probes[index]
+            if probe.checked < geo.PROBE_LIMIT:
+                probe.add(value)
+
+    def add_batch(records: list[list[str | None]], lines: list[int]) -> None:
+        """The same for many records at once, a column at a time (batch_typing)."""
+        nonlocal repaired
+        width = max(len(r) for r in records)
+        if all(len(r) == width for r in records):
+            columns = [list(values) for values in zip(*records, strict=True)]
+        else:
+            columns = [[r[i] if i < len(r) else None for r in records] for i in range(width)]
+        if batch_typing.too_long(columns, max_field):
+            for line, record in zip(lines, records, strict=True):
+                add_values(line, record)  # raises, naming the line
+            return
+        for index, values in enumerate(columns):
+            guesser = guessers[index]
+
+            def slow(raw: str, guesser: cols.TypeGuesser = guesser) -> None:
+                nonlocal repaired
+                value = text.repair(raw)
+                if value is not raw and value != raw:
+                    repaired += 1
+                bare = value.strip()
+                if bare.lower() not in missing:
+                    guesser.add(bare)
+
+            batch_typing.add_column(guesser, probes[index], values, slow)
+
+    # Text files (whose cells are all strings) are typed in batches, bounded in records and characters.
+    batched = source.format == "csv" and batch_typing.available()
+    batch_chars = 0
+    batch: list[list[str | None]] = []
+    batch_lines: list[int] = []
+    for line, record in _numbered_data(source, header, preamble):
+        rows += 1
+        widths[len(record)] += 1
+        lines = width_lines.setdefault(len(record), [])
+        if len(lines) < placing.ROWS_NAMED:
+            lines.append(line)
+        while len(guessers) < len(record):
+            guessers.append(cols.TypeGuesser())
+            probes.append(geo.ShapeProbe())
+            if len(guessers) > MAX_COLUMNS:
+                raise IngestError(N_("The file has more than %(n)d columns."), n=MAX_COLUMNS)
+        if not batched:
+            add_values(line, record)
+            continue
+        batch.append(record)
+        batch_lines.append(line)
+        batch_chars += sum(map(len, record))
+        if len(batch) >= TYPING_BATCH or batch_chars >= TYPING_BATCH_CHARS:
+            add_batch(batch, batch_lines)
+            batch, batch_lines, batch_chars = [], [], 0
+    if batch:
+        add_batch(batch, batch_lines)
 
     width = max(len(titles), len(guessers))
     if width == 0:
@@ -423,7 +534,8 @@ def _detect_geometry(
     found = placing.candidates(columns, guessers, probes, source, chosen)
     if not found:
         return None, [], []
-    placing.try_all(found, columns, _data_records(source, header, preamble))
+    batch = TYPING_BATCH if source.format == "csv" and batch_typing.available() else 0
+    placing.try_all(found, columns, _data_records(source, header, preamble), batch)
     winner = placing.choose(found) if not chosen else found[0]
     listed, notes = placing.report_of(found, winner, rows)
     if winner is None:

@@ -13,9 +13,6 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import ftfy
-from charset_normalizer import from_bytes
-
 from hackkit.ingest.errors import N_, IngestError
 
 SAMPLE_BYTES = 256 * 1024
@@ -50,6 +47,8 @@ def detect_encoding(path: Path) -> str:
             return "utf-8"
         except UnicodeDecodeError:
             pass
+    from charset_normalizer import from_bytes  # only for files that are not UTF-8
+
     best = from_bytes(sample[:SAMPLE_BYTES]).best()
     guess = best.encoding if best is not None else None
     if guess in WESTERN:
@@ -79,6 +78,8 @@ def repair(value: str) -> str:
     """Undo UTF-8 that was decoded as cp1252 or latin-1 (`cafÃ©` -> `café`)."""
     if value.isascii():
         return value
+    import ftfy  # here: only values with mojibake reach it
+
     return ftfy.fix_encoding(value)
 
 

@@ -1,28 +1,17 @@
-"""The hub's maps: the kit (hackkit-maps, mapkit/ in this repository) plus the hub's own map pages.
+"""Folium helpers for the hub's own maps (hackkit.maps.kit), loaded on first use.
 
-`make_map` is the kit's, with the hub's translated notice for when the tiles do not load.
+folium (with pandas) costs a web worker ~60 MB at start, and most requests draw no map, so
+`from hackkit.maps import make_map` imports hackkit.maps.kit only when a map is built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-import folium
-from flask_babel import gettext as _
-from hackkit_maps.build import default_tiles, escape_properties, geojson_from_url, render_map_html
-from hackkit_maps.build import make_map as _kit_make_map
-
 __all__ = ["default_tiles", "escape_properties", "geojson_from_url", "make_map", "render_map_html"]
 
 
-def make_map(
-    center: Sequence[float], zoom: int, tiles: str | None = None, basemap_geojson: dict | None = None, **kwargs: Any
-) -> folium.Map:
-    """hackkit_maps.build.make_map, its tiles by the hub's HACKKIT_TILES, its notice in the page's language."""
-    if basemap_geojson is not None:
-        notice = _("The map tiles could not be loaded (no internet?): the map shows the district outlines instead.")
-    else:
-        notice = _("The map tiles could not be loaded (no internet?): the map shows no background.")
-    kwargs.setdefault("offline_notice", notice)
-    return _kit_make_map(center, zoom, tiles=tiles, basemap_geojson=basemap_geojson, **kwargs)
+def __getattr__(name: str):
+    if name in __all__:
+        from hackkit.maps import kit
+
+        return getattr(kit, name)
+    raise AttributeError(name)

@@ -8,20 +8,28 @@ hub's own pages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import folium
 from flask import Blueprint, abort, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 from hackkit_maps import serve
 
 from hackkit.extensions import db
-from hackkit.maps import render_map_html
-from hackkit.maps.demo import build_demo_map
+
+if TYPE_CHECKING:
+    import folium
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")
 
+
 # Map name -> function building it. Other parts of the hub add theirs with register_map.
+def build_demo_map() -> folium.Map:
+    from hackkit.maps.demo import build_demo_map  # folium is loaded on first use, not at start
+
+    return build_demo_map()
+
+
 MAPS: dict[str, Callable[[], folium.Map]] = {"demo": build_demo_map}
 
 
@@ -60,6 +68,8 @@ def event_project_map(slug: str):
 
 def map_response(m: folium.Map):
     """A map as its own page, under the map page policy."""
+    from hackkit.maps.kit import render_map_html
+
     html = render_map_html(m, asset_base=request.script_root + "/maps/assets", lang=str(get_locale()))
     return serve.map_response(html, current_app.config["HACKKIT_TILES"])
 

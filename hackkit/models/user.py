@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hackkit.models.base import Base, UTCDateTime, utcnow
-
-ROLES = ("participant", "judge", "organizer")
+from hackkit.roles import ROLES  # noqa: E402,F401  (re-exported)
 
 
 def new_session_token() -> str:

@@ -33,7 +33,12 @@ from hackkit.services.transactions import rolls_back
 
 OPERATORS = ("exact", "not", "contains", "startswith", "gt", "gte", "lt", "lte", "in", "isnull")
 TEXT_ONLY = {"contains", "startswith"}
-RESERVED = {"_search", "_sort", "_sort_desc", "_size", "_next", "_fields", "_version"}
+RESERVED = {"_search", "_sort", "_sort_desc", "_size", "_next", "_fields", "_version", "_total"}
+# `_total`: how the matching rows are counted for a page. exact (the default) counts them all;
+# capped stops at TOTAL_CAP ("more than 10,000"), none does not count (total is null): a new
+# question over a big table is then answered at the cost of its first page only.
+COUNTS = ("exact", "capped", "none")
+TOTAL_CAP = 10_000
 DEFAULT_SIZE, MAX_SIZE = 100, 1000
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what an integer column, an id and an OFFSET can hold
 MAX_FILTERS = 100  # filter conditions in one query
@@ -55,6 +60,8 @@ class RowQuery:
     after: tuple[Any, int] | None = None  # (sort value, _id) of the last row already seen
     fields: list[str] | None = None
     total: int | None = None  # carried by a _next token
+    count: str = "exact"  # one of COUNTS
+    total_capped: bool = False  # the total is TOTAL_CAP and more rows match (carried by a _next token)
     # Readers that page by OFFSET (the CKAN datastore API) may sort by several columns
     # and ask for distinct rows; keyset pages use `sort`/`desc` above.
     order: list[tuple[str, bool]] = field(default_factory=list)  # (column, descending)
@@ -177,6 +184,10 @@ def parse_row_query(args: Mapping[str, Any], version: DatasetVersion) -> RowQuer
             query.filters.append((name, op, value))
             check_query(query, key)  # as each arrives: the limit names the parameter that crossed it
 
+    count = args.get("_total") or "exact"
+    if count not in COUNTS:
+        raise _bad("_total", _l("_total is one of: %(values)s.", values=", ".join(COUNTS)))
+    query.count = count
     query.search = plain_text(args.get("_search") or "", "_search").strip() or None
     if query.search and not dataset_tables.text_columns(version.columns):
         raise _bad("_search", _l("This dataset has no text to search."))
@@ -202,12 +213,13 @@ def parse_row_query(args: Mapping[str, Any], version: DatasetVersion) -> RowQuer
     return check_query(query)
 
 
-def encode_token(query: RowQuery, value: Any, row_id: int, total: int) -> str:
+def encode_token(query: RowQuery, value: Any, row_id: int, total: int | None) -> str:
     """The keyset position, plus the total: a version's table never changes, so the count
     made for the first page stays true and later pages need not count again."""
     if isinstance(value, (date, datetime)):
         value = value.isoformat()
-    payload = json.dumps([query.sort, query.desc, value, row_id, total], separators=(",", ":"))
+    payload = [query.sort, query.desc, value, row_id, total] + ([True] if query.total_capped else [])
+    payload = json.dumps(payload, separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
@@ -215,20 +227,22 @@ def decode_token(token: str, query: RowQuery, columns: dict[str, dict]) -> tuple
     problem = _bad("_next", _l("This _next token is not valid for this query."))
     try:
         padded = token + "=" * (-len(token) % 4)
-        sort, desc, value, row_id, total = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        sort, desc, value, row_id, total, *capped = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (ValueError, TypeError, UnicodeDecodeError):
         raise problem from None
+    if capped not in ([], [True]) or (total is None) != (query.count == "none"):
+        raise problem
     # Typed exactly as encode_token writes them: JSON's true is also a Python int, and a
     # number past 64 bits would reach the database; a forged token is a 400 like any other.
     if sort != query.sort or not isinstance(desc, bool) or desc != query.desc:
         raise problem
-    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (row_id, total)):
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (row_id, 0 if total is None else total)):
         raise problem
-    if not INT64_MIN <= row_id <= INT64_MAX or not 0 <= total <= INT64_MAX:
+    if not INT64_MIN <= row_id <= INT64_MAX or (total is not None and not 0 <= total <= INT64_MAX):
         raise problem
     if isinstance(value, (list, dict)):
         raise problem
-    query.total = total
+    query.total, query.total_capped = total, bool(capped)
     if sort is not None and value is not None:
         value = parse_value(columns[sort], str(value) if not isinstance(value, str) else value, "_next")
         if columns[sort]["type"] == "boolean" and isinstance(value, str):
@@ -328,8 +342,12 @@ def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: 
     return table, statement
 
 
-def count_rows(version: DatasetVersion, query: RowQuery, dialect: str):
+def count_rows(version: DatasetVersion, query: RowQuery, dialect: str, cap: int | None = None):
     table = dataset_tables.sa_table(version.table_name, version.columns)
+    if cap is not None and not query.distinct:
+        # Stops after cap + 1 matches: enough to say "more than cap".
+        inner = sa.select(sa.literal(1)).select_from(table).where(*_where(table, version, query, dialect))
+        return sa.select(sa.func.count()).select_from(inner.limit(cap + 1).subquery())
     if query.distinct:
         names = query.fields or [c["name"] for c in version.columns]
         inner = sa.select(*[table.c[n] for n in names]).distinct().where(*_where(table, version, query, dialect))
@@ -353,18 +371,19 @@ class _TotalsCache:
         self._lock = threading.Lock()
 
     @staticmethod
-    def key(version: DatasetVersion, query: RowQuery, dialect: str) -> tuple:
+    def key(version: DatasetVersion, query: RowQuery, dialect: str, cap: int | None = None) -> tuple:
         filters = tuple(sorted(repr(item) for item in query.filters))
         fields = tuple(query.fields or ()) if query.distinct else ()
-        return (version.table_name, dialect, filters, query.search, query.distinct, fields)
+        return (version.table_name, dialect, filters, query.search, query.distinct, fields, cap)
 
-    def total(self, conn, version: DatasetVersion, query: RowQuery, dialect: str) -> int:
-        key = self.key(version, query, dialect)
+    def total(self, conn, version: DatasetVersion, query: RowQuery, dialect: str, cap: int | None = None) -> int:
+        """The number of matching rows; with `cap`, at most cap + 1 of them are counted."""
+        key = self.key(version, query, dialect, cap)
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        total = conn.execute(count_rows(version, query, dialect)).scalar_one()
+        total = conn.execute(count_rows(version, query, dialect, cap)).scalar_one()
         with self._lock:
             self._entries[key] = total
             while len(self._entries) > self.size:
@@ -384,9 +403,15 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     with time_limit(conn, time_limit_ms):
         result = conn.execute(statement.limit(query.size + 1)).mappings().all()
         total = query.total
-        if total is None and not query.filters and not query.search:
+        if query.count == "none":
+            total = None
+        elif total is None and not query.filters and not query.search:
             total = version.row_count  # counted once at import; the table never changes
-        if total is None:
+        elif total is None and query.count == "capped":
+            total = TOTALS.total(conn, version, query, dialect, cap=TOTAL_CAP)
+            query.total_capped = total > TOTAL_CAP
+            total = min(total, TOTAL_CAP)
+        elif total is None:
             total = TOTALS.total(conn, version, query, dialect)
     has_more = len(result) > query.size
     result = result[: query.size]
@@ -396,7 +421,10 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     if has_more and result:
         last = result[-1]
         token = encode_token(query, last[query.sort] if query.sort else None, last[dataset_tables.ROW_ID], total)
-    return {"rows": rows, "next": token, "total": total}
+    page = {"rows": rows, "next": token, "total": total}
+    if query.count == "capped":
+        page["total_capped"] = query.total_capped
+    return page
 
 
 def fetch_slice(

@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
@@ -134,6 +133,9 @@ def _logo(data: bytes | None) -> bytes | None:
     """An uploaded logo, re-encoded as PNG (nothing of the original file is kept)."""
     if not data:
         return None
+    # Pillow is loaded here, not at start: most requests of a web worker never see an image.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     if len(data) > MAX_LOGO_BYTES:
         raise v.fail("sponsor_logo", _l("A logo may be at most %(mb)d MB.", mb=MAX_LOGO_BYTES // (1024 * 1024)))
     try:

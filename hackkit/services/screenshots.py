@@ -8,15 +8,18 @@ import secrets
 import warnings
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from hackkit.models import SubmissionScreenshot, Team, User
 from hackkit.services import events, submissions, teams
 from hackkit.services.errors import Invalid, NotFound
 from hackkit.services.validation import fail
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PER_SUBMISSION = 6
@@ -25,6 +28,8 @@ FORMATS = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "WEBP": (
 
 
 def _read_image(data: bytes) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError  # here: only uploads need Pillow
+
     if len(data) > MAX_BYTES:
         raise fail("screenshot", _l("A screenshot may be at most %(mb)d MB.", mb=MAX_BYTES // (1024 * 1024)))
     try:
@@ -51,6 +56,8 @@ def _read_image(data: bytes) -> Image.Image:
 
 
 def _encode(image: Image.Image) -> tuple[bytes, str, str]:
+    from PIL import ImageOps
+
     source_format = image.format
     image = ImageOps.exif_transpose(image)  # keep the picture upright once EXIF is gone
     out_format = source_format if source_format in FORMATS else "PNG"

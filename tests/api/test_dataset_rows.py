@@ -241,3 +241,40 @@ def test_a_stream_nobody_reads_gives_its_connection_back(client, app, trips):
         response.close()
         with app.app_context():
             assert db.engine.pool.checkedout() == 0, url
+
+
+def test_total_is_exact_capped_or_not_counted_as_asked(client, app, tmp_path, monkeypatch):
+    """`_total=capped` stops counting past the cap ("more than N") and `_total=none` does not
+    count; the rows and the pages are the same whichever is asked, and later pages keep the
+    first page's answer."""
+    from hackkit.services import dataset_rows
+
+    monkeypatch.setattr(dataset_rows, "TOTAL_CAP", 5)
+    lines = ["id,kind"] + [f"{i},{'many' if i % 8 else 'few'}" for i in range(1, 41)]
+    (tmp_path / "kinds.csv").write_text("\n".join(lines) + "\n")
+    import_file(app, tmp_path / "kinds.csv", slug="kinds")
+    url = "/api/v1/datasets/kinds/rows?_size=4&kind="
+
+    exact = client.get(url + "many").json
+    assert exact["total"] == 35 and "total_capped" not in exact
+    capped = client.get(url + "many&_total=capped").json
+    assert (capped["total"], capped["total_capped"]) == (5, True)
+    small = client.get(url + "few&_total=capped").json
+    assert (small["total"], small["total_capped"]) == (5, False)  # exactly 5: not more
+    uncounted = client.get(url + "many&_total=none").json
+    assert uncounted["total"] is None and "total_capped" not in uncounted
+    assert capped["rows"] == exact["rows"] == uncounted["rows"]
+
+    for body, total in ((capped, 5), (uncounted, None)):
+        rows = list(body["rows"])
+        while body["next_url"]:
+            body = client.get(body["next_url"]).json
+            assert body["total"] == total
+            rows += body["rows"]
+        assert [r["id"] for r in rows] == [i for i in range(1, 41) if i % 8]
+
+    bad = client.get(url + "many&_total=all")
+    assert bad.status_code == 400 and "_total" in bad.json["errors"]
+    # A token made without a count is not valid for a counted question (and the reverse).
+    token = uncounted["next"]
+    assert client.get(url + f"many&_next={token}").status_code == 400
