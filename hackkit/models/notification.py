@@ -19,6 +19,7 @@ NOTIFICATION_KINDS = (
     "judge_assignments",
     "judge_reminders",
     "organizer_messages",
+    "outcome_reminders",
 )
 SEGMENTS = ("registered", "no_submission", "looking_for_team", "judges_missing_scores")
 

@@ -32,6 +32,7 @@ LABELS = {
     "judge_assignments": _l("Judges: the projects I am assigned to judge"),
     "judge_reminders": _l("Judges: the scores I still owe, a day before judging closes"),
     "organizer_messages": _l("Messages from the organizers of my events"),
+    "outcome_reminders": _l("Organizers: projects whose status is due, 3 and 12 months after an event"),
 }
 
 

@@ -20,6 +20,8 @@ judge_assignments    assignments.run_assignment, assignments.assign_manually -> 
                      list of projects changed
 judge_reminders      reminders.enqueue_due, 24 h before judging closes -> judges with scores missing
 organizer_messages   event_messages.send_message -> the segment the organizer chose
+outcome_reminders    reminders.enqueue_due, 3 and 12 months after an event ended -> every organizer,
+                     listing the projects with no outcome recorded since
 """
 
 from __future__ import annotations

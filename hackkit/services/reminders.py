@@ -24,7 +24,7 @@ JUDGING_REMINDER_BEFORE = timedelta(hours=24)
 def enqueue_due(session: Session, now: datetime | None = None) -> int:
     """Queue the reminders due at `now`; idempotent (dedupe keys), so every pass may call it."""
     now = now or utcnow()
-    return _deadline_reminders(session, now) + _judging_reminders(session, now)
+    return _deadline_reminders(session, now) + _judging_reminders(session, now) + _outcome_reminders(session, now)
 
 
 def _deadline_reminders(session: Session, now: datetime) -> int:
@@ -123,5 +123,38 @@ def _judging_reminders(session: Session, now: datetime) -> int:
 
         key = f"judging-closes:{event.id}:{int(closes_at.timestamp())}"
         queued += notifications.notify_all(session, judges, "judge_reminders", key, make, event_id=event.id, now=now)
+    session.commit()
+    return queued
+
+
+def _outcome_reminders(session: Session, now: datetime) -> int:
+    """Organizers get one mail per event and milestone (3 and 12 months after it ended) listing
+    the projects whose status nobody has recorded since; the dashboard shows the same list."""
+    from hackkit.services.impact import due_outcome_reminders
+
+    per_event: dict[tuple[int, int], list] = {}
+    for due in due_outcome_reminders(session, now):
+        per_event.setdefault((due.event.id, due.milestone), []).append(due)
+    if not per_event:
+        return 0
+    organizers = list(session.scalars(sa.select(User).where(User.role == "organizer")))
+    queued = 0
+    for (_event_id, milestone), projects in per_event.items():
+        event = projects[0].event
+
+        def make(_user: User, event=event, milestone=milestone, projects=projects) -> tuple[str, str]:
+            lines = "\n".join(f"- {p.title} (#{p.submission_id})" for p in projects)
+            text = _(
+                "%(event)s ended %(months)d months ago. What became of these projects? Record it on their pages:",
+                event=event.name,
+                months=milestone,
+            )
+            text += "\n" + lines + "\n\n" + notifications.link("events.manage", slug=event.slug)
+            return _("%(event)s: what became of the projects?", event=event.name), text
+
+        key = f"outcomes:{event.id}:{milestone}"
+        queued += notifications.notify_all(
+            session, organizers, "outcome_reminders", key, make, event_id=event.id, now=now
+        )
     session.commit()
     return queued

@@ -227,3 +227,29 @@ def test_nothing_is_queued_for_a_change_that_is_refused(mail_app, session):
     except Exception:  # noqa: BLE001
         session.rollback()
     assert session.query(OutboxItem).count() == 0
+
+
+def test_organizers_are_asked_what_became_of_the_projects_at_three_and_twelve_months(mail_app, session, smtp_server):
+    from hackkit.services import outcomes
+    from tests.outcomes.world import ENDED, past_event, project
+
+    organizer = f.user(session, "organizer")
+    organizer.locale = "nl"
+    other_organizer = f.user(session, "organizer")
+    session.commit()
+    event = past_event(session, organizer)
+    submission, captain = project(session, event, title="Bankjeszoeker")
+    three = ENDED.replace(month=4)  # the event ended on 12 January: due on 12 April
+
+    assert deliver(mail_app, now=three - timedelta(minutes=1)).handled == 0
+    deliver(mail_app, now=three)
+    mails = smtp_server.wait_for(2)
+    assert addressed_to(mails) == sorted([organizer.email, other_organizer.email])
+    assert captain.email not in addressed_to(mails)
+    dutch = next(m for m in mails if m["To"] == organizer.email)
+    assert "Bankjeszoeker" in text_of(dutch) and "wat is er van de projecten geworden" in dutch["Subject"]
+    assert deliver(mail_app, now=three + timedelta(days=1)).handled == 0  # once per milestone
+
+    # Recorded since: nothing at twelve months for a stopped project either.
+    outcomes.record_outcome(session, organizer, submission, {"status": "stopped", "note": "no data"}, now=three)
+    assert deliver(mail_app, now=ENDED.replace(year=ENDED.year + 1)).handled == 0
