@@ -140,3 +140,21 @@ def test_the_countdown_says_one_day_and_two_days(app, language, expected):
         for count, sentence in zip((1, 2), expected, strict=True):
             deadline = now + timedelta(days=count, hours=count, minutes=count, seconds=count)
             assert sentence in render_template_string(page, deadline=deadline, now=now)
+
+
+@pytest.mark.parametrize(
+    "language, expected", [("en", "3 hours, 1 minute and 5 seconds left"), ("nl", "Nog 3 uur, 1 minuut en 5 seconden")]
+)
+def test_under_a_day_the_countdown_leaves_out_zero_days(app, language, expected):
+    from datetime import UTC, datetime, timedelta
+
+    from flask import render_template_string
+
+    now = datetime(2026, 5, 17, 10, 0, tzinfo=UTC)
+    page = (
+        '{% from "events/_macros.html" import countdown with context %}'
+        '{{ countdown(deadline, "Europe/Brussels", now) }}'
+    )
+    with app.test_request_context(headers={"Accept-Language": language}):
+        shown = render_template_string(page, deadline=now + timedelta(hours=3, minutes=1, seconds=5), now=now)
+    assert expected in shown and "0 day" not in shown and "0 dagen" not in shown

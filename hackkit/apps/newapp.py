@@ -31,7 +31,7 @@ def team_section(template: str, name: str) -> str:
         f"{name} started from the `{template}` template of hackkit (its sample app "
         f"`sample_apps/{template}`). Run it with:\n\n"
         f"    pip install -r requirements.txt && python app.py\n\n"
-        f'When you submit your project on the hub, set "Started from template" to `{template}`.\n'
+        f'When you submit your project on the hub, set "Started from" to `{template}`.\n'
     )
 
 

@@ -25,7 +25,7 @@ def test_new_app_makes_a_named_copy_that_carries_the_kit_and_runs(runner, tmp_pa
     readme = (target / "README.md").read_text(encoding="utf-8")
     assert readme.startswith('# Shade "finder"\n')
     assert "python app.py" in "\n".join(readme.splitlines()[:6])
-    assert "`facility-finder` template of hackkit" in readme and "Started from template" in readme
+    assert "`facility-finder` template of hackkit" in readme and "Started from" in readme
     assert not list(target.rglob("node_modules")) and not list(target.rglob("__pycache__"))
 
     env = {**os.environ, "HACKKIT_URL": "http://127.0.0.1:9"}

@@ -78,9 +78,13 @@ def test_score_outside_the_scale_on_the_page_saves_nothing(app, client, auth, wo
         assert db.session.query(Score).count() == 0
 
 
-def test_unassigned_judge_gets_403_on_the_scoring_page(client, auth, world):
+def test_unassigned_judge_gets_403_on_the_scoring_page_with_a_way_back(client, auth, world):
     auth.login(world["other_judge"])
-    assert client.get(f"/events/{world['slug']}/judging/projects/{world['sub_a']}").status_code == 403
+    response = client.get(f"/events/{world['slug']}/judging/projects/{world['sub_a']}")
+    assert response.status_code == 403
+    # Not a dead end: the page leads back to the judge's own list and to the event.
+    page = response.get_data(as_text=True)
+    assert f'href="/events/{world["slug"]}/judging"' in page and f'href="/events/{world["slug"]}"' in page
 
 
 def test_judge_declares_a_conflict_on_the_dashboard(app, client, auth, world):

@@ -16,7 +16,9 @@
       element.textContent = element.dataset.passed;
       return false;
     }
-    element.textContent = element.dataset.template
+    // Under a day the sentence leaves the days out ("0 days" says nothing).
+    var template = left >= 86400 ? element.dataset.template : element.dataset.templateShort || element.dataset.template;
+    element.textContent = template
       .replace("{d}", unit(element, "d", Math.floor(left / 86400)))
       .replace("{h}", unit(element, "h", Math.floor((left % 86400) / 3600)))
       .replace("{m}", unit(element, "m", Math.floor((left % 3600) / 60)))
