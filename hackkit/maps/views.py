@@ -47,7 +47,7 @@ def map_page(name: str):
     builder = MAPS.get(name)
     if builder is None:
         abort(404)
-    return map_response(builder())
+    return folium_map_page(builder())
 
 
 @bp.get("/datasets/<slug>")
@@ -55,7 +55,7 @@ def dataset_map(slug: str):
     # Imported here: the catalogue depends on the maps, not the other way round.
     from hackkit.datasets.map_preview import build_dataset_map
 
-    return map_response(build_dataset_map(db.session, current_user, slug))
+    return folium_map_page(build_dataset_map(db.session, current_user, slug))
 
 
 @bp.get("/events/<slug>/projects")
@@ -63,10 +63,10 @@ def event_project_map(slug: str):
     # Imported here like the dataset map: events depend on the maps, not the other way round.
     from hackkit.events.project_map import build_project_map
 
-    return map_response(build_project_map(db.session, current_user, slug))
+    return folium_map_page(build_project_map(db.session, current_user, slug))
 
 
-def map_response(m: folium.Map):
+def folium_map_page(m: folium.Map):
     """A map as its own page, under the map page policy."""
     from hackkit.maps.kit import render_map_html
 
