@@ -444,6 +444,13 @@ def remove_screenshot(team_id: int, screenshot_id: int):
         form, refused = _save_typed_edits(team)
         if isinstance(refused, Invalid):  # keep what was typed, with its problems, and remove nothing
             return _submission_page(team, form)
+        if not confirmed():  # what was typed is saved above; the question's button posts only confirm=yes
+            return ask(
+                _("Remove this screenshot?"),
+                _("Remove the screenshot"),
+                url_for("teams.submission", team_id=team.id, _anchor="screenshots"),
+                _("Your other changes to the submission are saved."),
+            )
         try:
             screenshots.remove_screenshot(db.session, current_user, team, screenshot_id)
         except Conflict as error:

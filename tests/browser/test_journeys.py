@@ -210,6 +210,9 @@ def test_adding_a_screenshot_keeps_the_unsaved_edits(app, page: Page, live_serve
 
     page.get_by_label("Tagline").fill("Changed again")
     page.get_by_role("button", name="Remove screenshot 1").click()
+    # A destructive button asks first; what was typed is already saved.
+    expect(page.get_by_role("heading", name="Remove this screenshot?")).to_be_visible()
+    page.get_by_role("button", name="Remove the screenshot").click()
     expect(page.get_by_role("status")).to_contain_text("The screenshot is removed.")
     expect(page.get_by_label("Tagline")).to_have_value("Changed again")
 

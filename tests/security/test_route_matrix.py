@@ -466,7 +466,9 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/teams/<int:team_id>/submission/screenshots"): row(
         page(member="done"), {"screenshot": Upload("shot.png"), "alt_text": "A map"}
     ),
-    ("POST", "/teams/<int:team_id>/submission/screenshots/<int:screenshot_id>/remove"): row(page(member="done")),
+    ("POST", "/teams/<int:team_id>/submission/screenshots/<int:screenshot_id>/remove"): row(
+        page(member="done"), {"confirm": "yes"}
+    ),
     # Prizes and the projector (hackkit/prizes, hackkit/api/prizes.py)
     ("GET", "/api/v1/events/<slug>/prizes"): row(everyone(200)),
     ("POST", "/api/v1/events/<slug>/prizes"): row(api(organizer=201), {"name": "Silver bench"}),

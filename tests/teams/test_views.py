@@ -560,3 +560,23 @@ def test_a_screenshot_chosen_before_save_draft_is_added_not_dropped(client, app,
     assert response.status_code == 302
     saved = submission_of(app, data.team_id)
     assert saved["title"] == "Shade map" and len(saved["screenshot_ids"]) == 1
+
+
+def test_removing_a_screenshot_asks_first_and_keeps_what_was_typed(client, app, auth):
+    data = world(app)
+    auth.login(data.mate)
+    url = f"/teams/{data.team_id}/submission"
+    post_form(client, url, {"title": "Shade map"})
+    upload(client, data.team_id, png_bytes())
+    [shot_id] = submission_of(app, data.team_id)["screenshot_ids"]
+    remove = f"{url}/screenshots/{shot_id}/remove"
+
+    asked = client.post(remove, data={"csrf_token": csrf_token(client, url), "title": "Shade map v2"})
+    assert asked.status_code == 200 and "Remove this screenshot?" in asked.get_data(as_text=True)
+    after = submission_of(app, data.team_id)
+    assert after["screenshot_ids"] == [shot_id] and after["title"] == "Shade map v2"  # typed: saved; nothing removed
+
+    done = client.post(remove, data={"csrf_token": csrf_token(client, url), "confirm": "yes"})
+    assert done.status_code == 302
+    after = submission_of(app, data.team_id)
+    assert after["screenshot_ids"] == [] and after["title"] == "Shade map v2"
