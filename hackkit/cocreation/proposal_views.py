@@ -13,9 +13,10 @@ from hackkit.cocreation.forms import ProposalForm
 from hackkit.cocreation.limits import PROPOSAL_LIMIT, VOTE_LIMIT, per_account
 from hackkit.events.forms import ChallengeForm, ConfirmForm
 from hackkit.extensions import db
+from hackkit.flash_actions import attempt
 from hackkit.permissions import require
 from hackkit.services import events, proposals
-from hackkit.services.errors import Conflict, Invalid, ServiceError
+from hackkit.services.errors import Conflict, Invalid
 
 
 def _proposal(slug: str, proposal_id: int):
@@ -79,20 +80,6 @@ def _back(event, proposal):
     return redirect(url_for("cocreation.proposal_detail", slug=event.slug, proposal_id=proposal.id), 303)
 
 
-def _attempt(action, success: str) -> None:
-    try:
-        action()
-    except ServiceError as error:
-        if error.status in (401, 403):
-            raise
-        flash(str(error.message), "error")
-        for messages in error.errors.values():
-            for message in messages:
-                flash(str(message), "error")
-    else:
-        flash(success, "success")
-
-
 @bp.route("/events/<slug>/proposals/<int:proposal_id>/vote", methods=["POST"])
 @login_required
 @per_account(VOTE_LIMIT, "proposal-votes")
@@ -100,9 +87,9 @@ def vote(slug: str, proposal_id: int):
     event, proposal = _proposal(slug, proposal_id)
     if ConfirmForm().validate_on_submit():
         if request.form.get("undo"):
-            _attempt(lambda: proposals.unvote(db.session, current_user, proposal), _("Your vote is taken back."))
+            attempt(lambda: proposals.unvote(db.session, current_user, proposal), _("Your vote is taken back."))
         else:
-            _attempt(lambda: proposals.vote(db.session, current_user, proposal), _("Your vote is counted."))
+            attempt(lambda: proposals.vote(db.session, current_user, proposal), _("Your vote is counted."))
     return _back(event, proposal)
 
 
@@ -112,7 +99,7 @@ def moderate(slug: str, proposal_id: int):
     event, proposal = _proposal(slug, proposal_id)
     if ConfirmForm().validate_on_submit():
         data = {"status": request.form.get("status", "")}
-        _attempt(lambda: proposals.moderate(db.session, current_user, proposal, data), _("The proposal is updated."))
+        attempt(lambda: proposals.moderate(db.session, current_user, proposal, data), _("The proposal is updated."))
     return _back(event, proposal)
 
 

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from hackkit.datasets import bp
 from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
+from hackkit.flash_actions import attempt
 from hackkit.services import dataset_versions, datasets
-from hackkit.services.errors import ServiceError
 
 
 def _number() -> int | None:
@@ -25,25 +25,12 @@ def _back(slug: str):
     return redirect(url_for("datasets.detail", slug=slug) + "#versions")
 
 
-def _attempt(action) -> bool:
-    """Run one service call; a refusal the organizer can act on is flashed for the dataset page.
-    Someone who may not do this at all gets the 403 page, as the API answers (issue 13)."""
-    try:
-        action()
-    except ServiceError as error:
-        if error.status in (401, 403):
-            raise
-        flash(str(error.message), "error")
-        return False
-    return True
-
-
 @bp.route("/<slug>/publish", methods=["POST"])
 @login_required
 def publish(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
     done = []
-    if _attempt(lambda: done.append(dataset_versions.publish_version(db.session, current_user, dataset, _number()))):
+    if attempt(lambda: done.append(dataset_versions.publish_version(db.session, current_user, dataset, _number()))):
         flash(_("Published: the public now sees version %(n)d.", n=done[0].number), "success")
     return _back(slug)
 
@@ -53,7 +40,7 @@ def publish(slug: str):
 def rollback(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
     done = []
-    if _attempt(lambda: done.append(dataset_versions.rollback(db.session, current_user, dataset, _number()))):
+    if attempt(lambda: done.append(dataset_versions.rollback(db.session, current_user, dataset, _number()))):
         flash(_("Rolled back: the public now sees version %(n)d.", n=done[0].number), "success")
     return _back(slug)
 
@@ -62,7 +49,7 @@ def rollback(slug: str):
 @login_required
 def unpublish(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
-    if _attempt(lambda: dataset_versions.unpublish(db.session, current_user, dataset)):
+    if attempt(lambda: dataset_versions.unpublish(db.session, current_user, dataset)):
         flash(_("Unpublished: only organizers see this dataset now."), "success")
     return _back(slug)
 
@@ -73,7 +60,7 @@ def delete(slug: str):
     """Deleting asks first: the form's confirmation box must be ticked, or nothing happens."""
     dataset = datasets.get_dataset(db.session, current_user, slug)
     confirm = request.form.get("confirm") == "yes"
-    if not _attempt(
+    if not attempt(
         lambda: dataset_versions.delete_dataset(db.session, current_user, dataset, originals_dir(), confirm=confirm)
     ):
         return _back(slug)

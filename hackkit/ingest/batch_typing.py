@@ -31,6 +31,21 @@ COMPACT_DATE = cols.COMPACT_DATE.pattern.replace(r"\d", "[0-9]")
 NOT_NUMBERS = frozenset({"boolean", "date_ymd", "date_dmy", "date_mdy", "datetime", "datetime_us12", "datetime_words"})
 
 
+def numbered_batches(records, size: int):
+    """(row number, record, position in its batch, the batch) for each record, read `size` at a
+    time so a batch can be typed at once; with size 0, one record at a time (position -1)."""
+    if not size:
+        for number, record in enumerate(records, start=1):
+            yield number, record, -1, None
+        return
+    number = 0
+    iterator = iter(records)
+    while batch := [r for _, r in zip(range(size), iterator, strict=False)]:
+        for at, record in enumerate(batch):
+            number += 1
+            yield number, record, at, batch
+
+
 def available() -> bool:
     try:
         import pyarrow  # noqa: F401

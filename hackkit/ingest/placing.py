@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hackkit.ingest import batch_typing
 from hackkit.ingest import columns as cols
 from hackkit.ingest import geometry as geo
 from hackkit.ingest.errors import N_, IngestError, Message
@@ -177,7 +178,6 @@ def try_all(found: list[Candidate], columns, records: Iterable[list[str | None]]
 
     With `batch` (a text file, pyarrow at hand), the plain numbers of the coordinate columns
     are converted `batch` records at a time in C; the other values as before, one by one."""
-    from hackkit.ingest import batch_typing
 
     index = {c.name: c.source for c in columns}
     fmts = {c.name: c.fmt if c.type in ("integer", "number") else None for c in columns}
@@ -185,7 +185,7 @@ def try_all(found: list[Candidate], columns, records: Iterable[list[str | None]]
     pairs = [c for c in found if c.kind != "shape"]
     pending = batch_typing.PENDING
     ready: dict[tuple[int, str], list] = {}
-    for number, record, at, records_batch in _batched(records, batch if pairs else 0):
+    for number, record, at, records_batch in batch_typing.numbered_batches(records, batch if pairs else 0):
         if at == 0:
             for candidate in pairs:
                 for name in candidate.columns:
@@ -211,20 +211,6 @@ def try_all(found: list[Candidate], columns, records: Iterable[list[str | None]]
             except ValueError:
                 continue
             _place(candidate, number, a, b)
-
-
-def _batched(records, size: int):
-    """(row number, record, position in its batch or -1, the batch)."""
-    if not size:
-        for number, record in enumerate(records, start=1):
-            yield number, record, -1, None
-        return
-    number = 0
-    iterator = iter(records)
-    while batch := [r for _, r in zip(range(size), iterator, strict=False)]:
-        for at, record in enumerate(batch):
-            number += 1
-            yield number, record, at, batch
 
 
 def _place(candidate: Candidate, number: int, a: float, b: float) -> None:

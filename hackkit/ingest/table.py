@@ -126,7 +126,7 @@ class Table:
         pending = batch_typing.PENDING
         ready: list[list | None] = [None] * len(plan)
         chunk: list[dict[str, Any]] = []
-        for number, record, at, batch in _batched_records(
+        for number, record, at, batch in batch_typing.numbered_batches(
             _data_records(self.source, self.header, self.preamble), TYPING_BATCH if batched else 0
         ):
             if batched and at == 0:  # the first record of a new batch: convert the batch's numbers
@@ -172,20 +172,6 @@ class Table:
                 chunk = []
         if chunk:
             yield chunk
-
-
-def _batched_records(records, size: int):
-    """(row number, record, position in its batch, the batch); with size 0, one record at a time."""
-    if not size:
-        for number, record in enumerate(records, start=1):
-            yield number, record, -1, None
-        return
-    number = 0
-    iterator = iter(records)
-    while batch := [r for _, r in zip(range(size), iterator, strict=False)]:
-        for at, record in enumerate(batch):
-            number += 1
-            yield number, record, at, batch
 
 
 def _data_records(source: Source, header: bool, preamble: int = 0) -> Iterator[list[str | None]]:

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 
 from hackkit.confirmation import ask, confirmed
 from hackkit.extensions import db
-from hackkit.judging.pages import attempt as _attempt
+from hackkit.flash_actions import attempt as _attempt
 from hackkit.judging.pages import bp, manual_forms
 from hackkit.permissions import require
 from hackkit.services import assignments, events, judging, judging_setup, jury_page, scoring

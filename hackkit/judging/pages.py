@@ -9,11 +9,10 @@ load the pages.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash
+from flask import Blueprint
 
 from hackkit.judging import forms
 from hackkit.markup import render_markdown
-from hackkit.services.errors import ServiceError
 from hackkit.services.jury_page import JuryChoices
 
 bp = Blueprint("judging", __name__)
@@ -22,24 +21,6 @@ bp = Blueprint("judging", __name__)
 @bp.context_processor
 def markdown_helper() -> dict:
     return {"render_markdown": render_markdown}
-
-
-def attempt(action, success: str) -> bool:
-    """Run a service call; flash its refusal (or `success`) for the next page."""
-    try:
-        action()
-    except ServiceError as error:
-        if error.status in (401, 403):
-            # Not allowed at all: the error page with 403, as the API answers, not a
-            # redirect that hides the refusal in a flash message.
-            raise
-        flash(str(error.message), "error")
-        for messages in error.errors.values():
-            for message in messages:
-                flash(str(message), "error")
-        return False
-    flash(success, "success")
-    return True
 
 
 def manual_forms(choices: JuryChoices) -> tuple[forms.ManualAssignForm, forms.JudgeConflictForm]:

@@ -14,9 +14,9 @@ from wtforms.fields.choices import SelectChoice
 
 from hackkit.auth.forms import apply_service_errors
 from hackkit.extensions import db, limiter
+from hackkit.flash_actions import attempt as _attempt
 from hackkit.judging import forms
 from hackkit.judging.explanation_text import explanation_paragraphs, note_text
-from hackkit.judging.pages import attempt as _attempt
 from hackkit.judging.pages import bp, manual_forms
 from hackkit.permissions import can, require
 from hackkit.services import (
