@@ -35,7 +35,9 @@ def env_for(root: Path, instance: str) -> dict:
 def help_seconds(root: Path) -> float:
     with tempfile.TemporaryDirectory() as instance:
         start = time.perf_counter()
-        code = "import sys; from hackkit.cli import main; sys.argv = ['hackkit', '--help']; main()"
+        # What the `hackkit` console script runs in that checkout (hackkit.console since issue 18).
+        entry = "hackkit.console" if (root / "hackkit" / "console.py").exists() else "hackkit.cli"
+        code = f"import sys; from {entry} import main; sys.argv = ['hackkit', '--help']; main()"
         subprocess.run(
             [sys.executable, "-c", code], cwd=root, env=env_for(root, instance), capture_output=True, check=False
         )

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from hackkit.services.errors import ServiceError
 
 # The hub's modules (SQLAlchemy, the models, the services) are imported inside each command, and
-# `hackkit --help` lists the commands without building the app: the help answers in a fraction
-# of the time the app takes to start.
+# the list of commands is known without building the app. The console script itself is
+# hackkit/console.py, which answers `hackkit --help` without importing this module at all.
 
 
 def _fail(error: ServiceError) -> None:
@@ -267,7 +267,7 @@ def restore_command(file: str) -> None:
     click.echo(f"Restored {sum(restored.values())} rows in {len(restored)} tables and {files} files from {file}.")
 
 
-for _command in (users_cli, demo_cli, setup_command, new_app_command):
+for _command in (users_cli, demo_cli, setup_command, new_app_command, mail_cli):
     main.add_command(_command)
 main.add_command(backup_command)
 main.add_command(restore_command)

@@ -57,10 +57,42 @@ def test_help_lists_the_commands_without_building_the_app(tmp_path):
         "try:\n    main()\nexcept SystemExit:\n    pass",
         tmp_path,
     )
-    for command in ("users", "datasets", "db", "setup", "backup", "run"):
+    for command in ("users", "datasets", "db", "setup", "backup", "run", "mail"):
         assert f"  {command} " in result["output"]
     assert "sqlalchemy" not in result["modules"]
     assert not (tmp_path / "instance").exists()  # the app was never built
+
+
+def test_the_console_script_answers_help_without_flask(tmp_path):
+    result = _loaded_after(
+        "import sys\nfrom hackkit.console import main\nsys.argv = ['hackkit', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass",
+        tmp_path,
+    )
+    assert "  datasets  The city data catalogue." in result["output"]
+    assert not {"flask", "werkzeug", "jinja2", "sqlalchemy"} & result["modules"]
+
+
+def test_the_console_listing_matches_the_real_commands():
+    import click
+
+    from hackkit import console
+    from hackkit.cli import main
+
+    context = click.Context(main)
+    real = {name: main.get_command(context, name) for name in main.list_commands(context)}
+    assert sorted(real) == sorted(console.COMMANDS)
+    for name, command in real.items():
+        assert console.COMMANDS[name] == command.get_short_help_str(limit=200), name
+
+
+def test_the_console_script_runs_the_real_commands(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), HACKKIT_INSTANCE_PATH=str(tmp_path / "instance"))
+    env["HACKKIT_DATABASE_URL"] = f"sqlite:///{tmp_path / 'hub.db'}"
+    command = [sys.executable, "-c", "from hackkit.console import main; main()", "users", "--help"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "create" in done.stdout and "set-role" in done.stdout
 
 
 def test_lazy_migrations_still_migrate_and_the_db_group_works(tmp_path):
