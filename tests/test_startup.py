@@ -29,6 +29,8 @@ HEAVY = {
     "flask_migrate": "migrations",
     "pyarrow": "the fast CSV reader of the importer",
     "openpyxl": "spreadsheet imports",
+    "requests": "webhook delivery and harvesting",
+    "snowballstemmer": "searching the catalogue",
 }
 
 

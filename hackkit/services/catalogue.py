@@ -12,7 +12,6 @@ import unicodedata
 from collections import Counter
 from typing import Any
 
-import snowballstemmer
 from sqlalchemy.orm import Session
 
 from hackkit.models import Dataset
@@ -52,7 +51,6 @@ def _haystack(dataset: Dataset) -> str:
 
 
 WORD = re.compile(r"\w+")
-_STEMMERS = (snowballstemmer.stemmer("dutch"), snowballstemmer.stemmer("english"))
 MIN_INSIDE = 3  # shortest search word also found inside longer words
 MIN_STEM = 4  # a shorter stem ("dat" of "data") would match inside too many other words
 
@@ -62,9 +60,16 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
 
 
+@functools.cache
+def _stemmers() -> tuple:
+    import snowballstemmer  # here: its word lists cost every web worker memory before any search
+
+    return (snowballstemmer.stemmer("dutch"), snowballstemmer.stemmer("english"))
+
+
 @functools.lru_cache(maxsize=65536)
 def stems_of(word: str) -> frozenset[str]:
-    return frozenset(s for stemmer in _STEMMERS if len(s := stemmer.stemWord(word)) >= MIN_STEM) | {word}
+    return frozenset(s for stemmer in _stemmers() if len(s := stemmer.stemWord(word)) >= MIN_STEM) | {word}
 
 
 def matches(word: str, haystack: str) -> bool:

@@ -23,7 +23,6 @@ from hackkit.permissions import require
 from hackkit.services import outbox, webhook_targets
 from hackkit.services import validation as v
 from hackkit.services.errors import Invalid, NotFound
-from hackkit.services.webhook_delivery import send_webhook  # noqa: F401  (the worker's sender: webhooks.send_webhook)
 
 MAX_PER_EVENT = 20
 
