@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from PIL import Image
 
-from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.models import Criterion, EventJudge, Review, Score, Submission, User
 from hackkit.services import backup, curated, demo, screenshots
@@ -47,7 +46,9 @@ def populate(app) -> None:
     """The demo hub (people, event, team, project, datasets) plus judging and a screenshot."""
     with app.app_context():
         upgrade()
-        curated.load_curated(db.session, originals_dir())
+        curated.load_curated(
+            db.session,
+        )
         demo.seed_demo(db.session)
         submission = db.session.scalars(sa.select(Submission)).first()
         judge = db.session.scalars(sa.select(User).where(User.role == "judge")).first()
@@ -59,7 +60,7 @@ def populate(app) -> None:
         db.session.add(Score(submission_id=submission.id, judge_id=judge.id, criterion_id=criterion.id, value=4))
         db.session.commit()
         captain = db.session.get(User, submission.team.captain_id)
-        screenshots.add_screenshot(db.session, captain, submission.team, png(), "map.png", app.instance_path)
+        screenshots.add_screenshot(db.session, captain, submission.team, png(), "map.png")
 
 
 def contents(app) -> dict[str, list[str]]:

@@ -59,9 +59,7 @@ def test_a_value_that_breaks_a_forced_type_midway_leaves_nothing(app, tmp_path):
 
     path = write_csv(tmp_path, "f.csv", "n\n" + "1\n" * 12000 + "oops\n")
     with app.app_context(), pytest.raises(Unreadable, match="Row 12001"):
-        datasets.import_dataset(
-            db.session, ShellActor(), path, tmp_path / "o", overrides=Overrides(types={"n": "integer"})
-        )
+        datasets.import_dataset(db.session, ShellActor(), path, overrides=Overrides(types={"n": "integer"}))
     assert dataset_tables(app, with_search_tables=True) == set()
 
 
@@ -82,7 +80,11 @@ def test_only_organizers_may_import_or_edit(app, tmp_path, auth):
     participant = auth.create_user("participant")
     participant.is_authenticated = True
     with app.app_context(), pytest.raises(Forbidden):
-        datasets.import_dataset(db.session, participant, write_csv(tmp_path, "a.csv", CSV), tmp_path / "o")
+        datasets.import_dataset(
+            db.session,
+            participant,
+            write_csv(tmp_path, "a.csv", CSV),
+        )
     assert dataset_tables(app, with_search_tables=True) == set()
 
 
