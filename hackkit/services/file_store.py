@@ -77,6 +77,12 @@ def get(session: Session, name: str) -> StoredFile | None:
     return session.get(StoredFile, name) if name else None
 
 
+def names(session: Session, folder: str) -> list[str]:
+    """The names of the files kept in `folder`, sorted."""
+    query = sa.select(StoredFile.name).where(StoredFile.name.startswith(folder + "/", autoescape=True))
+    return list(session.scalars(query.order_by(StoredFile.name)))
+
+
 def chunks(session: Session, stored: StoredFile) -> Iterator[bytes]:
     """The file's bytes, one chunk (one query) at a time, read as the iterator is consumed."""
     select = sa.select(StoredFileChunk.data).where(
