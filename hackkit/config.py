@@ -87,6 +87,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Where rate-limit counters live: memory:// (one process) or redis://host:6379.",
     ),
     Setting(
+        "HACKKIT_RATELIMIT_KEY_PREFIX",
+        "RATELIMIT_KEY_PREFIX",
+        "",
+        "Prefix of the rate-limit counters' keys: the same on every instance of one hub, another for "
+        "a second hub on the same Redis.",
+    ),
+    Setting(
         "HACKKIT_MAX_UPLOAD_MB",
         "HACKKIT_MAX_UPLOAD_MB",
         50,
