@@ -80,9 +80,7 @@ def _healthy(base: str) -> bool:
 @pytest.fixture
 def hubs(tmp_path, database_url, redis_url):
     prefix = f"two-instances-{uuid.uuid4().hex[:8]}"
-    processes = [
-        _start(name, database_url, redis_url, prefix, tmp_path / f"machine-{name}") for name in ("a", "b")
-    ]
+    processes = [_start(name, database_url, redis_url, prefix, tmp_path / f"machine-{name}") for name in ("a", "b")]
     try:
         bases = [f"http://127.0.0.1:{_wait_for_port(process)}" for process in processes]
         for base in bases:
@@ -156,7 +154,7 @@ def test_two_machines_on_one_database_and_redis_act_as_one_hub(hubs, people):
     # A change made through one shows on the other's public pages within the cache time.
     assert "Bike counters" not in requests.get(b + "/datasets", timeout=10).text  # now in b's page cache
     organizer = {"Authorization": "Bearer " + people["organizer_token"]}
-    csv = "station;count\nMeir;12\nGroenplaats;7\n".encode() * 1000
+    csv = b"station;count\nMeir;12\nGroenplaats;7\n" * 1000
     uploaded = requests.post(
         a + "/api/v1/datasets",
         headers=organizer,
