@@ -198,6 +198,30 @@ def test_a_backup_of_an_older_schema_is_restored_and_migrated_up(tmp_path):
         assert sa.inspect(db.engine).has_table("criteria")  # migrated up past the backup's schema
 
 
+def test_a_backup_from_before_the_file_store_brings_its_files_into_the_database(tmp_path, postgres_databases):
+    """Backups made while uploads were instance files hold them under files/: a restore puts
+    them back and the upgrade (i18m) moves them into the file store, where the pages find them."""
+    from flask_migrate import downgrade
+
+    old = make_app(tmp_path / "a", sqlite_url(tmp_path / "a-db"))
+    populate(old)
+    names = stored.originals(old) + stored.screenshots(old)
+    kept = {name: stored.stored_bytes(old, name) for name in names}
+    with old.app_context():
+        downgrade(revision="i16j_pairwise_skip")  # the files go back to the instance folder
+        db.engine.dispose()
+    assert run(old, "backup", str(tmp_path / "old.zip")).exit_code == 0
+    assert {f"files/{name}" for name in names} <= set(zipfile.ZipFile(tmp_path / "old.zip").namelist())
+
+    new = make_app(tmp_path / "b", other_database(tmp_path, postgres_databases))
+    result = run(new, "restore", str(tmp_path / "old.zip"))
+    assert result.exit_code == 0, result.output
+    assert {name: stored.stored_bytes(new, name) for name in names} == kept
+    assert not [name for name in names if (tmp_path / "b" / "instance" / name).exists()]
+    download = new.test_client().get("/datasets/playgrounds/original")
+    assert download.status_code == 200 and b"Adventure" in download.data
+
+
 @pytest.mark.parametrize("name", ["secret_key", "demo-logins.txt", "hub.sqlite3"])
 def test_secrets_and_the_database_file_are_not_copied_as_files(tmp_path, name):
     (tmp_path / name).write_text("x")
