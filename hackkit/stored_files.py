@@ -1,5 +1,6 @@
 """Serving a file of the file store (services.file_store) over HTTP: streamed one chunk at a
-time from the database, with its length and an ETag (stored files never change)."""
+time from the database (on a connection of its own, so no request context is held while the
+client reads), with its length and an ETag (stored files never change)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import mimetypes
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, request, stream_with_context
+from flask import Response, request
 
 from hackkit.extensions import db
 from hackkit.models.stored_file import StoredFile
@@ -22,8 +23,7 @@ def send_stored(
     `max_age` lets caches keep it that many seconds."""
     if mimetype is None:
         mimetype = mimetypes.guess_type(download_name or stored.name)[0] or "application/octet-stream"
-    body = stream_with_context(file_store.chunks(db.session, stored))
-    response = Response(body, mimetype=mimetype, direct_passthrough=True)
+    response = Response(file_store.stream(db.engine, stored), mimetype=mimetype, direct_passthrough=True)
     response.content_length = stored.size
     response.set_etag(hashlib.sha256(stored.name.encode()).hexdigest()[:32])
     if download_name is not None:

@@ -91,9 +91,23 @@ def chunks(session: Session, stored: StoredFile) -> Iterator[bytes]:
     return _read(session, select, stored.chunk_count)
 
 
-def _read(session: Session, select: sa.Select, count: int) -> Iterator[bytes]:
+def _read(session: Session | sa.Connection, select: sa.Select, count: int) -> Iterator[bytes]:
     for number in range(count):
         yield session.execute(select, {"number": number}).scalar_one()
+
+
+def stream(engine: sa.Engine, stored: StoredFile) -> Iterator[bytes]:
+    """The file's bytes for a response body: read on a connection of its own as the server
+    sends them, after the request's session is gone, one chunk (one query) at a time."""
+    select = sa.select(StoredFileChunk.data).where(
+        StoredFileChunk.file_name == stored.name, StoredFileChunk.number == sa.bindparam("number")
+    )
+    return _stream(engine, select, stored.chunk_count)
+
+
+def _stream(engine: sa.Engine, select: sa.Select, count: int) -> Iterator[bytes]:
+    with engine.connect() as conn:
+        yield from _read(conn, select, count)
 
 
 def read_bytes(session: Session, name: str) -> bytes | None:
