@@ -14,8 +14,8 @@ import argparse
 import os
 import tempfile
 import time
-from datetime import UTC, datetime
 import tracemalloc
+from datetime import UTC, datetime
 from pathlib import Path
 
 

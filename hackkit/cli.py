@@ -156,9 +156,7 @@ def _load_curated_datasets() -> None:
     from hackkit.services import curated, datasets
 
     datasets.drop_orphan_tables(db.session)
-    loaded = curated.load_curated(
-        db.session,
-    )
+    loaded = curated.load_curated(db.session)
     if loaded:
         click.echo(f"Loaded the curated datasets: {', '.join(loaded)}.")
 

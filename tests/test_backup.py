@@ -47,9 +47,7 @@ def populate(app) -> None:
     """The demo hub (people, event, team, project, datasets) plus judging and a screenshot."""
     with app.app_context():
         upgrade()
-        curated.load_curated(
-            db.session,
-        )
+        curated.load_curated(db.session)
         demo.seed_demo(db.session)
         submission = db.session.scalars(sa.select(Submission)).first()
         judge = db.session.scalars(sa.select(User).where(User.role == "judge")).first()

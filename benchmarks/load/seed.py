@@ -24,9 +24,7 @@ MEMBERS_PER_TEAM = 3
 
 def seed(teams_wanted: int) -> dict:
     upgrade()
-    curated.load_curated(
-        db.session,
-    )
+    curated.load_curated(db.session)
     organizer = accounts.register_user(db.session, "organizer@load.example", "Organizer", PASSWORD, role="organizer")
     now = datetime.now(UTC)
     event = events.create_event(

@@ -79,9 +79,7 @@ def load_curated_command() -> None:
     from hackkit.services import curated
 
     try:
-        loaded = curated.load_curated(
-            db.session,
-        )
+        loaded = curated.load_curated(db.session)
     except ServiceError as error:
         raise click.ClickException(str(error.message)) from None
     click.echo(f"Loaded curated datasets: {', '.join(loaded)}." if loaded else "The curated datasets are all loaded.")

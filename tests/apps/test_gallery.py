@@ -25,9 +25,7 @@ EXTERNAL_ASSET = re.compile(r"""<(script|link)\b[^>]*(src|href)=["']https?://"""
 @pytest.fixture
 def curated_hub(app):
     with app.app_context():
-        curated.load_curated(
-            db.session,
-        )
+        curated.load_curated(db.session)
     return app
 
 

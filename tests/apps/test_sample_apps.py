@@ -21,9 +21,7 @@ EXTERNAL_ASSET = re.compile(r"""<(script|link)\b[^>]*(src|href)=["']https?://"""
 def hub(app, live_server):
     """A hub serving the curated demo datasets, as `make run` leaves it."""
     with app.app_context():
-        curated.load_curated(
-            db.session,
-        )
+        curated.load_curated(db.session)
     return live_server
 
 

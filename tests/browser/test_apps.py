@@ -18,9 +18,7 @@ SLUGS = ("public-toilets", "playgrounds")  # what facility-finder shows, one dot
 def app(tmp_path, database_url):
     app = make_app(tmp_path, database_url, HACKKIT_TILES="none")
     with app.app_context():
-        curated.load_curated(
-            db.session,
-        )
+        curated.load_curated(db.session)
     yield app
 
 

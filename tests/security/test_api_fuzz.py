@@ -50,9 +50,7 @@ def app_settings():
 @pytest.fixture
 def demo_hub(app):
     with app.app_context():
-        curated.load_curated(
-            db.session,
-        )
+        curated.load_curated(db.session)
         demo.seed_demo(db.session)
         organizer = db.session.scalar(sa.select(User).where(User.role == "organizer"))
         app.config["FUZZ_TOKEN"] = tokens.issue_token(db.session, organizer, "fuzz")
