@@ -188,6 +188,9 @@ def test_two_machines_on_one_database_and_redis_act_as_one_hub(hubs, people):
     on_a, on_b = requests.get(a + path, timeout=10), requests.get(b + path, timeout=10)
     assert on_b.status_code == 200 and on_b.headers["Content-Type"] == "image/png"
     assert on_b.content == on_a.content and Image.open(io.BytesIO(on_b.content)).size == (32, 24)
+    # Both machines name it by the same ETag, so a browser's copy from one is still good on the other.
+    again = requests.get(b + path, headers={"If-None-Match": on_a.headers["ETag"]}, timeout=10)
+    assert again.status_code == 304 and not again.content
 
     # Rate limits count across both machines (Redis): the API's anonymous allowance ...
     remaining = []
