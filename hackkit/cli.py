@@ -152,12 +152,11 @@ def new_app_command(template: str, directory: Path, name: str) -> None:
 
 def _load_curated_datasets() -> None:
     """The demo datasets of datasets/: loaded once, never overwritten on later starts."""
-    from hackkit.datasets.uploads import originals_dir
     from hackkit.extensions import db
     from hackkit.services import curated, datasets
 
     datasets.drop_orphan_tables(db.session)
-    loaded = curated.load_curated(db.session, originals_dir())
+    loaded = curated.load_curated(db.session)
     if loaded:
         click.echo(f"Loaded the curated datasets: {', '.join(loaded)}.")
 

@@ -6,6 +6,7 @@ against it by the tests, and `create_app` reads nothing that is not listed here.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -85,6 +86,13 @@ SETTINGS: tuple[Setting, ...] = (
         "RATELIMIT_STORAGE_URI",
         "memory://",
         "Where rate-limit counters live: memory:// (one process) or redis://host:6379.",
+    ),
+    Setting(
+        "HACKKIT_RATELIMIT_KEY_PREFIX",
+        "RATELIMIT_KEY_PREFIX",
+        "",
+        "Prefix of the rate-limit counters' keys: the same on every instance of one hub, another for "
+        "a second hub on the same Redis.",
     ),
     Setting(
         "HACKKIT_MAX_UPLOAD_MB",
@@ -330,6 +338,13 @@ def build_config(instance_path: str, environ: Mapping[str, str], overrides: Mapp
     config["SQLALCHEMY_DATABASE_URI"] = database_url(config["SQLALCHEMY_DATABASE_URI"], instance_path)
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = load_secret_key(instance_path)
+        if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            # A shared database suggests several machines; each would generate its own key.
+            logging.getLogger("hackkit").warning(
+                "HACKKIT_SECRET_KEY is not set: using the key generated in %s/secret_key. With several "
+                "instances set the same key on every one, or a log-in holds on one machine only.",
+                instance_path,
+            )
 
     production = config["HACKKIT_ENV"] == "production"
     config.setdefault("MAX_CONTENT_LENGTH", config["HACKKIT_MAX_UPLOAD_MB"] * 1024 * 1024)

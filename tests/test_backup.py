@@ -18,10 +18,10 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from PIL import Image
 
-from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.models import Criterion, EventJudge, Review, Score, Submission, User
 from hackkit.services import backup, curated, demo, screenshots
+from tests import stored
 from tests.conftest import DB_KIND, make_app
 
 
@@ -47,7 +47,7 @@ def populate(app) -> None:
     """The demo hub (people, event, team, project, datasets) plus judging and a screenshot."""
     with app.app_context():
         upgrade()
-        curated.load_curated(db.session, originals_dir())
+        curated.load_curated(db.session)
         demo.seed_demo(db.session)
         submission = db.session.scalars(sa.select(Submission)).first()
         judge = db.session.scalars(sa.select(User).where(User.role == "judge")).first()
@@ -59,7 +59,7 @@ def populate(app) -> None:
         db.session.add(Score(submission_id=submission.id, judge_id=judge.id, criterion_id=criterion.id, value=4))
         db.session.commit()
         captain = db.session.get(User, submission.team.captain_id)
-        screenshots.add_screenshot(db.session, captain, submission.team, png(), "map.png", app.instance_path)
+        screenshots.add_screenshot(db.session, captain, submission.team, png(), "map.png")
 
 
 def contents(app) -> dict[str, list[str]]:
@@ -88,7 +88,9 @@ def test_a_hub_round_trips_with_nothing_lost(tmp_path, postgres_databases):
     populate(original)
     before = contents(original)
     assert before["scores"] and before["submission_versions"] and before["submission_screenshots"]
-    assert any(name.startswith("dsv_") for name in before) and len(before["files"]) >= 7
+    assert any(name.startswith("dsv_") for name in before)
+    # The originals of the curated datasets and the screenshot travel as file store rows.
+    assert len(before["stored_files"]) >= 7 and len(before["stored_file_chunks"]) >= 7
 
     first = run(original, "backup", str(tmp_path / "one.zip"))
     assert first.exit_code == 0, first.output
@@ -113,8 +115,10 @@ def test_a_hub_round_trips_with_nothing_lost(tmp_path, postgres_databases):
     client = moved.test_client()
     found = client.get("/api/v1/datasets/playgrounds/rows?_search=Adventure")
     assert found.status_code == 200 and found.json["rows"]
-    for path in (tmp_path / "b" / "instance").rglob("*.png"):
-        assert path.read_bytes()  # the screenshot file came back
+    [shot] = stored.screenshots(moved)
+    assert stored.stored_bytes(moved, shot) == stored.stored_bytes(original, shot)  # the screenshot came back
+    original_csv = client.get("/datasets/playgrounds/original")
+    assert original_csv.status_code == 200 and b"Adventure" in original_csv.data
 
 
 def test_restore_refuses_a_database_that_holds_data(tmp_path):
@@ -190,6 +194,30 @@ def test_a_backup_of_an_older_schema_is_restored_and_migrated_up(tmp_path):
     with new.app_context():
         assert db.session.scalar(sa.select(User.email)) == "old@example.org"
         assert sa.inspect(db.engine).has_table("criteria")  # migrated up past the backup's schema
+
+
+def test_a_backup_from_before_the_file_store_brings_its_files_into_the_database(tmp_path, postgres_databases):
+    """Backups made while uploads were instance files hold them under files/: a restore puts
+    them back and the upgrade (i18m) moves them into the file store, where the pages find them."""
+    from flask_migrate import downgrade
+
+    old = make_app(tmp_path / "a", sqlite_url(tmp_path / "a-db"))
+    populate(old)
+    names = stored.originals(old) + stored.screenshots(old)
+    kept = {name: stored.stored_bytes(old, name) for name in names}
+    with old.app_context():
+        downgrade(revision="i16j_pairwise_skip")  # the files go back to the instance folder
+        db.engine.dispose()
+    assert run(old, "backup", str(tmp_path / "old.zip")).exit_code == 0
+    assert {f"files/{name}" for name in names} <= set(zipfile.ZipFile(tmp_path / "old.zip").namelist())
+
+    new = make_app(tmp_path / "b", other_database(tmp_path, postgres_databases))
+    result = run(new, "restore", str(tmp_path / "old.zip"))
+    assert result.exit_code == 0, result.output
+    assert {name: stored.stored_bytes(new, name) for name in names} == kept
+    assert not [name for name in names if (tmp_path / "b" / "instance" / name).exists()]
+    download = new.test_client().get("/datasets/playgrounds/original")
+    assert download.status_code == 200 and b"Adventure" in download.data
 
 
 @pytest.mark.parametrize("name", ["secret_key", "demo-logins.txt", "hub.sqlite3"])

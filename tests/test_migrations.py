@@ -102,3 +102,46 @@ def test_dropping_sample_app_keeps_what_teams_typed(tmp_path, fresh_database_url
         assert snapshots[1]["template"] == "facility-finder" and "sample_app" not in snapshots[1]
         assert snapshots[2]["description"].endswith("Started from: my own leaflet thing")
         db.engine.dispose()
+
+
+def test_files_move_from_the_instance_folder_into_the_database_and_back(tmp_path, fresh_database_url):
+    """i18m: originals and screenshots that rows name move into the file store (in 1 MiB
+    chunks), and leave the instance folder once the upgrade committed; downgrade writes them back."""
+    import sqlalchemy as sa
+
+    from hackkit.ingest import Overrides
+    from hackkit.services import datasets
+    from tests import stored
+    from tests.test_backup import populate
+
+    app = make_app(tmp_path, fresh_database_url)
+    populate(app)  # upgraded, with the curated datasets and a screenshot
+    big = tmp_path / "big.csv"
+    big.write_text("n,word\n" + "".join(f"{i},{'x' * 40}\n" for i in range(60_000)))  # 2.8 MiB: three chunks
+    with app.app_context():
+        datasets.import_dataset(
+            db.session, datasets.SystemActor(), big, metadata={"slug": "big"}, overrides=Overrides()
+        )
+    names = stored.originals(app) + stored.screenshots(app)
+    kept = {name: stored.stored_bytes(app, name) for name in names}
+    assert len(kept) >= 8 and kept[next(n for n in names if n.endswith(".csv"))]
+    instance = tmp_path / "instance"
+
+    with app.app_context():
+        downgrade(revision="i16j_pairwise_skip")
+        assert not sa.inspect(db.engine).has_table("stored_file_chunks")
+    assert {name: (instance / name).read_bytes() for name in names} == kept
+
+    with app.app_context():
+        upgrade()
+        assert (
+            db.session.scalar(sa.select(sa.func.max(sa.text("number"))).select_from(sa.table("stored_file_chunks")))
+            == 2
+        )
+        db.engine.dispose()
+    assert {name: stored.stored_bytes(app, name) for name in names} == kept
+    assert not [name for name in names if (instance / name).exists()]
+    client = app.test_client()
+    assert client.get("/datasets/big/original").data == big.read_bytes()
+    with app.app_context():
+        db.engine.dispose()

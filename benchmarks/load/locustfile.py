@@ -11,6 +11,7 @@ Two kinds of people, three visitors to one participant:
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -27,9 +28,22 @@ DISTRICTS = ["Berchem", "Ekeren", "Merksem", "Wilrijk", "Deurne", "Hoboken"]
 # Each simulated person makes at most 5 requests a second, so USERS x 5 is the offered load
 # (run.sh: 60 users -> 300 requests/s): latency is measured at that rate, not at saturation.
 REQUESTS_PER_SECOND_EACH = 5
+# run.sh with INSTANCES=2 or more: the hub instances' addresses. Each simulated person is given
+# one of them in turn (as a proxy balancing connections would), so the load is spread evenly.
+HOSTS = [host for host in os.environ.get("HACKKIT_LOAD_HOSTS", "").split(",") if host]
+_next_host = itertools.count()
 
 
-class Visitor(FastHttpUser):
+class SpreadOverInstances(FastHttpUser):
+    abstract = True
+
+    def __init__(self, environment):
+        if HOSTS:
+            self.host = HOSTS[next(_next_host) % len(HOSTS)]
+        super().__init__(environment)
+
+
+class Visitor(SpreadOverInstances):
     weight = 3
     wait_time = constant_throughput(REQUESTS_PER_SECOND_EACH)
 
@@ -60,7 +74,7 @@ class Visitor(FastHttpUser):
         self.client.get("/datasets/playgrounds", name="dataset page")
 
 
-class Participant(FastHttpUser):
+class Participant(SpreadOverInstances):
     weight = 1
     wait_time = constant_throughput(REQUESTS_PER_SECOND_EACH)
 

@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from flask_migrate import upgrade
 
 from hackkit import create_app
-from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import accounts, curated, events, submissions, teams, tokens
 
@@ -25,7 +24,7 @@ MEMBERS_PER_TEAM = 3
 
 def seed(teams_wanted: int) -> dict:
     upgrade()
-    curated.load_curated(db.session, originals_dir())
+    curated.load_curated(db.session)
     organizer = accounts.register_user(db.session, "organizer@load.example", "Organizer", PASSWORD, role="organizer")
     now = datetime.now(UTC)
     event = events.create_event(

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from hackkit.api import bp
 from hackkit.api.auth import require_api_user
 from hackkit.datasets import dataset_json, row_streams
-from hackkit.datasets.uploads import import_request, import_upload, originals_dir
+from hackkit.datasets.uploads import import_request, import_upload
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_versions, datasets
 from hackkit.services import dataset_rows as dataset_rows_service
@@ -180,5 +180,5 @@ def dataset_delete(slug: str):
     """Delete the dataset, its versions' tables and its original files (`confirm=true`)."""
     user, dataset = _managed(slug)
     confirm = _flag(str(request.args.get("confirm") or _body().get("confirm") or ""))
-    deleted = dataset_versions.delete_dataset(db.session, user, dataset, originals_dir(), confirm=confirm)
+    deleted = dataset_versions.delete_dataset(db.session, user, dataset, confirm=confirm)
     return jsonify({"ok": True, "deleted": deleted})

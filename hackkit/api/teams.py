@@ -191,7 +191,7 @@ def gallery(slug: str):
 @bp.post("/teams/<int:team_id>/submission/screenshots")
 def add_screenshot(team_id: int):
     """Multipart upload: `screenshot` (PNG, JPEG or WebP, at most 5 MB) and `alt_text`."""
-    from flask import current_app, request, url_for
+    from flask import request, url_for
 
     actor = writer()
     team = teams.get_team(db.session, actor, team_id)
@@ -206,7 +206,6 @@ def add_screenshot(team_id: int):
         team,
         upload.read(screenshots.MAX_BYTES + 1),
         request.form.get("alt_text", ""),
-        current_app.instance_path,
     )
     return jsonify(
         {

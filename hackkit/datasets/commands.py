@@ -8,7 +8,7 @@ from typing import NoReturn
 import click
 from flask.cli import with_appcontext
 
-from hackkit.datasets.uploads import originals_dir, overrides_from
+from hackkit.datasets.uploads import overrides_from
 from hackkit.extensions import db
 from hackkit.services import dataset_uploads, dataset_versions, datasets
 from hackkit.services.errors import Invalid, ServiceError
@@ -79,7 +79,7 @@ def load_curated_command() -> None:
     from hackkit.services import curated
 
     try:
-        loaded = curated.load_curated(db.session, originals_dir())
+        loaded = curated.load_curated(db.session)
     except ServiceError as error:
         raise click.ClickException(str(error.message)) from None
     click.echo(f"Loaded curated datasets: {', '.join(loaded)}." if loaded else "The curated datasets are all loaded.")
@@ -111,9 +111,7 @@ def import_command(path: Path, slug, title, publisher, license_id, draft: bool, 
             draft=draft,
             overrides=overrides_from({k: v for k, v in reading.items() if v is not None}),
         )
-        result = dataset_uploads.import_file(
-            db.session, ShellActor(), path, current_app.instance_path, originals_dir(), wanted
-        )
+        result = dataset_uploads.import_file(db.session, ShellActor(), path, current_app.instance_path, wanted)
     except ServiceError as error:
         _fail(error)
     if result.unchanged:
@@ -184,7 +182,7 @@ def delete_command(slug: str, yes: bool) -> None:
             yes = click.confirm(f"Delete {slug} with its {len(dataset.versions)} versions for good?", default=False)
         if not yes:
             raise click.ClickException("Nothing deleted.")
-        dataset_versions.delete_dataset(db.session, ShellActor(), dataset, originals_dir(), confirm=True)
+        dataset_versions.delete_dataset(db.session, ShellActor(), dataset, confirm=True)
     except ServiceError as error:
         _fail(error)
     click.echo(f"Deleted {slug}.")
@@ -210,7 +208,6 @@ def harvest_command(source: str, draft: bool, limit: int | None) -> None:
             db.session,
             ShellActor(),
             source,
-            originals_dir(),
             Path(current_app.instance_path),
             draft=draft,
             limit=limit,

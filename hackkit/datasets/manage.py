@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from hackkit import permissions
 from hackkit.datasets import bp
 from hackkit.datasets.forms import MetadataForm, UploadForm
-from hackkit.datasets.uploads import OVERRIDE_FIELDS, import_request, import_upload, originals_dir, overrides_from
+from hackkit.datasets.uploads import OVERRIDE_FIELDS, import_request, import_upload, overrides_from
 from hackkit.extensions import db
 from hackkit.ingest import TYPES
 from hackkit.services import dataset_uploads, dataset_versions, datasets
@@ -99,7 +99,6 @@ def report(slug: str):
                 current_user,
                 dataset,
                 version,
-                originals_dir(),
                 overrides,
                 draft=bool(form.get("draft")),
                 notes=_("Imported again with corrections."),

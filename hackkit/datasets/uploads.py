@@ -1,13 +1,12 @@
 """Upload, then import, the same way for the API and the upload page: what an import request
 carries besides the file (its metadata and the organizer's corrections to the importer's
-guesses), where originals are kept, and the one call that stores and imports the file.
+guesses), and the one call that stores and imports the file.
 Shared by the API, the pages and the CLI."""
 
 from __future__ import annotations
 
 import codecs
 import json
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -21,10 +20,6 @@ from hackkit.services.errors import Invalid
 # from the upload page: the new dataset's metadata, and the corrections to the guesses.
 METADATA_FIELDS = ("slug", "title", "publisher", "license", "description")
 OVERRIDE_FIELDS = ("header", "delimiter", "encoding", "geometry", "crs", "types")
-
-
-def originals_dir() -> Path:
-    return Path(current_app.instance_path) / "dataset-originals"
 
 
 def import_request(fields, *, draft: bool, new_dataset: bool = False) -> dataset_uploads.ImportRequest:
@@ -41,7 +36,7 @@ def import_request(fields, *, draft: bool, new_dataset: bool = False) -> dataset
 
 def import_upload(actor, upload, wanted: dataset_uploads.ImportRequest) -> datasets.ImportResult:
     """Store the uploaded file and import it (a new dataset or a new version)."""
-    return dataset_uploads.import_file(db.session, actor, upload, current_app.instance_path, originals_dir(), wanted)
+    return dataset_uploads.import_file(db.session, actor, upload, current_app.instance_path, wanted)
 
 
 DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "none": "none"}

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hackkit.datasets import bp
-from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.flash_actions import attempt
 from hackkit.services import dataset_versions, datasets
@@ -60,9 +59,7 @@ def delete(slug: str):
     """Deleting asks first: the form's confirmation box must be ticked, or nothing happens."""
     dataset = datasets.get_dataset(db.session, current_user, slug)
     confirm = request.form.get("confirm") == "yes"
-    if not attempt(
-        lambda: dataset_versions.delete_dataset(db.session, current_user, dataset, originals_dir(), confirm=confirm)
-    ):
+    if not attempt(lambda: dataset_versions.delete_dataset(db.session, current_user, dataset, confirm=confirm)):
         return _back(slug)
     flash(_("Deleted %(slug)s with all its versions and files.", slug=slug), "success")
     return redirect(url_for("datasets.index"))

@@ -9,7 +9,6 @@ from flask import (
     jsonify,
     render_template,
     request,
-    send_file,
     stream_with_context,
 )
 from flask_login import current_user
@@ -17,10 +16,10 @@ from werkzeug.datastructures import MultiDict
 
 from hackkit import permissions
 from hackkit.datasets import bp, dataset_json, map_preview
-from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
-from hackkit.services import catalogue, dataset_rows, datasets, feedback, usage
+from hackkit.services import catalogue, dataset_rows, datasets, feedback, file_store, usage
 from hackkit.services.errors import ServiceError
+from hackkit.stored_files import send_stored
 
 
 @bp.route("/")
@@ -148,7 +147,7 @@ def map_features(slug: str):
 def original(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
     version = datasets.get_version(dataset, request.args.get("version", type=int), current_user)
-    path = originals_dir() / version.original_path
-    if not version.original_path or not path.is_file():
+    stored = file_store.get(db.session, file_store.of_original(version.original_path))
+    if stored is None:
         abort(404)
-    return send_file(path, as_attachment=True, download_name=version.original_name or path.name)
+    return send_stored(stored, download_name=version.original_name or stored.name.rpartition("/")[2])

@@ -12,11 +12,11 @@ import hashlib
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hackkit.services.feeds import ShareCard
-from hackkit.services.screenshots import storage_dir
 
 if TYPE_CHECKING:  # Pillow is loaded when an image is drawn, not when a worker starts
     from PIL import ImageDraw, ImageFont
@@ -56,7 +56,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int
     return lines
 
 
-def _draw(card: ShareCard, screenshot: Path | None) -> bytes:
+def _draw(card: ShareCard, screenshot: bytes | None) -> bytes:
     from PIL import Image, ImageDraw, ImageOps
 
     image = Image.new("RGB", SIZE, WASH)
@@ -64,7 +64,7 @@ def _draw(card: ShareCard, screenshot: Path | None) -> bytes:
     draw.rectangle((0, 0, SIZE[0], 24), fill=ACCENT)
     text_width = SIZE[0] - 160
     if screenshot is not None:
-        with Image.open(screenshot) as shot:
+        with Image.open(io.BytesIO(screenshot)) as shot:
             shot = ImageOps.contain(shot.convert("RGB"), (480, 450))  # small screenshots grow to fit
             image.paste(shot, (SIZE[0] - 60 - shot.width, 90))
             text_width = SIZE[0] - 200 - shot.width
@@ -84,12 +84,11 @@ def _draw(card: ShareCard, screenshot: Path | None) -> bytes:
     return out.getvalue()
 
 
-def cached_image(card: ShareCard, instance_path: str) -> Path:
-    """The PNG for this card, drawn on first use and kept under the instance folder."""
-    shot = storage_dir(instance_path) / card.screenshot if card.screenshot else None
-    if shot is not None and not shot.is_file():
-        shot = None  # a missing file leaves the card without a picture rather than failing
-    key = "\x1f".join((DRAWING, card.title, card.context, card.screenshot if shot else ""))
+def cached_image(card: ShareCard, instance_path: str, screenshot: Callable[[str], bytes | None]) -> Path:
+    """The PNG for this card, drawn on first use and kept under the instance folder (a cache
+    of this machine's: another instance draws its own). `screenshot` reads a screenshot's
+    bytes by its stored name (None when it is gone: the card then has no picture)."""
+    key = "\x1f".join((DRAWING, card.title, card.context, card.screenshot or ""))
     folder = Path(instance_path) / "share-images"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{hashlib.sha256(key.encode()).hexdigest()}.png"
@@ -97,6 +96,6 @@ def cached_image(card: ShareCard, instance_path: str) -> Path:
         # Written aside and renamed: two workers drawing the same card never serve half a file.
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
         with os.fdopen(handle, "wb") as out:
-            out.write(_draw(card, shot))
+            out.write(_draw(card, screenshot(card.screenshot) if card.screenshot else None))
         os.replace(temporary, path)
     return path

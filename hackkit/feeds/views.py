@@ -9,7 +9,7 @@ from hackkit.extensions import db
 from hackkit.feeds import atom, bp
 from hackkit.feeds.share import plain_summary
 from hackkit.feeds.share_image import cached_image
-from hackkit.services import feeds
+from hackkit.services import feeds, file_store
 
 ATOM = "application/atom+xml; charset=utf-8"
 SHARE_KINDS = "<any(event, project, dataset, proposal):kind>"
@@ -101,7 +101,11 @@ def resident_proposals(slug: str):
 @bp.route(f"/share/{SHARE_KINDS}/<key>.png")
 def share_image(kind: str, key: str):
     card = feeds.share_card(db.session, kind, key)
-    path = cached_image(card, current_app.instance_path)
+    path = cached_image(
+        card,
+        current_app.instance_path,
+        lambda name: file_store.read_bytes(db.session, file_store.of_screenshot(name)),
+    )
     # The address stays the same when the page changes, so caches keep it an hour, not forever.
     response = send_file(path, mimetype="image/png", max_age=3600, conditional=True, etag=True)
     response.headers["Cache-Control"] = "public, max-age=3600"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from hackkit import i18n
@@ -11,6 +11,7 @@ from hackkit.auth.redirects import safe_next
 from hackkit.extensions import csrf, db
 from hackkit.models import Event
 from hackkit.services import screenshots
+from hackkit.stored_files import send_stored
 
 bp = Blueprint("main", __name__)
 
@@ -36,10 +37,8 @@ def set_language():
 
 @bp.route("/screenshots/<int:screenshot_id>")
 def screenshot(screenshot_id: int):
-    path, content_type, for_everyone = screenshots.visible_screenshot(
-        db.session, current_user, screenshot_id, current_app.instance_path
-    )
-    response = send_file(path, mimetype=content_type, max_age=3600)
+    stored, content_type, for_everyone = screenshots.visible_screenshot(db.session, current_user, screenshot_id)
+    response = send_stored(stored, mimetype=content_type, max_age=3600)
     if not for_everyone:  # a draft, or an unpublished event's: no shared cache may keep it
         response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
         response.vary.add("Cookie")

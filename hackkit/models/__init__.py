@@ -20,6 +20,7 @@ from hackkit.models.notification import EventMessage, NotificationSetting
 from hackkit.models.outbox import OutboxItem
 from hackkit.models.outcome import OUTCOME_STATUSES, ProjectOutcome, ProjectUpdate
 from hackkit.models.prize import Prize, PrizeSettings, PrizeWinner
+from hackkit.models.stored_file import StoredFile, StoredFileChunk
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
 from hackkit.models.token import ApiToken
@@ -63,6 +64,8 @@ __all__ = [
     "Registration",
     "Submission",
     "SubmissionScreenshot",
+    "StoredFile",
+    "StoredFileChunk",
     "SubmissionVersion",
     "Team",
     "User",

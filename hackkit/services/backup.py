@@ -5,8 +5,11 @@ A backup is one zip file:
 - tables/<table>.jsonl: each row of each table as one JSON object, the values as the database
   stores them (naive UTC date-times, JSON documents as JSON);
 - datasets/<table>.jsonl: the rows of each dataset version's own table;
-- files/<path>: everything the hub keeps under its instance folder (uploaded originals,
-  screenshots), except the secret key, the SQLite file itself and the demo passwords.
+- files/<path>: anything else the hub keeps under its instance folder, except the secret
+  key, the SQLite file itself and the demo passwords. Uploaded originals and screenshots are
+  rows of stored_file_chunks (services.file_store) and so travel in tables/; a backup made
+  before they moved into the database has them here, and restoring it moves them in
+  (migration i18m_files_in_database).
 
 Tables are read by reflection, not from the models, so a backup holds whatever the schema
 has, and a restore can load a backup made by an earlier release: it migrates the empty
@@ -41,6 +44,8 @@ from hackkit.services.errors import Conflict, Unreadable
 
 FORMAT = "hackkit-backup/1"
 CHUNK = 2000
+# Rows holding bytes (a file store chunk is 1 MiB) are read and written a few at a time.
+BINARY_CHUNK = 4
 # Instance files that are not the hub's data: the session key (a restored hub makes its own),
 # the SQLite database itself (its rows are in tables/), and the demo passwords in clear.
 SKIPPED_FILES = ("secret_key", "demo-logins.txt")
@@ -81,8 +86,12 @@ def _decoder(column_type: sa.types.TypeEngine) -> Callable[[Any], Any]:
     return lambda value: value
 
 
+def _batch(table: sa.Table) -> int:
+    return BINARY_CHUNK if any(isinstance(c.type, sa.LargeBinary) for c in table.columns) else CHUNK
+
+
 def _rows_as_lines(conn: Connection, table: sa.Table) -> Iterator[bytes]:
-    result = conn.execution_options(yield_per=CHUNK).execute(sa.select(table))
+    result = conn.execution_options(yield_per=_batch(table)).execute(sa.select(table))
     for row in result.mappings():
         yield json.dumps(dict(row), default=_encode, ensure_ascii=False).encode("utf-8") + b"\n"
 
@@ -250,13 +259,14 @@ def _restore_rows(engine: Engine, archive: zipfile.ZipFile, manifest: dict) -> d
 
 def _load_lines(conn: Connection, table: sa.Table, archive: zipfile.ZipFile, name: str) -> int:
     decoders = {column.name: _decoder(column.type) for column in table.columns}
+    batch = _batch(table)
     count = 0
     chunk: list[dict] = []
     with archive.open(name) as member:
         for line in member:
             row = json.loads(line)
             chunk.append({key: None if value is None else decoders[key](value) for key, value in row.items()})
-            if len(chunk) >= CHUNK:
+            if len(chunk) >= batch:
                 conn.execute(table.insert(), chunk)
                 count += len(chunk)
                 chunk = []

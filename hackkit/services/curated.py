@@ -36,7 +36,7 @@ def package_metadata(package: dict) -> dict:
     return metadata
 
 
-def load_curated(session: Session, originals_dir: Path, root: Path = CURATED_ROOT) -> list[str]:
+def load_curated(session: Session, root: Path = CURATED_ROOT) -> list[str]:
     """Import each package whose slug does not exist yet; returns the slugs loaded."""
     loaded = []
     for package_path in sorted(root.glob("*/datapackage.json")):
@@ -49,7 +49,6 @@ def load_curated(session: Session, originals_dir: Path, root: Path = CURATED_ROO
             session,
             datasets.SystemActor(),
             package_path.parent / resource["path"],
-            originals_dir,
             original_name=resource["path"],
             metadata=package_metadata(package),
             notes="Curated demo data shipped with hackkit.",

@@ -55,7 +55,6 @@ def import_file(
     actor,
     source: Upload | Path,
     instance_path: str | Path,
-    originals_dir: Path,
     wanted: ImportRequest,
 ) -> datasets.ImportResult:
     """Import an upload or a server-side file. An upload is written to a server-named file
@@ -68,14 +67,14 @@ def import_file(
         new_dataset=wanted.new_dataset,
     )
     if isinstance(source, Path):
-        return datasets.import_dataset(session, actor, source, originals_dir, original_name=source.name, **common)
+        return datasets.import_dataset(session, actor, source, original_name=source.name, **common)
     folder = uploads_dir(instance_path)
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(datasets.clean_file_name(source.filename)).suffix.lower()[:10]
     path = folder / (secrets.token_hex(12) + suffix)
     try:
         source.save(path)
-        return datasets.import_dataset(session, actor, path, originals_dir, original_name=source.filename, **common)
+        return datasets.import_dataset(session, actor, path, original_name=source.filename, **common)
     finally:
         path.unlink(missing_ok=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from hackkit import permissions
 from hackkit.ingest import Overrides
 from hackkit.models import Dataset, DatasetVersion
 from hackkit.models.base import utcnow
-from hackkit.services import dataset_tables, datasets
+from hackkit.services import dataset_tables, datasets, file_store
 from hackkit.services.datasets import ImportResult
 from hackkit.services.errors import Conflict, Invalid, NotFound, ServiceError
 from hackkit.services.transactions import rolls_back
@@ -84,7 +85,7 @@ def unpublish(session: Session, actor, dataset: Dataset) -> Dataset:
 
 
 @rolls_back
-def delete_dataset(session: Session, actor, dataset: Dataset, originals_dir: Path, *, confirm: bool) -> str:
+def delete_dataset(session: Session, actor, dataset: Dataset, *, confirm: bool) -> str:
     """Delete the dataset, every version's table and every original file. Asks first:
     without `confirm` nothing happens."""
     permissions.require(actor, "datasets.delete")
@@ -95,7 +96,7 @@ def delete_dataset(session: Session, actor, dataset: Dataset, originals_dir: Pat
         )
     slug = dataset.slug
     tables = [v.table_name for v in dataset.versions]
-    files = [originals_dir / v.original_path for v in dataset.versions if v.original_path]
+    file_store.delete(session, [file_store.of_original(v.original_path) for v in dataset.versions])
     session.delete(dataset)
     session.commit()
     # After the commit: a table that cannot be dropped now is an orphan, swept at the next start.
@@ -105,8 +106,6 @@ def delete_dataset(session: Session, actor, dataset: Dataset, originals_dir: Pat
                 dataset_tables.drop(conn, name)
     except Exception:
         log.exception("could not drop the tables of deleted dataset %s", slug)
-    for path in files:
-        path.unlink(missing_ok=True)
     return slug
 
 
@@ -116,7 +115,6 @@ def correct_version(
     actor,
     dataset: Dataset,
     version: DatasetVersion,
-    originals_dir: Path,
     overrides: Overrides,
     *,
     draft: bool,
@@ -129,8 +127,8 @@ def correct_version(
     not repeat are kept. On failure the dataset is as it was, and the message says so.
     """
     permissions.require(actor, "datasets.import")
-    path = originals_dir / version.original_path
-    if not version.original_path or not path.is_file():
+    stored = file_store.get(session, file_store.of_original(version.original_path))
+    if stored is None:
         raise Conflict(_l("The original file of this version is no longer kept."))
     earlier = version.settings or {}
     if _rereads(version, overrides):
@@ -145,17 +143,19 @@ def correct_version(
         if overrides.geometry is None and earlier.get("geometry"):
             overrides.geometry = earlier["geometry"]
     try:
-        return datasets.import_dataset(
-            session,
-            actor,
-            path,
-            originals_dir,
-            original_name=version.original_name,
-            metadata={"slug": dataset.slug},
-            overrides=overrides,
-            draft=draft,
-            notes=notes,
-        )
+        with tempfile.TemporaryDirectory() as scratch:  # the importer reads a file on this machine
+            path = Path(scratch) / Path(stored.name).name
+            file_store.copy_to(session, stored, path)
+            return datasets.import_dataset(
+                session,
+                actor,
+                path,
+                original_name=version.original_name,
+                metadata={"slug": dataset.slug},
+                overrides=overrides,
+                draft=draft,
+                notes=notes,
+            )
     except ServiceError as error:
         reason = getattr(error, "reason", None) or error.message
         failed = type(error)(

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import secrets
-import shutil
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from hackkit.i18n import importer_message
 from hackkit.ingest import IngestError, Overrides, read_table
 from hackkit.models import Dataset, DatasetVersion
 from hackkit.models.base import utcnow
-from hackkit.services import dataset_tables
+from hackkit.services import dataset_tables, file_store
 from hackkit.services.dataset_meta import clean_metadata, slugify
 from hackkit.services.errors import Conflict, Invalid, NotFound, Unreadable
 from hackkit.services.transactions import rolls_back
@@ -73,7 +71,6 @@ def import_dataset(
     session: Session,
     actor,
     path: Path,
-    originals_dir: Path,
     *,
     original_name: str | None = None,
     metadata: dict[str, Any] | None = None,
@@ -122,12 +119,11 @@ def import_dataset(
         raise unreadable(error) from error
 
     table_name = dataset_tables.new_table_name()
-    stored: Path | None = None
     try:
         conn = session.connection()
         columns, count = dataset_tables.load(conn, table_name, table)
         columns = dataset_tables.column_stats(conn, table_name, columns, count)
-        stored = _keep_original(path, original_name, originals_dir)
+        stored = _keep_original(session, path, original_name)
         created = dataset is None
         if created:
             # A new dataset's draft state is the dataset's own: its first version is its data.
@@ -148,7 +144,7 @@ def import_dataset(
             created_by_id=getattr(actor, "id", None),
             notes=notes,
             original_name=original_name[:255],
-            original_path=stored.name,
+            original_path=stored,
             format=table.source.format,
             row_count=count,
             columns=columns,
@@ -164,7 +160,7 @@ def import_dataset(
         session.commit()
     except BaseException as error:
         session.rollback()
-        _discard(session, table_name, stored)
+        _discard(session, table_name)
         if isinstance(error, IngestError):
             raise unreadable(error) from error
         if isinstance(error, IntegrityError):
@@ -233,18 +229,16 @@ def identical_version(dataset: Dataset, checksum: str, settings: dict[str, Any])
     return None
 
 
-def _keep_original(path: Path, original_name: str, originals_dir: Path) -> Path:
-    """A copy of the uploaded file under a name we make, never the uploader's."""
-    originals_dir.mkdir(parents=True, exist_ok=True)
+def _keep_original(session: Session, path: Path, original_name: str) -> str:
+    """A copy of the uploaded file in the file store (in the import's transaction), under a
+    name we make, never the uploader's; returns the version's original_path."""
     suffix = Path(original_name).suffix.lower()
-    target = originals_dir / (secrets.token_hex(12) + (suffix if suffix in ORIGINAL_SUFFIXES else ".bin"))
-    shutil.copyfile(path, target)
-    return target
+    name = file_store.new_name(file_store.ORIGINALS, suffix if suffix in ORIGINAL_SUFFIXES else ".bin")
+    file_store.put_file(session, name, path)
+    return name.removeprefix(file_store.ORIGINALS + "/")
 
 
-def _discard(session: Session, table_name: str, stored: Path | None) -> None:
-    if stored is not None:
-        stored.unlink(missing_ok=True)
+def _discard(session: Session, table_name: str) -> None:
     try:
         with session.get_bind().begin() as conn:
             dataset_tables.drop(conn, table_name)

@@ -61,7 +61,6 @@ def harvest(
     session: Session,
     actor,
     source: str,
-    originals_dir: Path,
     work_dir: Path,
     *,
     draft: bool = False,
@@ -78,7 +77,7 @@ def harvest(
     except FetchError as error:
         raise Unreadable(f"{source}: {error}") from None
     report = HarvestReport(kind)
-    run = _Run(session, actor, http, _harvested_identities(session), originals_dir, work_dir, draft, max_bytes)
+    run = _Run(session, actor, http, _harvested_identities(session), work_dir, draft, max_bytes)
     for candidate in candidates:
         entry = HarvestEntry(candidate.title, candidate.source_url)
         report.entries.append(entry)
@@ -200,7 +199,6 @@ class _Run:
     actor: Any
     http: requests.Session
     known: dict[str, int]  # identity at the source -> dataset id
-    originals_dir: Path
     work_dir: Path
     draft: bool
     max_bytes: int
@@ -228,7 +226,6 @@ class _Run:
                         self.session,
                         self.actor,
                         path,
-                        self.originals_dir,
                         original_name=resource.name,
                         metadata=metadata,
                         draft=self.draft,

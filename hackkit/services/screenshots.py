@@ -1,5 +1,5 @@
 """Screenshots of a project: checked, re-encoded (no EXIF: phones put GPS positions
-there), size-limited, stored under the instance folder with names we make."""
+there), size-limited, kept in the file store (services.file_store) with names we make."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ import io
 import secrets
 import warnings
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from hackkit.models import SubmissionScreenshot, Team, User
-from hackkit.services import events, submissions, teams
+from hackkit.models import StoredFile, SubmissionScreenshot, Team, User
+from hackkit.services import events, file_store, submissions, teams
 from hackkit.services.errors import Invalid, NotFound
 from hackkit.services.validation import fail
 
@@ -69,19 +68,12 @@ def _encode(image: Image.Image) -> tuple[bytes, str, str]:
     return buffer.getvalue(), content_type, extension
 
 
-def storage_dir(instance_path: str) -> Path:
-    path = Path(instance_path) / "uploads" / "screenshots"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def add_screenshot(
     session: Session,
     actor: User,
     team: Team,
     data: bytes,
     alt_text: str,
-    instance_path: str,
     now: datetime | None = None,
 ) -> SubmissionScreenshot:
     submission = submissions.get_submission(session, team)
@@ -91,12 +83,11 @@ def add_screenshot(
         raise fail("screenshot", _l("A project can show at most %(n)d screenshots.", n=MAX_PER_SUBMISSION))
     image = _read_image(data)
     encoded, content_type, extension = _encode(image)
-    # The permission and deadline checks run in save_submission below; write the file only
-    # once they pass, and remove it again if they do not.
+    # The permission and deadline checks run in save_submission below, in the same
+    # transaction as the file: if they refuse, the file is rolled back with the row.
     stored_name = f"{secrets.token_hex(16)}.{extension}"
-    path = storage_dir(instance_path) / stored_name
-    path.write_bytes(encoded)
     try:
+        file_store.put(session, file_store.of_screenshot(stored_name), encoded)
         screenshot = SubmissionScreenshot(
             submission_id=submission.id,
             stored_name=stored_name,
@@ -114,7 +105,6 @@ def add_screenshot(
         )
     except Exception:
         session.rollback()
-        path.unlink(missing_ok=True)
         raise
     return screenshot
 
@@ -136,8 +126,8 @@ def get_screenshot(session: Session, screenshot_id: int) -> SubmissionScreenshot
     return screenshot
 
 
-def visible_screenshot(session: Session, actor, screenshot_id: int, instance_path: str) -> tuple[Path, str, bool]:
-    """The file of a screenshot this person may see, its type, and whether anyone may see it
+def visible_screenshot(session: Session, actor, screenshot_id: int) -> tuple[StoredFile, str, bool]:
+    """The stored file of a screenshot this person may see, its type, and whether anyone may see it
     (so that shared caches may keep it). The project's rule decides (submissions.shown_project):
     everyone sees the screenshots of the public version while the event is visible to them;
     the team and organizers also see their drafts; everyone else gets a 404."""
@@ -153,4 +143,7 @@ def visible_screenshot(session: Session, actor, screenshot_id: int, instance_pat
     if not listed and not submissions.can_see_drafts(actor, team):
         raise missing
     for_everyone = listed and public and events.is_visible(None, team.event)
-    return storage_dir(instance_path) / screenshot.stored_name, screenshot.content_type, for_everyone
+    stored = file_store.get(session, file_store.of_screenshot(screenshot.stored_name))
+    if stored is None:
+        raise missing
+    return stored, screenshot.content_type, for_everyone

@@ -375,7 +375,6 @@ def _store_screenshot(team: Team, shot_form: ScreenshotForm) -> None:
         team,
         upload.read(screenshots.MAX_BYTES + 1),
         shot_form.alt_text.data or "",
-        current_app.instance_path,
     )
 
 

@@ -1,8 +1,8 @@
 """Versions and drafts through /api/v1/datasets: upload, publish, rollback, unpublish, delete."""
 
 import io
-from pathlib import Path
 
+from tests import stored
 from tests.api.test_datasets_api import token_for
 from tests.datasets.helpers import dataset_tables
 
@@ -75,7 +75,7 @@ def test_rollback_unpublish_and_delete(client, app, auth):
     assert deleted.status_code == 200 and deleted.get_json() == {"ok": True, "deleted": "stops"}
     assert client.get("/api/v1/datasets/stops", headers=organizer).status_code == 404
     assert dataset_tables(app, with_search_tables=True) == set()
-    assert list((Path(app.instance_path) / "dataset-originals").iterdir()) == []
+    assert stored.originals(app) == []
 
 
 def test_identical_upload_says_so_and_makes_nothing(client, app, auth):

@@ -2,7 +2,6 @@
 
 import io
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -10,6 +9,7 @@ from PIL import Image
 from hackkit.extensions import db
 from hackkit.services import events, submissions, tokens
 from tests import factories as f
+from tests import stored
 from tests.api.helpers import assert_error
 
 
@@ -58,10 +58,10 @@ def test_upload_is_reencoded_without_exif_and_recorded_in_a_version(client, app,
     assert response.status_code == 201, response.get_json()
     shot = response.get_json()
     assert (shot["width"], shot["height"]) == (64, 48)
-    files = list((Path(app.instance_path) / "uploads" / "screenshots").iterdir())
-    assert len(files) == 1 and "passwd" not in files[0].name
-    stored = Image.open(files[0])
-    assert stored.format == "JPEG" and not stored.getexif()
+    files = stored.screenshots(app)
+    assert len(files) == 1 and "passwd" not in files[0]
+    image = Image.open(io.BytesIO(stored.stored_bytes(app, files[0])))
+    assert image.format == "JPEG" and not image.getexif()
     document = client.get(f"/api/v1/teams/{team_setup['team_id']}/submission", headers=team_setup["headers"])
     assert document.get_json()["screenshots"] == [shot["url"]] and document.get_json()["version"] == 2
 
@@ -72,9 +72,7 @@ def test_upload_is_reencoded_without_exif_and_recorded_in_a_version(client, app,
 def test_files_that_are_not_images_are_refused(client, app, team_setup, data, name):
     body = assert_error(upload(client, team_setup, data, name=name), 400)
     assert "screenshot" in body["errors"]
-    assert not (Path(app.instance_path) / "uploads" / "screenshots").exists() or not any(
-        (Path(app.instance_path) / "uploads" / "screenshots").iterdir()
-    )
+    assert stored.screenshots(app) == []
 
 
 def test_oversized_and_too_many_screenshots_are_refused(client, team_setup):
@@ -113,8 +111,7 @@ def test_upload_after_the_deadline_is_409_and_stores_nothing(client, app, team_s
             {"submission_deadline": now - timedelta(seconds=1), "starts_at": now - timedelta(hours=3)},
         )
     assert_error(upload(client, team_setup, image_bytes()), 409)
-    folder = Path(app.instance_path) / "uploads" / "screenshots"
-    assert not folder.exists() or not any(folder.iterdir())
+    assert stored.screenshots(app) == []
 
 
 def submit(client, setup):

@@ -14,7 +14,6 @@ import hackkit_maps
 import pytest
 
 from hackkit.apps.registry import app_folders
-from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import curated
 
@@ -26,7 +25,7 @@ EXTERNAL_ASSET = re.compile(r"""<(script|link)\b[^>]*(src|href)=["']https?://"""
 @pytest.fixture
 def curated_hub(app):
     with app.app_context():
-        curated.load_curated(db.session, originals_dir())
+        curated.load_curated(db.session)
     return app
 
 

@@ -10,7 +10,6 @@ import sys
 import pytest
 
 from hackkit.apps.registry import app_folders
-from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import curated
 
@@ -22,7 +21,7 @@ EXTERNAL_ASSET = re.compile(r"""<(script|link)\b[^>]*(src|href)=["']https?://"""
 def hub(app, live_server):
     """A hub serving the curated demo datasets, as `make run` leaves it."""
     with app.app_context():
-        curated.load_curated(db.session, originals_dir())
+        curated.load_curated(db.session)
     return live_server
 
 

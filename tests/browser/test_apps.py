@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from hackkit.apps.registry import app_folders
-from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import curated
 from tests.conftest import make_app
@@ -19,7 +18,7 @@ SLUGS = ("public-toilets", "playgrounds")  # what facility-finder shows, one dot
 def app(tmp_path, database_url):
     app = make_app(tmp_path, database_url, HACKKIT_TILES="none")
     with app.app_context():
-        curated.load_curated(db.session, originals_dir())
+        curated.load_curated(db.session)
     yield app
 
 

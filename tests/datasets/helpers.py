@@ -32,7 +32,6 @@ def import_file(app, path: Path, **metadata):
             db.session,
             ShellActor(),
             path,
-            Path(app.instance_path) / "dataset-originals",
             metadata=metadata,
             draft=draft,
         )

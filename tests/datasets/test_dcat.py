@@ -2,7 +2,6 @@
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
@@ -167,7 +166,7 @@ def test_json_ld_uses_readable_prefixes(client, app, tmp_path):
 
 def test_the_curated_catalogue_has_every_mandatory_property(client, app):
     with app.app_context():
-        loaded = curated.load_curated(db.session, Path(app.instance_path) / "dataset-originals")
+        loaded = curated.load_curated(db.session)
     for graph in both_serializations(client):
         datasets = check_mandatory(graph)
         assert {str(one(graph, d, ns.DCTERMS.identifier)) for d in datasets} == set(loaded)

@@ -69,7 +69,7 @@ def catalogue(client, path: str, fmt: str) -> Graph:
 def full_catalogue(app, tmp_path):
     """The curated demo catalogue plus a dataset with every optional field filled in."""
     with app.app_context():
-        curated.load_curated(db.session, Path(app.instance_path) / "dataset-originals")
+        curated.load_curated(db.session)
     import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="stations", title="Bike stations", license="CC-BY-4.0")
     import_file(app, write_csv(tmp_path, "b.csv", "x\n1\n"), slug="numbers", title="Numbers", license="ODbL-1.0")
     curate(

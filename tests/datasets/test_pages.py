@@ -152,8 +152,6 @@ def test_description_and_version_notes_render_as_markdown_without_scripts(client
     )
     path = write_csv(tmp_path, "a.csv", CSV)
     with app.app_context():
-        from pathlib import Path
-
         from hackkit.datasets.commands import ShellActor
         from hackkit.services import datasets
 
@@ -161,7 +159,6 @@ def test_description_and_version_notes_render_as_markdown_without_scripts(client
             db.session,
             ShellActor(),
             path,
-            Path(app.instance_path) / "dataset-originals",
             metadata={"slug": "stations", "title": "Stations", "description": hostile},
             notes="Fixed *typos*. <img src=x onerror=alert(5)>",
         )

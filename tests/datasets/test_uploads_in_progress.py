@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from hackkit.services.dataset_uploads import LEFTOVER_AGE_SECONDS, UPLOADS_DIR
+from tests import stored
 from tests.api.test_datasets_api import token_for
 from tests.conftest import csrf_token, make_app
 
@@ -31,13 +32,13 @@ def test_backups_do_not_carry_uploads_in_progress(app, runner, tmp_path):
     folder = Path(app.instance_path) / UPLOADS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "half.csv").write_text(STOPS)
-    (Path(app.instance_path) / "dataset-originals").mkdir()
-    (Path(app.instance_path) / "dataset-originals" / "kept.csv").write_text(STOPS)
+    (Path(app.instance_path) / "share-images").mkdir()
+    (Path(app.instance_path) / "share-images" / "kept.png").write_text(STOPS)
     target = tmp_path / "hub.zip"
     result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
     names = zipfile.ZipFile(target).namelist()
-    assert "files/dataset-originals/kept.csv" in names
+    assert "files/share-images/kept.png" in names
     assert not [n for n in names if UPLOADS_DIR in n]
 
 
@@ -53,5 +54,5 @@ def test_no_upload_file_stays_behind_after_web_and_api_imports(app, client, auth
         data = {"csrf_token": token, "file": (io.BytesIO(text.encode()), "stops.csv"), "draft": ""}
         client.post("/datasets/upload", data=data, content_type="multipart/form-data")
     assert list(folder.iterdir()) == []
-    assert len(list((Path(app.instance_path) / "dataset-originals").iterdir())) == 2
+    assert len(stored.originals(app)) == 2
     assert not [p for p in Path(app.instance_path).iterdir() if p.name.startswith("tmp")]

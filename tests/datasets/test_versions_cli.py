@@ -4,8 +4,7 @@ What the public sees is checked through the public answers themselves (the JSON 
 CKAN API, the map data), so a draft that leaks anywhere fails here.
 """
 
-from pathlib import Path
-
+from tests import stored
 from tests.datasets.helpers import dataset_tables, write_csv
 
 STOPS = "id;name;lat;lon\n1;Meir;51.218;4.41\n2;Zuid;51.2;4.39\n"
@@ -69,14 +68,13 @@ def test_rollback_unpublish_and_delete(runner, client, app, tmp_path):
     assert client.get("/api/v1/datasets/stops").status_code == 404
     assert "stops" not in client.get("/api/3/action/package_list").get_json()["result"]
 
-    originals = Path(app.instance_path) / "dataset-originals"
-    assert len(dataset_tables(app)) == 2 and len(list(originals.iterdir())) == 2
+    assert len(dataset_tables(app)) == 2 and len(stored.originals(app)) == 2
     refused = runner.invoke(args=["datasets", "delete", "stops"], input="n\n")
     assert refused.exit_code != 0 and len(dataset_tables(app)) == 2
     deleted = run(runner, "delete", "stops", "--yes")
     assert deleted.exit_code == 0, deleted.output
     assert dataset_tables(app, with_search_tables=True) == set()
-    assert list(originals.iterdir()) == []
+    assert stored.originals(app) == []
     assert run(runner, "publish", "stops").exit_code != 0
 
 

@@ -4,8 +4,8 @@ change, publish, rollback, unpublish and delete (which asks first), and correcti
 import html
 import io
 import re
-from pathlib import Path
 
+from tests import stored
 from tests.conftest import csrf_token, post_form
 from tests.datasets.helpers import dataset_tables, import_file, write_csv
 
@@ -104,7 +104,7 @@ def test_rollback_unpublish_and_delete_from_the_page(client, app, auth, tmp_path
     assert deleted.status_code == 302
     assert client.get("/datasets/stops").status_code == 404
     assert dataset_tables(app, with_search_tables=True) == set()
-    assert list((Path(app.instance_path) / "dataset-originals").iterdir()) == []
+    assert stored.originals(app) == []
 
 
 def test_participants_cannot_change_versions(client, app, auth, tmp_path):

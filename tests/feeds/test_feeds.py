@@ -78,10 +78,7 @@ def _import(app, tmp_path: Path, slug: str, title: str, draft: bool):
     source = tmp_path / f"{slug}.csv"
     source.write_text("name,lat,lon\nStadspark,51.2140,4.4130\n", encoding="utf-8")
     with app.app_context():
-        originals = Path(app.instance_path) / "dataset-originals"
-        datasets.import_dataset(
-            db.session, ShellActor(), source, originals, metadata={"slug": slug, "title": title}, draft=draft
-        )
+        datasets.import_dataset(db.session, ShellActor(), source, metadata={"slug": slug, "title": title}, draft=draft)
 
 
 def test_datasets_feed_lists_published_datasets_only(app, client, tmp_path):

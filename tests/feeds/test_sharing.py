@@ -37,7 +37,7 @@ def _world(app, visibility="published"):
         shown = f.team(session, ev, name="Team Shown")
         captain = shown.memberships[0].user
         submissions.save_submission(session, captain, shown, {"title": "Cool Routes"}, status="submitted")
-        screenshots.add_screenshot(session, captain, shown, _png(), "The route map", app.instance_path)
+        screenshots.add_screenshot(session, captain, shown, _png(), "The route map")
         draft = f.team(session, ev, name="Team Draft")
         submissions.save_submission(session, draft.memberships[0].user, draft, {"title": "Not yet"})
         proposal = proposals.propose(
@@ -157,11 +157,10 @@ def test_dataset_and_proposal_pages_carry_open_graph(app, client, tmp_path):
     draft_source = tmp_path / "benches.csv"
     draft_source.write_text("name,lat,lon\nBench,51.2140,4.4130\n", encoding="utf-8")
     with app.app_context():
-        originals = Path(app.instance_path) / "dataset-originals"
         meta = {"slug": "parks", "title": "City parks", "description": "Every **park** of the city."}
-        datasets.import_dataset(db.session, ShellActor(), source, originals, metadata=meta)
+        datasets.import_dataset(db.session, ShellActor(), source, metadata=meta)
         draft = {"slug": "benches", "title": "Benches"}
-        datasets.import_dataset(db.session, ShellActor(), draft_source, originals, metadata=draft, draft=True)
+        datasets.import_dataset(db.session, ShellActor(), draft_source, metadata=draft, draft=True)
     dataset_meta = _meta(client.get("/datasets/parks").get_data(as_text=True))
     assert dataset_meta["og:title"] == "City parks"
     assert dataset_meta["og:description"] == "Every park of the city."

@@ -141,7 +141,7 @@ def build(app, tmp: Path) -> World:
     outcomes.post_update(
         session, people["member"], sub_a, {"text": "We met **Mobility**.", "url": "https://example.org/log"}
     )
-    shot = screenshots.add_screenshot(session, people["member"], team_a, png(), "A map", app.instance_path)
+    shot = screenshots.add_screenshot(session, people["member"], team_a, png(), "A map")
 
     criteria = [
         judging_setup.add_criterion(
@@ -175,20 +175,18 @@ def build(app, tmp: Path) -> World:
         session, organizer, prize, {"winners": [{"submission_id": sub_a.id, "reason": WINNER_REASON}]}
     )
 
-    originals = Path(app.instance_path) / "dataset-originals"
     places = tmp / "places.csv"
     places.write_text(PLACES_CSV, encoding="utf-8")
-    published = datasets.import_dataset(session, ShellActor(), places, originals, metadata={"slug": "rm-places"})
+    published = datasets.import_dataset(session, ShellActor(), places, metadata={"slug": "rm-places"})
     for text, draft in ((PLACES_V2_CSV, False), (PLACES_DRAFT_CSV, True)):
         places.write_text(text, encoding="utf-8")
-        datasets.import_dataset(session, ShellActor(), places, originals, metadata={"slug": "rm-places"}, draft=draft)
+        datasets.import_dataset(session, ShellActor(), places, metadata={"slug": "rm-places"}, draft=draft)
     draft_file = tmp / "draft.csv"
     draft_file.write_text(DRAFT_CSV, encoding="utf-8")
     draft = datasets.import_dataset(
         session,
         ShellActor(),
         draft_file,
-        originals,
         metadata={"slug": "rm-draft", "title": DRAFT_DATASET_TITLE},
         draft=True,
     )

@@ -34,7 +34,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.models import User
 from hackkit.services import curated, demo, tokens
@@ -51,7 +50,7 @@ def app_settings():
 @pytest.fixture
 def demo_hub(app):
     with app.app_context():
-        curated.load_curated(db.session, originals_dir())
+        curated.load_curated(db.session)
         demo.seed_demo(db.session)
         organizer = db.session.scalar(sa.select(User).where(User.role == "organizer"))
         app.config["FUZZ_TOKEN"] = tokens.issue_token(db.session, organizer, "fuzz")

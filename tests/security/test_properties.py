@@ -26,6 +26,7 @@ from hackkit.models import DatasetVersion
 from hackkit.services import dataset_rows
 from hackkit.services.dataset_rows import RowQuery
 from hackkit.services.errors import Invalid
+from tests import stored
 from tests.conftest import csrf_token
 from tests.datasets.helpers import dataset_tables, import_file
 
@@ -352,7 +353,5 @@ def test_any_bytes_through_the_upload_page_import_or_leave_nothing(app, client, 
     with app.app_context():
         versions = db.session.execute(sa.select(DatasetVersion.table_name, DatasetVersion.original_path)).all()
     assert dataset_tables(app) == {table for table, _path in versions}
-    originals = Path(app.instance_path) / "dataset-originals"
-    kept = {p.name for p in originals.iterdir()} if originals.exists() else set()
-    assert kept == {path for _table, path in versions}
+    assert set(stored.originals(app)) == {f"dataset-originals/{path}" for _table, path in versions}
     assert not [p for p in Path(app.instance_path).iterdir() if p.is_dir() and p.name.startswith("tmp")]

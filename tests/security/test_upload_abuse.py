@@ -24,6 +24,7 @@ from hackkit.extensions import db
 from hackkit.models import Dataset, DatasetVersion, SubmissionScreenshot
 from hackkit.services import submissions, tokens
 from tests import factories as f
+from tests import stored
 from tests.conftest import csrf_token
 from tests.datasets.helpers import dataset_tables
 
@@ -112,8 +113,7 @@ def _nothing_stored(app) -> None:
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Dataset)) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SubmissionScreenshot)) == 0
     assert dataset_tables(app, with_search_tables=True) == set()
-    for folder in (instance / "dataset-originals", instance / "uploads" / "screenshots"):
-        assert not folder.exists() or not any(folder.iterdir()), list(folder.iterdir())
+    assert stored.originals(app) == [] and stored.screenshots(app) == []
     assert not [p for p in instance.iterdir() if p.is_dir() and p.name.startswith("tmp")], "a temporary folder is left"
 
 
@@ -402,8 +402,7 @@ def test_uploaded_file_names_are_shown_escaped_and_never_used_on_disk(app, clien
         slug = version.dataset.slug
         assert version.original_name == shown
         assert re.fullmatch(r"[0-9a-f]{24}\.(csv|bin)", version.original_path)
-    originals = Path(app.instance_path) / "dataset-originals"
-    assert [p.name for p in originals.iterdir()] == [version.original_path]
+    assert stored.originals(app) == [f"dataset-originals/{version.original_path}"]
     assert not (Path("/etc") / "cron.d" / "evil.csv").exists()
     # Shown escaped on the pages that name the file.
     for page in (f"/datasets/{slug}", f"/datasets/{slug}/report"):
@@ -425,5 +424,5 @@ def test_screenshot_names_never_reach_the_disk(app, client, world, which, case):
     Image.new("RGB", (20, 10), (0, 90, 0)).save(image, format="PNG")
     response = _post(_targets(world, client)[which], image.getvalue(), raw=NAMES[case][0], ctype="image/png")
     assert response.status_code in (201, 302), (response.status_code, response.get_data()[:500])
-    files = list((Path(app.instance_path) / "uploads" / "screenshots").iterdir())
-    assert len(files) == 1 and re.fullmatch(r"[0-9a-f]{32}\.png", files[0].name)
+    files = stored.screenshots(app)
+    assert len(files) == 1 and re.fullmatch(r"uploads/screenshots/[0-9a-f]{32}\.png", files[0])

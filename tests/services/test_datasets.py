@@ -1,7 +1,5 @@
 """Importing datasets: versions, atomic failure, drafts, metadata rules."""
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +8,7 @@ from hackkit.extensions import db
 from hackkit.models import Dataset, DatasetVersion
 from hackkit.services import datasets
 from hackkit.services.errors import Forbidden, Invalid, NotFound, Unreadable
+from tests import stored
 from tests.datasets.helpers import dataset_tables, import_file, write_csv
 
 CSV = "id;naam;waarde;postcode\n1;Meir;1,5;2000\n2;Groenplaats;2,5;2018\n3;café;;2060\n"
@@ -26,7 +25,7 @@ def test_import_creates_a_typed_table_with_its_rows(app, tmp_path):
         assert stats["waarde"]["nulls"] == 1 and stats["waarde"]["min"] == 1.5 and stats["naam"]["distinct"] == 3
         assert sum(stats["waarde"]["histogram"]["counts"]) == 2
         assert version.dataset.license == "CC0-1.0" and version.dataset.status == "published"
-    assert (Path(app.instance_path) / "dataset-originals").is_dir()
+    assert len(stored.originals(app)) == 1
 
 
 def test_import_to_an_existing_slug_adds_a_version_and_keeps_the_old_one(app, tmp_path):
@@ -50,8 +49,7 @@ def test_unreadable_file_leaves_no_table_row_or_file_behind(app, tmp_path, conte
     assert dataset_tables(app, with_search_tables=True) == set()
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Dataset)) == 0
-    originals = Path(app.instance_path) / "dataset-originals"
-    assert not originals.exists() or not any(originals.iterdir())
+    assert stored.originals(app) == []
 
 
 def test_a_value_that_breaks_a_forced_type_midway_leaves_nothing(app, tmp_path):
@@ -59,9 +57,7 @@ def test_a_value_that_breaks_a_forced_type_midway_leaves_nothing(app, tmp_path):
 
     path = write_csv(tmp_path, "f.csv", "n\n" + "1\n" * 12000 + "oops\n")
     with app.app_context(), pytest.raises(Unreadable, match="Row 12001"):
-        datasets.import_dataset(
-            db.session, ShellActor(), path, tmp_path / "o", overrides=Overrides(types={"n": "integer"})
-        )
+        datasets.import_dataset(db.session, ShellActor(), path, overrides=Overrides(types={"n": "integer"}))
     assert dataset_tables(app, with_search_tables=True) == set()
 
 
@@ -82,7 +78,11 @@ def test_only_organizers_may_import_or_edit(app, tmp_path, auth):
     participant = auth.create_user("participant")
     participant.is_authenticated = True
     with app.app_context(), pytest.raises(Forbidden):
-        datasets.import_dataset(db.session, participant, write_csv(tmp_path, "a.csv", CSV), tmp_path / "o")
+        datasets.import_dataset(
+            db.session,
+            participant,
+            write_csv(tmp_path, "a.csv", CSV),
+        )
     assert dataset_tables(app, with_search_tables=True) == set()
 
 
