@@ -38,7 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hackkit_maps import assets  # noqa: E402
-from hackkit_maps.build import geojson_from_url, make_map, render_map_html  # noqa: E402
+from hackkit_maps.build import (  # noqa: E402
+    geojson_from_url,
+    make_map,
+    pack_points,
+    points_from_url,
+    points_layer,
+    render_map_html,
+)
 
 CENTER = (51.2194, 4.4025)
 SIZES = (1_000, 10_000, 50_000, 100_000)
@@ -106,6 +113,22 @@ def add_by_url(m, _data, url):
     geojson_from_url(url, marker=folium.CircleMarker(radius=3, weight=1)).add_to(m)
 
 
+def add_points(m, data, _url):
+    points_layer(data).add_to(m)
+
+
+def add_points_by_url(m, _data, url):
+    # The page carries only the URL; the browser fetches 8 bytes a point (pack_points).
+    points_from_url(url).add_to(m)
+
+
+# The kit's fast point layer (hackkit-points.js): every point counted and drawn once.
+COUNT_POINTS = (
+    FIND_MAP + "let n = 0; map.eachLayer((l) => { if (L.HackkitPoints && l instanceof L.HackkitPoints) "
+    "n += l.drawnPoints; }); return n >= N;"
+)
+
+
 APPROACHES = {
     a.name: a
     for a in (
@@ -131,6 +154,8 @@ APPROACHES = {
             "l._latlngs.length; }); return n >= N && !!document.querySelector('canvas.leaflet-heatmap-layer');",
         ),
         Approach("url", "canvas GeoJSON loaded by URL", add_by_url, COUNT_GEOJSON, canvas=True),
+        Approach("points", "kit fast points, in the page", add_points, COUNT_POINTS),
+        Approach("points-url", "kit fast points loaded by URL (packed)", add_points_by_url, COUNT_POINTS),
     )
 }
 
@@ -140,7 +165,7 @@ class Server:
 
     def __init__(self):
         self.pages: dict[str, str] = {}
-        self.geojson: dict[str, str] = {}
+        self.geojson: dict[str, str | bytes] = {}  # the data a page fetches
         app = Flask(__name__)
 
         @app.get("/maps/assets/<path:path>")
@@ -159,6 +184,10 @@ class Server:
         @app.get("/bench/<key>.geojson")
         def geojson(key):
             return Response(self.geojson.get(key) or abort(404), mimetype="application/geo+json")
+
+        @app.get("/bench/<key>.points")
+        def packed(key):
+            return Response(self.geojson.get(key) or abort(404), mimetype="application/octet-stream")
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -225,6 +254,9 @@ def run(sizes, approach_names) -> list[dict]:
                     data_url = f"/bench/{key}.geojson"
                     if name == "url":
                         server.geojson[key] = json.dumps(feature_collection(points(n)))
+                    elif name == "points-url":
+                        data_url = f"/bench/{key}.points"
+                        server.geojson[key] = pack_points(points(n))
                     html, build_s = build(approach, n, data_url)
                     server.pages[key] = html
                     drawn_s = draw_time(browser, f"{server.url}/bench/{key}.html", approach, n)
@@ -232,7 +264,7 @@ def run(sizes, approach_names) -> list[dict]:
                         "approach": approach.label,
                         "points": n,
                         "html_bytes": len(html.encode()),
-                        "data_bytes": len(server.geojson.get(key, "").encode()),
+                        "data_bytes": len(data_bytes(server.geojson.get(key, b""))),
                         "build_s": build_s,
                         "drawn_s": drawn_s,
                     }
@@ -248,6 +280,10 @@ def run(sizes, approach_names) -> list[dict]:
     return rows
 
 
+def data_bytes(data: str | bytes) -> bytes:
+    return data.encode() if isinstance(data, str) else data
+
+
 def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
 
@@ -259,7 +295,7 @@ def format_row(row: dict) -> str:
         return f"| {row['approach']} | {row['points']:,} | not run: {before['points']:,} points took {took} | | |"
     size = megabytes(row["html_bytes"])
     if row["data_bytes"]:
-        size += f" + {megabytes(row['data_bytes'])} GeoJSON"
+        size += f" + {megabytes(row['data_bytes'])} {'packed' if 'packed' in row['approach'] else 'GeoJSON'}"
     drawn = f"{row['drawn_s']:.2f} s" if row["drawn_s"] is not None else f"> {TIMEOUT_S} s"
     return f"| {row['approach']} | {row['points']:,} | {size} | {row['build_s']:.2f} s | {drawn} |"
 
