@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Response, current_app, g, jsonify, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
@@ -11,6 +13,7 @@ from hackkit.datasets import dataset_json, row_streams
 from hackkit.datasets.uploads import import_request, import_upload, originals_dir
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_versions, datasets
+from hackkit.services import dataset_points as dataset_points_service
 from hackkit.services import dataset_rows as dataset_rows_service
 from hackkit.services.errors import Invalid
 
@@ -98,6 +101,31 @@ def dataset_rows_geojson(slug: str):
     response = Response(stream_with_context(chunks), mimetype="application/geo+json")
     response.call_on_close(rows.close)
     response.headers["Content-Disposition"] = f'attachment; filename="{dataset.slug}.geojson"'
+    return response
+
+
+@bp.route("/datasets/<slug>/points")
+def dataset_points(slug: str):
+    """Every matching row's location packed for a map (see services/dataset_points)."""
+    dataset, version = _dataset_and_version(slug)
+    if not version.geometry:
+        raise Invalid(
+            _("%(slug)s has no locations, so there are no points of it; use rows or rows.csv.", slug=dataset.slug),
+            {"format": [_("This dataset has no geometry.")]},
+        )
+    query = dataset_rows_service.parse_row_query(request.args, version)
+    # A version's table never changes (a new upload makes a new table), so its name and the
+    # question are a strong validator: a map opened again gets a 304 without a database read.
+    tag = hashlib.sha256(f"{version.table_name}?{request.query_string.decode()}".encode()).hexdigest()[:32]
+    if request.if_none_match.contains(tag):
+        response = Response(status=304)
+    else:
+        points = dataset_points_service.stream_points(db.session, version, query)
+        response = Response(stream_with_context(points), mimetype=dataset_points_service.MEDIA_TYPE)
+        response.call_on_close(points.close)
+    response.set_etag(tag)
+    # private: a draft's points are for those who may see it, never for a shared cache.
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     current_app,
     jsonify,
     render_template,
     request,
     send_file,
-    stream_with_context,
 )
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from hackkit import permissions
-from hackkit.datasets import bp, dataset_json, map_preview
+from hackkit.datasets import bp, dataset_json
 from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_rows, datasets, feedback, usage
@@ -48,7 +46,6 @@ def detail(slug: str):
         feedback_items=feedback.list_feedback(db.session, current_user, dataset=dataset),
         feedback_kinds=feedback.KIND_LABELS,
         feedback_statuses=feedback.STATUS_LABELS,
-        map_max_features=map_preview.MAX_FEATURES,
     )
 
 
@@ -133,15 +130,6 @@ def datapackage(slug: str):
     response = jsonify(dataset_json.datapackage(dataset, version))
     response.headers["Content-Disposition"] = 'inline; filename="datapackage.json"'
     return response
-
-
-@bp.route("/<slug>/map-features.geojson")
-def map_features(slug: str):
-    """The map preview's data for a dataset too big for all of rows.geojson (see map_preview)."""
-    dataset = datasets.get_dataset(db.session, current_user, slug)
-    version = datasets.get_version(dataset)
-    chunks = map_preview.capped_features(db.session, dataset, version)
-    return Response(stream_with_context(chunks), mimetype="application/geo+json")
 
 
 @bp.route("/<slug>/original")
