@@ -68,7 +68,8 @@
         })
         .then((buffer) => this.setData(new Float32Array(buffer)))
         .catch((error) => {
-          console.error("hackkit-points:", error);
+          this.error = String(error); // the map shows no points; say why in the console
+          console.error("hackkit-points:", this.error);
           this.fire("error", { error: error });
         });
     },
