@@ -39,11 +39,12 @@ def test_points_take_the_rows_api_filters_and_search(client, app, tmp_path):
 
 def test_points_of_shapes_are_their_first_vertex(client, app, tmp_path):
     square = [[[4.40, 51.20], [4.41, 51.20], [4.41, 51.21], [4.40, 51.20]]]
-    features = [
-        {"type": "Feature", "properties": {"name": "stop"}, "geometry": {"type": "Point", "coordinates": [4.42, 51.23]}},
-        {"type": "Feature", "properties": {"name": "park"}, "geometry": {"type": "Polygon", "coordinates": square}},
-        {"type": "Feature", "properties": {"name": "nowhere"}, "geometry": None},
-    ]
+    shapes = {
+        "stop": {"type": "Point", "coordinates": [4.42, 51.23]},
+        "park": {"type": "Polygon", "coordinates": square},
+        "nowhere": None,
+    }
+    features = [{"type": "Feature", "properties": {"name": k}, "geometry": v} for k, v in shapes.items()]
     path = tmp_path / "places.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     import_file(app, path, slug="places")
