@@ -38,9 +38,7 @@ def _shapes(tmp_path, count: int):
     return path
 
 
-def test_shapes_are_drawn_as_shapes_and_a_big_dataset_of_them_as_points_with_no_cap(
-    client, app, tmp_path, monkeypatch
-):
+def test_shapes_are_drawn_as_shapes_and_a_big_dataset_of_them_as_points_with_no_cap(client, app, tmp_path, monkeypatch):
     import_file(app, _shapes(tmp_path, 3), slug="parks", title="Parks")
     html = client.get("/maps/datasets/parks").get_data(as_text=True)
     assert "/api/v1/datasets/parks/rows.geojson?_fields=geometry" in html and "hackkitPoints" not in html
