@@ -11,6 +11,9 @@ measures:
 
 Run:  .venv/bin/python benchmarks/maps.py [--sizes 1000,10000] [--approaches heat,url]
       [--write]   (replaces the "## Maps" section of benchmarks/README.md)
+      [--hub-rows 1000000]   (also the hub's own dataset map preview, end to end: a CSV of
+      that many points imported into a hub of its own under benchmarks/work/, served by
+      gunicorn, /maps/datasets/<slug> opened until every point is drawn; --runs times)
 
 Everything is served from 127.0.0.1; the browser refuses any other address.
 """
@@ -18,13 +21,18 @@ Everything is served from 127.0.0.1; the browser refuses any other address.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
+import os
 import random
 import re
+import socket
+import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +82,7 @@ class Approach:
     add: Callable[[folium.Map, list[tuple[float, float]], str], None]  # map, points, data URL
     drawn: str  # JS condition
     canvas: bool = False  # build the map with prefer_canvas=True
+    lean: bool = False  # make_map(lean=True): Leaflet without folium's jQuery, Bootstrap and icons
 
 
 def points(n: int) -> list[tuple[float, float]]:
@@ -154,8 +163,15 @@ APPROACHES = {
             "l._latlngs.length; }); return n >= N && !!document.querySelector('canvas.leaflet-heatmap-layer');",
         ),
         Approach("url", "canvas GeoJSON loaded by URL", add_by_url, COUNT_GEOJSON, canvas=True),
-        Approach("points", "kit fast points, in the page", add_points, COUNT_POINTS),
+        Approach("points", "kit fast points in the page, lean page", add_points, COUNT_POINTS, lean=True),
         Approach("points-url", "kit fast points loaded by URL (packed)", add_points_by_url, COUNT_POINTS),
+        Approach(
+            "points-url-lean",
+            "kit fast points loaded by URL (packed), lean page",
+            add_points_by_url,
+            COUNT_POINTS,
+            lean=True,
+        ),
     )
 }
 
@@ -201,7 +217,7 @@ class Server:
 def build(approach: Approach, n: int, data_url: str) -> tuple[str, float]:
     data = points(n)
     started = time.perf_counter()
-    m = make_map(CENTER, 11, tiles="none", prefer_canvas=approach.canvas)
+    m = make_map(CENTER, 11, tiles="none", prefer_canvas=approach.canvas, lean=approach.lean)
     approach.add(m, data, data_url)
     html = render_map_html(m, title=f"{approach.label}, {n} points")
     return html, time.perf_counter() - started
@@ -210,7 +226,7 @@ def build(approach: Approach, n: int, data_url: str) -> tuple[str, float]:
 def draw_time(browser, url: str, approach: Approach, n: int) -> float | None:
     """Seconds from navigation start until drawn, or None after TIMEOUT_S."""
     context = browser.new_context(viewport={"width": 1200, "height": 800})
-    base = url.split("/bench/")[0]
+    base = "/".join(url.split("/")[:3])  # scheme://host:port
     context.route(lambda u: not u.startswith(base), lambda route: route.abort())
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_S * 1000)
@@ -231,7 +247,7 @@ def draw_time(browser, url: str, approach: Approach, n: int) -> float | None:
         context.close()
 
 
-def run(sizes, approach_names) -> list[dict]:
+def run(sizes, approach_names, hub_rows: int = 0, runs: int = 3) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     server = Server()
@@ -254,7 +270,7 @@ def run(sizes, approach_names) -> list[dict]:
                     data_url = f"/bench/{key}.geojson"
                     if name == "url":
                         server.geojson[key] = json.dumps(feature_collection(points(n)))
-                    elif name == "points-url":
+                    elif name.startswith("points-url"):
                         data_url = f"/bench/{key}.points"
                         server.geojson[key] = pack_points(points(n))
                     html, build_s = build(approach, n, data_url)
@@ -274,10 +290,107 @@ def run(sizes, approach_names) -> list[dict]:
                         slow = row
                     server.pages.pop(key)
                     server.geojson.pop(key, None)
+            if hub_rows:
+                rows += hub_preview(browser, hub_rows, runs)
         finally:
             browser.close()
             server.close()
     return rows
+
+
+WORK = Path(__file__).resolve().parent / "work"  # git-ignored
+VENV_BIN = Path(sys.executable).parent
+
+
+def points_csv(path: Path, rows: int) -> None:
+    """id, category, latitude, longitude: points around Antwerp, like a city's incident file."""
+    rng = random.Random(rows)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "category", "latitude", "longitude"])
+        for i in range(1, rows + 1):
+            lat, lon = CENTER[0] + rng.gauss(0, 0.03), CENTER[1] + rng.gauss(0, 0.05)
+            writer.writerow([i, f"cat{i % 7}", f"{lat:.6f}", f"{lon:.6f}"])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def hub_preview(browser, rows: int, runs: int) -> list[dict]:
+    """The hub's dataset map of `rows` points: import once, then open it `runs` times."""
+    WORK.mkdir(exist_ok=True)
+    slug = f"points-{rows}"
+    instance = WORK / f"maps-hub-{rows}"
+    env = {
+        **os.environ,
+        "HACKKIT_INSTANCE_PATH": str(instance),
+        "HACKKIT_RATELIMIT_ENABLED": "0",
+        "HACKKIT_TILES": "none",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "mapkit" / "src")]),  # this checkout's hub and kit
+    }
+    if not (instance / f"{slug}.imported").exists():
+        source = WORK / f"{slug}.csv"
+        if not source.exists():
+            points_csv(source, rows)
+        hackkit = str(VENV_BIN / "hackkit")
+        subprocess.run([hackkit, "db", "upgrade"], env=env, check=True, capture_output=True)  # noqa: S603
+        started = time.perf_counter()
+        subprocess.run(  # noqa: S603
+            [hackkit, "datasets", "import", str(source), "--slug", slug], env=env, check=True
+        )
+        print(f"imported {rows:,} rows in {time.perf_counter() - started:.0f} s", flush=True)
+        (instance / f"{slug}.imported").touch()
+    port = free_port()
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "-w",
+        "1",
+        "--threads",
+        "4",
+        "-b",
+        f"127.0.0.1:{port}",
+        "hackkit:create_app()",
+    ]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=5).read()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.1)
+        # A worker's first map page imports folium (~1-2 s, once per worker): not what a
+        # visitor of a running hub waits for.
+        urllib.request.urlopen(f"{base}/maps/datasets/{slug}", timeout=60).read()  # noqa: S310
+        # The data alone, as a client without a browser gets it.
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"{base}/api/v1/datasets/{slug}/points", timeout=300) as answer:  # noqa: S310
+            size = len(answer.read())
+        fetch_s = time.perf_counter() - started
+        print(f"/points: {size / 1e6:.1f} MB in {fetch_s:.2f} s", flush=True)
+        approach = Approach("hub", "hub dataset map preview (/maps/datasets/<slug>)", add_points, COUNT_POINTS)
+        found = []
+        for run in range(runs):
+            drawn_s = draw_time(browser, f"{base}/maps/datasets/{slug}", approach, rows)
+            row = {
+                "approach": f"{approach.label}, run {run + 1}",
+                "points": rows,
+                "hub": True,
+                "html_bytes": 0,
+                "data_bytes": size,
+                "build_s": fetch_s,
+                "drawn_s": drawn_s,
+            }
+            found.append(row)
+            print(format_row(row), flush=True)
+        return found
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def data_bytes(data: str | bytes) -> bytes:
@@ -293,6 +406,12 @@ def format_row(row: dict) -> str:
         before = row["skipped"]
         took = f"{before['drawn_s']:.0f} s" if before["drawn_s"] is not None else f"over {TIMEOUT_S} s"
         return f"| {row['approach']} | {row['points']:,} | not run: {before['points']:,} points took {took} | | |"
+    drawn = f"{row['drawn_s']:.2f} s" if row["drawn_s"] is not None else f"> {TIMEOUT_S} s"
+    if row.get("hub"):
+        answered = f"(/points alone: {row['build_s']:.2f} s)"
+        return (
+            f"| {row['approach']} | {row['points']:,} | {megabytes(row['data_bytes'])} packed | {answered} | {drawn} |"
+        )
     size = megabytes(row["html_bytes"])
     if row["data_bytes"]:
         size += f" + {megabytes(row['data_bytes'])} {'packed' if 'packed' in row['approach'] else 'GeoJSON'}"
@@ -322,14 +441,16 @@ def main() -> None:
     parser.add_argument("--approaches", default=",".join(APPROACHES))
     parser.add_argument("--write", action="store_true", help="replace the '## Maps' section of benchmarks/README.md")
     parser.add_argument("--note", default="", help="text above the table (machine, date)")
+    parser.add_argument("--hub-rows", type=int, default=0, help="also the hub's dataset map of this many points")
+    parser.add_argument("--runs", type=int, default=3, help="times the hub's map is opened")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    names = args.approaches.split(",")
+    names = [name for name in args.approaches.split(",") if name]  # "" with --hub-rows: the hub alone
     unknown = [n for n in names if n not in APPROACHES]
     if unknown:
         parser.error(f"unknown approach {unknown}; choose from {', '.join(APPROACHES)}")
     print(table([]), end="", flush=True)
-    rows = run(sizes, names)
+    rows = run(sizes, names, args.hub_rows, args.runs)
     if args.write:
         write_readme(rows, args.note)
 

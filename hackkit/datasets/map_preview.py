@@ -52,6 +52,7 @@ def build_dataset_map(session: Session, actor, slug: str) -> folium.Map:
         basemap_geojson=_basemap(session, actor, dataset),
         prefer_canvas=True,
         control_scale=True,
+        lean=True,  # Leaflet alone: nothing on this map uses folium's jQuery, Bootstrap or icons
     )
     m.get_root().title = _("Map of %(title)s", title=dataset.title)
     if draws_shapes(version):

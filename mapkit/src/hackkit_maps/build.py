@@ -99,6 +99,7 @@ def make_map(
     basemap_geojson: dict | None = None,
     offline_notice: str | None = None,
     tile_timeout_ms: int = TILE_TIMEOUT_MS,
+    lean: bool = False,
     **kwargs: Any,
 ) -> folium.Map:
     """A folium.Map with OSM tiles, or (tiles="none") a local basemap of outlines.
@@ -107,11 +108,20 @@ def make_map(
     basemap (if given) waits hidden and takes over when the tiles do not load; the
     notice then says so (`offline_notice`, e.g. translated). Other keyword arguments
     go to folium.Map (e.g. prefer_canvas=True for many vector features).
+
+    lean=True loads Leaflet alone, without what folium adds to every page for its marker
+    icons and Bootstrap-styled elements (jQuery, Bootstrap, Font Awesome, awesome-markers):
+    a quarter to a third less time until a data map is drawn (benchmarks/README.md, "Maps").
+    For maps of GeoJSON, circles, heat or the fast point layer; not for folium.Icon markers.
     """
     tiles = tiles or default_tiles()
     if tiles not in TILES:
         raise ValueError(f"tiles must be one of {', '.join(TILES)}, not {tiles!r}")
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, **kwargs)
+    if lean:
+        # On this map only: folium keeps these lists on the class, shared by every map.
+        m.default_js = [item for item in m.default_js if item[0] == "leaflet"]
+        m.default_css = [item for item in m.default_css if item[0] == "leaflet_css"]
     if tiles == "osm":
         layer = folium.TileLayer(tile_url(), attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM)
         layer.add_to(m)
