@@ -56,12 +56,12 @@ def points_server() -> Iterator[callable]:
     """points_server(build) -> the URL of a page with the map that build(m) adds to."""
     servers = []
 
-    def start(add, center=(51.21, 4.41), zoom=13) -> str:
+    def start(add, center=(51.21, 4.41), zoom=13, lean=False) -> str:
         app = Flask(__name__)
 
         @app.get("/")
         def index():
-            m = make_map(center, zoom, tiles="none")
+            m = make_map(center, zoom, tiles="none", lean=lean)
             add(m)
             return map_response(render_map_html(m, asset_base="/assets"), "none")
 
@@ -89,11 +89,16 @@ def drawn(page) -> dict:
     return page.evaluate(LAYER_STATE)
 
 
-def test_points_in_the_page_are_painted_where_they_are_and_nowhere_else(browser_page, points_server):
-    browser_page.goto(points_server(lambda m: points_layer(STOPS, name="Stops").add_to(m)))
+@pytest.mark.parametrize("lean", [False, True])
+def test_points_in_the_page_are_painted_where_they_are_and_nowhere_else(browser_page, points_server, lean):
+    browser_page.goto(points_server(lambda m: points_layer(STOPS, name="Stops").add_to(m), lean=lean))
     state = drawn(browser_page)
     assert state["count"] == state["drawn"] == 3
     assert state["painted"] == [True, True, True] and state["between"] == 0
+    # A lean page loads Leaflet and our layer only, none of folium's jQuery, Bootstrap or icons.
+    scripts = browser_page.evaluate("() => [...document.scripts].map((s) => s.src).filter(Boolean)")
+    assert any("jquery" in src for src in scripts) is not lean
+    assert any("/leaflet/leaflet.js" in src for src in scripts) and any("hackkit-points.js" in src for src in scripts)
 
 
 def test_points_by_url_skip_rows_without_a_location_and_fit_the_map_to_them(browser_page, points_server):
