@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
-from flask import Response, current_app, g, jsonify, request, stream_with_context, url_for
+from flask import Response, current_app, g, jsonify, request, send_file, stream_with_context, url_for
 from flask_babel import gettext as _
 
 from hackkit.api import bp
@@ -119,6 +120,11 @@ def dataset_points(slug: str):
     tag = hashlib.sha256(f"{version.table_name}?{request.query_string.decode()}".encode()).hexdigest()[:32]
     if request.if_none_match.contains(tag):
         response = Response(status=304)
+    elif not (query.filters or query.search):
+        # Every row, as the map preview asks: one file per version, sent as it is.
+        folder = Path(current_app.instance_path) / "map-points"
+        path = dataset_points_service.cached_points(db.session, version, folder)
+        response = send_file(path, mimetype=dataset_points_service.MEDIA_TYPE, conditional=False, etag=False)
     else:
         points = dataset_points_service.stream_points(db.session, version, query)
         response = Response(stream_with_context(points), mimetype=dataset_points_service.MEDIA_TYPE)

@@ -13,15 +13,19 @@ database's. The rows API's filters and `_search` narrow the points the same way.
 Reading is the hot part (a million rows): the rows come from the database driver's cursor
 as plain tuples, a chunk at a time, without SQLAlchemy's per-row objects (half the time),
 on PostgreSQL through a server-side cursor, so memory stays one chunk whatever the size.
+A version's table never changes, so all of its points (the map preview's question) are
+written to a file once (`cached_points`) and later answers are that file, sent as it is.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from array import array
 from collections.abc import Iterator
 from itertools import chain
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -35,6 +39,9 @@ from hackkit.services.errors import Invalid
 
 MEDIA_TYPE = "application/octet-stream"
 CHUNK_ROWS = 16_384  # rows read, packed and sent at a time: 128 KB
+# The files of all points: a million rows take 8 MB. Beyond this, least recently used go first
+# (tables of deleted versions too: their files are simply never used again).
+CACHE_MAX_BYTES = 512 * 1024 * 1024
 # Where a shape's first vertex sits under "coordinates", by GeoJSON type: its place on the map.
 FIRST_VERTEX = {
     "Point": (),
@@ -148,3 +155,40 @@ class PointStream:
                 self._cursor.close()
             finally:
                 conn.close()
+
+
+def cached_points(session: Session, version: DatasetVersion, directory: Path) -> Path:
+    """A file holding the packed points of every row of `version`, written on first use."""
+    path = directory / f"{version.table_name}.points"
+    if path.exists():
+        os.utime(path)  # recently used: kept longest
+        return path
+    directory.mkdir(parents=True, exist_ok=True)
+    # Written aside and renamed: two first requests at once each write their own, and
+    # no reader ever sees half a file.
+    partial = directory / f"{version.table_name}.{secrets.token_hex(6)}.partial"
+    try:
+        with partial.open("wb") as handle:
+            for chunk in stream_points(session, version, RowQuery()):
+                handle.write(chunk)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    _prune(directory, keep=path)
+    return path
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    files = []
+    for path in directory.glob("*.points"):
+        try:
+            files.append((path.stat().st_mtime, path.stat().st_size, path))
+        except FileNotFoundError:  # another worker pruned it
+            continue
+    total = sum(size for _when, size, _path in files)
+    for _when, size, path in sorted(files, key=lambda item: item[0]):
+        if total <= CACHE_MAX_BYTES:
+            break
+        if path != keep:
+            path.unlink(missing_ok=True)
+            total -= size

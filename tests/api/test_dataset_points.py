@@ -2,6 +2,7 @@
 
 import json
 from array import array
+from pathlib import Path
 
 import pytest
 
@@ -51,13 +52,29 @@ def test_points_of_shapes_are_their_first_vertex(client, app, tmp_path):
     assert unpack(client.get("/api/v1/datasets/places/points").data) == [(4.4, 51.2), (4.42, 51.23)]
 
 
-def test_points_of_many_rows_come_in_chunks_with_nothing_lost(client, app, tmp_path, monkeypatch):
+@pytest.mark.parametrize("question", ["", "?n__gte=0"])  # every row (from the file), or a filtered stream
+def test_points_of_many_rows_come_in_chunks_with_nothing_lost(client, app, tmp_path, monkeypatch, question):
     monkeypatch.setattr(dataset_points, "CHUNK_ROWS", 7)
     lines = ["n;lat;lon"] + [f"{i};{51 + i / 1000:.3f};{4 + i / 1000:.3f}" for i in range(50)]
     import_file(app, write_csv(tmp_path, "a.csv", "\n".join(lines) + "\n"), slug="many")
-    response = client.get("/api/v1/datasets/many/points")
-    assert response.is_streamed
+    response = client.get("/api/v1/datasets/many/points" + question)
     assert unpack(response.data) == [(round(4 + i / 1000, 5), round(51 + i / 1000, 5)) for i in range(50)]
+
+
+def test_all_points_are_written_once_and_then_sent_from_their_file(client, app, tmp_path, monkeypatch):
+    _slug, table = import_file(app, write_csv(tmp_path, "a.csv", STOPS), slug="stops")
+    first = client.get("/api/v1/datasets/stops/points").data
+    saved = Path(app.instance_path) / "map-points" / f"{table}.points"
+    assert saved.read_bytes() == first and len(first) == 3 * 8
+    saved.write_bytes(first[:8])  # what is in the file is what is sent: the table is not read again
+    assert client.get("/api/v1/datasets/stops/points").data == first[:8]
+    # A filtered question is not the file's: it reads the table.
+    assert len(client.get("/api/v1/datasets/stops/points?soort=bus").data) == 2 * 8
+    # Past the size limit the least recently used files go, never the one just written.
+    monkeypatch.setattr(dataset_points, "CACHE_MAX_BYTES", 30)
+    _slug, other = import_file(app, write_csv(tmp_path, "b.csv", STOPS), slug="more")
+    assert len(client.get("/api/v1/datasets/more/points").data) == 3 * 8
+    assert sorted(p.name for p in saved.parent.iterdir()) == [f"{other}.points"]
 
 
 def test_points_answer_again_with_304_for_the_same_version(client, app, tmp_path):
