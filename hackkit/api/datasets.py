@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
-from flask import Response, current_app, g, jsonify, request, send_file, stream_with_context, url_for
+from flask import Response, current_app, g, jsonify, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
 from hackkit.api import bp
 from hackkit.api.auth import require_api_user
-from hackkit.datasets import dataset_json, row_streams
+from hackkit.datasets import dataset_json, map_points, row_streams
 from hackkit.datasets.uploads import import_request, import_upload, originals_dir
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_versions, datasets
-from hackkit.services import dataset_points as dataset_points_service
 from hackkit.services import dataset_rows as dataset_rows_service
 from hackkit.services.errors import Invalid
 
@@ -109,30 +105,7 @@ def dataset_rows_geojson(slug: str):
 def dataset_points(slug: str):
     """Every matching row's location packed for a map (see services/dataset_points)."""
     dataset, version = _dataset_and_version(slug)
-    if not version.geometry:
-        raise Invalid(
-            _("%(slug)s has no locations, so there are no points of it; use rows or rows.csv.", slug=dataset.slug),
-            {"format": [_("This dataset has no geometry.")]},
-        )
-    query = dataset_rows_service.parse_row_query(request.args, version)
-    # A version's table never changes (a new upload makes a new table), so its name and the
-    # question are a strong validator: a map opened again gets a 304 without a database read.
-    tag = hashlib.sha256(f"{version.table_name}?{request.query_string.decode()}".encode()).hexdigest()[:32]
-    if request.if_none_match.contains(tag):
-        response = Response(status=304)
-    elif not (query.filters or query.search):
-        # Every row, as the map preview asks: one file per version, sent as it is.
-        folder = Path(current_app.instance_path) / "map-points"
-        path = dataset_points_service.cached_points(db.session, version, folder)
-        response = send_file(path, mimetype=dataset_points_service.MEDIA_TYPE, conditional=False, etag=False)
-    else:
-        points = dataset_points_service.stream_points(db.session, version, query)
-        response = Response(stream_with_context(points), mimetype=dataset_points_service.MEDIA_TYPE)
-        response.call_on_close(points.close)
-    response.set_etag(tag)
-    # private: a draft's points are for those who may see it, never for a shared cache.
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return map_points.points_response(dataset, version, request.args)
 
 
 @bp.route("/datasets", methods=["POST"])

@@ -2,7 +2,8 @@
 
 The page carries no data: the browser fetches it by URL (see benchmarks/README.md "Maps").
 Every row is drawn, however many there are:
-- points come packed from /api/v1/datasets/<slug>/points (8 bytes a row) and are drawn by
+- points come packed from /datasets/<slug>/map-points (what /api/v1/datasets/<slug>/points
+  answers, for the page's signed-in user: 8 bytes a row) and are drawn by
   the kit's fast point layer: a million rows in a couple of seconds, where their GeoJSON
   would be ~100 MB for the browser to parse;
 - shapes (a GeoJSON column) come from rows.geojson and are drawn as shapes up to
@@ -63,7 +64,7 @@ def build_dataset_map(session: Session, actor, slug: str) -> folium.Map:
             marker=folium.CircleMarker(**POINT_STYLE),
         )
     else:
-        url = url_for("api.dataset_points", slug=dataset.slug)
+        url = url_for("datasets.map_points_of", slug=dataset.slug)  # the API's points, for the page's user
         layer = points_from_url(url, fit_bounds=bounds is None, name=dataset.title, **FAST_POINT_STYLE)
     layer.add_to(m)
     if bounds is not None:

@@ -14,7 +14,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from hackkit import permissions
-from hackkit.datasets import bp, dataset_json
+from hackkit.datasets import bp, dataset_json, map_points
 from hackkit.datasets.uploads import originals_dir
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_rows, datasets, feedback, usage
@@ -130,6 +130,14 @@ def datapackage(slug: str):
     response = jsonify(dataset_json.datapackage(dataset, version))
     response.headers["Content-Disposition"] = 'inline; filename="datapackage.json"'
     return response
+
+
+@bp.route("/<slug>/map-points")
+def map_points_of(slug: str):
+    """The map preview's points, for whoever may see the dataset on the page (a draft's
+    organizer has a session, not the API token /api/v1/datasets/<slug>/points asks for)."""
+    dataset = datasets.get_dataset(db.session, current_user, slug)
+    return map_points.points_response(dataset, datasets.get_version(dataset), {})
 
 
 @bp.route("/<slug>/original")

@@ -240,7 +240,7 @@ def test_dataset_page_map_draws_every_point_over_the_district_outlines_offline(p
     assert contents["tileLayers"] == 0 and contents["geojsonFeatures"] == [_district_count()]  # the basemap
     # Drawn on one canvas, not as one DOM marker per point.
     assert frame.locator("img.leaflet-marker-icon").count() == 0
-    assert any("/api/v1/datasets/stops/points" in url for url in browser_log.requests)
+    assert any("/datasets/stops/map-points" in url for url in browser_log.requests)
     assert not browser_log.foreign_requests()
 
 
