@@ -33,6 +33,7 @@ def test_points_take_the_rows_api_filters_and_search(client, app, tmp_path):
     import_file(app, write_csv(tmp_path, "a.csv", STOPS), slug="stops")
     assert unpack(client.get("/api/v1/datasets/stops/points?soort=bus").data) == [(4.41, 51.218), (4.42, 51.23)]
     assert unpack(client.get("/api/v1/datasets/stops/points?_search=Zuid").data) == [(4.39, 51.2)]
+    assert len(unpack(client.get("/api/v1/datasets/stops/points?naam__in=Meir,Zuid,Leeg").data)) == 2
     assert client.get("/api/v1/datasets/stops/points?soort=tram&naam=Meir").data == b""
     bad = client.get("/api/v1/datasets/stops/points?kleur=rood")
     assert bad.status_code == 400 and "kleur" in bad.get_json()["errors"]
