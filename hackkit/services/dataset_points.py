@@ -30,7 +30,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from hackkit.models import DatasetVersion
@@ -59,14 +58,18 @@ def _json_number(column, dialect: str, path: tuple[int, ...]):
     if dialect == "sqlite":
         where = "$.coordinates" + "".join(f"[{i}]" for i in path)
         return sa.func.json_extract(column, sa.literal_column(f"'{where}'"))
+    from sqlalchemy.dialects.postgresql import JSONB  # only PostgreSQL hubs need it loaded
+
     where = "{coordinates," + ",".join(str(i) for i in path) + "}"
-    return sa.cast(column, postgresql.JSONB).op("#>>")(sa.literal_column(f"'{where}'"))
+    return sa.cast(column, JSONB).op("#>>")(sa.literal_column(f"'{where}'"))
 
 
 def _shape_type(column, dialect: str):
     if dialect == "sqlite":
         return sa.func.json_extract(column, sa.literal_column("'$.type'"))
-    return sa.cast(column, postgresql.JSONB).op("->>")(sa.literal_column("'type'"))
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    return sa.cast(column, JSONB).op("->>")(sa.literal_column("'type'"))
 
 
 def select_points(version: DatasetVersion, query: RowQuery, dialect: str) -> sa.Select:
@@ -98,8 +101,8 @@ def select_points(version: DatasetVersion, query: RowQuery, dialect: str) -> sa.
     row_id = table.c[dataset_tables.ROW_ID]
     located = sa.select(row_id.label("row_id"), lon.label("lon"), lat.label("lat")).where(*clauses).subquery()
     # A shape type without a vertex path gives NULL, and NULL || anything is NULL: string_agg skips it.
-    pair = sa.func.float4send(sa.cast(located.c.lon, postgresql.REAL)).op("||")(
-        sa.func.float4send(sa.cast(located.c.lat, postgresql.REAL))
+    pair = sa.func.float4send(sa.cast(located.c.lon, sa.REAL)).op("||")(
+        sa.func.float4send(sa.cast(located.c.lat, sa.REAL))
     )
     packed = sa.func.string_agg(pair, sa.literal_column("''::bytea"))
     return sa.select(packed).group_by(located.c.row_id // CHUNK_ROWS)
