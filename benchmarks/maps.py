@@ -13,7 +13,8 @@ Run:  .venv/bin/python benchmarks/maps.py [--sizes 1000,10000] [--approaches hea
       [--write]   (replaces the "## Maps" section of benchmarks/README.md)
       [--hub-rows 1000000]   (also the hub's own dataset map preview, end to end: a CSV of
       that many points imported into a hub of its own under benchmarks/work/, served by
-      gunicorn, /maps/datasets/<slug> opened until every point is drawn; --runs times)
+      gunicorn, /maps/datasets/<slug> opened until every point is drawn; --runs times;
+      --hub-database postgresql+psycopg://... for PostgreSQL)
 
 Everything is served from 127.0.0.1; the browser refuses any other address.
 """
@@ -254,7 +255,7 @@ def middle(times: list[float | None]) -> float | None:
     return ordered[len(ordered) // 2]
 
 
-def run(sizes, approach_names, hub_rows: int = 0, runs: int = 5, repeat: int = 1) -> list[dict]:
+def run(sizes, approach_names, hub_rows: int = 0, runs: int = 5, repeat: int = 1, database=None) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     server = Server()
@@ -300,7 +301,7 @@ def run(sizes, approach_names, hub_rows: int = 0, runs: int = 5, repeat: int = 1
                     server.pages.pop(key)
                     server.geojson.pop(key, None)
             if hub_rows:
-                rows += hub_preview(browser, hub_rows, runs)
+                rows += hub_preview(browser, hub_rows, runs, database)
         finally:
             browser.close()
             server.close()
@@ -322,17 +323,32 @@ def points_csv(path: Path, rows: int) -> None:
             writer.writerow([i, f"cat{i % 7}", f"{lat:.6f}", f"{lon:.6f}"])
 
 
+def create_database(url: str) -> None:
+    import sqlalchemy as sa
+
+    name = sa.engine.make_url(url).database
+    admin = sa.create_engine(sa.engine.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def hub_preview(browser, rows: int, runs: int) -> list[dict]:
-    """The hub's dataset map of `rows` points: import once, then open it `runs` times."""
+def hub_preview(browser, rows: int, runs: int, database: str | None = None) -> list[dict]:
+    """The hub's dataset map of `rows` points: import once, then open it `runs` times.
+
+    `database`: a PostgreSQL URL (its database is made if missing); SQLite in the instance
+    folder without it.
+    """
     WORK.mkdir(exist_ok=True)
     slug = f"points-{rows}"
-    instance = WORK / f"maps-hub-{rows}"
+    instance = WORK / f"maps-hub-{rows}{'-postgresql' if database else ''}"
     env = {
         **os.environ,
         "HACKKIT_INSTANCE_PATH": str(instance),
@@ -340,6 +356,9 @@ def hub_preview(browser, rows: int, runs: int) -> list[dict]:
         "HACKKIT_TILES": "none",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "mapkit" / "src")]),  # this checkout's hub and kit
     }
+    if database:
+        env["HACKKIT_DATABASE_URL"] = database
+        create_database(database)
     if not (instance / f"{slug}.imported").exists():
         source = WORK / f"{slug}.csv"
         if not source.exists():
@@ -375,7 +394,8 @@ def hub_preview(browser, rows: int, runs: int) -> list[dict]:
         # A worker's first map page imports folium (~1-2 s, once per worker): not what a
         # visitor of a running hub waits for.
         urllib.request.urlopen(f"{base}/maps/datasets/{slug}", timeout=60).read()  # noqa: S310
-        approach = Approach("hub", "hub dataset map preview (/maps/datasets/<slug>)", add_points, COUNT_POINTS)
+        label = f"hub dataset map preview ({'PostgreSQL' if database else 'SQLite'})"
+        approach = Approach("hub", label, add_points, COUNT_POINTS)
         page = f"{base}/maps/datasets/{slug}"
         # The first visitor after an import: the points are read from the table (and written
         # to the version's points file); every later one gets that file.
@@ -463,6 +483,7 @@ def main() -> None:
     parser.add_argument("--hub-rows", type=int, default=0, help="also the hub's dataset map of this many points")
     parser.add_argument("--runs", type=int, default=5, help="times the hub's map is opened (the median is shown)")
     parser.add_argument("--repeat", type=int, default=1, help="times each page is drawn (the median is shown)")
+    parser.add_argument("--hub-database", help="a PostgreSQL URL for the hub (default: SQLite)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     names = [name for name in args.approaches.split(",") if name]  # "" with --hub-rows: the hub alone
@@ -470,7 +491,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown approach {unknown}; choose from {', '.join(APPROACHES)}")
     print(table([]), end="", flush=True)
-    rows = run(sizes, names, args.hub_rows, args.runs, args.repeat)
+    rows = run(sizes, names, args.hub_rows, args.runs, args.repeat, args.hub_database)
     if args.write:
         write_readme(rows, args.note)
 
