@@ -12,7 +12,9 @@
 // The data: a Float32Array of (longitude, latitude) pairs, little-endian, as served by the
 // hub's /api/v1/datasets/<slug>/points or built by hackkit_maps.build.pack_points. A pair
 // of NaN is a row without a location and is skipped. Points are not clickable: this is a
-// picture of where the data is, not a layer of features.
+// picture of where the data is, not a layer of features. The canvas covers the view only
+// (a draw costs per pixel too): while the map is dragged, what comes into view from beyond
+// its edges is drawn when the drag ends.
 //
 // Usage: L.hackkitPoints({color: "#1d4f91", radius: 2, opacity: 0.6, fitBounds: true})
 //            .addTo(map).loadUrl("/api/v1/datasets/trees/points");
