@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from hackkit.api import bp
 from hackkit.api.auth import require_api_user
-from hackkit.datasets import dataset_json, row_streams
+from hackkit.datasets import dataset_json, map_points, row_streams
 from hackkit.datasets.uploads import import_request, import_upload
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_versions, datasets
@@ -99,6 +99,13 @@ def dataset_rows_geojson(slug: str):
     response.call_on_close(rows.close)
     response.headers["Content-Disposition"] = f'attachment; filename="{dataset.slug}.geojson"'
     return response
+
+
+@bp.route("/datasets/<slug>/points")
+def dataset_points(slug: str):
+    """Every matching row's location packed for a map (see services/dataset_points)."""
+    dataset, version = _dataset_and_version(slug)
+    return map_points.points_response(dataset, version, request.args)
 
 
 @bp.route("/datasets", methods=["POST"])

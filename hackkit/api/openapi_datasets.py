@@ -496,6 +496,30 @@ DATASET_PATHS = {
             },
         }
     },
+    "/datasets/{slug}/points": {
+        "get": {
+            "summary": "Every matching row's location packed for a map, streamed (same filters as /rows)",
+            "description": (
+                "Little-endian 32-bit floats, two per row that has a location: longitude, latitude (WGS84). "
+                "A point dataset gives its latitude and longitude columns, a dataset of shapes each shape's "
+                "first vertex; rows without a location are left out, in no particular order. 8 bytes a row "
+                "(a million rows: 8 MB, where rows.geojson is ~100 MB), read in the browser as "
+                "`new Float32Array(await response.arrayBuffer())`; the map kit's fast point layer "
+                "(`hackkit_maps.build.points_from_url`) draws it. A version's answer never changes: "
+                "it carries an ETag, and `If-None-Match` gets a 304."
+            ),
+            "parameters": ROW_PARAMS[:4],  # the slug, _version, filters and _search
+            "responses": {
+                "200": {
+                    "description": "(longitude, latitude) float32 pairs",
+                    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                },
+                "304": {"description": "Not modified: the same version and question as the If-None-Match tag"},
+                "400": _error("Bad parameter, or a dataset without locations"),
+                "404": _error("No such (visible) dataset or version"),
+            },
+        }
+    },
     "/datasets/{slug}/publish": {
         "post": {
             "summary": "Publish the dataset and show `version` (default: the newest) to the public (organizers)",

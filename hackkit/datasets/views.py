@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     current_app,
     jsonify,
     render_template,
     request,
-    stream_with_context,
 )
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from hackkit import permissions
-from hackkit.datasets import bp, dataset_json, map_preview
+from hackkit.datasets import bp, dataset_json, map_points
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_rows, datasets, feedback, file_store, usage
 from hackkit.services.errors import ServiceError
@@ -47,7 +45,6 @@ def detail(slug: str):
         feedback_items=feedback.list_feedback(db.session, current_user, dataset=dataset),
         feedback_kinds=feedback.KIND_LABELS,
         feedback_statuses=feedback.STATUS_LABELS,
-        map_max_features=map_preview.MAX_FEATURES,
     )
 
 
@@ -134,13 +131,12 @@ def datapackage(slug: str):
     return response
 
 
-@bp.route("/<slug>/map-features.geojson")
-def map_features(slug: str):
-    """The map preview's data for a dataset too big for all of rows.geojson (see map_preview)."""
+@bp.route("/<slug>/map-points")
+def map_points_of(slug: str):
+    """The map preview's points, for whoever may see the dataset on the page (a draft's
+    organizer has a session, not the API token /api/v1/datasets/<slug>/points asks for)."""
     dataset = datasets.get_dataset(db.session, current_user, slug)
-    version = datasets.get_version(dataset)
-    chunks = map_preview.capped_features(db.session, dataset, version)
-    return Response(stream_with_context(chunks), mimetype="application/geo+json")
+    return map_points.points_response(dataset, datasets.get_version(dataset), {})
 
 
 @bp.route("/<slug>/original")

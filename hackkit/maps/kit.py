@@ -9,10 +9,25 @@ from typing import Any
 
 import folium
 from flask_babel import gettext as _
-from hackkit_maps.build import default_tiles, escape_properties, geojson_from_url, render_map_html
+from hackkit_maps.build import (
+    default_tiles,
+    escape_properties,
+    geojson_from_url,
+    points_from_url,
+    points_layer,
+    render_map_html,
+)
 from hackkit_maps.build import make_map as _kit_make_map
 
-__all__ = ["default_tiles", "escape_properties", "geojson_from_url", "make_map", "render_map_html"]
+__all__ = [
+    "default_tiles",
+    "escape_properties",
+    "geojson_from_url",
+    "make_map",
+    "points_from_url",
+    "points_layer",
+    "render_map_html",
+]
 
 
 def make_map(

@@ -168,6 +168,7 @@ EXTRA_READS = [
     ("/api/v1/datasets/<slug>/rows?_size=1&name__contains=a&_total=capped", {}, None),
     ("/api/v1/datasets/<slug>/rows?_size=1&name__contains=a&_total=none", {}, None),
     ("/api/v1/datasets/<slug>/rows.geojson?_fields=name", {}, None),
+    ("/api/v1/datasets/<slug>/points?nope__gt=1", {}, None),
     ("/api/v1/datasets/<slug>?_version=1", {}, None),
     ("/api/v1/datasets?q=park&format=csv", {}, None),
     ("/api/v1/events/<slug>/results?method=raw", {}, None),

@@ -156,6 +156,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/api/v1/datasets/<slug>/rows"): row(everyone(200)),
     ("GET", "/api/v1/datasets/<slug>/rows.csv"): row(everyone(200)),
     ("GET", "/api/v1/datasets/<slug>/rows.geojson"): row(everyone(200)),
+    ("GET", "/api/v1/datasets/<slug>/points"): row(everyone(200)),
     ("GET", "/api/v1/events"): row(everyone(200)),
     ("POST", "/api/v1/events"): row(api(organizer=400)),
     ("GET", "/api/v1/events/<slug>"): row(everyone(200)),
@@ -291,6 +292,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/datasets.atom"): row(everyone(200)),
     ("GET", "/datasets/"): row(everyone(200)),
     ("GET", "/datasets/<slug>"): row(everyone(200)),
+    ("GET", "/datasets/<slug>/map-points"): row(everyone(200)),
     ("GET", "/datasets/<slug>/datapackage.json"): row(everyone(200)),
     ("POST", "/datasets/<slug>/delete"): row(page(organizer="done"), {"confirm": "yes"}),
     ("POST", "/datasets/<slug>/publish"): row(page(organizer="done")),
@@ -300,7 +302,6 @@ ROUTES: dict[tuple[str, str], R] = {
     ("POST", "/datasets/<slug>/edit"): row(page(organizer="done")),
     ("GET", "/datasets/<slug>/feedback/new"): row(page(200)),
     ("POST", "/datasets/<slug>/feedback/new"): row(page(400)),
-    ("GET", "/datasets/<slug>/map-features.geojson"): row(everyone(200)),
     ("GET", "/datasets/<slug>/original"): row(everyone(200)),
     ("GET", "/datasets/<slug>/report"): row(page(organizer=200)),
     # An empty correction of an unchanged file would make nothing; this one drops the location.

@@ -2,7 +2,8 @@
 
 - assets: Leaflet and its plugins served from this machine, never from a CDN;
 - build: make_map (OpenStreetMap tiles, falling back by itself to a no-tile basemap of
-  outlines when the tile server does not answer; or `none` to force that), render_map_html;
+  outlines when the tile server does not answer; or `none` to force that), render_map_html,
+  points_layer / points_from_url (a fast layer for 100,000s of points);
 - serve: the asset route and the map page's Content-Security-Policy for a Flask app;
 - hubdata: a hackkit hub's JSON API, with a fallback to the app's data/ extracts;
 - pytest_plugin: the fixtures an app's own tests use (loaded by pytest automatically).
@@ -22,6 +23,9 @@ _EXPORTS = {
     "add_source_notice": "build",
     "escape_properties": "build",
     "geojson_from_url": "build",
+    "points_layer": "build",
+    "points_from_url": "build",
+    "pack_points": "build",
     "inline_assets": "assets",
     "localize_html": "assets",
     "asset_response": "serve",
