@@ -13,6 +13,7 @@ thousands of values overflow the drivers' parameter limits. docs/api.md lists th
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import threading
 import time
@@ -24,6 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
 from hackkit.models import DatasetVersion
@@ -268,17 +270,42 @@ def _condition(table: sa.Table, name: str, op: str, value, dialect: str):
     return {"gt": col > value, "gte": col >= value, "lt": col < value, "lte": col <= value}[op]
 
 
+def _fts_source(table: sa.Table, query: RowQuery, dialect: str):
+    """SQLite's full-text table for a search, or None. A search reads the matches from it
+    in row order (FTS5 keeps them by rowid) joined to the rows: a first page then stops at
+    its last row instead of listing every match of two common words before the first one
+    (`_id IN (SELECT rowid ... MATCH)`), and a count looks each match up once."""
+    if not query.search or dialect != "sqlite":
+        return None
+    return sa.table(f"{table.name}_fts", sa.column("rowid", sa.Integer))
+
+
+class _MatchesFirst(sa.sql.expression.Join):
+    """The full-text matches joined to the rows, read in that order: SQLite's CROSS JOIN
+    keeps its left side as the outer loop. Left to choose, the planner may walk an index of
+    the rows (`category = ...`) and search the full text again for each of 100,000 of them."""
+
+    inherit_cache = True
+
+
+@compiles(_MatchesFirst)
+def _compile_matches_first(join, compiler, **kw) -> str:
+    matches, _sep, rest = compiler.visit_join(join, **kw).partition(" JOIN ")  # left is one table
+    return f"{matches} CROSS JOIN {rest}"
+
+
+def _from(table: sa.Table, fts):
+    return table if fts is None else _MatchesFirst(fts, table, table.c[dataset_tables.ROW_ID] == fts.c.rowid)
+
+
 def _where(table: sa.Table, version: DatasetVersion, query: RowQuery, dialect: str) -> list:
     clauses = [_condition(table, name, op, value, dialect) for name, op, value in query.filters]
     if query.search:
         if dialect == "sqlite":
             # Each word quoted: FTS5 syntax in the user's words must not be a syntax error.
+            # The full-text table is joined in FROM (_from).
             words = " ".join('"' + w.replace('"', '""') + '"' for w in query.search.split())
-            fts = sa.table(f"{table.name}_fts")
-            matches = (
-                sa.select(sa.literal_column("rowid")).select_from(fts).where(sa.text(f'"{table.name}_fts" MATCH :q'))
-            )
-            clauses.append(table.c[dataset_tables.ROW_ID].in_(matches.params(q=words)))
+            clauses.append(sa.text(f'"{table.name}_fts" MATCH :q').bindparams(q=words))
         else:
             document = dataset_tables.fts_document(version.columns)
             clauses.append(
@@ -294,8 +321,8 @@ def _direction(col, desc: bool, dialect: str):
     return col.asc().nulls_first() if dialect != "sqlite" else col.asc()
 
 
-def _order(table: sa.Table, query: RowQuery, dialect: str) -> list:
-    row_id = table.c[dataset_tables.ROW_ID]
+def _order(table: sa.Table, query: RowQuery, dialect: str, row_id=None) -> list:
+    row_id = table.c[dataset_tables.ROW_ID] if row_id is None else row_id
     if query.order:
         clauses = [_direction(table.c[name], desc, dialect) for name, desc in query.order]
         return clauses if query.distinct else clauses + [row_id]
@@ -306,9 +333,9 @@ def _order(table: sa.Table, query: RowQuery, dialect: str) -> list:
     return [_direction(table.c[query.sort], query.desc, dialect), row_id.desc() if query.desc else row_id]
 
 
-def _after(table: sa.Table, query: RowQuery):
+def _after(table: sa.Table, query: RowQuery, row_id=None):
     value, last_id = query.after
-    row_id = table.c[dataset_tables.ROW_ID]
+    row_id = table.c[dataset_tables.ROW_ID] if row_id is None else row_id
     if query.sort is None:
         return row_id > last_id
     col = table.c[query.sort]
@@ -321,38 +348,60 @@ def _after(table: sa.Table, query: RowQuery):
     return sa.or_(col < value, sa.and_(col == value, row_id < last_id), col.is_(None))
 
 
+@functools.lru_cache(maxsize=256)
+def _cached_table(name: str, columns: tuple[tuple[str, str], ...]) -> sa.Table:
+    return dataset_tables.sa_table(name, [{"name": n, "type": t} for n, t in columns])
+
+
+def version_table(version: DatasetVersion) -> sa.Table:
+    """The version's table, one object per table and column list: SQLAlchemy caches the SQL
+    compiled for a statement by the Table object it reads, so a new object per request would
+    compile every query again (and fill that cache with copies)."""
+    return _cached_table(version.table_name, tuple((c["name"], c["type"]) for c in version.columns))
+
+
 def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: bool = True):
     check_query(query)
-    table = dataset_tables.sa_table(version.table_name, version.columns)
+    table = version_table(version)
+    fts = _fts_source(table, query, dialect)
+    # Row order by the full-text rowid (the same number as _id) lets SQLite read the matches
+    # in order instead of sorting them all.
+    row_id = None if fts is None else fts.c.rowid
     clauses = _where(table, version, query, dialect)
     if keyset and query.after is not None:
-        clauses.append(_after(table, query))
+        clauses.append(_after(table, query, row_id))
     names = query.fields or [c["name"] for c in version.columns]
     if query.distinct:
         # Only the asked-for columns: the row id would make every row distinct.
         unsorted = [name for name, _desc in query.order if name not in names]
         if unsorted:
             raise _bad("sort", _l("With distinct, sort only by columns you ask for (not %(name)s).", name=unsorted[0]))
-        statement = sa.select(*[table.c[n] for n in names]).distinct().where(*clauses)
+        statement = sa.select(*[table.c[n] for n in names]).select_from(_from(table, fts)).distinct().where(*clauses)
         return table, statement.order_by(*_order(table, query, dialect))
     wanted = [table.c[dataset_tables.ROW_ID]] + [table.c[n] for n in names if n != dataset_tables.ROW_ID]
     if query.sort and query.sort not in names:
         wanted.append(table.c[query.sort])
-    statement = sa.select(*wanted).where(*clauses).order_by(*_order(table, query, dialect))
-    return table, statement
+    statement = sa.select(*wanted).select_from(_from(table, fts)).where(*clauses)
+    return table, statement.order_by(*_order(table, query, dialect, row_id))
 
 
 def count_rows(version: DatasetVersion, query: RowQuery, dialect: str, cap: int | None = None):
-    table = dataset_tables.sa_table(version.table_name, version.columns)
+    table = version_table(version)
+    source = _from(table, _fts_source(table, query, dialect))
     if cap is not None and not query.distinct:
         # Stops after cap + 1 matches: enough to say "more than cap".
-        inner = sa.select(sa.literal(1)).select_from(table).where(*_where(table, version, query, dialect))
+        inner = sa.select(sa.literal(1)).select_from(source).where(*_where(table, version, query, dialect))
         return sa.select(sa.func.count()).select_from(inner.limit(cap + 1).subquery())
     if query.distinct:
         names = query.fields or [c["name"] for c in version.columns]
-        inner = sa.select(*[table.c[n] for n in names]).distinct().where(*_where(table, version, query, dialect))
+        inner = (
+            sa.select(*[table.c[n] for n in names])
+            .select_from(source)
+            .distinct()
+            .where(*_where(table, version, query, dialect))
+        )
         return sa.select(sa.func.count()).select_from(inner.subquery())
-    return sa.select(sa.func.count()).select_from(table).where(*_where(table, version, query, dialect))
+    return sa.select(sa.func.count()).select_from(source).where(*_where(table, version, query, dialect))
 
 
 class _TotalsCache:
