@@ -388,7 +388,13 @@ def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: 
 
 def count_rows(version: DatasetVersion, query: RowQuery, dialect: str, cap: int | None = None):
     table = version_table(version)
-    source = _from(table, _fts_source(table, query, dialect))
+    fts = _fts_source(table, query, dialect)
+    source = _from(table, fts)
+    if fts is not None and not query.filters and not query.distinct:
+        # Words alone: the full-text index holds one entry per row of its table (built from
+        # it, and neither changes after the import), so its matches are counted without
+        # looking up each row.
+        source = fts
     if cap is not None and not query.distinct:
         # Stops after cap + 1 matches: enough to say "more than cap".
         inner = sa.select(sa.literal(1)).select_from(source).where(*_where(table, version, query, dialect))
