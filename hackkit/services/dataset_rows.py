@@ -413,8 +413,9 @@ def count_rows(version: DatasetVersion, query: RowQuery, dialect: str, cap: int 
 
 RANK_STEP = 1000  # one sampled value for every this many rows of a column, in its order
 RANKED_TYPES = ("integer", "number", "date", "datetime")  # stored values Python orders as SQLite does
-# Sampling walks the whole column once (0.2 s of CPU for 1M rows): past this many rows it
-# would not fit in one request's time limit (HACKKIT_DATASET_QUERY_MS, 1 s by default).
+# Sampling walks the whole column once (0.2 s of CPU for 1M rows), outside the request's time
+# limit (HACKKIT_DATASET_QUERY_MS, 1 s by default): past this many rows the one slow answer it
+# makes would be too slow, and those tables are counted as before.
 RANKED_MAX_ROWS = 2_000_000
 # op: (an upper bound?, counted from the rows strictly below the value?) - col >= v is every
 # row but those < v, col > v every row but those <= v.
@@ -488,9 +489,10 @@ class _RankIndex:
             value, below = found[0], through + between
         return _Ranks(values, lower, upper, 0)  # no values at all
 
-    def count(self, conn, version: DatasetVersion, query: RowQuery) -> int | None:
-        """The exact number of rows matching `query` when it is one or two range conditions
-        on one ranked column (and nothing else), else None."""
+    @staticmethod
+    def column(version: DatasetVersion, query: RowQuery) -> str | None:
+        """The column when `query` is one or two range conditions on one ranked column (and
+        nothing else), else None."""
         if query.search or query.distinct or not 1 <= len(query.filters) <= 2:
             return None
         if (version.row_count or 0) > RANKED_MAX_ROWS:
@@ -500,14 +502,31 @@ class _RankIndex:
         if len(names) != 1 or not all(op in BOUNDS for op in ops):
             return None
         name = names.pop()
-        column = next(c for c in version.columns if c["name"] == name)
-        if column["type"] not in RANKED_TYPES:
+        if next(c for c in version.columns if c["name"] == name)["type"] not in RANKED_TYPES:
             return None
         if len(ops) == 2 and BOUNDS[ops[0]][0] == BOUNDS[ops[1]][0]:
             return None  # two lower (or two upper) bounds
+        return name
+
+    def prepare(self, conn, version: DatasetVersion, query: RowQuery) -> None:
+        """Sample the column `query` counts a range of, if it has not been: outside the
+        request's time limit (fetch_page), which is meant for the question, not for this."""
+        name = self.column(version, query)
+        if name is not None:
+            self.ranks(conn, version.table_name, name)
+
+    def count(self, conn, version: DatasetVersion, query: RowQuery) -> int | None:
+        """The exact number of rows matching `query` when it is a range on a sampled column
+        (see column and prepare), else None: counted as any other question."""
+        name = self.column(version, query)
+        if name is None:
+            return None
+        with self._lock:
+            ranks = self._entries.get((version.table_name, name))
+        if ranks is None:
+            return None
         table = version_table(version)
         process = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        ranks = self.ranks(conn, version.table_name, name)
         count = ranks.rows
         for _name, op, bound in query.filters:
             is_upper, strict = BOUNDS[op]
@@ -581,6 +600,8 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     conn = session.connection()
     dialect = conn.dialect.name
     _table, statement = select_rows(version, query, dialect)
+    if dialect == "sqlite" and query.count != "none" and query.total is None:
+        RANKS.prepare(conn, version, query)
     with time_limit(conn, time_limit_ms):
         result = conn.execute(statement.limit(query.size + 1)).mappings().all()
         total = query.total
