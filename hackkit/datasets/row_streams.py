@@ -39,17 +39,30 @@ def _cell(value: Any, kind: str) -> str:
     return str(value)
 
 
+def _cell_writer(kind: str):
+    """_cell for one column: the values of a column have its type, so the common case is
+    decided once (anything else still goes through _cell and comes out the same)."""
+    if kind == "text":
+        return lambda value: spreadsheet_safe(value) if type(value) is str else _cell(value, kind)
+    if kind == "integer":
+        return lambda value: str(value) if type(value) is int else _cell(value, kind)
+    if kind == "number":
+        return lambda value: repr(value) if type(value) is float else _cell(value, kind)
+    return lambda value: _cell(value, kind)
+
+
 def csv_lines(
     version: DatasetVersion, names: list[str], rows: Iterable[Mapping[str, Any]], delimiter: str = ","
 ) -> Iterator[str]:
     """The rows as spreadsheet-safe CSV (or TSV: spreadsheets run formulas in those too)."""
     types = {c["name"]: c["type"] for c in version.columns}
+    cells = [(n, _cell_writer(types.get(n, ""))) for n in names]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(names)
     count = 0
     for row in rows:
-        writer.writerow([_cell(row[n], types.get(n, "")) for n in names])
+        writer.writerow([cell(row[n]) for n, cell in cells])
         count += 1
         if count % 500 == 0:
             yield buffer.getvalue()
@@ -72,11 +85,12 @@ def geometry_of(version: DatasetVersion, row: Mapping[str, Any]) -> dict | None:
 
 
 def geojson_chunks(version: DatasetVersion, names: list[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
-    from hackkit.services.dataset_rows import to_json_row
+    from hackkit.services.dataset_rows import json_row_maker
 
     spec = version.geometry or {}
     hidden = {spec.get("column")} if spec.get("type") == "geojson" else set()
     properties = [n for n in names if n not in hidden]
+    to_properties = json_row_maker(version, properties)
     yield '{"type":"FeatureCollection","features":['
     first = True
     for row in rows:
@@ -84,7 +98,7 @@ def geojson_chunks(version: DatasetVersion, names: list[str], rows: Iterable[Map
             "type": "Feature",
             "id": row["_id"],
             "geometry": geometry_of(version, row),
-            "properties": to_json_row(version, row, properties),
+            "properties": to_properties(row),
         }
         yield ("" if first else ",\n") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
         first = False

@@ -13,6 +13,8 @@ thousands of values overflow the drivers' parameter limits. docs/api.md lists th
 from __future__ import annotations
 
 import base64
+import bisect
+import functools
 import json
 import threading
 import time
@@ -24,6 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
 from hackkit.models import DatasetVersion
@@ -268,17 +271,42 @@ def _condition(table: sa.Table, name: str, op: str, value, dialect: str):
     return {"gt": col > value, "gte": col >= value, "lt": col < value, "lte": col <= value}[op]
 
 
+def _fts_source(table: sa.Table, query: RowQuery, dialect: str):
+    """SQLite's full-text table for a search, or None. A search reads the matches from it
+    in row order (FTS5 keeps them by rowid) joined to the rows: a first page then stops at
+    its last row instead of listing every match of two common words before the first one
+    (`_id IN (SELECT rowid ... MATCH)`), and a count looks each match up once."""
+    if not query.search or dialect != "sqlite":
+        return None
+    return sa.table(f"{table.name}_fts", sa.column("rowid", sa.Integer))
+
+
+class _MatchesFirst(sa.sql.expression.Join):
+    """The full-text matches joined to the rows, read in that order: SQLite's CROSS JOIN
+    keeps its left side as the outer loop. Left to choose, the planner may walk an index of
+    the rows (`category = ...`) and search the full text again for each of 100,000 of them."""
+
+    inherit_cache = True
+
+
+@compiles(_MatchesFirst)
+def _compile_matches_first(join, compiler, **kw) -> str:
+    matches, _sep, rest = compiler.visit_join(join, **kw).partition(" JOIN ")  # left is one table
+    return f"{matches} CROSS JOIN {rest}"
+
+
+def _from(table: sa.Table, fts):
+    return table if fts is None else _MatchesFirst(fts, table, table.c[dataset_tables.ROW_ID] == fts.c.rowid)
+
+
 def _where(table: sa.Table, version: DatasetVersion, query: RowQuery, dialect: str) -> list:
     clauses = [_condition(table, name, op, value, dialect) for name, op, value in query.filters]
     if query.search:
         if dialect == "sqlite":
             # Each word quoted: FTS5 syntax in the user's words must not be a syntax error.
+            # The full-text table is joined in FROM (_from).
             words = " ".join('"' + w.replace('"', '""') + '"' for w in query.search.split())
-            fts = sa.table(f"{table.name}_fts")
-            matches = (
-                sa.select(sa.literal_column("rowid")).select_from(fts).where(sa.text(f'"{table.name}_fts" MATCH :q'))
-            )
-            clauses.append(table.c[dataset_tables.ROW_ID].in_(matches.params(q=words)))
+            clauses.append(sa.text(f'"{table.name}_fts" MATCH :q').bindparams(q=words))
         else:
             document = dataset_tables.fts_document(version.columns)
             clauses.append(
@@ -294,8 +322,8 @@ def _direction(col, desc: bool, dialect: str):
     return col.asc().nulls_first() if dialect != "sqlite" else col.asc()
 
 
-def _order(table: sa.Table, query: RowQuery, dialect: str) -> list:
-    row_id = table.c[dataset_tables.ROW_ID]
+def _order(table: sa.Table, query: RowQuery, dialect: str, row_id=None) -> list:
+    row_id = table.c[dataset_tables.ROW_ID] if row_id is None else row_id
     if query.order:
         clauses = [_direction(table.c[name], desc, dialect) for name, desc in query.order]
         return clauses if query.distinct else clauses + [row_id]
@@ -306,9 +334,9 @@ def _order(table: sa.Table, query: RowQuery, dialect: str) -> list:
     return [_direction(table.c[query.sort], query.desc, dialect), row_id.desc() if query.desc else row_id]
 
 
-def _after(table: sa.Table, query: RowQuery):
+def _after(table: sa.Table, query: RowQuery, row_id=None):
     value, last_id = query.after
-    row_id = table.c[dataset_tables.ROW_ID]
+    row_id = table.c[dataset_tables.ROW_ID] if row_id is None else row_id
     if query.sort is None:
         return row_id > last_id
     col = table.c[query.sort]
@@ -321,38 +349,206 @@ def _after(table: sa.Table, query: RowQuery):
     return sa.or_(col < value, sa.and_(col == value, row_id < last_id), col.is_(None))
 
 
+@functools.lru_cache(maxsize=256)
+def _cached_table(name: str, columns: tuple[tuple[str, str], ...]) -> sa.Table:
+    return dataset_tables.sa_table(name, [{"name": n, "type": t} for n, t in columns])
+
+
+def version_table(version: DatasetVersion) -> sa.Table:
+    """The version's table, one object per table and column list: SQLAlchemy caches the SQL
+    compiled for a statement by the Table object it reads, so a new object per request would
+    compile every query again (and fill that cache with copies)."""
+    return _cached_table(version.table_name, tuple((c["name"], c["type"]) for c in version.columns))
+
+
 def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: bool = True):
     check_query(query)
-    table = dataset_tables.sa_table(version.table_name, version.columns)
+    table = version_table(version)
+    fts = _fts_source(table, query, dialect)
+    # Row order by the full-text rowid (the same number as _id) lets SQLite read the matches
+    # in order instead of sorting them all.
+    row_id = None if fts is None else fts.c.rowid
     clauses = _where(table, version, query, dialect)
     if keyset and query.after is not None:
-        clauses.append(_after(table, query))
+        clauses.append(_after(table, query, row_id))
     names = query.fields or [c["name"] for c in version.columns]
     if query.distinct:
         # Only the asked-for columns: the row id would make every row distinct.
         unsorted = [name for name, _desc in query.order if name not in names]
         if unsorted:
             raise _bad("sort", _l("With distinct, sort only by columns you ask for (not %(name)s).", name=unsorted[0]))
-        statement = sa.select(*[table.c[n] for n in names]).distinct().where(*clauses)
+        statement = sa.select(*[table.c[n] for n in names]).select_from(_from(table, fts)).distinct().where(*clauses)
         return table, statement.order_by(*_order(table, query, dialect))
     wanted = [table.c[dataset_tables.ROW_ID]] + [table.c[n] for n in names if n != dataset_tables.ROW_ID]
     if query.sort and query.sort not in names:
         wanted.append(table.c[query.sort])
-    statement = sa.select(*wanted).where(*clauses).order_by(*_order(table, query, dialect))
-    return table, statement
+    statement = sa.select(*wanted).select_from(_from(table, fts)).where(*clauses)
+    return table, statement.order_by(*_order(table, query, dialect, row_id))
 
 
 def count_rows(version: DatasetVersion, query: RowQuery, dialect: str, cap: int | None = None):
-    table = dataset_tables.sa_table(version.table_name, version.columns)
+    table = version_table(version)
+    fts = _fts_source(table, query, dialect)
+    source = _from(table, fts)
+    if fts is not None and not query.filters and not query.distinct:
+        # Words alone: the full-text index holds one entry per row of its table (built from
+        # it, and neither changes after the import), so its matches are counted without
+        # looking up each row.
+        source = fts
     if cap is not None and not query.distinct:
         # Stops after cap + 1 matches: enough to say "more than cap".
-        inner = sa.select(sa.literal(1)).select_from(table).where(*_where(table, version, query, dialect))
+        inner = sa.select(sa.literal(1)).select_from(source).where(*_where(table, version, query, dialect))
         return sa.select(sa.func.count()).select_from(inner.limit(cap + 1).subquery())
     if query.distinct:
         names = query.fields or [c["name"] for c in version.columns]
-        inner = sa.select(*[table.c[n] for n in names]).distinct().where(*_where(table, version, query, dialect))
+        inner = (
+            sa.select(*[table.c[n] for n in names])
+            .select_from(source)
+            .distinct()
+            .where(*_where(table, version, query, dialect))
+        )
         return sa.select(sa.func.count()).select_from(inner.subquery())
-    return sa.select(sa.func.count()).select_from(table).where(*_where(table, version, query, dialect))
+    return sa.select(sa.func.count()).select_from(source).where(*_where(table, version, query, dialect))
+
+
+RANK_STEP = 1000  # one sampled value for every this many rows of a column, in its order
+RANKED_TYPES = ("integer", "number", "date", "datetime")  # stored values Python orders as SQLite does
+# Sampling walks the whole column once (0.2 s of CPU for 1M rows), outside the request's time
+# limit (HACKKIT_DATASET_QUERY_MS, 1 s by default): past this many rows the one slow answer it
+# makes would be too slow, and those tables are counted as before.
+RANKED_MAX_ROWS = 2_000_000
+# op: (an upper bound?, counted from the rows strictly below the value?) - col >= v is every
+# row but those < v, col > v every row but those <= v.
+BOUNDS = {"gt": (False, False), "gte": (False, True), "lt": (True, True), "lte": (True, False)}
+
+
+@dataclass(frozen=True)
+class _Ranks:
+    """A column's values in order, one every RANK_STEP rows, each with the number of rows
+    below it (`lower`) and up to and including it (`upper`); `rows` is the count of
+    non-NULL values. Any value falls between two samples with fewer than RANK_STEP rows
+    strictly between them, so a range count reads at most that many index entries."""
+
+    values: list
+    lower: list[int]
+    upper: list[int]
+    rows: int
+
+
+class _RankIndex:
+    """Exact counts of a range on one column (`number >= 51234`) without walking the
+    range: the sampled ranks above, read off the column's index once per process and table
+    (about 3,000 small index lookups for 1M rows), then each count is two bisections and an
+    index scan of under RANK_STEP entries. SQLite only: a version's table never changes, so
+    the ranks stay true; PostgreSQL counts as before."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str], _Ranks] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def ranks(self, conn, table: str, column: str) -> _Ranks:
+        key = (table, column)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        ranks = self._sample(conn, table, column)
+        with self._lock:
+            self._entries[key] = ranks
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return ranks
+
+    @staticmethod
+    def _sample(conn, table: str, column: str) -> _Ranks:
+        # Names are ours: a generated table name and a cleaned column name.
+        col, source = f'"{column}"', f'"{table}"'
+
+        def one(sql: str, *params):
+            return conn.exec_driver_sql(sql, params).scalar()
+
+        values, lower, upper = [], [], []
+        value = one(f"SELECT min({col}) FROM {source}")  # noqa: S608
+        below = 0
+        while value is not None:
+            through = below + one(f"SELECT count(*) FROM {source} WHERE {col} = ?", value)  # noqa: S608
+            values.append(value)
+            lower.append(below)
+            upper.append(through)
+            # The next sample: the value at the next multiple of RANK_STEP after this value's rows.
+            skip = -through % RANK_STEP
+            found = conn.exec_driver_sql(
+                f"SELECT {col} FROM {source} WHERE {col} > ? ORDER BY {col} LIMIT 1 OFFSET ?",  # noqa: S608
+                (value, skip),
+            ).first()
+            if found is None:
+                rows = through + one(f"SELECT count(*) FROM {source} WHERE {col} > ?", value)  # noqa: S608
+                return _Ranks(values, lower, upper, rows)
+            between = one(f"SELECT count(*) FROM {source} WHERE {col} > ? AND {col} < ?", value, found[0])  # noqa: S608
+            value, below = found[0], through + between
+        return _Ranks(values, lower, upper, 0)  # no values at all
+
+    @staticmethod
+    def column(version: DatasetVersion, query: RowQuery) -> str | None:
+        """The column when `query` is one or two range conditions on one ranked column (and
+        nothing else), else None."""
+        if query.search or query.distinct or not 1 <= len(query.filters) <= 2:
+            return None
+        if (version.row_count or 0) > RANKED_MAX_ROWS:
+            return None
+        names = {name for name, _op, _value in query.filters}
+        ops = [op for _name, op, _value in query.filters]
+        if len(names) != 1 or not all(op in BOUNDS for op in ops):
+            return None
+        name = names.pop()
+        if next(c for c in version.columns if c["name"] == name)["type"] not in RANKED_TYPES:
+            return None
+        if len(ops) == 2 and BOUNDS[ops[0]][0] == BOUNDS[ops[1]][0]:
+            return None  # two lower (or two upper) bounds
+        return name
+
+    def prepare(self, conn, version: DatasetVersion, query: RowQuery) -> None:
+        """Sample the column `query` counts a range of, if it has not been: outside the
+        request's time limit (fetch_page), which is meant for the question, not for this."""
+        name = self.column(version, query)
+        if name is not None:
+            self.ranks(conn, version.table_name, name)
+
+    def count(self, conn, version: DatasetVersion, query: RowQuery) -> int | None:
+        """The exact number of rows matching `query` when it is a range on a sampled column
+        (see column and prepare), else None: counted as any other question."""
+        name = self.column(version, query)
+        if name is None:
+            return None
+        with self._lock:
+            ranks = self._entries.get((version.table_name, name))
+        if ranks is None:
+            return None
+        table = version_table(version)
+        process = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        count = ranks.rows
+        for _name, op, bound in query.filters:
+            is_upper, strict = BOUNDS[op]
+            bound = process(bound) if process else bound
+            # Rows below an upper bound are the matches; rows below a lower one are not.
+            below = self._below(conn, version.table_name, name, ranks, bound, strict)
+            count = below - (ranks.rows - count) if is_upper else count - below
+        return max(count, 0)
+
+    @staticmethod
+    def _below(conn, table: str, column: str, ranks: _Ranks, bound, strict: bool) -> int:
+        """Rows with column < bound (strict) or <= bound."""
+        i = (bisect.bisect_left if strict else bisect.bisect_right)(ranks.values, bound) - 1
+        col, source, compare = f'"{column}"', f'"{table}"', "<" if strict else "<="
+        if i < 0:
+            sql, params = f"SELECT count(*) FROM {source} WHERE {col} {compare} ?", (bound,)  # noqa: S608
+            return conn.exec_driver_sql(sql, params).scalar()
+        sql = f"SELECT count(*) FROM {source} WHERE {col} > ? AND {col} {compare} ?"  # noqa: S608
+        return ranks.upper[i] + conn.exec_driver_sql(sql, (ranks.values[i], bound)).scalar()
+
+
+RANKS = _RankIndex()
 
 
 class _TotalsCache:
@@ -383,7 +579,11 @@ class _TotalsCache:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        total = conn.execute(count_rows(version, query, dialect, cap)).scalar_one()
+        total = RANKS.count(conn, version, query) if dialect == "sqlite" else None
+        if total is not None and cap is not None:
+            total = min(total, cap + 1)  # what the capped count says: cap, and whether more match
+        elif total is None:
+            total = conn.execute(count_rows(version, query, dialect, cap)).scalar_one()
         with self._lock:
             self._entries[key] = total
             while len(self._entries) > self.size:
@@ -400,6 +600,8 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     conn = session.connection()
     dialect = conn.dialect.name
     _table, statement = select_rows(version, query, dialect)
+    if dialect == "sqlite" and query.count != "none" and query.total is None:
+        RANKS.prepare(conn, version, query)
     with time_limit(conn, time_limit_ms):
         result = conn.execute(statement.limit(query.size + 1)).mappings().all()
         total = query.total
@@ -416,7 +618,8 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     has_more = len(result) > query.size
     result = result[: query.size]
     names = query.fields or [c["name"] for c in version.columns]
-    rows = [to_json_row(version, row, names) for row in result]
+    make = json_row_maker(version, names)
+    rows = [make(row) for row in result]
     token = None
     if has_more and result:
         last = result[-1]
@@ -447,17 +650,28 @@ def fetch_slice(
     return {"rows": rows, "total": total}
 
 
-def to_json_row(version: DatasetVersion, row: Mapping[str, Any], names: list[str]) -> dict[str, Any]:
+def json_row_maker(version: DatasetVersion, names: list[str]):
+    """A function that turns one row into its JSON object, the columns in `names` order:
+    geometry parsed, dates and date-times as ISO text. The column types are looked up once,
+    not for every row of a page or a stream."""
     types = {c["name"]: c["type"] for c in version.columns}
-    out = {}
-    for name in names:
-        value = row[name]
-        if value is not None and types.get(name) == "geojson":
-            value = json.loads(value)
-        elif isinstance(value, (date, datetime)):
-            value = value.isoformat()
-        out[name] = value
-    return out
+    shapes = [n for n in names if types.get(n) == "geojson"]
+
+    def make(row: Mapping[str, Any]) -> dict[str, Any]:
+        out = {name: row[name] for name in names}
+        for name in shapes:
+            if out[name] is not None:
+                out[name] = json.loads(out[name])
+        for name, value in out.items():
+            if isinstance(value, (date, datetime)):
+                out[name] = value.isoformat()
+        return out
+
+    return make
+
+
+def to_json_row(version: DatasetVersion, row: Mapping[str, Any], names: list[str]) -> dict[str, Any]:
+    return json_row_maker(version, names)(row)
 
 
 def stream_rows(

@@ -113,6 +113,11 @@ def add_indexes(conn: Connection, table: sa.Table, columns: list[dict[str, Any]]
         if column["type"] == "geojson" or (column["type"] == "text" and column["max_length"] > INDEX_MAX_TEXT):
             continue
         sa.Index(f"{table.name}_i{position}", table.c[column["name"]]).create(conn)
+    if conn.dialect.name == "sqlite":
+        # Statistics for the planner (sqlite_stat1: rows per value of each index), so that of
+        # two equality filters the more selective index drives the query. PostgreSQL's
+        # autovacuum gathers its own. 1.3 s for 1M rows and 9 indexes.
+        conn.exec_driver_sql(f'ANALYZE "{table.name}"')
     texts = text_columns(columns)
     if not texts:
         return
