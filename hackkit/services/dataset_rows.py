@@ -361,6 +361,15 @@ def version_table(version: DatasetVersion) -> sa.Table:
     return _cached_table(version.table_name, tuple((c["name"], c["type"]) for c in version.columns))
 
 
+def matching(version: DatasetVersion, query: RowQuery, dialect: str) -> tuple[sa.Table, sa.FromClause, list]:
+    """The version's table, what to select from (with the full-text table joined for a
+    search) and the conditions of the query's filters and search: for other readers of the
+    same rows (the map's points)."""
+    check_query(query)
+    table = version_table(version)
+    return table, _from(table, _fts_source(table, query, dialect)), _where(table, version, query, dialect)
+
+
 def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: bool = True):
     check_query(query)
     table = version_table(version)
