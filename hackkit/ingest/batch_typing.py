@@ -54,34 +54,44 @@ def available() -> bool:
     return True
 
 
-def too_long(columns: list[list[str | None]], max_field: int) -> bool:
-    import pyarrow as pa
+def too_long(columns: list, max_field: int) -> bool:
     import pyarrow.compute as pc
 
     for values in columns:
-        longest = pc.max(pc.utf8_length(pa.array(values, pa.string()))).as_py()
+        longest = pc.max(pc.utf8_length(as_array(values))).as_py()
         if longest is not None and longest > max_field:
             return True
     return False
 
 
-def add_column(
-    guesser: cols.TypeGuesser, probe: geo.ShapeProbe, values: list[str | None], slow: Callable[[str], None]
-) -> None:
-    """Add one column of a batch. `slow(raw)` handles one raw value the ordinary way (repair,
-    missing marks, guesser.add) but not the probe, which is fed here in file order."""
+def as_array(values):
+    """A column of a batch as a pyarrow string array (arrow_csv gives arrays already)."""
+    import pyarrow as pa
+
+    return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+
+
+def add_column(guesser: cols.TypeGuesser, probe: geo.ShapeProbe, values, slow: Callable[[str], None]) -> None:
+    """Add one column of a batch (a list of strings or None, or a string array). `slow(raw)`
+    handles one raw value the ordinary way (repair, missing marks, guesser.add) but not the
+    probe, which is fed here in file order."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    array = as_array(values)
     if probe.checked < geo.PROBE_LIMIT:
         from hackkit.ingest import text
 
-        for raw in values:
-            if probe.checked >= geo.PROBE_LIMIT:
-                break
-            if raw is not None and not cols.is_missing(value := text.repair(raw)):
-                probe.add(value)
-    array = pa.array(values, pa.string()).drop_null()
+        start = 0
+        while probe.checked < geo.PROBE_LIMIT and start < len(array):
+            # A slice at a time: the probe usually stops within the first values.
+            for raw in array.slice(start, geo.PROBE_LIMIT).to_pylist():
+                if probe.checked >= geo.PROBE_LIMIT:
+                    break
+                if raw is not None and not cols.is_missing(value := text.repair(raw)):
+                    probe.add(value)
+            start += geo.PROBE_LIMIT
+    array = array.drop_null()
     ascii_ = pc.string_is_ascii(array)
     for raw in array.filter(pc.invert(ascii_)).to_pylist():
         slow(raw)
@@ -178,14 +188,20 @@ def _widen(guesser: cols.TypeGuesser, candidate: str, low, high) -> None:
 NONZERO_NEGATIVE = r"^-[1-9][0-9]{0,17}$"  # "-0" is the int 0 but would be the float -0.0
 
 
-def convert_numbers(values: list[str | None], kind: str, fmt: str | None) -> list:
+def convert_numbers(values, kind: str, fmt: str | None) -> list:
     """The values of a batch in an integer or number column, converted as columns.converter
     converts them, where that is certain: plain integers (and, with a dot, plain decimals).
     Every other position holds PENDING, for the caller's value-by-value conversion."""
+    converted, plain = plain_numbers(as_array(values), kind, fmt)
+    return [value if done else PENDING for value, done in zip(converted.to_pylist(), plain.to_pylist(), strict=True)]
+
+
+def plain_numbers(array, kind: str, fmt: str | None):
+    """(converted, plain): int64 or float64 values, and where they are certain (a mask, never
+    null); the other positions of `converted` hold 0."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(values, pa.string())
     bare = pc.utf8_trim(array, ASCII_SPACE)
     ascii_ = pc.fill_null(pc.string_is_ascii(array), False)
     negative = NEGATIVE if kind == "integer" else NONZERO_NEGATIVE
@@ -194,8 +210,7 @@ def convert_numbers(values: list[str | None], kind: str, fmt: str | None) -> lis
         plain = pc.or_(plain, pc.match_substring_regex(bare, DECIMAL))
     plain = pc.fill_null(pc.and_(plain, ascii_), False)
     target = pa.int64() if kind == "integer" else pa.float64()
-    converted = pc.cast(pc.if_else(plain, bare, pa.scalar("0")), target).to_pylist()
-    return [value if done else PENDING for value, done in zip(converted, plain.to_pylist(), strict=True)]
+    return pc.cast(pc.if_else(plain, bare, pa.scalar("0")), target), plain
 
 
 PENDING = object()

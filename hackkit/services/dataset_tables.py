@@ -85,25 +85,22 @@ def load(conn: Connection, name: str, table_data: Table, chunk_size: int = 5000)
 def _load_sqlite(conn: Connection, table: sa.Table, table_data: Table, chunk_size: int) -> int:
     """The rows as tuples through one prepared INSERT (executemany), in the caller's transaction:
     SQLAlchemy's per-row work for `table.insert()` cost as much as SQLite's own. Values pass the
-    same bind processors SQLAlchemy applies (dates and date-times stored as it stores them)."""
-    names = [c.name for c in table.columns if c.name != ROW_ID]
+    same bind processors SQLAlchemy applies (dates and date-times stored as it stores them),
+    a column at a time."""
+    names = [c.name for c in table_data.columns]
     processors = [table.c[n].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for n in names]
-    bound = [(i, p) for i, p in enumerate(processors) if p is not None]
     quoted = ", ".join(f'"{n}"' for n in [ROW_ID, *names])
     marks = ", ".join("?" * (len(names) + 1))
     # Names are ours: a generated table name and cleaned column names (lower-case ASCII and _).
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'  # noqa: S608
     count = 0
-    for chunk in table_data.chunks(chunk_size):
-        rows = []
-        for row in chunk:
-            count += 1
-            values = [row.get(n) for n in names]
-            for i, process in bound:
-                if values[i] is not None:
-                    values[i] = process(values[i])
-            rows.append((count, *values))
-        conn.exec_driver_sql(sql, rows)
+    for values in table_data.column_batches():
+        for i, process in enumerate(processors):
+            if process is not None:
+                values[i] = [None if v is None else process(v) for v in values[i]]
+        rows = len(values[0]) if values else 0
+        conn.exec_driver_sql(sql, list(zip(range(count + 1, count + rows + 1), *values, strict=True)))
+        count += rows
     return count
 
 

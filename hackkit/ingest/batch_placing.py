@@ -1,0 +1,89 @@
+"""The geometry pass (`placing.try_all`) over pyarrow's blocks of a plain delimited file.
+
+Latitude/longitude pairs are checked a block at a time in C: the plain numbers cast, the rest
+converted as `placing.try_all` converts them, the rows in range counted and the first
+`placing.MAX_POINTS` positions kept in file order. Projected pairs and shapes go row by row
+through the same functions as there (pyproj and the shape readers are per value anyway).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from hackkit.ingest import batch_typing, placing
+from hackkit.ingest import columns as cols
+
+
+def try_all(found: list[placing.Candidate], columns, batches: Iterable[list]) -> None:
+    import pyarrow.compute as pc
+
+    index = {c.name: c.source for c in columns}
+    fmts = {c.name: c.fmt if c.type in ("integer", "number") else None for c in columns}
+    first = 1
+    for arrays in batches:
+        numbers: dict[str, object] = {}  # each coordinate column of this block as float64, null where unusable
+        for candidate in found:
+            if candidate.kind == "shape":
+                _shapes(candidate, arrays[index[candidate.columns[0]]], first)
+                continue
+            for name in candidate.columns:
+                if name not in numbers:
+                    numbers[name] = _numbers(arrays[index[name]], fmts[name])
+            a, b = (numbers[name] for name in candidate.columns)
+            usable = pc.and_(pc.is_valid(a), pc.is_valid(b))
+            if candidate.kind == "projected":
+                rows = pc.indices_nonzero(usable).to_pylist()
+                for at, x, y in zip(rows, a.take(rows).to_pylist(), b.take(rows).to_pylist(), strict=True):
+                    placing._place(candidate, first + at, x, y)
+                continue
+            lat, lon = a, b
+            inside = pc.and_(
+                usable,
+                pc.and_(
+                    pc.and_(pc.greater_equal(lat, -90.0), pc.less_equal(lat, 90.0)),
+                    pc.and_(pc.greater_equal(lon, -180.0), pc.less_equal(lon, 180.0)),
+                ),
+            )
+            inside = pc.fill_null(inside, False)
+            candidate.placed += pc.sum(inside).as_py() or 0
+            room = placing.MAX_POINTS - len(candidate.points)
+            if room > 0:
+                rows = pc.indices_nonzero(inside).slice(0, room)
+                candidate.points.extend(
+                    zip(
+                        pc.add(rows, first).to_pylist(),
+                        lon.take(rows).to_pylist(),
+                        lat.take(rows).to_pylist(),
+                        strict=True,
+                    )
+                )
+        first += len(arrays[0])
+
+
+def _numbers(array, fmt: str | None):
+    """float64 values of a coordinate column, null where placing.try_all skips the row
+    (a missing mark, a value the number rules do not read)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values, plain = batch_typing.plain_numbers(array, "number", fmt)
+    values = pc.if_else(plain, values, pa.scalar(None, pa.float64()))
+    others = pc.indices_nonzero(pc.invert(plain)).to_pylist()
+    if not others:
+        return values
+    convert = cols.converter("number", fmt)
+    listed = values.to_pylist()
+    for at, raw in zip(others, array.take(others).to_pylist(), strict=True):
+        if cols.is_missing(raw):
+            continue
+        try:
+            listed[at] = convert(raw.strip())
+        except ValueError:
+            continue
+    return pa.array(listed, pa.float64())
+
+
+def _shapes(candidate: placing.Candidate, array, first: int) -> None:
+    for at, raw in enumerate(array.to_pylist()):
+        if not cols.is_missing(raw):
+            placing._try_shape(candidate, first + at, raw)
