@@ -20,8 +20,6 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from hackkit.ingest.batch_typing import ASCII_SPACE
-
 BLOCK_BYTES = 1 << 20  # bytes parsed at a time; about 10,000 records of a typical city file
 WIDEST = 1001  # more columns than table.MAX_COLUMNS
 UTF8 = {"utf-8", "utf-8-sig", "ascii"}  # codecs whose bytes pyarrow reads as they are
@@ -86,9 +84,7 @@ def batches(path: Path, encoding: str, delimiter: str, skip: int = 0) -> Iterato
             read_options=pacsv.ReadOptions(
                 use_threads=False, block_size=BLOCK_BYTES, autogenerate_column_names=True, encoding="utf8"
             ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=invalid
-            ),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=invalid),
             # Every column as text, empty cells as "" (never null): the csv module's strings.
             # (The width is not known before the first block: every name it could have is typed.)
             convert_options=pacsv.ConvertOptions(
@@ -123,25 +119,27 @@ def batches(path: Path, encoding: str, delimiter: str, skip: int = 0) -> Iterato
         handle.close()
 
 
+# A character str.strip() keeps (RE2 syntax): a cell holding one is not blank.
+# tests/ingest/test_arrow_csv.py checks this class against str.isspace over all of Unicode.
+NOT_SPACE = (
+    r"[^\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
+    r"\x{205f}\x{3000}]"
+)
+
+
 def _without_blank(columns: list) -> list:
-    """The records that have a value other than white space (str.strip's)."""
+    """The records that have a value other than white space. A column at a time, only over
+    the records still possibly blank: usually the first column settles every record."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    blank = None  # records whose every cell is white space, ASCII or not
-    unsure = None  # ...of which some cells are not ASCII: str.strip decides
+    maybe = None  # positions of records blank in every column so far
     for column in columns:
-        empty = pc.equal(pc.utf8_length(pc.utf8_trim(column, ASCII_SPACE)), 0)
-        other = pc.invert(pc.string_is_ascii(column))
-        blank = pc.or_(empty, other) if blank is None else pc.and_(blank, pc.or_(empty, other))
-        unsure = other if unsure is None else pc.or_(unsure, other)
-    if not pc.any(blank).as_py():
-        return columns
-    keep = pc.invert(blank)
-    doubtful = pc.and_(blank, unsure)
-    if pc.any(doubtful).as_py():
-        flags = keep.to_pylist()
-        for index in pc.indices_nonzero(doubtful).to_pylist():
-            flags[index] = any(c[index].as_py().strip() for c in columns)
-        keep = pa.array(flags, pa.bool_())
+        part = column if maybe is None else column.take(maybe)
+        blank = pc.invert(pc.match_substring_regex(part, NOT_SPACE))
+        found = pc.indices_nonzero(blank)
+        maybe = found if maybe is None else maybe.take(found)
+        if not len(maybe):
+            return columns
+    keep = pc.invert(pc.is_in(pa.array(range(len(columns[0])), pa.uint64()), value_set=maybe))
     return [c.filter(keep) for c in columns]

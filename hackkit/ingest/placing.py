@@ -40,6 +40,7 @@ class Candidate:
     points: list[tuple[int, float, float]] = field(default_factory=list)
     fixes: dict[str, list[int]] = field(default_factory=dict)
     fix_counts: dict[str, int] = field(default_factory=dict)
+    far: tuple[int, list[int]] | None = field(default=None, repr=False)  # outliers(), once worked out
 
     @property
     def label(self) -> str:
@@ -261,8 +262,14 @@ def choose(found: list[Candidate]) -> Candidate | None:
 
 
 def outliers(candidate: Candidate) -> tuple[int, list[int]]:
-    """Rows that lie far from where the others are: (how many, the first row numbers)."""
-    points = candidate.points
+    """Rows that lie far from where the others are: (how many, the first row numbers).
+    Worked out once per candidate (the report and the geometry both ask; 200,000 points cost)."""
+    if candidate.far is None:
+        candidate.far = _outliers(candidate.points)
+    return candidate.far
+
+
+def _outliers(points: list[tuple[int, float, float]]) -> tuple[int, list[int]]:
     if len(points) < 5:
         return 0, []
     lons = sorted(p[1] for p in points)
