@@ -24,8 +24,9 @@ class Plan:
     """How one column is converted; `seen` remembers converted values (not for shapes, which
     are new objects each time)."""
 
-    def __init__(self, name: str, kind: str, fmt: str | None, soft_only: str):
+    def __init__(self, name: str, kind: str, fmt: str | None, soft_only: str, dates_as_text: bool = False):
         self.name, self.kind, self.fmt = name, kind, fmt
+        self.dates_as_text = dates_as_text and kind == "date"  # `2024-03-05` rather than date(2024, 3, 5)
         self.convert = cols.converter(kind, fmt)
         self.strip = kind != "text"
         self.soft = kind != "text" or fmt == soft_only
@@ -91,9 +92,10 @@ def _column(plan: Plan, array) -> tuple[list, tuple[int, ValueError] | None]:
     one = plan.one
     for index, original in zip(indices, array.take(indices).to_pylist(), strict=True):
         try:
-            out[index] = one(original)
+            value = one(original)
         except ValueError as error:
             return out, (index, error)
+        out[index] = value.isoformat() if plan.dates_as_text and value is not None else value
     return out, None
 
 
@@ -117,7 +119,8 @@ def _plain(plan: Plan, array, bare, lowered, present):
         iso = pc.and_(pc.match_substring_regex(bare, ISO_DATE), pc.invert(pc.starts_with(bare, "0000")))
         iso = pc.fill_null(pc.and_(present, iso), False)
         try:
-            return iso, pc.cast(pc.if_else(iso, bare, pa.scalar("2000-01-01")), pa.date32())
+            days = pc.cast(pc.if_else(iso, bare, pa.scalar("2000-01-01")), pa.date32())
         except pa.ArrowInvalid:  # 2023-02-29: the ordinary rules name it
             return pc.and_(iso, False), None
+        return iso, bare if plan.dates_as_text else days  # a valid date is already written as isoformat()
     return pc.and_(present, False), None

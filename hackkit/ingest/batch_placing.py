@@ -2,7 +2,8 @@
 
 Latitude/longitude pairs are checked a block at a time in C: the plain numbers cast, the rest
 converted as `placing.try_all` converts them, the rows in range counted and the first
-`placing.MAX_POINTS` positions kept in file order. Projected pairs and shapes go row by row
+`placing.MAX_POINTS` positions kept in file order, as arrays (24 bytes a point rather than a
+tuple's 140), from which `placing.far_rows` finds the outliers as before. Projected pairs and shapes go row by row
 through the same functions as there (pyproj and the shape readers are per value anyway).
 """
 
@@ -15,10 +16,12 @@ from hackkit.ingest import columns as cols
 
 
 def try_all(found: list[placing.Candidate], columns, batches: Iterable[list]) -> None:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     index = {c.name: c.source for c in columns}
     fmts = {c.name: c.fmt if c.type in ("integer", "number") else None for c in columns}
+    kept: dict[int, list[tuple]] = {}  # id(candidate) -> (numbers, lons, lats) arrays of a block
     first = 1
     for arrays in batches:
         numbers: dict[str, object] = {}  # each coordinate column of this block as float64, null where unusable
@@ -46,18 +49,16 @@ def try_all(found: list[placing.Candidate], columns, batches: Iterable[list]) ->
             )
             inside = pc.fill_null(inside, False)
             candidate.placed += pc.sum(inside).as_py() or 0
-            room = placing.MAX_POINTS - len(candidate.points)
+            blocks = kept.setdefault(id(candidate), [])
+            room = placing.MAX_POINTS - sum(len(block[0]) for block in blocks)
             if room > 0:
                 rows = pc.indices_nonzero(inside).slice(0, room)
-                candidate.points.extend(
-                    zip(
-                        pc.add(rows, first).to_pylist(),
-                        lon.take(rows).to_pylist(),
-                        lat.take(rows).to_pylist(),
-                        strict=True,
-                    )
-                )
+                blocks.append((pc.add(rows, first), lon.take(rows), lat.take(rows)))
         first += len(arrays[0])
+    for candidate in found:
+        if blocks := kept.get(id(candidate)):
+            numbers, lons, lats = (pa.chunked_array([b[i] for b in blocks]).to_pylist() for i in range(3))
+            candidate.far = placing.far_rows(numbers, lons, lats)
 
 
 def _numbers(array, fmt: str | None):

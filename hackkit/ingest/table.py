@@ -102,16 +102,21 @@ class Table:
             "note_messages": [note.as_dict() for note in self.notes],  # translated on the pages
         }
 
-    def column_batches(self) -> Iterator[list[list[Any]]]:
-        """Typed values, a batch of rows at a time, as one list per column of `columns`.
+    def column_batches(self, dates_as_text: bool = False) -> Iterator[list[list[Any]]]:
+        """Typed values, a batch of rows at a time, as one list per column of `columns`; with
+        `dates_as_text`, dates as their isoformat() (`2024-03-05`: how SQLite stores them).
         A value that does not fit an overridden type raises IngestError."""
         if not self.fast:
             names = [c.name for c in self.columns]
+            dates = [i for i, c in enumerate(self.columns) if dates_as_text and c.type == "date"]
             for chunk in self.chunks():
-                yield [[row.get(name) for row in chunk] for name in names]
+                values = [[row.get(name) for row in chunk] for name in names]
+                for i in dates:
+                    values[i] = [None if v is None else v.isoformat() for v in values[i]]
+                yield values
             return
         sources = [c for c in self.columns if c.source is not None]
-        plans = [batch_convert.Plan(c.name, c.type, c.fmt, SOFT_MISSING_ONLY) for c in sources]
+        plans = [batch_convert.Plan(c.name, c.type, c.fmt, SOFT_MISSING_ONLY, dates_as_text) for c in sources]
         make_geometry = _geometry_maker(self.geometry)
         added = [c.name for c in self.columns if c.source is None]
         needed = _geometry_inputs(self.geometry)

@@ -86,15 +86,21 @@ def _load_sqlite(conn: Connection, table: sa.Table, table_data: Table, chunk_siz
     """The rows as tuples through one prepared INSERT (executemany), in the caller's transaction:
     SQLAlchemy's per-row work for `table.insert()` cost as much as SQLite's own. Values pass the
     same bind processors SQLAlchemy applies (dates and date-times stored as it stores them),
-    a column at a time."""
+    a column at a time, but two: dates come as the text SQLAlchemy's DATE stores (isoformat,
+    `2024-03-05`), and numbers are floats already (its FLOAT processor is float())."""
     names = [c.name for c in table_data.columns]
-    processors = [table.c[n].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for n in names]
+    processors = [
+        table.c[c.name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        if c.type not in ("date", "number")
+        else None
+        for c in table_data.columns
+    ]
     quoted = ", ".join(f'"{n}"' for n in [ROW_ID, *names])
     marks = ", ".join("?" * (len(names) + 1))
     # Names are ours: a generated table name and cleaned column names (lower-case ASCII and _).
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'  # noqa: S608
     count = 0
-    for values in table_data.column_batches():
+    for values in table_data.column_batches(dates_as_text=True):
         for i, process in enumerate(processors):
             if process is not None:
                 values[i] = [None if v is None else process(v) for v in values[i]]

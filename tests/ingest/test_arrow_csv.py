@@ -191,3 +191,22 @@ def test_a_value_that_does_not_fit_a_correction_is_named_as_row_by_row(tmp_path,
     monkeypatch.setattr(batch_typing, "available", lambda: False)
     assert error() == fast
     assert "Row 1500, column b" in fast
+
+
+def test_dates_as_text_are_what_sqlalchemy_stores_in_sqlite(tmp_path, monkeypatch):
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    store = sa.Date().dialect_impl(dialect).bind_processor(dialect)
+    days = ["2024-01-31", " 2024-02-29 ", "0999-05-05", "0001-01-01", "2024-1-5", "NA", "9999-12-31"]
+    path = tmp_path / "days.csv"
+    path.write_text("day;n\n" + "".join(f"{d};{i}\n" for i, d in enumerate(days * 3)))
+    for available in (True, False):
+        monkeypatch.setattr(batch_typing, "available", lambda available=available: available)
+        table = read_table(path)
+        assert table.fast is available and table.columns[0].type == "date"
+        as_dates = [v for batch in table.column_batches() for v in batch[0]]
+        as_text = [v for batch in table.column_batches(dates_as_text=True) for v in batch[0]]
+        assert as_text == [None if v is None else store(v) for v in as_dates]
+        assert as_text[:5] == ["2024-01-31", "2024-02-29", "0999-05-05", "0001-01-01", "2024-01-05"]
