@@ -20,7 +20,9 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-BLOCK_BYTES = 1 << 20  # bytes parsed at a time; about 10,000 records of a typical city file
+# Bytes parsed at a time (about 5,000 records of a typical city file): 1 MB cost 17 MB more peak
+# memory on a 1,000,000-row file for 0.3 s less CPU; pyarrow reads a few blocks ahead.
+BLOCK_BYTES = 1 << 19
 WIDEST = 1001  # more columns than table.MAX_COLUMNS
 UTF8 = {"utf-8", "utf-8-sig", "ascii"}  # codecs whose bytes pyarrow reads as they are
 

@@ -16,7 +16,7 @@ from hackkit.ingest import batch_typing, text
 from hackkit.ingest import columns as cols
 from hackkit.ingest.errors import N_, IngestError
 
-ISO_DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+ISO_DATE = batch_typing.ISO_DATE
 _UNSEEN = object()
 
 

@@ -114,11 +114,37 @@ def add_column(guesser: cols.TypeGuesser, probe: geo.ShapeProbe, values, slow: C
     integer = pc.or_(pc.match_substring_regex(rest, INTEGER), pc.match_substring_regex(rest, NEGATIVE))
     decimal = pc.match_substring_regex(rest, DECIMAL)
     plain = pc.or_(integer, decimal)
-    for value in rest.filter(pc.invert(plain)).to_pylist():
+    others = _add_iso_dates(guesser, rest.filter(pc.invert(plain)))
+    for value in others.to_pylist():
         guesser.add(value)
     ints, decimals = rest.filter(integer), rest.filter(decimal)
     if len(ints) or len(decimals):
         _add_plain(guesser, ints, decimals, slow=guesser.add)
+
+
+ISO_DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"  # zero-padded: 2024-03-05
+
+
+def _add_iso_dates(guesser: cols.TypeGuesser, values):
+    """What TypeGuesser.add does for each zero-padded ISO date (`2024-03-05`), in bulk; returns
+    the other values. Such a value fits only date_ymd (no other candidate reads a dash between
+    digits without a time), and that only when it is a real day: pyarrow's cast refuses
+    2023-02-29 as date() does (year 0 is left to date() itself)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    iso = pc.and_(pc.match_substring_regex(values, ISO_DATE), pc.invert(pc.starts_with(values, "0000")))
+    dates = values.filter(iso)
+    if not len(dates):
+        return values
+    try:
+        pc.cast(dates, pa.date32())
+    except pa.ArrowInvalid:
+        return values  # an impossible day among them: value by value
+    guesser.candidates &= {"date_ymd"}
+    guesser.seen += len(dates)
+    guesser.max_length = max(guesser.max_length, 10)
+    return values.filter(pc.invert(iso))
 
 
 def _longest(guesser: cols.TypeGuesser, values) -> None:
