@@ -25,6 +25,7 @@ ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 INTEGER = r"^(0|[1-9][0-9]{0,17})$"  # at most 18 digits: always below 2**63
 NEGATIVE = r"^-(0|[1-9][0-9]{0,17})$"
 DECIMAL = r"^-?[1-9][0-9]*\.[0-9]+$|^-?0\.[0-9]+$"  # columns.PLAIN_DECIMAL
+PLAIN = rf"^-?(0|[1-9][0-9]{{0,17}})$|{DECIMAL}"  # INTEGER, NEGATIVE or DECIMAL in one regex
 NUMBER_COMMA = r"^[+-]?([0-9]{1,3}([. ][0-9]{3})+|[0-9]+)?(,[0-9]+)?$"  # columns.NUMBER_COMMA on ASCII
 COMPACT_DATE = cols.COMPACT_DATE.pattern.replace(r"\d", "[0-9]")
 # Candidates no plain number satisfies: each needs a letter, a space, '/', ':' or two separators.
@@ -92,6 +93,17 @@ def add_column(guesser: cols.TypeGuesser, probe: geo.ShapeProbe, values, slow: C
                     probe.add(value)
             start += geo.PROBE_LIMIT
     array = array.drop_null()
+    if guesser.candidates:
+        # Plain numbers as written, without spaces (most cells of a big file): one regex, no
+        # trimming, no looking up missing marks (none is a plain number).
+        plain = pc.match_substring_regex(array, PLAIN)
+        if pc.any(plain).as_py():
+            numbers = array.filter(plain)
+            dotted = pc.match_substring(numbers, ".")
+            _add_plain(guesser, numbers.filter(pc.invert(dotted)), numbers.filter(dotted), slow=guesser.add)
+            array = array.filter(pc.invert(plain))
+            if not len(array):
+                return
     ascii_ = pc.string_is_ascii(array)
     for raw in array.filter(pc.invert(ascii_)).to_pylist():
         slow(raw)
@@ -212,6 +224,7 @@ def _widen(guesser: cols.TypeGuesser, candidate: str, low, high) -> None:
 
 
 NONZERO_NEGATIVE = r"^-[1-9][0-9]{0,17}$"  # "-0" is the int 0 but would be the float -0.0
+INTEGER_OR_NEGATIVE = r"^-?(0|[1-9][0-9]{0,17})$"
 
 
 def convert_numbers(values, kind: str, fmt: str | None) -> list:
@@ -228,15 +241,16 @@ def plain_numbers(array, kind: str, fmt: str | None):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    bare = pc.utf8_trim(array, ASCII_SPACE)
-    ascii_ = pc.fill_null(pc.string_is_ascii(array), False)
-    negative = NEGATIVE if kind == "integer" else NONZERO_NEGATIVE
-    plain = pc.or_(pc.match_substring_regex(bare, INTEGER), pc.match_substring_regex(bare, negative))
+    pattern = INTEGER_OR_NEGATIVE if kind == "integer" else INTEGER + "|" + NONZERO_NEGATIVE
     if kind == "number" and fmt != "comma":
-        plain = pc.or_(plain, pc.match_substring_regex(bare, DECIMAL))
-    plain = pc.fill_null(pc.and_(plain, ascii_), False)
+        pattern += "|" + DECIMAL
+    # Only ASCII digits, '-' and '.' match, so a match is ASCII; most values match as written.
+    plain = pc.fill_null(pc.match_substring_regex(array, pattern), False)
+    if not pc.all(plain).as_py():
+        array = pc.utf8_trim(array, ASCII_SPACE)
+        plain = pc.fill_null(pc.match_substring_regex(array, pattern), False)
     target = pa.int64() if kind == "integer" else pa.float64()
-    return pc.cast(pc.if_else(plain, bare, pa.scalar("0")), target), plain
+    return pc.cast(pc.if_else(plain, array, pa.scalar("0")), target), plain
 
 
 PENDING = object()
