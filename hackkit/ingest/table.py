@@ -135,10 +135,14 @@ class Table:
         """Typed rows, `size` at a time. A value that does not fit an overridden type raises IngestError."""
         if self.fast:
             names = [c.name for c in self.columns]
+            chunk: list[dict[str, Any]] = []
             for values in self.column_batches():
-                rows = [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
-                for start in range(0, len(rows), size):
-                    yield rows[start : start + size]
+                chunk += [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+                while len(chunk) >= size:
+                    yield chunk[:size]
+                    chunk = chunk[size:]
+            if chunk:
+                yield chunk
             return
         # Each column's value is a function of its raw string alone, so a string met before (a
         # district, a category, a date) is converted once: `seen` remembers up to KNOWN_VALUES of them.
