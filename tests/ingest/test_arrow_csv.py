@@ -210,3 +210,21 @@ def test_dates_as_text_are_what_sqlalchemy_stores_in_sqlite(tmp_path, monkeypatc
         as_text = [v for batch in table.column_batches(dates_as_text=True) for v in batch[0]]
         assert as_text == [None if v is None else store(v) for v in as_dates]
         assert as_text[:5] == ["2024-01-31", "2024-02-29", "0999-05-05", "0001-01-01", "2024-01-05"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_outliers_from_arrays_are_those_from_lists(seed):
+    import pyarrow as pa
+
+    from hackkit.ingest import batch_placing, placing
+
+    rng = random.Random(seed)
+    count = rng.choice([5, 6, 120, 25_000])
+    lons = [rng.choice([rng.uniform(4.3, 4.5), -0.0, 0.0, rng.uniform(-180, 180)]) for _ in range(count)]
+    lats = [rng.choice([rng.uniform(51.1, 51.3), rng.uniform(-90, 90)]) for _ in range(count)]
+    numbers = sorted(rng.sample(range(1, 10 * count), count))
+    expected = placing.far_rows(numbers, lons, lats)
+    got = batch_placing.far_rows(
+        pa.array(numbers, pa.uint64()), pa.array(lons, pa.float64()), pa.array(lats, pa.float64())
+    )
+    assert got == expected
