@@ -87,11 +87,14 @@ def main() -> None:
     parser.add_argument("--sqlite-utils", required=True)
     parser.add_argument("--hackkit-root", action="append", type=Path, help="default: this checkout")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--csv", type=Path, help="the generated file, written there if absent (default: in /tmp)")
     args = parser.parse_args()
     roots = [r.resolve() for r in (args.hackkit_root or [HERE.parent])]
-    csv = Path(tempfile.gettempdir()) / f"hackkit-bench-{args.rows}.csv"
+    csv = args.csv or Path(tempfile.gettempdir()) / f"hackkit-bench-{args.rows}.csv"
     if not csv.exists():
-        make_csv(csv, args.rows)
+        partial = csv.with_suffix(".part")  # never a half-written file for a run beside this one
+        make_csv(partial, args.rows)
+        partial.rename(csv)
     results: dict[str, list[dict]] = {}
     for _ in range(args.rounds):
         for name, job in [

@@ -25,6 +25,7 @@ ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 INTEGER = r"^(0|[1-9][0-9]{0,17})$"  # at most 18 digits: always below 2**63
 NEGATIVE = r"^-(0|[1-9][0-9]{0,17})$"
 DECIMAL = r"^-?[1-9][0-9]*\.[0-9]+$|^-?0\.[0-9]+$"  # columns.PLAIN_DECIMAL
+PLAIN = rf"^-?(0|[1-9][0-9]{{0,17}})$|{DECIMAL}"  # INTEGER, NEGATIVE or DECIMAL in one regex
 NUMBER_COMMA = r"^[+-]?([0-9]{1,3}([. ][0-9]{3})+|[0-9]+)?(,[0-9]+)?$"  # columns.NUMBER_COMMA on ASCII
 COMPACT_DATE = cols.COMPACT_DATE.pattern.replace(r"\d", "[0-9]")
 # Candidates no plain number satisfies: each needs a letter, a space, '/', ':' or two separators.
@@ -54,34 +55,55 @@ def available() -> bool:
     return True
 
 
-def too_long(columns: list[list[str | None]], max_field: int) -> bool:
-    import pyarrow as pa
+def too_long(columns: list, max_field: int) -> bool:
     import pyarrow.compute as pc
 
     for values in columns:
-        longest = pc.max(pc.utf8_length(pa.array(values, pa.string()))).as_py()
+        longest = pc.max(pc.utf8_length(as_array(values))).as_py()
         if longest is not None and longest > max_field:
             return True
     return False
 
 
-def add_column(
-    guesser: cols.TypeGuesser, probe: geo.ShapeProbe, values: list[str | None], slow: Callable[[str], None]
-) -> None:
-    """Add one column of a batch. `slow(raw)` handles one raw value the ordinary way (repair,
-    missing marks, guesser.add) but not the probe, which is fed here in file order."""
+def as_array(values):
+    """A column of a batch as a pyarrow string array (arrow_csv gives arrays already)."""
+    import pyarrow as pa
+
+    return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+
+
+def add_column(guesser: cols.TypeGuesser, probe: geo.ShapeProbe, values, slow: Callable[[str], None]) -> None:
+    """Add one column of a batch (a list of strings or None, or a string array). `slow(raw)`
+    handles one raw value the ordinary way (repair, missing marks, guesser.add) but not the
+    probe, which is fed here in file order."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    array = as_array(values)
     if probe.checked < geo.PROBE_LIMIT:
         from hackkit.ingest import text
 
-        for raw in values:
-            if probe.checked >= geo.PROBE_LIMIT:
-                break
-            if raw is not None and not cols.is_missing(value := text.repair(raw)):
-                probe.add(value)
-    array = pa.array(values, pa.string()).drop_null()
+        start = 0
+        while probe.checked < geo.PROBE_LIMIT and start < len(array):
+            # A slice at a time: the probe usually stops within the first values.
+            for raw in array.slice(start, geo.PROBE_LIMIT).to_pylist():
+                if probe.checked >= geo.PROBE_LIMIT:
+                    break
+                if raw is not None and not cols.is_missing(value := text.repair(raw)):
+                    probe.add(value)
+            start += geo.PROBE_LIMIT
+    array = array.drop_null()
+    if guesser.candidates:
+        # Plain numbers as written, without spaces (most cells of a big file): one regex, no
+        # trimming, no looking up missing marks (none is a plain number).
+        plain = pc.match_substring_regex(array, PLAIN)
+        if pc.any(plain).as_py():
+            numbers = array.filter(plain)
+            dotted = pc.match_substring(numbers, ".")
+            _add_plain(guesser, numbers.filter(pc.invert(dotted)), numbers.filter(dotted), slow=guesser.add)
+            array = array.filter(pc.invert(plain))
+            if not len(array):
+                return
     ascii_ = pc.string_is_ascii(array)
     for raw in array.filter(pc.invert(ascii_)).to_pylist():
         slow(raw)
@@ -104,11 +126,37 @@ def add_column(
     integer = pc.or_(pc.match_substring_regex(rest, INTEGER), pc.match_substring_regex(rest, NEGATIVE))
     decimal = pc.match_substring_regex(rest, DECIMAL)
     plain = pc.or_(integer, decimal)
-    for value in rest.filter(pc.invert(plain)).to_pylist():
+    others = _add_iso_dates(guesser, rest.filter(pc.invert(plain)))
+    for value in others.to_pylist():
         guesser.add(value)
     ints, decimals = rest.filter(integer), rest.filter(decimal)
     if len(ints) or len(decimals):
         _add_plain(guesser, ints, decimals, slow=guesser.add)
+
+
+ISO_DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"  # zero-padded: 2024-03-05
+
+
+def _add_iso_dates(guesser: cols.TypeGuesser, values):
+    """What TypeGuesser.add does for each zero-padded ISO date (`2024-03-05`), in bulk; returns
+    the other values. Such a value fits only date_ymd (no other candidate reads a dash between
+    digits without a time), and that only when it is a real day: pyarrow's cast refuses
+    2023-02-29 as date() does (year 0 is left to date() itself)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    iso = pc.and_(pc.match_substring_regex(values, ISO_DATE), pc.invert(pc.starts_with(values, "0000")))
+    dates = values.filter(iso)
+    if not len(dates):
+        return values
+    try:
+        pc.cast(dates, pa.date32())
+    except pa.ArrowInvalid:
+        return values  # an impossible day among them: value by value
+    guesser.candidates &= {"date_ymd"}
+    guesser.seen += len(dates)
+    guesser.max_length = max(guesser.max_length, 10)
+    return values.filter(pc.invert(iso))
 
 
 def _longest(guesser: cols.TypeGuesser, values) -> None:
@@ -176,26 +224,33 @@ def _widen(guesser: cols.TypeGuesser, candidate: str, low, high) -> None:
 
 
 NONZERO_NEGATIVE = r"^-[1-9][0-9]{0,17}$"  # "-0" is the int 0 but would be the float -0.0
+INTEGER_OR_NEGATIVE = r"^-?(0|[1-9][0-9]{0,17})$"
 
 
-def convert_numbers(values: list[str | None], kind: str, fmt: str | None) -> list:
+def convert_numbers(values, kind: str, fmt: str | None) -> list:
     """The values of a batch in an integer or number column, converted as columns.converter
     converts them, where that is certain: plain integers (and, with a dot, plain decimals).
     Every other position holds PENDING, for the caller's value-by-value conversion."""
+    converted, plain = plain_numbers(as_array(values), kind, fmt)
+    return [value if done else PENDING for value, done in zip(converted.to_pylist(), plain.to_pylist(), strict=True)]
+
+
+def plain_numbers(array, kind: str, fmt: str | None):
+    """(converted, plain): int64 or float64 values, and where they are certain (a mask, never
+    null); the other positions of `converted` hold 0."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(values, pa.string())
-    bare = pc.utf8_trim(array, ASCII_SPACE)
-    ascii_ = pc.fill_null(pc.string_is_ascii(array), False)
-    negative = NEGATIVE if kind == "integer" else NONZERO_NEGATIVE
-    plain = pc.or_(pc.match_substring_regex(bare, INTEGER), pc.match_substring_regex(bare, negative))
+    pattern = INTEGER_OR_NEGATIVE if kind == "integer" else INTEGER + "|" + NONZERO_NEGATIVE
     if kind == "number" and fmt != "comma":
-        plain = pc.or_(plain, pc.match_substring_regex(bare, DECIMAL))
-    plain = pc.fill_null(pc.and_(plain, ascii_), False)
+        pattern += "|" + DECIMAL
+    # Only ASCII digits, '-' and '.' match, so a match is ASCII; most values match as written.
+    plain = pc.fill_null(pc.match_substring_regex(array, pattern), False)
+    if not pc.all(plain).as_py():
+        array = pc.utf8_trim(array, ASCII_SPACE)
+        plain = pc.fill_null(pc.match_substring_regex(array, pattern), False)
     target = pa.int64() if kind == "integer" else pa.float64()
-    converted = pc.cast(pc.if_else(plain, bare, pa.scalar("0")), target).to_pylist()
-    return [value if done else PENDING for value, done in zip(converted, plain.to_pylist(), strict=True)]
+    return pc.cast(pc.if_else(plain, array, pa.scalar("0")), target), plain
 
 
 PENDING = object()

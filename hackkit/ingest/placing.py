@@ -40,6 +40,7 @@ class Candidate:
     points: list[tuple[int, float, float]] = field(default_factory=list)
     fixes: dict[str, list[int]] = field(default_factory=dict)
     fix_counts: dict[str, int] = field(default_factory=dict)
+    far: tuple[int, list[int]] | None = field(default=None, repr=False)  # outliers(), once worked out
 
     @property
     def label(self) -> str:
@@ -261,22 +262,29 @@ def choose(found: list[Candidate]) -> Candidate | None:
 
 
 def outliers(candidate: Candidate) -> tuple[int, list[int]]:
-    """Rows that lie far from where the others are: (how many, the first row numbers)."""
-    points = candidate.points
-    if len(points) < 5:
+    """Rows that lie far from where the others are: (how many, the first row numbers).
+    Worked out once per candidate (the report and the geometry both ask; 200,000 points cost)."""
+    if candidate.far is None:
+        points = candidate.points
+        candidate.far = far_rows([p[0] for p in points], [p[1] for p in points], [p[2] for p in points])
+    return candidate.far
+
+
+def far_rows(numbers: list[int], lons: list[float], lats: list[float]) -> tuple[int, list[int]]:
+    """outliers() of the points (numbers[i], lons[i], lats[i])."""
+    if len(numbers) < 5:
         return 0, []
-    lons = sorted(p[1] for p in points)
-    lats = sorted(p[2] for p in points)
-    mid_lon, mid_lat = lons[len(lons) // 2], lats[len(lats) // 2]
+    by_lon, by_lat = sorted(lons), sorted(lats)
+    mid_lon, mid_lat = by_lon[len(by_lon) // 2], by_lat[len(by_lat) // 2]
     scale = math.cos(math.radians(mid_lat))
 
     def km(lon: float, lat: float) -> float:
         return math.hypot((lon - mid_lon) * 111.32 * scale, (lat - mid_lat) * 110.57)
 
-    distances = [km(lon, lat) for _, lon, lat in points]
+    distances = [km(lon, lat) for lon, lat in zip(lons, lats, strict=True)]
     within = sorted(distances)[int(0.9 * (len(distances) - 1))]
     limit = max(OUTLIER_MIN_KM, OUTLIER_FACTOR * within)
-    far = [number for (number, _, _), d in zip(points, distances, strict=True) if d > limit]
+    far = [number for number, d in zip(numbers, distances, strict=True) if d > limit]
     return len(far), far[:ROWS_NAMED]
 
 

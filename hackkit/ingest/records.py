@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Source:
     date_titles: frozenset[str] = frozenset()  # columns the file itself declares as dates (Esri, Socrata)
     text_titles: frozenset[str] = frozenset()  # columns the file itself declares as text (Esri, Socrata)
     numbered: Callable[[], Iterator[tuple[int, list[str | None]]]] | None = None  # (line, record) pairs
+    path: Path | None = None  # a delimited file, which arrow_csv may read
 
 
 def cell_text(value) -> str | None:

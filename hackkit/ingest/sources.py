@@ -76,6 +76,7 @@ def _delimited(path: Path, encoding: str | None, delimiter: str | None) -> Sourc
         encoding,
         delimiter,
         numbered=lambda: text.iter_numbered(path, encoding, delimiter),
+        path=path,
     )
 
 

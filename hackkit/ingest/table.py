@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hackkit.ingest import batch_typing, placing, text
+from hackkit.ingest import arrow_csv, batch_convert, batch_placing, batch_typing, placing, text
 from hackkit.ingest import columns as cols
 from hackkit.ingest import geometry as geo
 from hackkit.ingest import header as header_rules
@@ -76,6 +76,11 @@ class Table:
     geometry_candidates: list[dict[str, Any]] = field(default_factory=list)
     preamble: int = 0  # title lines skipped above the header
     ragged_lines: list[int] = field(default_factory=list)
+    fast: bool = False  # read by pyarrow's CSV reader (arrow_csv), a column at a time
+
+    def _arrow_batches(self):
+        skip = self.preamble + (1 if self.header else 0)
+        return arrow_csv.batches(self.source.path, self.source.encoding, self.source.delimiter, skip)
 
     @property
     def report(self) -> dict[str, Any]:
@@ -97,8 +102,48 @@ class Table:
             "note_messages": [note.as_dict() for note in self.notes],  # translated on the pages
         }
 
+    def column_batches(self, dates_as_text: bool = False) -> Iterator[list[list[Any]]]:
+        """Typed values, a batch of rows at a time, as one list per column of `columns`; with
+        `dates_as_text`, dates as their isoformat() (`2024-03-05`: how SQLite stores them).
+        A value that does not fit an overridden type raises IngestError."""
+        if not self.fast:
+            names = [c.name for c in self.columns]
+            dates = [i for i, c in enumerate(self.columns) if dates_as_text and c.type == "date"]
+            for chunk in self.chunks():
+                values = [[row.get(name) for row in chunk] for name in names]
+                for i in dates:
+                    values[i] = [None if v is None else v.isoformat() for v in values[i]]
+                yield values
+            return
+        sources = [c for c in self.columns if c.source is not None]
+        plans = [batch_convert.Plan(c.name, c.type, c.fmt, SOFT_MISSING_ONLY, dates_as_text) for c in sources]
+        make_geometry = _geometry_maker(self.geometry)
+        added = [c.name for c in self.columns if c.source is None]
+        needed = _geometry_inputs(self.geometry)
+        first = 1
+        for arrays in self._arrow_batches():
+            values = batch_convert.convert(plans, [arrays[c.source] for c in sources], first)
+            first += len(arrays[0])
+            if make_geometry:
+                inputs = [values[i] for i, c in enumerate(sources) if c.name in needed]
+                names = [c.name for c in sources if c.name in needed]
+                made = [make_geometry(dict(zip(names, row, strict=True))) for row in zip(*inputs, strict=True)]
+                values += [[row[name] for row in made] for name in added]
+            yield values
+
     def chunks(self, size: int = 5000) -> Iterator[list[dict[str, Any]]]:
         """Typed rows, `size` at a time. A value that does not fit an overridden type raises IngestError."""
+        if self.fast:
+            names = [c.name for c in self.columns]
+            chunk: list[dict[str, Any]] = []
+            for values in self.column_batches():
+                chunk += [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+                while len(chunk) >= size:
+                    yield chunk[:size]
+                    chunk = chunk[size:]
+            if chunk:
+                yield chunk
+            return
         # Each column's value is a function of its raw string alone, so a string met before (a
         # district, a category, a date) is converted once: `seen` remembers up to KNOWN_VALUES of them.
         plan = [
@@ -344,12 +389,20 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
 
             batch_typing.add_column(guesser, probes[index], values, slow)
 
+    # A plain delimited file is read by pyarrow, a block at a time; any other through the csv module.
+    fast = source.format == "csv" and arrow_csv.usable(source.path, source.delimiter)
+    if fast:
+        try:
+            rows, repaired = _scan_arrow(source, preamble + (1 if header else 0), max_field, guessers, probes, widths)
+        except arrow_csv.NotPlain:
+            fast, rows, repaired = False, 0, 0
+            guessers.clear(), probes.clear(), widths.clear()
     # Text files (whose cells are all strings) are typed in batches, bounded in records and characters.
     batched = source.format == "csv" and batch_typing.available()
     batch_chars = 0
     batch: list[list[str | None]] = []
     batch_lines: list[int] = []
-    for line, record in _numbered_data(source, header, preamble):
+    for line, record in _numbered_data(source, header, preamble) if not fast else ():
         rows += 1
         widths[len(record)] += 1
         lines = width_lines.setdefault(len(record), [])
@@ -444,13 +497,41 @@ def _type_table(source: Source, overrides: Overrides) -> Table:
             )
         )
 
-    geometry, candidates, found_notes = _detect_geometry(
-        columns, guessers, probes, overrides, source, header, rows, preamble
+    table = Table(source, header, width, columns, None, rows, ragged, repaired, notes)
+    table.preamble, table.ragged_lines, table.fast = preamble, ragged_lines, fast
+    table.geometry, table.geometry_candidates, found_notes = _detect_geometry(
+        columns, guessers, probes, overrides, table
     )
     notes.extend(found_notes)
-    table = Table(source, header, width, columns, geometry, rows, ragged, repaired, notes, candidates)
-    table.preamble, table.ragged_lines = preamble, ragged_lines
     return table
+
+
+def _scan_arrow(source: Source, skip: int, max_field: int, guessers, probes, widths) -> tuple[int, int]:
+    """The typing pass over pyarrow's blocks: (rows, repaired values). Raises arrow_csv.NotPlain,
+    also for a value longer than `max_field`, which the csv-module reading names by its line."""
+    rows = 0
+    repaired = [0]
+    missing = cols.MISSING
+    for arrays in arrow_csv.batches(source.path, source.encoding, source.delimiter, skip):
+        rows += len(arrays[0])
+        widths[len(arrays)] += len(arrays[0])
+        while len(guessers) < len(arrays):
+            guessers.append(cols.TypeGuesser())
+            probes.append(geo.ShapeProbe())
+        if batch_typing.too_long(arrays, max_field):
+            raise arrow_csv.NotPlain("a value is too long")
+        for guesser, probe, values in zip(guessers, probes, arrays, strict=False):
+
+            def slow(raw: str, guesser: cols.TypeGuesser = guesser) -> None:
+                value = text.repair(raw)
+                if value is not raw and value != raw:
+                    repaired[0] += 1
+                bare = value.strip()
+                if bare.lower() not in missing:
+                    guesser.add(bare)
+
+            batch_typing.add_column(guesser, probe, values, slow)
+    return rows, repaired[0]
 
 
 def _ragged(widths: Counter[int], width_lines: dict[int, list[int]], expected: int | None) -> tuple[int, list[int]]:
@@ -510,20 +591,22 @@ def _unique(columns: list[Column], name: str) -> str:
     return candidate
 
 
-def _detect_geometry(
-    columns, guessers, probes, overrides: Overrides, source: Source, header: bool, rows: int, preamble: int
-):
+def _detect_geometry(columns, guessers, probes, overrides: Overrides, table: Table):
     """(geometry, candidates, notes): the location the rows get, and every other one there was."""
+    source = table.source
     chosen = overrides.geometry
     if chosen and chosen.get("kind") == "none":
         return None, [], []
     found = placing.candidates(columns, guessers, probes, source, chosen)
     if not found:
         return None, [], []
-    batch = TYPING_BATCH if source.format == "csv" and batch_typing.available() else 0
-    placing.try_all(found, columns, _data_records(source, header, preamble), batch)
+    if table.fast:
+        batch_placing.try_all(found, columns, table._arrow_batches())
+    else:
+        batch = TYPING_BATCH if source.format == "csv" and batch_typing.available() else 0
+        placing.try_all(found, columns, _data_records(source, table.header, table.preamble), batch)
     winner = placing.choose(found) if not chosen else found[0]
-    listed, notes = placing.report_of(found, winner, rows)
+    listed, notes = placing.report_of(found, winner, table.rows)
     if winner is None:
         return None, listed, notes
     description = winner.description()
@@ -562,6 +645,14 @@ def _detected(message_id: str, **params: Any) -> dict[str, Any]:
     """What was found, in English and as a message the web layer translates."""
     message = Message(message_id, **params)
     return {"detected": str(message), "detected_message": message.as_dict()}
+
+
+def _geometry_inputs(geometry: dict | None) -> set[str]:
+    """The columns `_geometry_maker`'s function reads."""
+    if not geometry or "from" not in geometry:
+        return set()
+    origin = geometry["from"]
+    return {origin["x"], origin["y"]} if geometry["type"] == "point" else {origin["column"]}
 
 
 def _geometry_maker(geometry: dict | None):

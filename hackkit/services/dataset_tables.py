@@ -85,25 +85,28 @@ def load(conn: Connection, name: str, table_data: Table, chunk_size: int = 5000)
 def _load_sqlite(conn: Connection, table: sa.Table, table_data: Table, chunk_size: int) -> int:
     """The rows as tuples through one prepared INSERT (executemany), in the caller's transaction:
     SQLAlchemy's per-row work for `table.insert()` cost as much as SQLite's own. Values pass the
-    same bind processors SQLAlchemy applies (dates and date-times stored as it stores them)."""
-    names = [c.name for c in table.columns if c.name != ROW_ID]
-    processors = [table.c[n].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for n in names]
-    bound = [(i, p) for i, p in enumerate(processors) if p is not None]
+    same bind processors SQLAlchemy applies (dates and date-times stored as it stores them),
+    a column at a time, but two: dates come as the text SQLAlchemy's DATE stores (isoformat,
+    `2024-03-05`), and numbers are floats already (its FLOAT processor is float())."""
+    names = [c.name for c in table_data.columns]
+    processors = [
+        table.c[c.name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        if c.type not in ("date", "number")
+        else None
+        for c in table_data.columns
+    ]
     quoted = ", ".join(f'"{n}"' for n in [ROW_ID, *names])
     marks = ", ".join("?" * (len(names) + 1))
     # Names are ours: a generated table name and cleaned column names (lower-case ASCII and _).
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'  # noqa: S608
     count = 0
-    for chunk in table_data.chunks(chunk_size):
-        rows = []
-        for row in chunk:
-            count += 1
-            values = [row.get(n) for n in names]
-            for i, process in bound:
-                if values[i] is not None:
-                    values[i] = process(values[i])
-            rows.append((count, *values))
-        conn.exec_driver_sql(sql, rows)
+    for values in table_data.column_batches(dates_as_text=True):
+        for i, process in enumerate(processors):
+            if process is not None:
+                values[i] = [None if v is None else process(v) for v in values[i]]
+        rows = len(values[0]) if values else 0
+        conn.exec_driver_sql(sql, list(zip(range(count + 1, count + rows + 1), *values, strict=True)))
+        count += rows
     return count
 
 
@@ -185,6 +188,36 @@ def _plain(value):
 
 
 def _histogram(conn: Connection, col, low: float, high: float) -> dict[str, Any]:
+    """Rows per tenth of [low, high], each row in bin floor((value - low) / width) (clamped).
+
+    The bin only grows with the value, so each bin is a range of values: the first value of
+    each bin is looked up along the column's index (from just below low + k * width, where
+    rounding cannot yet reach bin k) and each range counted on the index. A GROUP BY on the
+    bin sorted every row: 1.6 s of CPU for five columns of 1,000,000 rows."""
+    width = (high - low) / HISTOGRAM_BINS or 1.0
+    bucket = sa.cast(sa.func.floor((sa.cast(col, sa.Float(53)) - low) / width), sa.Integer)
+    margin = max(abs(width), abs(low), abs(high)) * 1e-9  # far beyond any rounding of the bin
+    starts = []
+    for k in range(1, HISTOGRAM_BINS):
+        below = low + k * width - margin
+        found = conn.execute(sa.select(col).where(col >= below, bucket >= k).order_by(col).limit(1)).first()
+        if found is None:
+            break  # no value reaches bin k, nor any later bin
+        starts.append(found[0])
+    counts = [0] * HISTOGRAM_BINS
+    edges = [None, *starts, None]
+    for index, (start, end) in enumerate(zip(edges, edges[1:], strict=False)):
+        where = [col.is_not(None)]
+        if start is not None:
+            where.append(col >= start)
+        if end is not None:
+            where.append(col < end)
+        counts[index] = conn.scalar(sa.select(sa.func.count()).select_from(col.table).where(*where))
+    return {"low": low, "high": high, "counts": counts}
+
+
+def _histogram_grouped(conn: Connection, col, low: float, high: float) -> dict[str, Any]:
+    """The histogram as one GROUP BY on the bin (slow, kept to check _histogram against)."""
     width = (high - low) / HISTOGRAM_BINS or 1.0
     bucket = sa.cast(sa.func.floor((sa.cast(col, sa.Float(53)) - low) / width), sa.Integer)
     counts = [0] * HISTOGRAM_BINS

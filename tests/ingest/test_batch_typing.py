@@ -91,6 +91,10 @@ def test_a_mixed_column_gets_the_same_guess_both_ways(seed):
         ["1.234.567.890.123.456.789.012", "1.234"],  # beyond 64 bits as thousands
         ["0", "-0", "18", "-999999999999999999"],
         ["  12 ", "\x1c13\x1d", "x", "."],
+        ["2024-01-31", "2024-02-29", " 0001-12-31 "],  # ISO dates counted in C
+        ["2024-01-31", "2023-02-29"],  # not a day: value by value
+        ["2024-01-31", "0000-01-01"],
+        ["2024-01-31", "2024-1-5", "20240131", "x", "2024-01-31 00:00"],
     ],
 )
 def test_edge_columns_get_the_same_guess_both_ways(values):
