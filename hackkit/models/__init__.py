@@ -19,6 +19,7 @@ from hackkit.models.judging import (
 from hackkit.models.notification import EventMessage, NotificationSetting
 from hackkit.models.outbox import OutboxItem
 from hackkit.models.outcome import OUTCOME_STATUSES, ProjectOutcome, ProjectUpdate
+from hackkit.models.page_version import PageVersion
 from hackkit.models.prize import Prize, PrizeSettings, PrizeWinner
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
 from hackkit.models.team import DeadlineExtension, JoinRequest, Membership, Team
@@ -54,6 +55,7 @@ __all__ = [
     "ProjectUpdate",
     "NotificationSetting",
     "OutboxItem",
+    "PageVersion",
     "Prize",
     "PrizeSettings",
     "PrizeWinner",
