@@ -231,7 +231,7 @@ def _multiple_winners(session: Session, event: Event) -> list[int]:
 
 
 def results_published(session: Session, event: Event) -> bool:
-    return judging.read_settings(session, event).results_published
+    return judging.results_are_published(session, event)
 
 
 def can_see_winners(session: Session, actor, event: Event) -> bool:
