@@ -248,8 +248,9 @@ SETTINGS: tuple[Setting, ...] = (
         "HACKKIT_PUBLIC_CACHE_SECONDS",
         "HACKKIT_PUBLIC_CACHE_SECONDS",
         2.0,
-        "Seconds each worker reuses a page or API answer for visitors who are not signed in "
-        "(0 turns this off). Signed-in people and API tokens always get live answers.",
+        "Longest time a visitor who is not signed in may see a page or API answer from before a change "
+        "(answers are kept until a write changes them, at most a minute; 0 turns this off). "
+        "Signed-in people and API tokens always get live answers.",
         float,
     ),
     Setting(

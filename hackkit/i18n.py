@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time, get_datetime_format
 from flask import Flask, has_request_context, request, session
-from flask_babel import LazyString, get_locale, lazy_gettext
+from flask_babel import LazyString, get_locale, get_translations, lazy_gettext
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 
@@ -34,10 +36,41 @@ def _text_of_lazy(value):
     return str(value) if isinstance(value, LazyString) else value
 
 
+def _template_translations(env):
+    """gettext and ngettext for templates, as Jinja's "newstyle" ones (autoescaped, always
+    %-formatted), but asking the catalogue of the page's language directly: the page's
+    language is in its context (current_locale), so each of the few dozen strings of the base
+    layout no longer goes through flask_babel's lookup of the request's translations."""
+    catalogues: dict[str, object] = {}
+
+    def catalogue(context):
+        locale = context.get("current_locale")
+        found = catalogues.get(locale)
+        if found is None:
+            found = get_translations()
+            if locale is not None and str(get_locale() or "en") == locale:
+                catalogues[locale] = found
+        return found
+
+    @pass_context
+    def gettext(context, string, **variables):
+        text = catalogue(context).ugettext(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704 (our catalogue, as Jinja does)
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = catalogue(context).ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704 (our catalogue, as Jinja does)
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
+
+
 def init_app(app: Flask) -> None:
     from hackkit import labels
 
     app.jinja_env.finalize = _text_of_lazy
+    app.jinja_env.globals.update(_template_translations(app.jinja_env))
 
     @app.context_processor
     def language_context():

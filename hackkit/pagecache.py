@@ -1,10 +1,23 @@
-"""The public page cache: what visitors who are not signed in see, kept for a few seconds.
+"""The public page cache: what visitors who are not signed in see, kept until it changes.
 
 On an event day most requests come from people who are not signed in and ask for the same
 few things: the event page, the gallery, a dataset page, the data API. Each worker keeps those
-answers for HACKKIT_PUBLIC_CACHE_SECONDS (default 2) and serves them again without rendering
-or asking the database, so such a visitor sees a page at most that old. Signed-in people, API
-clients with a token and every write always get a live answer.
+answers and serves them again without rendering or asking the database. Signed-in people,
+API clients with a token and every write always get a live answer.
+
+When an answer goes stale. Every committed write that changes what visitors see raises a
+version number in the database (table page_versions, in the same transaction as the write):
+one per event ("event:<id>": the event, its teams, projects, challenges, prizes, judging...),
+one per dataset ("dataset:<id>") and one for everything else ("global": people's public
+names, new events and datasets, bulk changes). One home does it: `note_writes` and
+`bump_versions`, hooked on every SQLAlchemy session, not calls scattered over the services.
+A stored answer remembers the versions of the events and datasets the request loaded (a
+`load` hook notes each one) and of "global"; it is served while they have not moved. Each
+worker re-reads the versions (one small query) at most every HACKKIT_PUBLIC_CACHE_SECONDS,
+so a change made through any worker of any hub instance on the same database is on every
+instance's public pages within that time, however long the answer was kept. Some pages change
+with the clock alone (registration closes, a deadline passes): no answer is kept longer than
+MAX_LIFETIME seconds (or HACKKIT_PUBLIC_CACHE_SECONDS if that is longer).
 
 What may be served from the cache (checked in `anonymous_read`): a GET or HEAD from someone
 with no account in the session, no remember-me cookie and no Authorization header, and
@@ -17,18 +30,27 @@ The key holds everything else such an answer depends on: host, path and query, l
 the Accept header (the catalogue is negotiated). Rate-limit headers belong to one client:
 they are not stored, and the limiter writes them again on every answer.
 
+Every such answer (cache on or off) carries an ETag made from its body; a visitor who sends it
+back in If-None-Match gets a 304 without the body, which on a crowded venue network matters.
+
 The same idea, at a larger scale, is Discourse's anonymous cache; a reverse proxy's
 micro-cache does it too, but would need to know all of the rules above.
 """
 
 from __future__ import annotations
 
+import hashlib
+import operator
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from cachetools import TTLCache
 from flask import Flask, Response, current_app, g, message_flashed, request, session
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 
 from hackkit import i18n
 
@@ -42,9 +64,26 @@ NEVER_CACHED_PATHS = frozenset({"/healthz"})
 # Per worker. A busy event's public pages and API answers take a few MB.
 MAX_BYTES = 32 * 1024 * 1024
 MAX_BYTES_PER_ANSWER = 1024 * 1024
+# Pages that change with the clock alone (registration closes, a deadline passes) are not
+# kept longer than this, whatever the versions say.
+MAX_LIFETIME = 60.0
 PER_CLIENT_HEADERS = frozenset(
     {"set-cookie", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "age"}
 )
+GLOBAL = "global"
+# Rows no visitor's page shows: writing them leaves every cached page as it is.
+PRIVATE_TABLES = frozenset(
+    {"api_tokens", "outbox", "notification_settings", "webhooks", "page_versions", "judge_assignments"}
+)
+# Columns of a person that public pages show (names on teams and projects, skills of people
+# looking for a team); a log-in, a new password or a confirmed e-mail changes none of them.
+PUBLIC_USER_COLUMNS = ("display_name", "skills", "languages", "bio", "looking_for_team", "role")
+# Where a row without an event_id or dataset_id belongs: (foreign key, model of that parent).
+PARENTS = (("submission_id", "Submission"), ("team_id", "Team"), ("proposal_id", "Proposal"), ("prize_id", "Prize"))
+
+clock = time.monotonic  # tests move it on instead of sleeping
+# The scopes (event and dataset) of what the current anonymous request loaded, or None.
+_loaded_scopes: ContextVar[set[str] | None] = ContextVar("loaded_scopes", default=None)
 
 
 @dataclass(frozen=True)
@@ -53,15 +92,17 @@ class CachedAnswer:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     stored_at: float
+    etag: str
+    versions: tuple[tuple[str, int], ...]  # the scopes it depends on, with their versions then
 
 
 class PublicPageCache:
-    """A thread-safe, size-bounded map from request key to answer; entries expire after `seconds`."""
+    """A thread-safe, size-bounded map from request key to answer; entries expire after `lifetime`."""
 
-    def __init__(self, seconds: float, max_bytes: int = MAX_BYTES):
+    def __init__(self, lifetime: float, max_bytes: int = MAX_BYTES):
         self._lock = threading.Lock()
         self._answers: TTLCache = TTLCache(
-            maxsize=max_bytes, ttl=seconds, timer=time.monotonic, getsizeof=lambda answer: len(answer.body) + 512
+            maxsize=max_bytes, ttl=lifetime, timer=lambda: clock(), getsizeof=lambda answer: len(answer.body) + 512
         )
 
     def get(self, key) -> CachedAnswer | None:
@@ -71,6 +112,168 @@ class PublicPageCache:
     def put(self, key, answer: CachedAnswer) -> None:
         with self._lock:
             self._answers[key] = answer
+
+    def drop(self, key) -> None:
+        with self._lock:
+            self._answers.pop(key, None)
+
+
+class Versions:
+    """This worker's copy of page_versions, read again when it is older than `seconds`."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._known: dict[str, int] = {}
+        self._read_at: float | None = None
+        self._lock = threading.Lock()
+
+    def current(self, session: Session) -> dict[str, int]:
+        now = clock()
+        if self._read_at is None or now - self._read_at >= self.seconds:
+            with self._lock:
+                if self._read_at is None or now - self._read_at >= self.seconds:
+                    rows = session.execute(sa.text("SELECT scope, version FROM page_versions")).all()
+                    self._known = dict(rows)
+                    self._read_at = now
+        return self._known
+
+
+# Writes: one home for raising versions ---------------------------------------------------------
+
+
+def _scopes_of(session: Session, obj, deleted: bool = False) -> set[str]:
+    """What visitors' pages a written row belongs to: "event:<id>", "dataset:<id>" or GLOBAL."""
+    from hackkit.models import Dataset, Event, User
+
+    table = obj.__table__.name
+    if table in PRIVATE_TABLES:
+        return set()
+    if isinstance(obj, Event | Dataset):
+        kind = "event" if isinstance(obj, Event) else "dataset"
+        state = sa.inspect(obj)
+        if state.pending or deleted or obj.id is None:
+            return {GLOBAL}  # lists of events and datasets change
+        return {f"{kind}:{obj.id}"}
+    if isinstance(obj, User):
+        state = sa.inspect(obj)
+        if deleted or any(state.attrs[name].history.has_changes() for name in PUBLIC_USER_COLUMNS):
+            return set() if state.pending else {GLOBAL}
+        return set()
+    for column, kind in (("event_id", "event"), ("dataset_id", "dataset")):
+        value = getattr(obj, column, None)
+        if value is None and hasattr(obj, kind):
+            parent = getattr(obj, kind)
+            value = parent.id if parent is not None else None
+        if value is not None:
+            return {f"{kind}:{value}"}
+    from hackkit import models
+
+    for column, model_name in PARENTS:
+        value = getattr(obj, column, None)
+        if value is not None:
+            parent = session.get(getattr(models, model_name), value)
+            if parent is not None:
+                return _scopes_of(session, parent)
+    return {GLOBAL}
+
+
+def note_writes(session: Session, flush_context, instances) -> None:
+    """before_flush: remember which scopes this transaction changes."""
+    scopes = session.info.setdefault("page_scopes", set())
+    with session.no_autoflush:
+        for obj in session.new:
+            scopes |= _scopes_of(session, obj)
+        for obj in session.dirty:
+            if session.is_modified(obj, include_collections=False):
+                scopes |= _scopes_of(session, obj)
+        for obj in session.deleted:
+            scopes |= _scopes_of(session, obj, deleted=True)
+
+
+def note_bulk_writes(execute_state) -> None:
+    """do_orm_execute: an UPDATE or DELETE statement on models (not rows one by one). One
+    that names its row by primary key (`WHERE teams.id = 5`) changes what that row belongs to;
+    any other counts as a change to everything, unless no page shows its rows."""
+    if not (execute_state.is_update or execute_state.is_delete):
+        return
+    mapper = execute_state.bind_mapper
+    if mapper is not None and mapper.local_table.name in PRIVATE_TABLES:
+        return
+    session = execute_state.session
+    scopes = session.info.setdefault("page_scopes", set())
+    row = _row_named_by_key(session, mapper, execute_state.statement.whereclause)
+    scopes |= _scopes_of(session, row) if row is not None else {GLOBAL}
+
+
+def _row_named_by_key(session: Session, mapper, where):
+    if mapper is None or where is None or len(mapper.primary_key) != 1:
+        return None
+    key = mapper.primary_key[0]
+    for clause in (where, *getattr(where, "clauses", ())):  # `a = 1` or `a = 1 AND ...`
+        left, right = getattr(clause, "left", None), getattr(clause, "right", None)
+        if getattr(clause, "operator", None) is operator.eq and left is not None and left.compare(key):
+            value = getattr(right, "effective_value", None)
+            if value is not None:
+                with session.no_autoflush:
+                    return session.get(mapper.class_, value)
+    return None
+
+
+def bump_versions(session: Session) -> None:
+    """before_commit: flush what is left, then raise the versions in the same transaction."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    scopes = sorted(session.info.pop("page_scopes", ()))  # one order for every writer: no deadlock
+    if not scopes:
+        return
+    values = ", ".join(f"(:s{number}, 1)" for number in range(len(scopes)))
+    session.connection().execute(
+        sa.text(
+            f"INSERT INTO page_versions (scope, version) VALUES {values} "  # noqa: S608 (placeholders only)
+            "ON CONFLICT (scope) DO UPDATE SET version = page_versions.version + 1"
+        ),
+        {f"s{number}": scope for number, scope in enumerate(scopes)},
+    )
+
+
+def forget_writes(session: Session, *args) -> None:
+    session.info.pop("page_scopes", None)
+
+
+def note_load(obj, context) -> None:
+    """load (every row read as a model): an anonymous page depends on the events and datasets it read."""
+    loaded = _loaded_scopes.get()
+    if loaded is None:
+        return
+    table = obj.__table__.name
+    if table == "events" or table == "datasets":
+        loaded.add(f"{table[:-1]}:{obj.id}")
+        return
+    for column, kind in (("event_id", "event"), ("dataset_id", "dataset")):
+        value = obj.__dict__.get(column)
+        if value is not None:
+            loaded.add(f"{kind}:{value}")
+
+
+_hooked = False
+
+
+def hook_sessions() -> None:
+    """Once per process, on every session and model (the services and the CLI write through both)."""
+    global _hooked  # noqa: PLW0603
+    if _hooked:
+        return
+    from hackkit.models import Base
+
+    sa_event.listen(Session, "before_flush", note_writes)
+    sa_event.listen(Session, "do_orm_execute", note_bulk_writes)
+    sa_event.listen(Session, "before_commit", bump_versions)
+    sa_event.listen(Session, "after_rollback", forget_writes)
+    sa_event.listen(Base, "load", note_load, propagate=True)
+    _hooked = True
+
+
+# Reads -----------------------------------------------------------------------------------------
 
 
 def anonymous_read() -> bool:
@@ -94,9 +297,22 @@ def request_key() -> tuple:
     )
 
 
+def etag_of(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def not_modified(etag: str, headers) -> Response:
+    response = Response(status=304, headers=[(k, v) for k, v in headers if k.lower() not in ("content-length",)])
+    response.set_etag(etag)
+    return response
+
+
 def answer_from(entry: CachedAnswer) -> Response:
-    response = Response(entry.body, status=entry.status, headers=list(entry.headers))
-    response.headers["Age"] = str(int(time.monotonic() - entry.stored_at))
+    if entry.etag in request.if_none_match:
+        response = not_modified(entry.etag, entry.headers)
+    else:
+        response = Response(entry.body, status=entry.status, headers=list(entry.headers))
+    response.headers["Age"] = str(int(clock() - entry.stored_at))
     return response
 
 
@@ -119,34 +335,59 @@ def storable(response: Response, body: bytes) -> bool:
 def init_app(app: Flask) -> None:
     """Call last in create_app: the lookup then runs after the rate limiter's check, and the
     store (put first among the after-request hooks, which run in reverse) sees the final answer."""
+    from hackkit.extensions import db
+
+    hook_sessions()  # versions are kept whether or not this hub caches: other instances may
     seconds = app.config["HACKKIT_PUBLIC_CACHE_SECONDS"]
-    if seconds <= 0:
-        return
-    cache = PublicPageCache(seconds)
+    cache = PublicPageCache(max(seconds, MAX_LIFETIME)) if seconds > 0 else None
+    versions = Versions(seconds)
+
+    def valid(entry: CachedAnswer, known: dict[str, int]) -> bool:
+        return all(known.get(scope, 0) == version for scope, version in entry.versions)
 
     def serve_from_cache():
         if not anonymous_read():
             return None
         g.page_cache_key = request_key()
-        entry = cache.get(g.page_cache_key)
-        if entry is None:
+        if cache is None:
             return None
-        g.page_cache_hit = True
-        return answer_from(entry)
+        known = versions.current(db.session)
+        entry = cache.get(g.page_cache_key)
+        if entry is not None and valid(entry, known):
+            g.page_cache_hit = True
+            return answer_from(entry)
+        g.page_cache_versions = known
+        _loaded_scopes.set(set())
+        return None
 
     def store(response: Response) -> Response:
         key = g.get("page_cache_key")
         if key is None or g.get("page_cache_hit") or response.is_streamed or response.direct_passthrough:
             return response
         body = response.get_data()
-        if storable(response, body):
+        if not storable(response, body):
+            return response
+        etag = etag_of(body)
+        response.set_etag(etag)
+        known = g.get("page_cache_versions")
+        if known is not None:
+            # The versions as they were before the view read anything: a write that landed
+            # in between makes this answer stale at the next look, never kept too long.
+            scopes = {GLOBAL} | (_loaded_scopes.get() or set())
+            depends = tuple(sorted((scope, known.get(scope, 0)) for scope in scopes))
             headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in PER_CLIENT_HEADERS)
-            cache.put(key, CachedAnswer(response.status_code, headers, body, time.monotonic()))
+            cache.put(key, CachedAnswer(response.status_code, headers, body, clock(), etag, depends))
+        if etag in request.if_none_match:
+            return not_modified(etag, response.headers.items())
         return response
+
+    def stop_noting(exc=None):
+        _loaded_scopes.set(None)
 
     def note_flash(sender, message, category, **extra):
         g.page_cache_flashed = True
 
     app.before_request(serve_from_cache)
+    app.teardown_request(stop_noting)
     message_flashed.connect(note_flash, app, weak=False)  # a local function: keep it alive
     app.after_request_funcs.setdefault(None, []).insert(0, store)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import time
 
 import pytest
+import sqlalchemy as sa
 from flask import flash, render_template_string
 
+from hackkit import pagecache
 from hackkit.extensions import db
 from hackkit.services import events, tokens
 from tests import factories
@@ -148,5 +150,114 @@ def test_a_cached_answer_still_counts_against_the_rate_limit(tmp_path, database_
     # The same stored answer, with this client's own counter.
     assert elsewhere.status_code == 200 and elsewhere.headers["X-RateLimit-Remaining"] == "2"
     with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+# Kept until it changes: versions per event, per dataset and for everything ---------------------
+
+
+class Clock:
+    """pagecache's clock, moved on by hand: the tests need no sleeping."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(pagecache, "clock", fake)
+    return fake
+
+
+def versions(app) -> dict[str, int]:
+    with app.app_context():
+        return dict(db.session.execute(sa.text("SELECT scope, version FROM page_versions")).all())
+
+
+def test_an_unchanged_page_is_kept_past_the_set_time_and_a_change_shows_within_it(app, event_slug, clock):
+    first = app.test_client().get(f"/events/{event_slug}")
+    clock.now += 10 * SECONDS  # nothing was written: still the stored answer
+    kept = app.test_client().get(f"/events/{event_slug}")
+    assert kept.headers["Age"] == str(int(10 * SECONDS)) and kept.data == first.data
+    rename(app, event_slug, "Renamed Weekend")
+    assert app.test_client().get(f"/events/{event_slug}").data == first.data  # within the set time
+    clock.now += SECONDS
+    fresh = app.test_client().get(f"/events/{event_slug}")
+    assert "Age" not in fresh.headers and "Renamed Weekend" in fresh.get_data(as_text=True)
+
+
+def test_a_write_to_one_event_leaves_the_pages_of_another_in_the_cache(app, event_slug, clock):
+    with app.app_context():
+        other = factories.event(db.session, name="Ghent Open Data Day").slug
+    app.test_client().get(f"/events/{event_slug}")
+    app.test_client().get(f"/events/{other}")
+    rename(app, other, "Ghent Open Data Night")
+    clock.now += SECONDS
+    assert app.test_client().get(f"/events/{event_slug}").headers["Age"] == str(int(SECONDS))
+    changed = app.test_client().get(f"/events/{other}")
+    assert "Age" not in changed.headers and "Ghent Open Data Night" in changed.get_data(as_text=True)
+
+
+def test_writes_raise_the_version_of_what_they_change_only(app, event_slug):
+    with app.app_context():
+        event = events.get_event(db.session, None, event_slug)
+        event_id = event.id
+        person = factories.registered(db.session, event)
+        before = versions(app)
+        factories.team(db.session, event, captain=person)  # a team: its event's pages change
+    after = versions(app)
+    assert after[f"event:{event_id}"] == before[f"event:{event_id}"] + 1
+    assert after.get("global") == before.get("global")
+    member = app.test_client()
+    AuthActions(app, member).login_as()  # a log-in writes to the person, nothing visitors see
+    with app.app_context():
+        tokens.issue_token(db.session, factories.user(db.session), "script")
+    assert versions(app) == after
+
+
+def test_a_write_through_another_hub_on_the_same_database_shows_within_the_set_time(
+    app, event_slug, clock, tmp_path, database_url
+):
+    other_hub = make_app(tmp_path / "other", database_url, HACKKIT_PUBLIC_CACHE_SECONDS=SECONDS)
+    app.test_client().get(f"/events/{event_slug}")
+    rename(other_hub, event_slug, "Renamed Weekend")
+    clock.now += SECONDS
+    assert "Renamed Weekend" in app.test_client().get(f"/events/{event_slug}").get_data(as_text=True)
+    with other_hub.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_no_page_is_kept_longer_than_its_lifetime(app, event_slug, clock):
+    app.test_client().get(f"/events/{event_slug}")
+    clock.now += pagecache.MAX_LIFETIME  # a deadline may have passed: asked again
+    assert "Age" not in app.test_client().get(f"/events/{event_slug}").headers
+
+
+# Repeat visitors: ETag and 304 -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seconds", [SECONDS, 0])
+def test_a_visitor_who_has_the_page_gets_a_304(tmp_path, database_url, seconds):
+    hub = make_app(tmp_path, database_url, HACKKIT_PUBLIC_CACHE_SECONDS=seconds)
+    with hub.app_context():
+        slug = factories.event(db.session).slug
+    for path in (f"/events/{slug}", f"/api/v1/events/{slug}"):
+        first = hub.test_client().get(path)
+        assert first.status_code == 200 and first.headers["ETag"]
+        for _ in range(2):  # stored, then from the cache (with it on)
+            again = hub.test_client().get(path, headers={"If-None-Match": first.headers["ETag"]})
+            assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == first.headers["ETag"]
+        other = hub.test_client().get(path, headers={"If-None-Match": '"something-else"'})
+        assert other.status_code == 200 and other.data == first.data
+    member = hub.test_client()
+    AuthActions(hub, member).login_as()
+    assert "ETag" not in member.get(f"/events/{slug}").headers  # a signed-in page is nobody else's
+    with hub.app_context():
         db.session.remove()
         db.engine.dispose()

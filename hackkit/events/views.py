@@ -285,7 +285,7 @@ def archive(slug: str, kind: str):
 
 def _podium(event) -> dict[int, int]:
     """Submission id -> jury place (1 to 3) once the results are published; empty before."""
-    if not judging.settings_of(db.session, event).results_published:
+    if not judging.results_are_published(db.session, event):
         return {}
     ranked = scoring.results(db.session, None, event)["results"]
     return {row["submission_id"]: row["rank"] for row in ranked if row.get("rank") and row["rank"] <= 3}

@@ -19,6 +19,7 @@ from hackkit.models.judging import (
 from hackkit.models.notification import EventMessage, NotificationSetting
 from hackkit.models.outbox import OutboxItem
 from hackkit.models.outcome import OUTCOME_STATUSES, ProjectOutcome, ProjectUpdate
+from hackkit.models.page_version import PageVersion
 from hackkit.models.prize import Prize, PrizeSettings, PrizeWinner
 from hackkit.models.stored_file import StoredFile, StoredFileChunk
 from hackkit.models.submission import Submission, SubmissionScreenshot, SubmissionVersion
@@ -55,6 +56,7 @@ __all__ = [
     "ProjectUpdate",
     "NotificationSetting",
     "OutboxItem",
+    "PageVersion",
     "Prize",
     "PrizeSettings",
     "PrizeWinner",

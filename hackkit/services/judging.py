@@ -49,6 +49,19 @@ def settings_of(session: Session, event: Event) -> JudgingSettings:
     return settings
 
 
+def read_settings(session: Session, event: Event) -> JudgingSettings:
+    """The settings for reading: the stored row, or an unsaved one with the defaults (a page
+    view must not write)."""
+    stored = session.scalar(sa.select(JudgingSettings).where(JudgingSettings.event_id == event.id))
+    return stored or JudgingSettings(event_id=event.id, results_published=False, per_submission=3, mode="rubric")
+
+
+def results_are_published(session: Session, event: Event) -> bool:
+    """Only that one flag: the settings row carries the frozen results, large to read."""
+    query = sa.select(JudgingSettings.results_published).where(JudgingSettings.event_id == event.id)
+    return bool(session.scalar(query))
+
+
 def judging_is_open(session: Session, event: Event, now: datetime | None = None) -> bool:
     """Scoring is open from `opens_at` (default: the submission deadline) until `closes_at`.
 

@@ -231,7 +231,7 @@ def _multiple_winners(session: Session, event: Event) -> list[int]:
 
 
 def results_published(session: Session, event: Event) -> bool:
-    return judging.settings_of(session, event).results_published
+    return judging.results_are_published(session, event)
 
 
 def can_see_winners(session: Session, actor, event: Event) -> bool:
@@ -241,7 +241,7 @@ def can_see_winners(session: Session, actor, event: Event) -> bool:
 
 def _ranking(session: Session, event: Event) -> list[dict]:
     """The overall ranking: the frozen snapshot once published, else the live computation."""
-    settings = judging.settings_of(session, event)
+    settings = judging.read_settings(session, event)
     if settings.results_published and settings.results_snapshot:
         methods = settings.results_snapshot["methods"]
         return (methods.get("pairwise") or methods.get("normalised") or {"results": []})["results"]
@@ -302,9 +302,16 @@ class _Sources:
 
     def __init__(self, session: Session, event: Event):
         self.session, self.event = session, event
-        self.projects = eligible_projects(session, event)
+        self._projects: dict[int, dict] | None = None
         self._ranking: list[dict] | None = None
         self._votes: dict[int, int] | None = None
+
+    @property
+    def projects(self) -> dict[int, dict]:
+        """Read when a prize asks (an event without prizes shows none of it)."""
+        if self._projects is None:
+            self._projects = eligible_projects(self.session, self.event)
+        return self._projects
 
     def ranking(self) -> list[dict]:
         if self._ranking is None:
@@ -352,7 +359,8 @@ def prize_board(session: Session, actor, event: Event) -> dict:
     `{prizes: [...], winners_visible, results_published, several_prizes_per_project}`; each prize
     carries `proposed` and `winners` (empty for others until the results are published).
     """
-    visible = can_see_winners(session, actor, event)
+    published = results_published(session, event)
+    visible = can(actor, "events.manage") or published  # can_see_winners, without asking twice
     sources = _Sources(session, event)
     board = []
     for prize in prizes_of(session, event):
@@ -370,7 +378,7 @@ def prize_board(session: Session, actor, event: Event) -> dict:
     return {
         "prizes": board,
         "winners_visible": visible,
-        "results_published": results_published(session, event),
+        "results_published": published,
         "several_prizes_per_project": read_settings(session, event).several_prizes_per_project,
         "projects": sources.projects if can(actor, "events.manage") else {},
     }

@@ -296,7 +296,7 @@ def reminders(session: Session, actor: User, event: Event) -> list[dict]:
 
 
 def can_see_results(session: Session, actor, event: Event) -> bool:
-    return can(actor, "judging.manage") or judging.settings_of(session, event).results_published
+    return can(actor, "judging.manage") or judging.results_are_published(session, event)
 
 
 def results(session: Session, actor, event: Event, method: str = "normalised") -> dict:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from hackkit.licences import SPDX_LICENCES
 from hackkit.models import Challenge, Dataset, Submission, SubmissionVersion, Team, User
-from hackkit.models.base import utcnow
+from hackkit.models.base import UTCDateTime, utcnow
 from hackkit.permissions import can
 from hackkit.services import validation as v
 from hackkit.services import webhooks
@@ -266,15 +266,24 @@ def frozen_versions(session: Session, projects: list[Submission]) -> dict[int, S
     deadlines = {s.id: effective_deadline(s.team) for s in projects}
     if not deadlines:
         return {}
-    latest: dict[int, SubmissionVersion] = {}
-    for version in session.scalars(
-        sa.select(SubmissionVersion)
-        .where(SubmissionVersion.submission_id.in_(deadlines), SubmissionVersion.created_at < max(deadlines.values()))
-        .order_by(SubmissionVersion.submission_id, SubmissionVersion.number)
-    ):
-        if version.created_at < deadlines[version.submission_id]:
-            latest[version.submission_id] = version  # ordered by number: the last one wins
-    return {sid: version for sid, version in latest.items() if version.data.get("status") == "submitted"}
+    # Only the last version before each submission's own deadline is read, however often the
+    # team saved (a team saving every few seconds has thousands by the end of the day).
+    deadline_of = sa.case(
+        *((SubmissionVersion.submission_id == sid, sa.literal(when, UTCDateTime())) for sid, when in deadlines.items())
+    )
+    last = (
+        sa.select(SubmissionVersion.submission_id, sa.func.max(SubmissionVersion.number).label("number"))
+        .where(SubmissionVersion.submission_id.in_(deadlines), SubmissionVersion.created_at < deadline_of)
+        .group_by(SubmissionVersion.submission_id)
+        .subquery()
+    )
+    latest = session.scalars(
+        sa.select(SubmissionVersion).join(
+            last,
+            (SubmissionVersion.submission_id == last.c.submission_id) & (SubmissionVersion.number == last.c.number),
+        )
+    )
+    return {version.submission_id: version for version in latest if version.data.get("status") == "submitted"}
 
 
 def frozen_version(session: Session, submission: Submission) -> SubmissionVersion | None:

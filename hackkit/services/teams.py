@@ -50,6 +50,16 @@ def get_team(session: Session, actor, team_id: int) -> Team:
     return team
 
 
+def load_members(session: Session, team: Team) -> None:
+    """Read the members' accounts in one statement (`membership.user` then asks nobody):
+    the team page lists them all."""
+    missing = [m for m in team.memberships if "user" not in m.__dict__]
+    if missing:
+        users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_([m.user_id for m in missing])))}
+        for membership in missing:
+            orm.attributes.set_committed_value(membership, "user", users.get(membership.user_id))
+
+
 def team_by_invite_code(session: Session, actor, code: str) -> Team:
     """The team an invite link points to. Codes are 72 random bits: not guessable."""
     team = session.scalar(sa.select(Team).where(Team.invite_code == (code or "")))

@@ -7,6 +7,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
 from hackkit.models import ApiToken, User
@@ -86,7 +87,9 @@ def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None
     if not token.startswith(TOKEN_PREFIX):
         return None
     record = session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+        .options(orm.joinedload(ApiToken.user, innerjoin=True))  # one statement for both
     )
     if record is None:
         return None

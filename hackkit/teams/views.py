@@ -80,6 +80,7 @@ def edit(team_id: int):
 @bp.route("/teams/<int:team_id>")
 def detail(team_id: int):
     team = teams.get_team(db.session, current_user, team_id)
+    teams.load_members(db.session, team)
     member = teams.is_member(team, current_user)
     captain = member and team.captain_id == current_user.id
     captain_form = None
