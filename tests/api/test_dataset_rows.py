@@ -31,14 +31,19 @@ def make_csv(tmp_path, rows=257):
     return path
 
 
-@pytest.fixture
-def trips(app, tmp_path):
+def load_trips(app, tmp_path) -> pd.DataFrame:
+    """Import the trips file as dataset `trips`; the same rows as a frame, with their _id."""
     path = make_csv(tmp_path)
     import_file(app, path, slug="trips")
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"note": object, "category": object})
     frame["_id"] = range(1, len(frame) + 1)
     frame["day"] = frame["day"].astype(str)
     return frame
+
+
+@pytest.fixture
+def trips(app, tmp_path):
+    return load_trips(app, tmp_path)
 
 
 def all_pages(client, url: str, size: int = 37) -> list[dict]:

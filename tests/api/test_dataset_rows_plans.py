@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from hackkit.services import dataset_rows
-from tests.api.test_dataset_rows import all_pages, make_csv, normalise, records, sort_frame
+from tests.api.test_dataset_rows import all_pages, load_trips, normalise, records, sort_frame
 from tests.datasets.helpers import import_file
 
 TEXT_COLUMNS = ("category", "district", "note")
@@ -21,12 +21,7 @@ def trips(app, tmp_path, monkeypatch):
     # A sample every few rows, so that 257 rows have many samples, runs of equal values
     # longer than a step, and bounds between, on and outside them.
     monkeypatch.setattr(dataset_rows, "RANK_STEP", 7)
-    path = make_csv(tmp_path)
-    import_file(app, path, slug="trips")
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"note": object, "category": object})
-    frame["_id"] = range(1, len(frame) + 1)
-    frame["day"] = frame["day"].astype(str)
-    return frame
+    return load_trips(app, tmp_path)
 
 
 def matching(frame: pd.DataFrame, words: str) -> pd.Series:
