@@ -29,7 +29,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -46,6 +45,7 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from hackkit_maps import assets  # noqa: E402
 from hackkit_maps.build import (  # noqa: E402
@@ -56,6 +56,7 @@ from hackkit_maps.build import (  # noqa: E402
     points_layer,
     render_map_html,
 )
+from run import free_port, hub_command  # noqa: E402
 
 CENTER = (51.2194, 4.4025)
 SIZES = (1_000, 10_000, 50_000, 100_000)
@@ -334,12 +335,6 @@ def create_database(url: str) -> None:
     admin.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def hub_preview(browser, rows: int, runs: int, database: str | None = None) -> list[dict]:
     """The hub's dataset map of `rows` points: import once, then open it `runs` times.
 
@@ -372,17 +367,7 @@ def hub_preview(browser, rows: int, runs: int, database: str | None = None) -> l
         print(f"imported {rows:,} rows in {time.perf_counter() - started:.0f} s", flush=True)
         (instance / f"{slug}.imported").touch()
     port = free_port()
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "-w",
-        "1",
-        "--threads",
-        "4",
-        "-b",
-        f"127.0.0.1:{port}",
-        "hackkit:create_app()",
-    ]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    server = subprocess.Popen(hub_command(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):

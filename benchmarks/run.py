@@ -78,6 +78,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def hub_command(port: int) -> list[str]:
+    """gunicorn serving the hub with one worker of four threads on `port` (both benchmarks)."""
+    return [str(VENV_BIN / "gunicorn"), "-w", "1", "--threads", "4", "-b", f"127.0.0.1:{port}", "hackkit:create_app()"]
+
+
 def wait_for(url: str) -> None:
     for _ in range(300):
         try:
@@ -158,16 +163,7 @@ def main() -> None:
     hk_port, ds_port = free_port(), free_port()
     servers = [
         subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "-w",
-                "1",
-                "--threads",
-                "4",
-                "-b",
-                f"127.0.0.1:{hk_port}",
-                "hackkit:create_app()",
-            ],
+            hub_command(hk_port),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
