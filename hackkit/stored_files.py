@@ -31,7 +31,11 @@ def send_stored(
     if max_age:
         response.cache_control.public = True
         response.cache_control.max_age = max_age
-    return response.make_conditional(request)
+    response = response.make_conditional(request)
+    # make_conditional stamps a Date of its own, and every server (gunicorn, werkzeug) writes
+    # one too: two Date headers break strict proxies and caches, so leave it to the server.
+    del response.headers["Date"]
+    return response
 
 
 def _attachment(response: Response, name: str) -> None:

@@ -217,3 +217,16 @@ def test_a_refused_query_that_names_markup_shows_it_as_text(client, app, tmp_pat
     page = client.get("/datasets/stations?_sort=<script>alert(1)</script>").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_original_download_over_http_carries_one_date_header(app, live_server, tmp_path):
+    import http.client
+
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="stations")
+    connection = http.client.HTTPConnection(live_server.removeprefix("http://"), timeout=10)
+    connection.request("GET", "/datasets/stations/original")
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    assert response.status == 200 and body.decode() == CSV
+    assert len(response.headers.get_all("Date")) == 1  # the server's own, not a second from the app
