@@ -65,11 +65,27 @@ def build_dataset_map(session: Session, actor, slug: str) -> folium.Map:
         )
     else:
         url = url_for("datasets.map_points_of", slug=dataset.slug)  # the API's points, for the page's user
-        layer = points_from_url(url, fit_bounds=bounds is None, name=dataset.title, **FAST_POINT_STYLE)
+        layer = points_from_url(
+            url, fit_bounds=bounds is None, name=dataset.title, **FAST_POINT_STYLE, **_clickable(dataset, version)
+        )
     layer.add_to(m)
     if bounds is not None:
         m.fit_bounds(bounds)
     return m
+
+
+def _clickable(dataset: Dataset, version: DatasetVersion) -> dict:
+    """What makes a point clickable: the rows API asked for the rows at its place. Only for
+    latitude and longitude columns; a shape drawn at its first vertex has no column to ask."""
+    spec = version.geometry or {}
+    if "lat" not in spec or "lon" not in spec:
+        return {}
+    return {
+        "rows_url": url_for("datasets.map_rows_of", slug=dataset.slug),  # for the page's user, as the points
+        "lat_field": spec["lat"],
+        "lon_field": spec["lon"],
+        "labels": {"more": _("+ {count} more at this place"), "failed": _("This row could not be loaded.")},
+    }
 
 
 def draws_shapes(version: DatasetVersion) -> bool:

@@ -139,6 +139,18 @@ def map_points_of(slug: str):
     return map_points.points_response(dataset, datasets.get_version(dataset), {})
 
 
+@bp.route("/<slug>/map-rows")
+def map_rows_of(slug: str):
+    """The rows at a point clicked on the map preview (the rows API's filters; `rows` and
+    `total` as it answers them), for whoever may see the dataset on the page, as map-points."""
+    dataset = datasets.get_dataset(db.session, current_user, slug)
+    version = datasets.get_version(dataset)
+    query = dataset_rows.parse_row_query(request.args, version)
+    page = dataset_rows.fetch_page(db.session, version, query, current_app.config["HACKKIT_DATASET_QUERY_MS"])
+    body = {"rows": page["rows"], "total": page["total"]}
+    return current_app.response_class(current_app.json.dumps(body, sort_keys=False), mimetype="application/json")
+
+
 @bp.route("/<slug>/original")
 def original(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)

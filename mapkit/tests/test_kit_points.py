@@ -12,7 +12,7 @@ from array import array
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask, Response
+from flask import Flask, Response, jsonify, request
 from hackkit_maps.assets import inline_assets
 from hackkit_maps.build import POINTS_MEDIA_TYPE, make_map, pack_points, points_from_url, points_layer, render_map_html
 from hackkit_maps.serve import asset_response, map_response
@@ -20,6 +20,13 @@ from werkzeug.serving import make_server
 
 STOPS = [(51.218, 4.41), (51.2, 4.39), (51.23, 4.42)]
 FAR_AWAY = (51.0, 3.9)  # off the map at zoom 13 around the stops
+# The rows behind STOPS, as a rows API holds them; two share Meir's place.
+STOP_ROWS = [
+    {"name": "Meir <b>bold</b>", "lat": 51.218, "lon": 4.41, "docks": 10, "note": None},
+    {"name": "Meir too", "lat": 51.218, "lon": 4.41, "docks": 4, "note": None},
+    {"name": "Zuid", "lat": 51.2, "lon": 4.39, "docks": 25, "note": None},
+    {"name": "Noord", "lat": 51.23, "lon": 4.42, "docks": 7, "note": None},
+]
 
 LAYER_STATE = """() => {
   const map = Object.values(window).find((v) => v instanceof L.Map);
@@ -55,6 +62,7 @@ def test_pack_points_is_float32_longitude_latitude_with_nan_for_no_location():
 def points_server() -> Iterator[callable]:
     """points_server(build) -> the URL of a page with the map that build(m) adds to."""
     servers = []
+    asked = []  # the query strings /stops/rows was asked with
 
     def start(add, center=(51.21, 4.41), zoom=13, lean=False) -> str:
         app = Flask(__name__)
@@ -69,6 +77,18 @@ def points_server() -> Iterator[callable]:
         def stops():
             return Response(pack_points(STOPS + [(None, None)]), mimetype=POINTS_MEDIA_TYPE)
 
+        @app.get("/stops/rows")
+        def stop_rows():
+            # Answers as the hub's rows API does to the box filters a click sends.
+            box = {key: float(value) for key, value in request.args.items() if "__" in key}
+            asked.append(dict(request.args))
+            rows = [
+                row
+                for row in STOP_ROWS
+                if box["lat__gte"] <= row["lat"] <= box["lat__lte"] and box["lon__gte"] <= row["lon"] <= box["lon__lte"]
+            ]
+            return jsonify({"rows": rows[: int(request.args["_size"])], "total": len(rows)})
+
         @app.get("/assets/<path:path>")
         def assets(path):
             return asset_response(path)
@@ -78,6 +98,7 @@ def points_server() -> Iterator[callable]:
         servers.append(server)
         return f"http://127.0.0.1:{server.server_port}/"
 
+    start.asked = asked
     yield start
     for server in servers:
         server.shutdown()
@@ -138,3 +159,44 @@ def test_a_standalone_file_carries_the_layer_script():
     points_layer(STOPS).add_to(m)
     html = inline_assets(render_map_html(m, asset_base="/assets"), base="/assets")
     assert "L.HackkitPoints = L.Layer.extend" in html and "/assets/hackkit-maps/" not in html
+
+
+def click_at(page, latlon) -> None:
+    point = page.evaluate(
+        "(ll) => { const map = Object.values(window).find((v) => v instanceof L.Map);"
+        " const p = map.latLngToContainerPoint(ll); const box = map.getContainer().getBoundingClientRect();"
+        " return [box.left + p.x, box.top + p.y]; }",
+        list(latlon),
+    )
+    page.mouse.click(point[0] + 2, point[1] - 1)  # a couple of pixels off: fingers are not exact
+
+
+def test_clicking_a_point_shows_its_row_as_text_and_how_many_share_the_place(browser_page, points_server):
+    clickable = {"rows_url": "/stops/rows", "lat_field": "lat", "lon_field": "lon"}
+    labels = {"more": "+ {count} meer op deze plek"}
+    browser_page.goto(points_server(lambda m: points_from_url("/stops.points", labels=labels, **clickable).add_to(m)))
+    drawn(browser_page)
+    click_at(browser_page, STOPS[0])
+    popup = browser_page.locator(".hackkit-points-popup")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "Meir <b>bold</b>" in text  # the value as text: its markup is not rendered
+    assert popup.locator("b").count() == 0
+    assert "docks" in text and "10" in text and "note" not in text  # empty columns are left out
+    assert "+ 1 meer op deze plek" in text
+    assert points_server.asked[-1]["_size"] == "1"
+
+    browser_page.keyboard.press("Escape")
+    popup.wait_for(state="detached")
+    asked = len(points_server.asked)
+    empty = ((STOPS[0][0] + STOPS[2][0]) / 2 + 0.004, (STOPS[0][1] + STOPS[2][1]) / 2 - 0.004)
+    click_at(browser_page, empty)  # no point there: nothing is asked, nothing opens
+    click_at(browser_page, STOPS[1])
+    popup.wait_for()
+    assert "Zuid" in popup.inner_text() and "more" not in popup.inner_text()
+    assert len(points_server.asked) == asked + 1
+
+
+def test_rows_url_needs_the_columns_the_points_came_from():
+    with pytest.raises(ValueError, match="lat_field and lon_field"):
+        points_from_url("/stops.points", rows_url="/stops/rows")

@@ -77,3 +77,27 @@ def test_a_datasets_map_preview_switches_to_the_district_outlines_too(page, app,
     )
     assert basemap == {"display": "block", "features": _district_count()}
     assert page.locator(".leaflet-tile-pane img").count() == 0
+
+
+@pytest.mark.browser
+def test_the_notice_steps_aside_while_a_clicked_point_shows_its_row(page, app, tmp_path, allow_refused_tiles):
+    # On a phone the notice covers a third of the map, and Leaflet puts controls above popups.
+    from tests.browser.test_maps import DISTRICTS_FILE, POINTS_CSV, POINTS_DRAWN
+    from tests.datasets.helpers import import_file, write_csv
+
+    import_file(app, DISTRICTS_FILE, slug="districts", title="Districts")
+    import_file(app, write_csv(tmp_path, "stops.csv", POINTS_CSV), slug="stops", title="Stops")
+    page.set_viewport_size({"width": 390, "height": 700})
+    page.goto("/maps/datasets/stops")
+    notice = page.locator(".hackkit-tiles-notice")
+    notice.wait_for()
+    page.wait_for_function(f"() => ({POINTS_DRAWN})() !== null")
+    meir = page.evaluate(
+        "() => { const isMap = (v) => { try { return v instanceof L.Map; } catch (e) { return false; } };"
+        " const p = Object.values(window).find(isMap).latLngToContainerPoint([51.218, 4.41]); return [p.x, p.y]; }"
+    )
+    page.locator(".leaflet-container").click(position={"x": meir[0], "y": meir[1]})
+    page.locator(".hackkit-points-popup").wait_for()
+    notice.wait_for(state="hidden")
+    page.locator(".leaflet-popup-close-button").click()
+    notice.wait_for(state="visible")

@@ -287,3 +287,35 @@ def test_gallery_project_map_draws_every_district_offline(page, app, browser_log
     assert '<img src=x onerror="alert(1)"> & Co' in tooltip.inner_text() and "2 projects" in tooltip.inner_text()
     assert frame.locator(".leaflet-tooltip img").count() == 0  # the hostile title stayed text
     assert not browser_log.foreign_requests()
+
+
+def test_a_point_on_the_dataset_map_opens_its_row_on_a_phone_in_dutch(browser, live_server, app, tmp_path):
+    # Two stops share Meir's place: the popup shows one and says there is one more.
+    csv = POINTS_CSV + "5;Meir <i>bis</i>;51.218;4.41\n"
+    import_file(app, write_csv(tmp_path, "stops.csv", csv), slug="stops", title="Stops")
+    context = browser.new_context(
+        base_url=live_server, locale="nl-BE", viewport={"width": 390, "height": 844}, has_touch=True
+    )
+    try:
+        phone = context.new_page()
+        phone.goto("/datasets/stops")
+        frame = _map_frame(phone, "stops")
+        frame.wait_for_function(f"() => ({POINTS_DRAWN})() !== null")
+        for name, latlon, more in (("Zuid", [51.2, 4.39], False), ("Meir", [51.218, 4.41], True)):
+            box = frame.evaluate(
+                "(ll) => { " + FIND_MAPS + " const p = findMaps()[0].latLngToContainerPoint(ll); return [p.x, p.y]; }",
+                latlon,
+            )
+            frame.locator(".leaflet-container").tap(position={"x": box[0] + 2, "y": box[1] + 1})
+            popup = frame.locator(".hackkit-points-popup")
+            popup.wait_for()
+            frame.wait_for_function(
+                "(name) => document.querySelector('.hackkit-points-popup').innerText.includes(name)", arg=name
+            )
+            text = popup.inner_text()
+            assert "naam" in text and ("1 meer op deze plek" in text) is more
+            assert popup.locator("i").count() == 0  # a name with markup stays text
+            frame.locator(".leaflet-popup-close-button").tap()
+            popup.wait_for(state="detached")
+    finally:
+        context.close()

@@ -230,3 +230,14 @@ def test_original_download_over_http_carries_one_date_header(app, live_server, t
     connection.close()
     assert response.status == 200 and body.decode() == CSV
     assert len(response.headers.get_all("Date")) == 1  # the server's own, not a second from the app
+
+
+def test_map_rows_answer_a_clicked_point_for_whoever_sees_the_dataset(client, app, auth, tmp_path):
+    # What the preview's point layer asks when a point is clicked: the rows in a box around it.
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="stations", draft=True)
+    box = "/datasets/stations/map-rows?lat__gte=51.19999&lat__lte=51.20001&lon__gte=4.38999&lon__lte=4.39001&_size=1"
+    assert client.get(box).status_code == 404  # a draft: not for visitors
+    auth.login_as("organizer")  # previewing the draft with a session, not an API token
+    answer = client.get(box).get_json()
+    assert answer["total"] == 1 and answer["rows"][0]["naam"] == "Zuid"
+    assert client.get("/datasets/stations/map-rows?nope__gte=1").status_code == 400

@@ -293,6 +293,7 @@ ROUTES: dict[tuple[str, str], R] = {
     ("GET", "/datasets/"): row(everyone(200)),
     ("GET", "/datasets/<slug>"): row(everyone(200)),
     ("GET", "/datasets/<slug>/map-points"): row(everyone(200)),
+    ("GET", "/datasets/<slug>/map-rows"): row(everyone(200)),
     ("GET", "/datasets/<slug>/datapackage.json"): row(everyone(200)),
     ("POST", "/datasets/<slug>/delete"): row(page(organizer="done"), {"confirm": "yes"}),
     ("POST", "/datasets/<slug>/publish"): row(page(organizer="done")),

@@ -228,11 +228,13 @@ def pack_points(points: Iterable[Sequence[float | None]]) -> bytes:
 
 
 POINTS_MEDIA_TYPE = "application/octet-stream"
+# What a clicked point's popup says besides the row; an app in another language passes its own.
+POPUP_LABELS = {"more": "+ {count} more at this place", "failed": "This row could not be loaded."}
 
 
 class FastPoints(Layer):
     """Many points drawn into one canvas (static/hackkit-points.js): 100,000 in well under a
-    second, a million in a few. Not clickable; for popups use GeoJSON or markers.
+    second, a million in a few. Clickable when given `rows_url` (see points_from_url).
 
     Build it with points_layer (data in the page) or points_from_url (fetched by the browser).
     """
@@ -264,12 +266,22 @@ class FastPoints(Layer):
         overlay: bool = True,
         control: bool = True,
         show: bool = True,
+        rows_url: str | None = None,
+        lat_field: str | None = None,
+        lon_field: str | None = None,
+        labels: dict[str, str] | None = None,
     ):
         super().__init__(name=name, overlay=overlay, control=control, show=show)
+        if rows_url is not None and not (lat_field and lon_field):
+            raise ValueError("rows_url needs lat_field and lon_field: the columns the points came from")
         self._name = "HackkitPoints"
         self.url = url
         self.data = base64.b64encode(packed or b"").decode("ascii") if url is None else None
         self.js_options = {"color": color, "radius": radius, "opacity": opacity, "fitBounds": fit_bounds}
+        if rows_url is not None:
+            self.js_options.update(rowsUrl=rows_url, latField=lat_field, lonField=lon_field)
+        if labels:  # {"more": "+ {count} more at this place", "failed": "..."}, in the page's language
+            self.js_options["labels"] = {**POPUP_LABELS, **labels}
 
     def render(self, **kwargs):
         # Like _TileFallback: a made-up CDN address that assets.py points at our own copy.
@@ -293,7 +305,11 @@ def points_from_url(url: str, **kwargs: Any) -> FastPoints:
     makes them; the hub's /api/v1/datasets/<slug>/points serves any dataset's this way).
 
     The page stays small, and a million points are an 8 MB download instead of ~100 MB of
-    GeoJSON. Keyword arguments as points_layer.
+    GeoJSON. Keyword arguments as points_layer, and to make the points clickable:
+    `rows_url` (the hub's /api/v1/datasets/<slug>/rows, or a route answering like it to
+    `<column>__gte`/`__lte` filters), `lat_field` and `lon_field` (the columns the points
+    came from) and optionally `labels` (the popup's words, see POPUP_LABELS). A click then
+    shows the row at that place in a popup.
     """
     return FastPoints(url=url, **kwargs)
 

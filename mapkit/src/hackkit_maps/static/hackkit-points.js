@@ -11,10 +11,16 @@
 //
 // The data: a Float32Array of (longitude, latitude) pairs, little-endian, as served by the
 // hub's /api/v1/datasets/<slug>/points or built by hackkit_maps.build.pack_points. A pair
-// of NaN is a row without a location and is skipped. Points are not clickable: this is a
-// picture of where the data is, not a layer of features. The canvas covers the view only
+// of NaN is a row without a location and is skipped. The canvas covers the view only
 // (a draw costs per pixel too): while the map is dragged, what comes into view from beyond
 // its edges is drawn when the drag ends.
+//
+// Clicking a point: the layer holds no attributes (8 bytes a point is what makes it fast),
+// so with `rowsUrl` (an endpoint that answers as the hub's /api/v1/datasets/<slug>/rows, with
+// `latField`/`lonField` the columns the points came from) a click asks for the rows at that
+// place (a box of about a metre around the point, `<lat>__gte` ... `<lon>__lte`) and shows
+// the first one in a popup, with how many more share the place. Each draw records which point
+// lies on each pixel, so finding the point under the pointer looks at a few pixels only.
 //
 // Usage: L.hackkitPoints({color: "#1d4f91", radius: 2, opacity: 0.6, fitBounds: true})
 //            .addTo(map).loadUrl("/api/v1/datasets/trees/points");
@@ -49,6 +55,11 @@
       opacity: 0.6, // of one dot; overlaps get darker
       fitBounds: false, // zoom the map to the points once they have arrived
       maxZoom: 16, // ... but not closer than this
+      rowsUrl: null, // where a click asks for the rows at a point (see the top of this file)
+      latField: null,
+      lonField: null,
+      popupFields: 12, // at most this many of a row's columns in the popup
+      labels: { more: "+ {count} more at this place", failed: "This row could not be loaded." },
     },
 
     initialize: function (options) {
@@ -58,6 +69,8 @@
       this.visiblePoints = 0; // of those, inside the view
       this._x = new Float64Array(0); // projected, [0, 1]
       this._y = new Float64Array(0);
+      this._lonLat = new Float32Array(0); // as received, to ask for a clicked point's rows
+      this._hits = null; // per grid cell of the last draw: 1 + the index of a point on it, or 0
       this._bounds = null;
     },
 
@@ -89,6 +102,7 @@
       const pairs = Math.floor(lonLat.length / 2);
       const xs = new Float64Array(pairs);
       const ys = new Float64Array(pairs);
+      const kept = new Float32Array(2 * pairs);
       let n = 0;
       let west = Infinity, east = -Infinity, south = Infinity, north = -Infinity;
       for (let i = 0; i < pairs; i++) {
@@ -96,6 +110,8 @@
         if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) continue; // NaN too
         xs[n] = projectX(lon);
         ys[n] = projectY(lat);
+        kept[2 * n] = lon;
+        kept[2 * n + 1] = lat;
         n++;
         if (lon < west) west = lon;
         if (lon > east) east = lon;
@@ -104,6 +120,7 @@
       }
       this._x = xs.subarray(0, n);
       this._y = ys.subarray(0, n);
+      this._lonLat = kept.subarray(0, 2 * n);
       this.count = n;
       this._bounds = n ? L.latLngBounds([south, west], [north, east]) : null;
       if (this._map) {
@@ -137,7 +154,92 @@
     getEvents: function () {
       const events = { moveend: this._reset, viewreset: this._reset, resize: this._reset };
       if (this._map._zoomAnimated) events.zoomanim = this._animateZoom;
+      if (this.options.rowsUrl) {
+        events.click = this._showRowsAt;
+        events.mousemove = this._pointerOver;
+      }
       return events;
+    },
+
+    // The index of the point drawn nearest to a container point, within the dot's radius
+    // and a few pixels more (a finger is wider than a dot), or -1.
+    pointAt: function (containerPoint) {
+      const hits = this._hits;
+      if (!hits) return -1;
+      const ratio = this._ratio, r = this._r, width = this._gridWidth, height = this._gridHeight;
+      const cx = containerPoint.x * ratio + r, cy = containerPoint.y * ratio + r;
+      const reach = r + Math.round(6 * ratio);
+      let best = -1, bestDistance = Infinity;
+      for (let gy = Math.max(0, Math.floor(cy - reach)); gy <= Math.min(height - 1, cy + reach); gy++) {
+        for (let gx = Math.max(0, Math.floor(cx - reach)); gx <= Math.min(width - 1, cx + reach); gx++) {
+          const hit = hits[gy * width + gx];
+          if (!hit) continue;
+          const distance = (gx + 0.5 - cx) ** 2 + (gy + 0.5 - cy) ** 2;
+          if (distance < bestDistance && distance <= reach * reach) {
+            best = hit - 1;
+            bestDistance = distance;
+          }
+        }
+      }
+      return best;
+    },
+
+    _pointerOver: function (event) {
+      this._map.getContainer().style.cursor = this.pointAt(event.containerPoint) >= 0 ? "pointer" : "";
+    },
+
+    _showRowsAt: function (event) {
+      const index = this.pointAt(event.containerPoint);
+      if (index < 0) return;
+      const lon = this._lonLat[2 * index], lat = this._lonLat[2 * index + 1];
+      // The points are float32 (a few decimetres at most off the stored value): ask for a box
+      // of about a metre around it, which also finds every row at the same place.
+      const near = 1e-5, o = this.options;
+      const ask = new URLSearchParams();
+      ask.set(o.latField + "__gte", lat - near);
+      ask.set(o.latField + "__lte", lat + near);
+      ask.set(o.lonField + "__gte", lon - near);
+      ask.set(o.lonField + "__lte", lon + near);
+      ask.set("_size", "1");
+      const url = o.rowsUrl + (o.rowsUrl.indexOf("?") < 0 ? "?" : "&") + ask.toString();
+      const popup = L.popup({ maxWidth: 320, className: "hackkit-points-popup" }).setLatLng([lat, lon]);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => {
+          if (!response.ok) throw new Error(response.status + " " + response.url);
+          return response.json();
+        })
+        .then((answer) => popup.setContent(this._rowsContent(answer)).openOn(this._map))
+        .catch((error) => {
+          console.error("hackkit-points:", String(error));
+          popup.setContent(this._text("p", o.labels.failed)).openOn(this._map);
+        })
+        .then(() => this.fire("rowsshown", { index: index }));
+    },
+
+    // A row as a table of its columns; every value goes in as text, never as markup.
+    _rowsContent: function (answer) {
+      const box = document.createElement("div");
+      const row = (answer.rows || [])[0];
+      if (!row) return this._text("p", this.options.labels.failed);
+      const table = box.appendChild(document.createElement("table"));
+      Object.keys(row)
+        .filter((key) => row[key] !== null && row[key] !== "")
+        .slice(0, this.options.popupFields)
+        .forEach((key) => {
+          const line = table.appendChild(document.createElement("tr"));
+          line.appendChild(this._text("th", key));
+          const value = row[key];
+          line.appendChild(this._text("td", typeof value === "object" ? JSON.stringify(value) : String(value)));
+        });
+      const more = (answer.total || 1) - 1;
+      if (more > 0) box.appendChild(this._text("p", this.options.labels.more.replace("{count}", more)));
+      return box;
+    },
+
+    _text: function (tag, text) {
+      const element = document.createElement(tag);
+      element.textContent = text;
+      return element;
     },
 
     // During a zoom animation the last picture is scaled, as Leaflet's own renderers do.
@@ -185,16 +287,24 @@
       const r = Math.round(this.options.radius * ratio);
       const gridWidth = width + 2 * r, gridHeight = height + 2 * r;
       const centres = new Uint32Array(gridWidth * gridHeight);
+      const hits = this.options.rowsUrl ? new Uint32Array(gridWidth * gridHeight) : null;
       const xs = this._x, ys = this._y, n = this.count;
       const left = ox - r, top = oy - r;
       let visible = 0;
       for (let i = 0; i < n; i++) {
         const gx = xs[i] * scale - left, gy = ys[i] * scale - top;
         if (gx >= 0 && gy >= 0 && gx < gridWidth && gy < gridHeight) {
-          centres[(gy | 0) * gridWidth + (gx | 0)]++;
+          const cell = (gy | 0) * gridWidth + (gx | 0);
+          centres[cell]++;
+          if (hits) hits[cell] = i + 1;
           visible++;
         }
       }
+      this._hits = hits;
+      this._ratio = ratio;
+      this._r = r;
+      this._gridWidth = gridWidth;
+      this._gridHeight = gridHeight;
 
       // 2. How many dots cover each pixel: each occupied grid cell stamps a disc of radius r.
       // Dense data shares cells, so this is far less work than a disc per point.

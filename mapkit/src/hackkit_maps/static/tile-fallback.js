@@ -41,6 +41,10 @@
             "max-width:min(22rem,60vw);padding:6px 10px;background:#fff;border:2px solid #8a5a00;" +
             "border-radius:4px;font:14px/1.4 sans-serif;color:#1a1a1a";
           L.DomEvent.disableClickPropagation(box);
+          // Controls sit above popups in Leaflet, and on a phone this box covers a third of
+          // the map: while a popup is open (a clicked point, district or project) it steps aside.
+          map.on("popupopen", function () { box.style.visibility = "hidden"; });
+          map.on("popupclose", function () { box.style.visibility = ""; });
           return box;
         },
       });
