@@ -11,6 +11,7 @@ databases answer alike."""
 import io
 import random
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pandas as pd
 import pytest
@@ -20,8 +21,9 @@ from werkzeug.datastructures import MultiDict
 from hackkit.extensions import db
 from hackkit.models import Dataset
 from hackkit.services import dataset_postings, dataset_rows
+from hackkit.services.dataset_tables import is_indexed
 from tests.api.test_dataset_rows import all_pages, sort_frame
-from tests.datasets.helpers import import_file
+from tests.datasets.helpers import REALDATA, import_file
 
 KINDS = ["a", "b", "c"]
 PLACES = ['O\'Brien "Hall"', "Zürich", "naïve café", "東京", "plain", None]
@@ -117,24 +119,24 @@ def pandas_answer(frame: pd.DataFrame, pairs: list[tuple[str, str]]) -> list[int
     return found["id"].tolist()
 
 
-def plain_answer(app, pairs: list[tuple[str, str]]) -> tuple[list[int], int, bool]:
-    """The ids in order and the count by the plain statements (no postings), and whether the
-    API's path reads the postings for this question."""
+def plain_answer(app, pairs: list[tuple[str, str]]) -> tuple[list[dict], int, bool]:
+    """The rows in order (as the API writes them) and the count by the plain statements (no
+    postings), and whether the API's path reads the postings for this question."""
     with app.app_context():
         version = db.session.scalar(sa.select(Dataset).where(Dataset.slug == "places")).current
         query = dataset_rows.parse_row_query(MultiDict(pairs), version)
         conn = db.session.connection()
         dialect = conn.dialect.name
         _table, statement = dataset_rows.select_rows(version, query, dialect, keyset=False)
-        ids = [row.id for row in conn.execute(statement)]
+        make = dataset_rows.json_row_maker(version, [c["name"] for c in version.columns])
+        rows = [make(row) for row in conn.execute(statement).mappings()]
         total = conn.execute(dataset_rows.count_rows(version, query, dialect)).scalar_one()
-        return ids, total, dataset_rows.narrowing(conn, version, query) is not None
+        return rows, total, dataset_rows.narrowing(conn, version, query) is not None
 
 
-def api_answer(client, pairs: list[tuple[str, str]], size: int) -> tuple[list[int], int | None]:
-    url = "/api/v1/datasets/places/rows?" + "&".join(f"{k}={v}" for k, v in pairs)
-    rows = all_pages(client, url, size=size)
-    return [row["id"] for row in rows], client.get(url + "&_size=1").get_json()["total"]
+def api_answer(client, pairs: list[tuple[str, str]], size: int) -> tuple[list[dict], int | None]:
+    url = "/api/v1/datasets/places/rows?" + "&".join(f"{k}={quote(v)}" for k, v in pairs)
+    return all_pages(client, url, size=size), client.get(url + "&_size=1").get_json()["total"]
 
 
 def test_postings_are_kept_for_few_valued_columns_only(app, places):
@@ -154,13 +156,14 @@ def test_random_questions_get_the_plain_plans_answers(app, client, places, monke
     narrowed = 0
     for _ in range(70):
         pairs = random_question(rng)
-        expected, total, uses_postings = plain_answer(app, pairs)
+        plain, total, uses_postings = plain_answer(app, pairs)
         narrowed += uses_postings
+        expected = [row["id"] for row in plain]
         assert expected == pandas_answer(places, pairs), pairs
         assert total == len(expected), pairs
         got, got_total = api_answer(client, pairs, size=rng.randint(1, 40))
-        assert (got, got_total) == (expected, total), pairs
-        url = "/api/v1/datasets/places/rows?" + "&".join(f"{k}={v}" for k, v in pairs)
+        assert (got, got_total) == (plain, total), pairs
+        url = "/api/v1/datasets/places/rows?" + "&".join(f"{k}={quote(v)}" for k, v in pairs)
         capped = client.get(url + "&_total=capped&_size=3").get_json()
         assert (capped["total"], capped["total_capped"]) == (min(total, 25), total > 25), pairs
         assert client.get(url + "&_total=none&_size=3").get_json()["total"] is None
@@ -173,7 +176,8 @@ def test_random_questions_get_the_plain_plans_answers(app, client, places, monke
 def test_offset_slices_read_among_the_candidates(app, places):
     """CKAN's datastore_search pages by OFFSET through fetch_slice."""
     pairs = [("kind", "b"), ("flag", "true"), ("score__gt", "20"), ("_sort", "day")]
-    expected, total, _uses = plain_answer(app, pairs)
+    plain, total, _uses = plain_answer(app, pairs)
+    expected = [row["id"] for row in plain]
     with app.app_context():
         version = db.session.scalar(sa.select(Dataset).where(Dataset.slug == "places")).current
         got = []
@@ -184,3 +188,45 @@ def test_offset_slices_read_among_the_candidates(app, places):
             assert page["total"] == total
             got += [row["id"] for row in page["rows"]]
     assert got == expected and total > 7
+
+
+@pytest.mark.skipif(not (REALDATA / "paris").is_dir(), reason=f"no real-data corpus at {REALDATA}")
+def test_a_real_file_answers_alike_with_and_without_postings(app, client, tmp_path):
+    """Paris's public toilets (type, status, district, opening hours, access: few values each,
+    with empty cells): every pair of posted columns, on its most common pairs of values."""
+    path = tmp_path / "sanisettes.csv"
+    path.write_bytes((REALDATA / "paris" / "sanisettesparis.csv").read_bytes())
+    _slug, table = import_file(app, path, slug="places")
+    with app.app_context():
+        conn = db.session.connection()
+        columns = db.session.scalar(sa.select(Dataset).where(Dataset.slug == "places")).current.columns
+        few = sorted(
+            c["name"] for c in columns if is_indexed(c) and 0 < (c["distinct"] or 0) <= dataset_postings.MAX_VALUES
+        )
+        if conn.dialect.name == "sqlite":
+            assert set(few) == dataset_postings.posted_columns(conn, table)
+        posted = few
+        pairs_of_values = {}
+        for i, first in enumerate(posted):
+            for second in posted[i + 1 :]:
+                common = conn.execute(
+                    sa.text(
+                        f'SELECT "{first}", "{second}" FROM "{table}" WHERE "{first}" IS NOT NULL '  # noqa: S608
+                        f'AND "{second}" IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 2'
+                    )
+                ).all()
+                pairs_of_values[(first, second)] = common
+        dialect = conn.dialect.name
+    assert len(posted) >= 3, posted
+    asked = 0
+    for (first, second), common in pairs_of_values.items():
+        for a, b in common:
+            pairs = [
+                (first, str(a).lower() if isinstance(a, bool) else str(a)),
+                (second, str(b).lower() if isinstance(b, bool) else str(b)),
+            ]
+            expected, total, uses_postings = plain_answer(app, pairs)
+            assert uses_postings == (dialect == "sqlite") and total > 0, pairs
+            assert api_answer(client, pairs, size=50) == (expected, total), pairs
+            asked += 1
+    assert asked >= 6
