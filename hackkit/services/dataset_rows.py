@@ -30,7 +30,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
 from hackkit.models import DatasetVersion
-from hackkit.services import dataset_tables
+from hackkit.services import dataset_postings, dataset_tables
 from hackkit.services.errors import Invalid
 from hackkit.services.transactions import rolls_back
 
@@ -340,6 +340,10 @@ def _after(table: sa.Table, query: RowQuery, row_id=None):
     if query.sort is None:
         return row_id > last_id
     col = table.c[query.sort]
+    if value is not None:
+        # A bound value of the column's type: SQLAlchemy refuses `col > True` written plainly,
+        # and a page sorted by a boolean column has True or False as its last value.
+        value = sa.literal(value, col.type)
     if not query.desc:
         if value is None:
             return sa.or_(sa.and_(col.is_(None), row_id > last_id), col.is_not(None))
@@ -370,7 +374,9 @@ def matching(version: DatasetVersion, query: RowQuery, dialect: str) -> tuple[sa
     return table, _from(table, _fts_source(table, query, dialect)), _where(table, version, query, dialect)
 
 
-def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: bool = True):
+def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: bool = True, among=None):
+    """The statement of the matching rows in order; `among` (from narrowing) adds the row ids
+    the postings allow, which changes which rows are read, not which rows match."""
     check_query(query)
     table = version_table(version)
     fts = _fts_source(table, query, dialect)
@@ -380,6 +386,8 @@ def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: 
     clauses = _where(table, version, query, dialect)
     if keyset and query.after is not None:
         clauses.append(_after(table, query, row_id))
+    if among is not None:
+        clauses.append(among)
     names = query.fields or [c["name"] for c in version.columns]
     if query.distinct:
         # Only the asked-for columns: the row id would make every row distinct.
@@ -395,10 +403,16 @@ def select_rows(version: DatasetVersion, query: RowQuery, dialect: str, keyset: 
     return table, statement.order_by(*_order(table, query, dialect, row_id))
 
 
-def count_rows(version: DatasetVersion, query: RowQuery, dialect: str, cap: int | None = None):
+def count_rows(version: DatasetVersion, query: RowQuery, dialect: str, cap: int | None = None, narrowed=None):
+    """The count of the matching rows; with `narrowed` (Candidates), only those rows are read:
+    the id list drives the loop and each row is looked up by its id."""
     table = version_table(version)
+    where = _where(table, version, query, dialect)
     fts = _fts_source(table, query, dialect)
     source = _from(table, fts)
+    if narrowed is not None:
+        ids = dataset_postings.listed(narrowed.as_json())
+        source = _MatchesFirst(ids, table, table.c[dataset_tables.ROW_ID] == ids.c.value)
     if fts is not None and not query.filters and not query.distinct:
         # Words alone: the full-text index holds one entry per row of its table (built from
         # it, and neither changes after the import), so its matches are counted without
@@ -406,18 +420,45 @@ def count_rows(version: DatasetVersion, query: RowQuery, dialect: str, cap: int 
         source = fts
     if cap is not None and not query.distinct:
         # Stops after cap + 1 matches: enough to say "more than cap".
-        inner = sa.select(sa.literal(1)).select_from(source).where(*_where(table, version, query, dialect))
+        inner = sa.select(sa.literal(1)).select_from(source).where(*where)
         return sa.select(sa.func.count()).select_from(inner.limit(cap + 1).subquery())
     if query.distinct:
         names = query.fields or [c["name"] for c in version.columns]
-        inner = (
-            sa.select(*[table.c[n] for n in names])
-            .select_from(source)
-            .distinct()
-            .where(*_where(table, version, query, dialect))
-        )
+        inner = sa.select(*[table.c[n] for n in names]).select_from(source).distinct().where(*where)
         return sa.select(sa.func.count()).select_from(inner.subquery())
-    return sa.select(sa.func.count()).select_from(source).where(*_where(table, version, query, dialect))
+    return sa.select(sa.func.count()).select_from(source).where(*where)
+
+
+def narrowing(conn, version: DatasetVersion, query: RowQuery) -> dataset_postings.Candidates | None:
+    """The rows `query` can match by the postings of the version's few-valued columns, or None:
+    asked as usual (no postings for its filters, PostgreSQL, a search or distinct rows)."""
+    if conn.dialect.name != "sqlite" or query.search or query.distinct:
+        return None
+    return dataset_postings.candidates(conn, version_table(version), query.filters)
+
+
+def _among(version: DatasetVersion, narrowed: dataset_postings.Candidates | None):
+    """The condition that reads only the candidates (all of them), or None."""
+    if narrowed is None or not narrowed.sendable:
+        return None
+    return dataset_postings.among(version_table(version).c[dataset_tables.ROW_ID], narrowed.as_json())
+
+
+def _narrowed_rows(conn, version: DatasetVersion, query: RowQuery, narrowed, limit: int) -> list:
+    """The first `limit` rows of `query` read among its candidates: all of them in one
+    statement for a sorted page (the database sorts the matches), a few at a time in row
+    order, where a page needs only as many as hold its rows."""
+    dialect, row_id = conn.dialect.name, version_table(version).c[dataset_tables.ROW_ID]
+    if query.sort is not None or query.order:
+        _table, statement = select_rows(version, query, dialect, among=_among(version, narrowed))
+        return conn.execute(statement.limit(limit)).mappings().all()
+    rows: list = []
+    for chunk in narrowed.chunks(None if query.after is None else query.after[1]):
+        _table, statement = select_rows(version, query, dialect, among=dataset_postings.among(row_id, chunk))
+        rows += conn.execute(statement.limit(limit - len(rows))).mappings().all()
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 RANK_STEP = 1000  # one sampled value for every this many rows of a column, in its order
@@ -581,7 +622,15 @@ class _TotalsCache:
         fields = tuple(query.fields or ()) if query.distinct else ()
         return (version.table_name, dialect, filters, query.search, query.distinct, fields, cap)
 
-    def total(self, conn, version: DatasetVersion, query: RowQuery, dialect: str, cap: int | None = None) -> int:
+    def total(
+        self,
+        conn,
+        version: DatasetVersion,
+        query: RowQuery,
+        dialect: str,
+        cap: int | None = None,
+        narrowed: dataset_postings.Candidates | None = None,
+    ) -> int:
         """The number of matching rows; with `cap`, at most cap + 1 of them are counted."""
         key = self.key(version, query, dialect, cap)
         with self._lock:
@@ -589,10 +638,14 @@ class _TotalsCache:
                 self._entries.move_to_end(key)
                 return self._entries[key]
         total = RANKS.count(conn, version, query) if dialect == "sqlite" else None
+        if total is None and narrowed is not None and narrowed.alone:
+            total = len(narrowed.ids)  # equality filters only: the candidates are the matches
         if total is not None and cap is not None:
             total = min(total, cap + 1)  # what the capped count says: cap, and whether more match
         elif total is None:
-            total = conn.execute(count_rows(version, query, dialect, cap)).scalar_one()
+            if narrowed is not None and not narrowed.sendable:
+                narrowed = None
+            total = conn.execute(count_rows(version, query, dialect, cap, narrowed)).scalar_one()
         with self._lock:
             self._entries[key] = total
             while len(self._entries) > self.size:
@@ -608,22 +661,26 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     """One page: {"rows", "next" (token or None), "total"}, each query under the time limit."""
     conn = session.connection()
     dialect = conn.dialect.name
-    _table, statement = select_rows(version, query, dialect)
     if dialect == "sqlite" and query.count != "none" and query.total is None:
         RANKS.prepare(conn, version, query)
     with time_limit(conn, time_limit_ms):
-        result = conn.execute(statement.limit(query.size + 1)).mappings().all()
+        narrowed = narrowing(conn, version, query)
+        if narrowed is not None and narrowed.sendable:
+            result = _narrowed_rows(conn, version, query, narrowed, query.size + 1)
+        else:
+            _table, statement = select_rows(version, query, dialect)
+            result = conn.execute(statement.limit(query.size + 1)).mappings().all()
         total = query.total
         if query.count == "none":
             total = None
         elif total is None and not query.filters and not query.search:
             total = version.row_count  # counted once at import; the table never changes
         elif total is None and query.count == "capped":
-            total = TOTALS.total(conn, version, query, dialect, cap=TOTAL_CAP)
+            total = TOTALS.total(conn, version, query, dialect, cap=TOTAL_CAP, narrowed=narrowed)
             query.total_capped = total > TOTAL_CAP
             total = min(total, TOTAL_CAP)
         elif total is None:
-            total = TOTALS.total(conn, version, query, dialect)
+            total = TOTALS.total(conn, version, query, dialect, narrowed=narrowed)
     has_more = len(result) > query.size
     result = result[: query.size]
     names = query.fields or [c["name"] for c in version.columns]
@@ -646,16 +703,17 @@ def fetch_slice(
     like CKAN's datastore_search) as row mappings, and the total when `count`."""
     conn = session.connection()
     dialect = conn.dialect.name
-    _table, statement = select_rows(version, query, dialect, keyset=False)
     rows: list = []
     total = None
     with time_limit(conn, time_limit_ms):
+        narrowed = narrowing(conn, version, query)
+        _table, statement = select_rows(version, query, dialect, keyset=False, among=_among(version, narrowed))
         if limit:
             rows = conn.execute(statement.limit(limit).offset(query.offset)).mappings().all()
         if count and not (query.filters or query.search or query.distinct):
             total = version.row_count  # counted once at import; the table never changes
         elif count:
-            total = TOTALS.total(conn, version, query, dialect)
+            total = TOTALS.total(conn, version, query, dialect, narrowed=narrowed)
     return {"rows": rows, "total": total}
 
 
@@ -698,7 +756,8 @@ def stream_rows(
         whole_number(limit, "limit", low=0)
     conn = session.get_bind().connect()
     try:
-        _table, statement = select_rows(version, query, conn.dialect.name, keyset=False)
+        among = _among(version, narrowing(conn, version, query))
+        _table, statement = select_rows(version, query, conn.dialect.name, keyset=False, among=among)
         if query.offset:
             statement = statement.offset(query.offset)
         if limit is not None:

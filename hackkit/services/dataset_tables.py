@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from hackkit.ingest import Table
 from hackkit.models.dataset import TABLE_PREFIX
+from hackkit.services import dataset_postings
 
 ROW_ID = "_id"  # keyset pagination and FTS rowid; never a user column (cleaned names never start with _)
 SQL_TYPES = {
@@ -110,12 +111,16 @@ def _load_sqlite(conn: Connection, table: sa.Table, table_data: Table, chunk_siz
     return count
 
 
+def is_indexed(column: dict[str, Any]) -> bool:
+    return column["type"] != "geojson" and not (column["type"] == "text" and column["max_length"] > INDEX_MAX_TEXT)
+
+
 def add_indexes(conn: Connection, table: sa.Table, columns: list[dict[str, Any]]) -> None:
     """Indexes after the load: building them once is much faster than keeping them up to date."""
     for position, column in enumerate(columns):
-        if column["type"] == "geojson" or (column["type"] == "text" and column["max_length"] > INDEX_MAX_TEXT):
-            continue
-        sa.Index(f"{table.name}_i{position}", table.c[column["name"]]).create(conn)
+        if is_indexed(column):
+            sa.Index(f"{table.name}_i{position}", table.c[column["name"]]).create(conn)
+    dataset_postings.build(conn, table, [c["name"] for c in columns if is_indexed(c)])
     if conn.dialect.name == "sqlite":
         # Statistics for the planner (sqlite_stat1: rows per value of each index), so that of
         # two equality filters the more selective index drives the query. PostgreSQL's
@@ -141,6 +146,7 @@ def drop(conn: Connection, name: str) -> None:
         raise ValueError(f"not a dataset table: {name}")
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}_fts"')
+    conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{dataset_postings.postings_table(name)}"')
     conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
 
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from hackkit.datasets.commands import ShellActor
 from hackkit.extensions import db
 from hackkit.services import datasets
+from hackkit.services.dataset_tables import VERSION_TABLE
 
 
 def _realdata() -> Path:
@@ -39,7 +40,7 @@ def import_file(app, path: Path, **metadata):
 
 
 def dataset_tables(app, with_search_tables: bool = False) -> set[str]:
-    """Version tables; with_search_tables adds the FTS tables that belong to them."""
+    """Version tables; with_search_tables adds the tables that belong to them (full text, postings)."""
     with app.app_context():
         names = {n for n in sa.inspect(db.engine).get_table_names() if n.startswith("dsv_")}
-    return names if with_search_tables else {n for n in names if "_fts" not in n}
+    return names if with_search_tables else {n for n in names if VERSION_TABLE.match(n)}
