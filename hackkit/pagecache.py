@@ -2,8 +2,9 @@
 
 On an event day most requests come from people who are not signed in and ask for the same
 few things: the event page, the gallery, a dataset page, the data API. Each worker keeps those
-answers and serves them again without rendering or asking the database. Signed-in people,
-API clients with a token and every write always get a live answer.
+answers and serves them again without rendering or asking the database. API clients with a
+token and every write always get a live answer; signed-in people's pages are shared per role
+by hackkit/shared_pages.py, on the same versions.
 
 When an answer goes stale. Every committed write that changes what visitors see raises a
 version number in the database (table page_versions, in the same transaction as the write):
