@@ -19,7 +19,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from hackkit import pagecache, security, static_files
+    from hackkit import pagecache, security, shared_pages, static_files
     from hackkit.config import build_config
     from hackkit.errors import HubRequest
     from hackkit.json_provider import HubJSONProvider
@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     pagecache.init_app(app)  # last: its lookup runs after the rate limiter's check
+    shared_pages.init_app(app)  # signed-in pages, on pagecache's versions
     return app
 
 

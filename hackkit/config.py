@@ -250,7 +250,8 @@ SETTINGS: tuple[Setting, ...] = (
         2.0,
         "Longest time a visitor who is not signed in may see a page or API answer from before a change "
         "(answers are kept until a write changes them, at most a minute; 0 turns this off). "
-        "Signed-in people and API tokens always get live answers.",
+        "Signed-in people see others' changes within this time too, their own at once; "
+        "API clients with a token always get live answers.",
         float,
     ),
     Setting(

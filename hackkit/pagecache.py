@@ -2,8 +2,9 @@
 
 On an event day most requests come from people who are not signed in and ask for the same
 few things: the event page, the gallery, a dataset page, the data API. Each worker keeps those
-answers and serves them again without rendering or asking the database. Signed-in people,
-API clients with a token and every write always get a live answer.
+answers and serves them again without rendering or asking the database. API clients with a
+token and every write always get a live answer; signed-in people's pages are shared per role
+by hackkit/shared_pages.py, on the same versions.
 
 When an answer goes stale. Every committed write that changes what visitors see raises a
 version number in the database (table page_versions, in the same transaction as the write):
@@ -48,7 +49,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from cachetools import TTLCache
-from flask import Flask, Response, current_app, g, message_flashed, request, session
+from flask import Flask, Response, current_app, g, has_request_context, message_flashed, request, session
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -83,7 +84,7 @@ PARENTS = (("submission_id", "Submission"), ("team_id", "Team"), ("proposal_id",
 
 clock = time.monotonic  # tests move it on instead of sleeping
 # The scopes (event and dataset) of what the current anonymous request loaded, or None.
-_loaded_scopes: ContextVar[set[str] | None] = ContextVar("loaded_scopes", default=None)
+loaded_scopes: ContextVar[set[str] | None] = ContextVar("loaded_scopes", default=None)
 
 
 @dataclass(frozen=True)
@@ -132,10 +133,22 @@ class Versions:
         if self._read_at is None or now - self._read_at >= self.seconds:
             with self._lock:
                 if self._read_at is None or now - self._read_at >= self.seconds:
-                    rows = session.execute(sa.text("SELECT scope, version FROM page_versions")).all()
-                    self._known = dict(rows)
-                    self._read_at = now
+                    self._read(session, now)
         return self._known
+
+    def at_least(self, session: Session, wanted: dict[str, int]) -> dict[str, int]:
+        """The versions, read again now if this copy is behind `wanted` (a writer's own writes)."""
+        known = self.current(session)
+        if any(known.get(scope, 0) < version for scope, version in wanted.items()):
+            with self._lock:
+                self._read(session, clock())
+                known = self._known
+        return known
+
+    def _read(self, session: Session, now: float) -> None:
+        rows = session.execute(sa.text("SELECT scope, version FROM page_versions")).all()
+        self._known = dict(rows)
+        self._read_at = now
 
 
 # Writes: one home for raising versions ---------------------------------------------------------
@@ -227,22 +240,34 @@ def bump_versions(session: Session) -> None:
     if not scopes:
         return
     values = ", ".join(f"(:s{number}, 1)" for number in range(len(scopes)))
-    session.connection().execute(
+    rows = session.connection().execute(
         sa.text(
             f"INSERT INTO page_versions (scope, version) VALUES {values} "  # noqa: S608 (placeholders only)
-            "ON CONFLICT (scope) DO UPDATE SET version = page_versions.version + 1"
+            "ON CONFLICT (scope) DO UPDATE SET version = page_versions.version + 1 RETURNING scope, version"
         ),
         {f"s{number}": scope for number, scope in enumerate(scopes)},
     )
+    session.info["written_versions"] = dict(rows.all())
+
+
+def note_committed(session: Session) -> None:
+    """after_commit: the versions this request's writes made, for the writer's own next pages
+    (hackkit/shared_pages.py serves a signed-in writer nothing older than them)."""
+    written = session.info.pop("written_versions", None)
+    if written and has_request_context():
+        mine = g.setdefault("written_versions", {})
+        for scope, version in written.items():
+            mine[scope] = max(version, mine.get(scope, 0))
 
 
 def forget_writes(session: Session, *args) -> None:
     session.info.pop("page_scopes", None)
+    session.info.pop("written_versions", None)
 
 
 def note_load(obj, context) -> None:
     """load (every row read as a model): an anonymous page depends on the events and datasets it read."""
-    loaded = _loaded_scopes.get()
+    loaded = loaded_scopes.get()
     if loaded is None:
         return
     table = obj.__table__.name
@@ -268,6 +293,7 @@ def hook_sessions() -> None:
     sa_event.listen(Session, "before_flush", note_writes)
     sa_event.listen(Session, "do_orm_execute", note_bulk_writes)
     sa_event.listen(Session, "before_commit", bump_versions)
+    sa_event.listen(Session, "after_commit", note_committed)
     sa_event.listen(Session, "after_rollback", forget_writes)
     sa_event.listen(Base, "load", note_load, propagate=True)
     _hooked = True
@@ -341,6 +367,7 @@ def init_app(app: Flask) -> None:
     seconds = app.config["HACKKIT_PUBLIC_CACHE_SECONDS"]
     cache = PublicPageCache(max(seconds, MAX_LIFETIME)) if seconds > 0 else None
     versions = Versions(seconds)
+    app.extensions["hackkit_page_versions"] = versions  # shared with hackkit/shared_pages.py
 
     def valid(entry: CachedAnswer, known: dict[str, int]) -> bool:
         return all(known.get(scope, 0) == version for scope, version in entry.versions)
@@ -357,7 +384,7 @@ def init_app(app: Flask) -> None:
             g.page_cache_hit = True
             return answer_from(entry)
         g.page_cache_versions = known
-        _loaded_scopes.set(set())
+        loaded_scopes.set(set())
         return None
 
     def store(response: Response) -> Response:
@@ -373,7 +400,7 @@ def init_app(app: Flask) -> None:
         if known is not None:
             # The versions as they were before the view read anything: a write that landed
             # in between makes this answer stale at the next look, never kept too long.
-            scopes = {GLOBAL} | (_loaded_scopes.get() or set())
+            scopes = {GLOBAL} | (loaded_scopes.get() or set())
             depends = tuple(sorted((scope, known.get(scope, 0)) for scope in scopes))
             headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in PER_CLIENT_HEADERS)
             cache.put(key, CachedAnswer(response.status_code, headers, body, clock(), etag, depends))
@@ -382,7 +409,7 @@ def init_app(app: Flask) -> None:
         return response
 
     def stop_noting(exc=None):
-        _loaded_scopes.set(None)
+        loaded_scopes.set(None)
 
     def note_flash(sender, message, category, **extra):
         g.page_cache_flashed = True

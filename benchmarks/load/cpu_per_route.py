@@ -5,20 +5,26 @@
 Runs against a database seeded by seed.py (run.sh's, or one kept for the purpose). Each route
 is asked five times `n` times through Flask's test client after a warm-up; the process's CPU
 time (user + system) per request of the cheapest batch is reported: steadier than requests/s
-on a shared machine, and it shows which route to work on. At the end, the weighted mean of
-locustfile.py's mix. The page cache is used as configured (HACKKIT_PUBLIC_CACHE_SECONDS),
-so with it on the visitors' routes measure a cache hit.
+on a shared machine, and it shows which route to work on, with the number of SQL statements
+one more request of the route sends. At the end, the weighted mean of locustfile.py's mix.
+The page cache is used as configured (HACKKIT_PUBLIC_CACHE_SECONDS), so with it on the
+visitors' routes measure a cache hit, and the signed-in event page and gallery a page kept
+per role (hackkit/shared_pages.py) with the viewer's own parts filled in.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
 import time
 
+from sqlalchemy import event as sa_event
+
 from hackkit import create_app
+from hackkit.extensions import db
 
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
@@ -43,6 +49,23 @@ def routes(plan: dict) -> list[tuple[str, str, str, dict, float]]:
         ("log-in", "GET", "/login", {}, 2),  # the form before each log-in, and for the log-out
         ("log-in", "POST", "/login", {}, 1),  # an argon2 check
     ]
+
+
+def count_statements(app, request) -> int:
+    """How many statements the database receives for one call of `request`."""
+    sent = []
+
+    def note(*args) -> None:
+        sent.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", note)
+    try:
+        request()
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", note)
+    return len(sent)
 
 
 def main() -> None:
@@ -99,7 +122,8 @@ def main() -> None:
             batches.append(1000 * (time.process_time() - started) / times)
         per_request = min(batches)
         spent["visitor" if kind == "visitor" else "participant"].append((per_request, weight))
-        print(f"{per_request:7.2f} ms  {kind:11s} {method:4s} {path}")
+        statements = count_statements(app, functools.partial(ask, 5 * times))
+        print(f"{per_request:7.2f} ms  {statements:3d} SQL  {kind:11s} {method:4s} {path}")
     means = {who: sum(c * w for c, w in rows) / sum(w for _, w in rows) for who, rows in spent.items() if rows}
     for who, mean in means.items():
         print(f"{mean:7.2f} ms  a {who}'s request, weighted as in locustfile.py")

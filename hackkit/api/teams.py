@@ -160,16 +160,16 @@ def save_submission(team_id: int):
             {name: [_l("Unknown field.")] for name in unknown},
         )
     fields = {key: body[key] for key in submissions.FIELDS if key in body}
-    existed = submissions.get_submission(db.session, team) is not None
+    current = submissions.get_submission(db.session, team)
     # The answer shows what was just written: no need to read the project, its team and their
     # members again after the commit (three statements of the busiest write of an event day).
     session = db.session()
     session.expire_on_commit = False
     try:
-        submission = submissions.save_submission(db.session, actor, team, fields, status=status)
+        submission = submissions.save_submission(db.session, actor, team, fields, status=status, current=current)
     finally:
         session.expire_on_commit = True
-    return jsonify(submission_dict(submission, submissions.snapshot(submission))), 200 if existed else 201
+    return jsonify(submission_dict(submission, submissions.snapshot(submission))), 200 if current else 201
 
 
 @bp.get("/teams/<int:team_id>/submission/history")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hackkit.api.helpers import csv_response
-from hackkit.auth.forms import apply_service_errors, form_if_signed_in
+from hackkit.auth.forms import apply_service_errors
 from hackkit.confirmation import ask, confirmed
 from hackkit.events import project_map
 from hackkit.events.forms import (
@@ -20,14 +20,26 @@ from hackkit.events.forms import (
 )
 from hackkit.extensions import db
 from hackkit.markup import render_markdown
+from hackkit.models.base import utcnow
 from hackkit.permissions import require
 from hackkit.services import event_exports, event_page, events, judging, scoring, submissions, teams
 from hackkit.services import validation as v
 from hackkit.services.errors import Conflict, Invalid
+from hackkit.shared_pages import shared_for_signed_in
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 # Every page that shows user-written Markdown renders it through the one sanitiser.
 bp.add_app_template_global(render_markdown, "render_markdown")
+bp.add_app_template_global(utcnow, "utcnow")  # the personal parts' countdown, live on every request
+
+
+@bp.app_template_global()
+def viewer_in_event(event_id: int) -> event_page.ViewerInEvent:
+    """The viewer's own part of an event's page (events/_personal.html), asked once per request."""
+    found = g.setdefault("viewer_in_event", {})
+    if event_id not in found:
+        found[event_id] = event_page.viewer_in_event(db.session, current_user, event_id)
+    return found[event_id]
 
 
 def _organizer_event(slug: str):
@@ -43,9 +55,10 @@ def index():
 
 
 @bp.route("/<slug>")
+@shared_for_signed_in
 def detail(slug: str):
     page = event_page.event_page(db.session, current_user, slug)
-    return render_template("events/detail.html", **vars(page), form=form_if_signed_in(ConfirmForm))
+    return render_template("events/detail.html", **vars(page))
 
 
 @bp.route("/<slug>/register", methods=["POST"])
@@ -292,6 +305,7 @@ def _podium(event) -> dict[int, int]:
 
 
 @bp.route("/<slug>/projects")
+@shared_for_signed_in
 def gallery(slug: str):
     event = events.get_event(db.session, current_user, slug)
     challenge_id = request.args.get("challenge", type=int)

@@ -184,13 +184,25 @@ def _credited(team: Team, value) -> list[int]:
     return ids
 
 
+_UNREAD = object()
+
+
 @rolls_back
 def save_submission(
-    session: Session, actor: User, team: Team, data: dict, *, status: str | None = None, now: datetime | None = None
+    session: Session,
+    actor: User,
+    team: Team,
+    data: dict,
+    *,
+    status: str | None = None,
+    now: datetime | None = None,
+    current: Submission | None | object = _UNREAD,
 ) -> Submission:
     """Create or update the team's submission and record the new version.
 
-    `status` moves it between "draft" and "submitted"; None keeps the current one.
+    `status` moves it between "draft" and "submitted"; None keeps the current one. `current`:
+    the team's submission (or None) as the caller read it in this session a moment ago; asking
+    again would return the same object from the session, at the cost of a statement.
     """
     if not is_member(team, actor):
         raise Forbidden(_l("Only members of the team can edit its submission."))
@@ -201,7 +213,7 @@ def save_submission(
     if status not in (None, "draft", "submitted"):
         raise v.fail("status", _l("Choose draft or submitted."))
 
-    submission = get_submission(session, team)
+    submission = get_submission(session, team) if current is _UNREAD else current
     if submission is None:
         submission = Submission(
             team_id=team.id,
@@ -316,14 +328,18 @@ def public_view(session: Session, submission: Submission, now: datetime | None =
     return public_views(session, [submission], now).get(submission.id)
 
 
-def shown_project(session: Session, actor, team: Team) -> tuple[dict, bool]:
+def shown_project(
+    session: Session, actor, team: Team, *, current: Submission | None | object = _UNREAD
+) -> tuple[dict, bool]:
     """What `actor` sees of `team`'s project and whether that is its public version.
 
     The one rule for the project page and its screenshots: the submitted content (frozen
     after the deadline) for everyone who may see the event; the team and organizers see
     their draft until then; NotFound for anyone else. `team` comes from teams.get_team,
-    which already hides the teams of events this person may not see."""
-    current = get_submission(session, team)
+    which already hides the teams of events this person may not see. `current`: the team's
+    submission as the caller just read it (see save_submission)."""
+    if current is _UNREAD:
+        current = get_submission(session, team)
     content = public_view(session, current) if current else None
     if content is not None:
         return content, True

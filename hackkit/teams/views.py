@@ -97,7 +97,7 @@ def detail(team_id: int):
         member=member,
         sees_invite_code=teams.sees_invite_code(team, current_user),
         captain=captain,
-        own_team=teams.team_of(db.session, team.event, current_user),
+        own_team=team if member else teams.team_of(db.session, team.event, current_user),
         requests=teams.pending_requests(db.session, team) if captain else [],
         submission=current,
         project_page=participation.has_project_page(db.session, current_user, team, current),
@@ -489,9 +489,9 @@ def history(team_id: int):
 @bp.route("/teams/<int:team_id>/project")
 def project(team_id: int):
     team = teams.get_team(db.session, current_user, team_id)
-    content, public = submissions.shown_project(db.session, current_user, team)
-    preview = not public  # the team sees what it has so far
     submission = submissions.get_submission(db.session, team)
+    content, public = submissions.shown_project(db.session, current_user, team, current=submission)
+    preview = not public  # the team sees what it has so far
     return render_template(
         "teams/project.html",
         team=team,

@@ -656,8 +656,11 @@ def test_personal_data_reaches_only_those_allowed(matrix, read, state):
 def test_the_public_page_cache_hands_nothing_personal_on(matrix):
     """The same search with the public page cache on: every read is made first by the
     organizer, who sees everything, then by each other role, then again by an anonymous
-    visitor, who may now be served from the cache."""
+    visitor, who may now be served from the cache. Signed-in pages rendered once per role
+    (hackkit/shared_pages.py) are on too: the member and the participant share a role."""
     app = matrix.app_for("cached")
+    shared = app.extensions["hackkit_shared_pages"]
+    shared_before = shared.served
     leaks, served_from_cache = {}, 0
     for rule, params in READS:
         target = url(rule, dict(params), matrix.ids)
@@ -673,6 +676,7 @@ def test_the_public_page_cache_hands_nothing_personal_on(matrix):
     assert not leaks, f"answers shown to those who must not see them: {leaks}"
     # About a third of the reads are public answers an anonymous visitor gets from the cache.
     assert served_from_cache > len(READS) // 4, "the cache served next to nothing: this test would prove nothing"
+    assert shared.served > shared_before, "no signed-in page came from a shared render: this test would prove nothing"
 
 
 # Pages whose form a visitor fills in before having an account: they need a CSRF token, kept

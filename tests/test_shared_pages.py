@@ -1,0 +1,161 @@
+"""Signed-in pages rendered once per role (hackkit/shared_pages.py): each viewer still gets
+their own name, token, team and buttons; a participant never gets an organizer's page; a
+writer sees their own change at once, others within the set time."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from flask import render_template_string
+
+from hackkit import pagecache, shared_pages
+from hackkit.extensions import db
+from hackkit.services import events
+from tests import factories
+from tests.conftest import CSRF_RE, AuthActions, make_app, post_form
+
+SECONDS = 1.0
+
+
+class Clock:
+    """pagecache's clock, moved on by hand: the tests need no sleeping."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(pagecache, "clock", fake)
+    return fake
+
+
+@pytest.fixture
+def app_settings():
+    return {"HACKKIT_PUBLIC_CACHE_SECONDS": SECONDS}
+
+
+@pytest.fixture
+def event_slug(app):
+    with app.app_context():
+        return factories.event(db.session, name="Antwerp Data Weekend").slug
+
+
+def served(app) -> int:
+    return app.extensions["hackkit_shared_pages"].served
+
+
+_people = itertools.count()
+
+
+def signed_in(app, role: str = "participant", name: str | None = None):
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    user = auth.create_user(role, email=f"{role}-{next(_people)}@shared.example", name=name)
+    answer = auth.login(user.email)
+    assert answer.status_code == 302
+    client.get(answer.headers["Location"])  # where "You are logged in" is shown
+    return client, user
+
+
+def register(app, slug: str, user) -> None:
+    with app.app_context():
+        events.register(db.session, db.session.merge(user), events.get_event(db.session, None, slug))
+
+
+def tokens_in(page: str) -> set[str]:
+    return set(CSRF_RE.findall(page))
+
+
+def test_viewers_of_one_shared_page_each_get_their_own_name_token_team_and_buttons(app, event_slug):
+    captain, captain_user = signed_in(app, name="Captain Carla")
+    newcomer, newcomer_user = signed_in(app, name="Newcomer Nico")
+    organizer, _ = signed_in(app, "organizer", name="Organizer Olga")
+    register(app, event_slug, captain_user)
+    post_form(captain, f"/events/{event_slug}/teams/new", {"name": "Bike Lanes"})
+    captain.get(f"/events/{event_slug}")  # the team's creation was flashed: shown live here
+    register(app, event_slug, newcomer_user)
+    before = served(app)
+    pages = {
+        "captain": captain.get(f"/events/{event_slug}").get_data(as_text=True),
+        "newcomer": newcomer.get(f"/events/{event_slug}").get_data(as_text=True),
+        "organizer": organizer.get(f"/events/{event_slug}").get_data(as_text=True),
+        "organizer again": organizer.get(f"/events/{event_slug}").get_data(as_text=True),
+    }
+    assert served(app) - before >= 2  # the newcomer's and the organizer's second: from kept renders
+    assert "Your team: Bike Lanes" in pages["captain"] and "Create a team" not in pages["captain"]
+    assert "Create a team" in pages["newcomer"] and "Bike Lanes</a>" not in pages["newcomer"].split("Your team")[0]
+    assert "Your team" not in pages["newcomer"] and "Have an invite code" in pages["newcomer"]
+    for who in ("captain", "newcomer"):
+        assert "Organizer dashboard" not in pages[who] and "Edit event" not in pages[who]
+    assert "Organizer dashboard" in pages["organizer"] and "Organizer dashboard" in pages["organizer again"]
+    # Each page carries its own viewer's CSRF token, and no placeholder is left.
+    assert all(tokens_in(page) for page in pages.values())
+    assert tokens_in(pages["captain"]).isdisjoint(tokens_in(pages["newcomer"]) | tokens_in(pages["organizer"]))
+    assert not any("\x00" in page for page in pages.values())
+    # ...and it is the one that works for them: the log-out form of the kept page logs them out.
+    token = CSRF_RE.search(pages["newcomer"]).group(1)
+    assert newcomer.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert "Log in" in newcomer.get(f"/events/{event_slug}").get_data(as_text=True)
+    assert "Your team: Bike Lanes" in captain.get(f"/events/{event_slug}").get_data(as_text=True)
+
+
+def test_the_gallery_is_shared_and_still_personal_where_it_must_be(app, event_slug):
+    first, _ = signed_in(app)
+    second, _ = signed_in(app)
+    one = first.get(f"/events/{event_slug}/projects").get_data(as_text=True)
+    before = served(app)
+    other = second.get(f"/events/{event_slug}/projects").get_data(as_text=True)
+    assert served(app) == before + 1
+    assert tokens_in(one) and tokens_in(other) and tokens_in(one) != tokens_in(other)
+    assert re.sub(CSRF_RE, "", one) == re.sub(CSRF_RE, "", other)
+
+
+def test_a_writer_sees_their_own_change_at_once_on_another_hub_others_within_the_set_time(
+    app, event_slug, clock, tmp_path, database_url
+):
+    # Two hub instances on one database, as behind a proxy: one secret, so one log-in cookie.
+    secret = app.config["SECRET_KEY"]
+    other_hub = make_app(tmp_path / "other", database_url, HACKKIT_PUBLIC_CACHE_SECONDS=SECONDS, SECRET_KEY=secret)
+    writer, writer_user = signed_in(app, name="Pia")
+    register(app, event_slug, writer_user)
+    reader, _ = signed_in(other_hub)
+    reader.get(f"/events/{event_slug}")  # the other hub keeps the page and knows the versions now
+    answer = post_form(writer, "/account", {"display_name": "Pia Looking", "looking_for_team": "y"}, page="/account")
+    assert answer.status_code == 302
+    writer.get("/account")  # where "saved" is shown
+    # The proxy sends the writer's next request to the other hub.
+    writer_there = other_hub.test_client()
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    writer_there.set_cookie(cookie, writer.get_cookie(cookie).value)
+    assert "Pia Looking" not in reader.get(f"/events/{event_slug}").get_data(as_text=True)  # within the set time
+    assert "Pia Looking" in writer_there.get(f"/events/{event_slug}").get_data(as_text=True)
+    clock.now += SECONDS
+    assert "Pia Looking" in reader.get(f"/events/{event_slug}").get_data(as_text=True)
+    with other_hub.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_shared_render_that_asks_who_the_viewer_is_is_refused_then_rendered_live(app):
+    @app.route("/whoami")
+    @shared_pages.shared_for_signed_in
+    def whoami():
+        return render_template_string("{{ current_user.display_name }}")
+
+    first, _ = signed_in(app, name="First Person")
+    second, _ = signed_in(app, name="Second Person")
+    # In the tests such a page is an error, so the mistake is found...
+    refused = first.get("/whoami")
+    assert refused.status_code == 500 and b"Person" not in refused.data
+    # ...and in production each viewer gets their own page, rendered live, never a shared one.
+    app.testing = False
+    assert first.get("/whoami").get_data(as_text=True) == "First Person"
+    assert second.get("/whoami").get_data(as_text=True) == "Second Person"
+    assert served(app) == 0
