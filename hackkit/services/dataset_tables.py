@@ -44,12 +44,20 @@ def new_table_name() -> str:
 def sa_table(name: str, columns: list[dict[str, Any]], metadata: sa.MetaData | None = None) -> sa.Table:
     """The SQLAlchemy description of a version table (kept out of the models' metadata)."""
     row_id = sa.Column(ROW_ID, sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
-    cols = [sa.Column(c["name"], SQL_TYPES[c["type"]]()) for c in columns]
+    # Always quoted: a city file's column may be called `nothing`, `do` or `filter`, words
+    # SQLite reserves that SQLAlchemy does not know to quote.
+    cols = [sa.Column(c["name"], SQL_TYPES[c["type"]](), quote=True) for c in columns]
     return sa.Table(name, metadata or sa.MetaData(), row_id, *cols)
 
 
+# FTS5 refuses columns of these names (its own hidden columns): such a column stays out of
+# full-text search (on both databases, so `_search` answers the same) but is filtered as any other.
+FTS5_RESERVED = frozenset({"rowid", "rank"})
+
+
 def text_columns(columns: list[dict[str, Any]]) -> list[str]:
-    return [c["name"] for c in columns if c["type"] == "text"]
+    """The columns `_search` looks in."""
+    return [c["name"] for c in columns if c["type"] == "text" and c["name"] not in FTS5_RESERVED]
 
 
 def fts_document(columns: list[dict[str, Any]]):
