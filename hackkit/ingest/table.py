@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from hackkit.ingest import columns as cols
 from hackkit.ingest import geometry as geo
 from hackkit.ingest import header as header_rules
 from hackkit.ingest.errors import N_, IngestError, Message
+from hackkit.ingest.read_ahead import read_ahead
 from hackkit.ingest.records import Source
 from hackkit.ingest.sources import open_source
 
@@ -120,16 +122,25 @@ class Table:
         make_geometry = _geometry_maker(self.geometry)
         added = [c.name for c in self.columns if c.source is None]
         needed = _geometry_inputs(self.geometry)
+
+        def prepared():
+            for arrays in self._arrow_batches():
+                yield len(arrays[0]), batch_convert.prepare(plans, [arrays[c.source] for c in sources])
+
         first = 1
-        for arrays in self._arrow_batches():
-            values = batch_convert.convert(plans, [arrays[c.source] for c in sources], first)
-            first += len(arrays[0])
-            if make_geometry:
-                inputs = [values[i] for i, c in enumerate(sources) if c.name in needed]
-                names = [c.name for c in sources if c.name in needed]
-                made = [make_geometry(dict(zip(names, row, strict=True))) for row in zip(*inputs, strict=True)]
-                values += [[row[name] for row in made] for name in added]
-            yield values
+        # The next batch is parsed and put through pyarrow's kernels in a thread of its own
+        # (the GIL released) while this thread makes Python values of this one and the caller
+        # stores them (SQLite's executemany): on two cores they overlap instead of taking turns.
+        with closing(read_ahead(prepared)) as batches:
+            for count, parts in batches:
+                values = batch_convert.finish(plans, parts, first)
+                first += count
+                if make_geometry:
+                    inputs = [values[i] for i, c in enumerate(sources) if c.name in needed]
+                    names = [c.name for c in sources if c.name in needed]
+                    made = [make_geometry(dict(zip(names, row, strict=True))) for row in zip(*inputs, strict=True)]
+                    values += [[row[name] for row in made] for name in added]
+                yield values
 
     def chunks(self, size: int = 5000) -> Iterator[list[dict[str, Any]]]:
         """Typed rows, `size` at a time. A value that does not fit an overridden type raises IngestError."""
@@ -512,25 +523,28 @@ def _scan_arrow(source: Source, skip: int, max_field: int, guessers, probes, wid
     rows = 0
     repaired = [0]
     missing = cols.MISSING
-    for arrays in arrow_csv.batches(source.path, source.encoding, source.delimiter, skip):
-        rows += len(arrays[0])
-        widths[len(arrays)] += len(arrays[0])
-        while len(guessers) < len(arrays):
-            guessers.append(cols.TypeGuesser())
-            probes.append(geo.ShapeProbe())
-        if batch_typing.too_long(arrays, max_field):
-            raise arrow_csv.NotPlain("a value is too long")
-        for guesser, probe, values in zip(guessers, probes, arrays, strict=False):
+    # The next block is parsed in a thread of its own (pyarrow releases the GIL) while this one is typed.
+    parsed = read_ahead(lambda: arrow_csv.batches(source.path, source.encoding, source.delimiter, skip))
+    with closing(parsed) as blocks:
+        for arrays in blocks:
+            rows += len(arrays[0])
+            widths[len(arrays)] += len(arrays[0])
+            while len(guessers) < len(arrays):
+                guessers.append(cols.TypeGuesser())
+                probes.append(geo.ShapeProbe())
+            if batch_typing.too_long(arrays, max_field):
+                raise arrow_csv.NotPlain("a value is too long")
+            for guesser, probe, values in zip(guessers, probes, arrays, strict=False):
 
-            def slow(raw: str, guesser: cols.TypeGuesser = guesser) -> None:
-                value = text.repair(raw)
-                if value is not raw and value != raw:
-                    repaired[0] += 1
-                bare = value.strip()
-                if bare.lower() not in missing:
-                    guesser.add(bare)
+                def slow(raw: str, guesser: cols.TypeGuesser = guesser) -> None:
+                    value = text.repair(raw)
+                    if value is not raw and value != raw:
+                        repaired[0] += 1
+                    bare = value.strip()
+                    if bare.lower() not in missing:
+                        guesser.add(bare)
 
-            batch_typing.add_column(guesser, probe, values, slow)
+                batch_typing.add_column(guesser, probe, values, slow)
     return rows, repaired[0]
 
 
@@ -601,7 +615,8 @@ def _detect_geometry(columns, guessers, probes, overrides: Overrides, table: Tab
     if not found:
         return None, [], []
     if table.fast:
-        batch_placing.try_all(found, columns, table._arrow_batches())
+        with closing(read_ahead(table._arrow_batches)) as blocks:  # parsed in a thread of its own
+            batch_placing.try_all(found, columns, blocks)
     else:
         batch = TYPING_BATCH if source.format == "csv" and batch_typing.available() else 0
         placing.try_all(found, columns, _data_records(source, table.header, table.preamble), batch)
