@@ -186,14 +186,19 @@ def column_stats(conn: Connection, name: str, columns: list[dict[str, Any]], row
     for column in columns:
         col = table.c[column["name"]]
         stats = dict(column)
-        nulls = conn.scalar(sa.select(sa.func.count()).select_from(table).where(col.is_(None)))
         if column["type"] == "geojson":
+            nulls = rows - conn.scalar(sa.select(sa.func.count(col)))
             stats.update(nulls=nulls, distinct=None, min=None, max=None)
             out.append(stats)
             continue
-        present = col.is_not(None)
-        low = conn.scalar(sa.select(col).where(present).order_by(col.asc()).limit(1))
-        high = conn.scalar(sa.select(col).where(present).order_by(col.desc()).limit(1))
+        if indexed(column):
+            present = col.is_not(None)
+            nulls = conn.scalar(sa.select(sa.func.count()).select_from(table).where(col.is_(None)))
+            low = conn.scalar(sa.select(col).where(present).order_by(col.asc()).limit(1))
+            high = conn.scalar(sa.select(col).where(present).order_by(col.desc()).limit(1))
+        else:  # long texts: no index to ask, one scan for the three
+            counted, low, high = conn.execute(sa.select(sa.func.count(col), sa.func.min(col), sa.func.max(col))).one()
+            nulls = rows - counted
         distinct = conn.scalar(sa.select(sa.func.count()).select_from(sa.select(col).distinct().subquery()))
         distinct -= 1 if nulls else 0  # DISTINCT lists NULL once; count(DISTINCT col) does not
         stats.update(nulls=nulls, distinct=distinct, min=_plain(low), max=_plain(high))
