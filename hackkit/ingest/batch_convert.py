@@ -52,9 +52,21 @@ class Plan:
 def convert(plans: list[Plan], arrays: list, first_row: int) -> list[list]:
     """Each column of the batch as a list of values; `first_row` numbers the batch's first
     record in an error, which names the first bad value in record order, as row by row would."""
+    return finish(plans, prepare(plans, arrays), first_row)
+
+
+def prepare(plans: list[Plan], arrays: list) -> list[tuple]:
+    """The part of `convert` done by pyarrow's kernels, which release the GIL: a thread can
+    do it for the next batch while the caller's thread finishes this one (`finish`)."""
+    return [_prepared(plan, array) for plan, array in zip(plans, arrays, strict=True)]
+
+
+def finish(plans: list[Plan], prepared: list[tuple], first_row: int) -> list[list]:
+    """`convert` from what `prepare` made: Python values, and the values not plain converted
+    one by one."""
     out, failures = [], []
-    for position, (plan, array) in enumerate(zip(plans, arrays, strict=True)):
-        values, failure = _column(plan, array)
+    for position, (plan, parts) in enumerate(zip(plans, prepared, strict=True)):
+        values, failure = _finished(plan, *parts)
         out.append(values)
         if failure is not None:
             failures.append((failure[0], position, failure[1]))
@@ -69,7 +81,9 @@ def convert(plans: list[Plan], arrays: list, first_row: int) -> list[list]:
     return out
 
 
-def _column(plan: Plan, array) -> tuple[list, tuple[int, ValueError] | None]:
+def _prepared(plan: Plan, array) -> tuple:
+    """(the plain values converted, None elsewhere, or None if there are none; the positions
+    of the values left to convert one by one, or None; the column)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -82,15 +96,18 @@ def _column(plan: Plan, array) -> tuple[list, tuple[int, ValueError] | None]:
     done, values = _plain(plan, array, bare, lowered, present)
     # Pending: present in the file (not null), not a missing mark, not converted in C.
     pending = pc.and_(pc.is_valid(array), pc.invert(pc.or_(missing, done)))
-    if values is None:
-        out = [None] * len(array)
-    else:
-        out = pc.if_else(done, values, pa.scalar(None, values.type)).to_pylist()
-    if not pc.any(pending).as_py():
+    filled = None if values is None else pc.if_else(done, values, pa.scalar(None, values.type))
+    indices = pc.indices_nonzero(pending) if pc.any(pending).as_py() else None
+    return filled, indices, array
+
+
+def _finished(plan: Plan, filled, indices, array) -> tuple[list, tuple[int, ValueError] | None]:
+    out = [None] * len(array) if filled is None else filled.to_pylist()
+    if indices is None:
         return out, None
-    indices = pc.indices_nonzero(pending).to_pylist()
+    positions = indices.to_pylist()
     one = plan.one
-    for index, original in zip(indices, array.take(indices).to_pylist(), strict=True):
+    for index, original in zip(positions, array.take(indices).to_pylist(), strict=True):
         try:
             value = one(original)
         except ValueError as error:

@@ -72,10 +72,20 @@ def as_array(values):
     return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
 
 
-def add_column(guesser: cols.TypeGuesser, probe: geo.ShapeProbe, values, slow: Callable[[str], None]) -> None:
+def plain_masks(arrays: list) -> list:
+    """Where each column of a block holds a plain number as written (PLAIN), for add_column:
+    the reading thread works these out for the next block while a block is typed."""
+    import pyarrow.compute as pc
+
+    return [pc.match_substring_regex(array, PLAIN) for array in arrays]
+
+
+def add_column(
+    guesser: cols.TypeGuesser, probe: geo.ShapeProbe, values, slow: Callable[[str], None], plain_mask=None
+) -> None:
     """Add one column of a batch (a list of strings or None, or a string array). `slow(raw)`
     handles one raw value the ordinary way (repair, missing marks, guesser.add) but not the
-    probe, which is fed here in file order."""
+    probe, which is fed here in file order. `plain_mask`: the column's plain_masks, if known."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -92,11 +102,12 @@ def add_column(guesser: cols.TypeGuesser, probe: geo.ShapeProbe, values, slow: C
                 if raw is not None and not cols.is_missing(value := text.repair(raw)):
                     probe.add(value)
             start += geo.PROBE_LIMIT
+    known = plain_mask is not None and not array.null_count  # else the mask would not fit after drop_null
     array = array.drop_null()
     if guesser.candidates:
         # Plain numbers as written, without spaces (most cells of a big file): one regex, no
         # trimming, no looking up missing marks (none is a plain number).
-        plain = pc.match_substring_regex(array, PLAIN)
+        plain = plain_mask if known else pc.match_substring_regex(array, PLAIN)
         if pc.any(plain).as_py():
             numbers = array.filter(plain)
             dotted = pc.match_substring(numbers, ".")

@@ -37,7 +37,9 @@ def one_by_one(values: list[str | None]) -> tuple[cols.TypeGuesser, geo.ShapePro
     return guesser, probe, repaired
 
 
-def batched(values: list[str | None], size: int) -> tuple[cols.TypeGuesser, geo.ShapeProbe, int]:
+def batched(values: list[str | None], size: int, masks: bool = False) -> tuple[cols.TypeGuesser, geo.ShapeProbe, int]:
+    """With `masks`, the plain numbers of each batch are found first, as the reading thread
+    finds them (batch_typing.plain_masks)."""
     guesser, probe, repaired = cols.TypeGuesser(), geo.ShapeProbe(), 0
 
     def slow(raw: str) -> None:
@@ -48,7 +50,9 @@ def batched(values: list[str | None], size: int) -> tuple[cols.TypeGuesser, geo.
             guesser.add(value.strip())
 
     for start in range(0, len(values), size):
-        batch_typing.add_column(guesser, probe, values[start : start + size], slow)
+        batch = batch_typing.as_array(values[start : start + size])
+        mask = batch_typing.plain_masks([batch])[0] if masks else None
+        batch_typing.add_column(guesser, probe, batch, slow, mask)
     return guesser, probe, repaired
 
 
@@ -78,7 +82,9 @@ def test_a_mixed_column_gets_the_same_guess_both_ways(seed):
     values = [rng.choice(pool + numbers[: rng.randint(0, 3)]) for _ in range(rng.randint(1, 700))]
     values += [None] * (seed % 3)
     rng.shuffle(values)
-    assert state(*batched(values, rng.choice([1, 7, 250, 5000]))) == state(*one_by_one(values))
+    size = rng.choice([1, 7, 250, 5000])
+    assert state(*batched(values, size)) == state(*one_by_one(values))
+    assert state(*batched(values, size, masks=True)) == state(*one_by_one(values))
 
 
 @pytest.mark.parametrize(
@@ -99,6 +105,7 @@ def test_a_mixed_column_gets_the_same_guess_both_ways(seed):
 )
 def test_edge_columns_get_the_same_guess_both_ways(values):
     assert state(*batched(values, 2)) == state(*one_by_one(values))
+    assert state(*batched(values, 2, masks=True)) == state(*one_by_one(values))
 
 
 def test_a_csv_typed_in_batches_reads_like_before(tmp_path, monkeypatch):
