@@ -345,6 +345,8 @@ def answer_from(entry: CachedAnswer) -> Response:
 def storable(response: Response, body: bytes) -> bool:
     if response.status_code != 200 or "Set-Cookie" in response.headers:  # a cookie the view set
         return False
+    if request.method != "GET":  # HEAD is answered from a GET's page, but its own render differs
+        return False
     if response.cache_control.no_store or response.cache_control.private:
         return False
     if g.get("page_cache_flashed") or len(body) > MAX_BYTES_PER_ANSWER:

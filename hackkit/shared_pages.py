@@ -17,8 +17,9 @@ How a page keeps the personal parts out of the shared render:
   slug=event.slug, ...) }}`: a macro of a small template, called with plain values (kept with
   the page) and with `viewer`, the real current_user, at every request. In a live render
   (visitors, the cache off) it is simply rendered in place.
-- Every CSRF token in the shared render is swapped for a placeholder before the page is kept,
-  and the requester's own token is put in on the way out.
+- The shared render's CSRF token is a placeholder (the form code's per-request token is set to
+  it beforehand), and the requester's own token is put in on the way out. Not a search and
+  replace of a real token afterwards: user-written text on the page could hold one.
 - A request with flashed messages waiting is rendered live (the messages are that person's).
 
 Freshness. The page is served while the versions of the events and datasets it read (and
@@ -131,9 +132,7 @@ def _eligible() -> bool:
     )
 
 
-def _split(body: str, token: str | None) -> tuple[str | int | None, ...]:
-    if token:
-        body = body.replace(token, CSRF_MARK)
+def _split(body: str) -> tuple[str | int | None, ...]:
     parts: list[str | int | None] = []
     at = 0
     for found in SLOT.finditer(body):
@@ -159,6 +158,7 @@ def _assemble(page: SharedPage) -> Response:
 def _storable(response: Response) -> bool:
     return (
         response.status_code == 200
+        and request.method == "GET"  # a HEAD render differs (the language form's `next`)
         and not response.is_streamed
         and not response.direct_passthrough
         and response.mimetype == "text/html"
@@ -204,6 +204,10 @@ def _render_shared(view, args, kwargs, known: dict[str, int]) -> SharedPage | Re
     g._login_user = SharedViewer(viewer.role)
     g.shared_render = render = _Render()
     loaded = pagecache.loaded_scopes.set(set())
+    # flask_wtf's generate_csrf returns g.csrf_token once a request has one: every form and
+    # csrf_token() of this render writes the placeholder, never the first viewer's token.
+    own_token = g.pop("csrf_token", None)
+    g.csrf_token = CSRF_MARK
     try:
         response = current_app.make_response(view(*args, **kwargs))
         scopes = {pagecache.GLOBAL} | (pagecache.loaded_scopes.get() or set())
@@ -214,11 +218,14 @@ def _render_shared(view, args, kwargs, known: dict[str, int]) -> SharedPage | Re
         return None
     finally:
         g._login_user = viewer
+        g.pop("csrf_token", None)
+        if own_token is not None:
+            g.csrf_token = own_token
         g.pop("shared_render", None)
         g.pop("prize_boards", None)  # template globals' per-request caches, made for the stand-in
         g.pop("prize_wins", None)
         pagecache.loaded_scopes.reset(loaded)
-    parts = _split(response.get_data(as_text=True), g.get("csrf_token"))
+    parts = _split(response.get_data(as_text=True))
     page = SharedPage(
         status=response.status_code,
         headers=tuple((k, v) for k, v in response.headers.items() if k.lower() != "content-length"),

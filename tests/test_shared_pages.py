@@ -159,3 +159,36 @@ def test_a_shared_render_that_asks_who_the_viewer_is_is_refused_then_rendered_li
     assert first.get("/whoami").get_data(as_text=True) == "First Person"
     assert second.get("/whoami").get_data(as_text=True) == "Second Person"
     assert served(app) == 0
+
+
+def test_a_token_written_into_the_page_by_its_first_viewer_stays_text_for_the_others(
+    app, event_slug, monkeypatch, clock
+):
+    # Tokens made in one second are equal; freeze that second so the first viewer can write
+    # the very token their own render would carry into text the shared page shows.
+    from itsdangerous.timed import TimestampSigner
+
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: 1_800_000_000)
+    writer, _ = signed_in(app, "organizer")
+    other, _ = signed_in(app, "organizer")
+    own = CSRF_RE.search(writer.get("/account").get_data(as_text=True)).group(1)
+    with app.app_context():
+        event = events.get_event(db.session, None, event_slug)
+        event.description = f"Bring this along: {own}"
+        db.session.commit()
+    writer.get(f"/events/{event_slug}")  # the shared render, by the writer
+    before = served(app)
+    page = other.get(f"/events/{event_slug}").get_data(as_text=True)
+    assert served(app) == before + 1
+    assert f"Bring this along: {own}" in page  # the text as written, not the reader's token
+    theirs = CSRF_RE.search(page).group(1)
+    assert theirs != own and f"Bring this along: {theirs}" not in page
+
+
+def test_a_head_request_does_not_become_the_page_others_get(app, event_slug):
+    # A HEAD render differs (the language form sends people back to "/"): it is never kept.
+    first, _ = signed_in(app)
+    second, _ = signed_in(app)
+    assert first.head(f"/events/{event_slug}").status_code == 200
+    page = second.get(f"/events/{event_slug}").get_data(as_text=True)
+    assert f'name="next" value="/events/{event_slug}?' in page  # back to this page, not "/"
