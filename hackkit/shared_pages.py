@@ -50,6 +50,7 @@ from hackkit.models.user import User
 log = logging.getLogger(__name__)
 # The session key holding the versions a person's own writes made (scope -> version).
 WRITTEN = "_written_versions"
+MAX_WRITTEN = 16  # scopes remembered per person, the most recently written
 _NONCE = secrets.token_hex(8)  # per process: no user-written text can carry a marker
 CSRF_MARK = f"\x00{_NONCE}:csrf\x00"
 SLOT = re.compile(f"\x00{_NONCE}:(\\d+|csrf)\x00")
@@ -181,8 +182,12 @@ def shared_for_signed_in(view):
         versions = current_app.extensions["hackkit_page_versions"]
         written = session.get(WRITTEN) or {}
         known = versions.at_least(db.session, written)
-        if written and all(known.get(scope, 0) >= version for scope, version in written.items()):
-            session.pop(WRITTEN)  # this worker, and every later one, knows them now
+        # Kept after this worker has caught up: the next request may go to another instance
+        # that has not. Only versions the database itself no longer reaches (a restore went
+        # back) are forgotten, or every request of this person would read them again.
+        behind = [scope for scope, version in written.items() if known.get(scope, 0) < version]
+        if behind:
+            session[WRITTEN] = {scope: v for scope, v in written.items() if scope not in behind}
         key = (pagecache.request_key(), current_user.role)
         page = cache.get(key)
         if page is not None and all(known.get(scope, 0) == version for scope, version in page.versions):
@@ -245,8 +250,8 @@ def remember_writes(response: Response) -> Response:
     if written and "_user_id" in session:  # signed in with the session cookie, not an API token
         mine = dict(session.get(WRITTEN) or {})
         for scope, version in written.items():
-            mine[scope] = max(version, mine.get(scope, 0))
-        session[WRITTEN] = mine
+            mine[scope] = max(version, mine.pop(scope, 0))  # moved to the end: the newest
+        session[WRITTEN] = dict(list(mine.items())[-MAX_WRITTEN:])  # the cookie stays small
     return response
 
 
