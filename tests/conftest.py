@@ -336,3 +336,23 @@ class AuthActions:
 @pytest.fixture
 def auth(app, client):
     return AuthActions(app, client)
+
+
+class PageClock:
+    """hackkit.pagecache's clock, moved on by hand: the page cache tests need no sleeping."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freezes the page cache's clock (pagecache and shared_pages read it); `clock.now += s` moves it."""
+    from hackkit import pagecache
+
+    fake = PageClock()
+    monkeypatch.setattr(pagecache, "clock", fake)
+    return fake

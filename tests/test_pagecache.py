@@ -157,23 +157,6 @@ def test_a_cached_answer_still_counts_against_the_rate_limit(tmp_path, database_
 # Kept until it changes: versions per event, per dataset and for everything ---------------------
 
 
-class Clock:
-    """pagecache's clock, moved on by hand: the tests need no sleeping."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = Clock()
-    monkeypatch.setattr(pagecache, "clock", fake)
-    return fake
-
-
 def versions(app) -> dict[str, int]:
     with app.app_context():
         return dict(db.session.execute(sa.text("SELECT scope, version FROM page_versions")).all())

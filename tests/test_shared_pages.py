@@ -19,23 +19,6 @@ from tests.conftest import CSRF_RE, AuthActions, make_app, post_form
 SECONDS = 1.0
 
 
-class Clock:
-    """pagecache's clock, moved on by hand: the tests need no sleeping."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = Clock()
-    monkeypatch.setattr(pagecache, "clock", fake)
-    return fake
-
-
 @pytest.fixture
 def app_settings():
     return {"HACKKIT_PUBLIC_CACHE_SECONDS": SECONDS}
