@@ -13,7 +13,14 @@ one per dataset ("dataset:<id>") and one for everything else ("global": people's
 names, new events and datasets, bulk changes). One home does it: `note_writes` and
 `bump_versions`, hooked on every SQLAlchemy session, not calls scattered over the services.
 A stored answer remembers the versions of the events and datasets the request loaded (a
-`load` hook notes each one) and of "global"; it is served while they have not moved. Each
+`load` hook notes each one) and of "global"; it is served while they have not moved.
+
+Within an event, each write also raises one narrower version: "team:<id>" for a team's own
+rows (the team, its members, its project and all that hangs off it: outcomes, updates, awards,
+scores) or "event-core:<id>" for the rest (the event itself, its challenges, prizes, judging
+set-up). A page that shows one team and nothing of the others says so (`shows_one_team`) and
+then depends on those two instead of the whole event: on an event day the project page of a
+team that is not saving stays kept while sixty others save theirs. Each
 worker re-reads the versions (one small query) at most every HACKKIT_PUBLIC_CACHE_SECONDS,
 so a change made through any worker of any hub instance on the same database is on every
 instance's public pages within that time, however long the answer was kept. Some pages change
@@ -166,7 +173,7 @@ def _scopes_of(session: Session, obj, deleted: bool = False) -> set[str]:
         state = sa.inspect(obj)
         if state.pending or deleted or obj.id is None:
             return {GLOBAL}  # lists of events and datasets change
-        return {f"{kind}:{obj.id}"}
+        return {f"{kind}:{obj.id}", f"event-core:{obj.id}"} if kind == "event" else {f"dataset:{obj.id}"}
     if isinstance(obj, User):
         state = sa.inspect(obj)
         if deleted or any(state.attrs[name].history.has_changes() for name in PUBLIC_USER_COLUMNS):
@@ -178,7 +185,9 @@ def _scopes_of(session: Session, obj, deleted: bool = False) -> set[str]:
             parent = getattr(obj, kind)
             value = parent.id if parent is not None else None
         if value is not None:
-            return {f"{kind}:{value}"}
+            if kind == "dataset":
+                return {f"dataset:{value}"}
+            return {f"event:{value}", _part_of_event(session, obj, value)}
     from hackkit import models
 
     for column, model_name in PARENTS:
@@ -186,8 +195,55 @@ def _scopes_of(session: Session, obj, deleted: bool = False) -> set[str]:
         if value is not None:
             parent = session.get(getattr(models, model_name), value)
             if parent is not None:
-                return _scopes_of(session, parent)
+                scopes = _scopes_of(session, parent)
+                if _moved_between_teams(obj):  # the team it left changes too
+                    scopes |= {scope.replace("event:", "event-core:") for scope in scopes if scope.startswith("event:")}
+                return scopes
     return {GLOBAL}
+
+
+def _moved_between_teams(obj) -> bool:
+    """A stored row whose team or project changes (the old value may not have been read)."""
+    state = sa.inspect(obj)
+    return state.persistent and any(
+        name in state.attrs and state.attrs[name].history.has_changes() for name in ("team_id", "submission_id")
+    )
+
+
+def _part_of_event(session: Session, obj, event_id: int) -> str:
+    """The narrower version a row of an event raises: its team's, or the event's own. A row
+    whose team is not known yet (a new team has no id before the flush) raises the event's own,
+    which every page narrowed to one of its teams depends on too: never too little. So does a
+    row moved from one team to another (a vote or a prize changing hands): both teams change."""
+    from hackkit.models import Submission, Team
+
+    if _moved_between_teams(obj):
+        return f"event-core:{event_id}"
+
+    team_id = obj.id if isinstance(obj, Team) else getattr(obj, "team_id", None)
+    if team_id is None and not isinstance(obj, Team):
+        team = getattr(obj, "team", None) if hasattr(obj, "team") else None
+        team_id = getattr(team, "id", None)
+    if team_id is None and getattr(obj, "submission_id", None) is not None:
+        submission = session.get(Submission, obj.submission_id)
+        team_id = submission.team_id if submission is not None else None
+    return f"team:{team_id}" if team_id is not None else f"event-core:{event_id}"
+
+
+def shows_one_team(team) -> None:
+    """The current page shows, of its event, the event's own settings and this team's rows,
+    nothing of another team (no list, no count): a visitor's copy then depends on the team's
+    and the event's own versions instead of the whole event's (see the module's docstring)."""
+    if has_request_context():
+        g.page_shows_team = (team.event_id, team.id)
+
+
+def _narrowed(scopes: set[str]) -> set[str]:
+    shown = g.get("page_shows_team")
+    if shown is None or f"event:{shown[0]}" not in scopes:
+        return scopes
+    event_id, team_id = shown
+    return (scopes - {f"event:{event_id}"}) | {f"event-core:{event_id}", f"team:{team_id}"}
 
 
 def note_writes(session: Session, flush_context, instances) -> None:
@@ -402,7 +458,7 @@ def init_app(app: Flask) -> None:
         if known is not None:
             # The versions as they were before the view read anything: a write that landed
             # in between makes this answer stale at the next look, never kept too long.
-            scopes = {GLOBAL} | (loaded_scopes.get() or set())
+            scopes = _narrowed({GLOBAL} | (loaded_scopes.get() or set()))
             depends = tuple(sorted((scope, known.get(scope, 0)) for scope in scopes))
             headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in PER_CLIENT_HEADERS)
             cache.put(key, CachedAnswer(response.status_code, headers, body, clock(), etag, depends))

@@ -247,7 +247,10 @@ def _render_shared(view, args, kwargs, known: dict[str, int]) -> SharedPage | Re
 def remember_writes(response: Response) -> Response:
     """after_request: a signed-in writer's next pages are no older than their writes."""
     written = g.get("written_versions")
-    if written and "_user_id" in session:  # signed in with the session cookie, not an API token
+    # Signed in with the session cookie. A call made with an API token is a script's (or the
+    # editor's) and stateless: it leaves the browser session alone even when a cookie rides
+    # along, so it sets no cookie and does not make every page of this person read versions.
+    if written and "_user_id" in session and "Authorization" not in request.headers:
         mine = dict(session.get(WRITTEN) or {})
         for scope, version in written.items():
             mine[scope] = max(version, mine.pop(scope, 0))  # moved to the end: the newest

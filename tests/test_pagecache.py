@@ -246,3 +246,80 @@ def test_a_visitor_who_has_the_page_gets_a_304(tmp_path, database_url, seconds):
     with hub.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+# A page of one team: kept while other teams save ------------------------------------------------
+
+
+def two_submitted_projects(app, event_slug) -> tuple[list[int], list]:
+    """Two teams with submitted projects; their ids and captains."""
+    from hackkit.services import submissions
+
+    with app.app_context():
+        event = events.get_event(db.session, None, event_slug)
+        found = []
+        for title in ("Bench finder", "Tree map"):
+            captain = factories.registered(db.session, event)
+            team = factories.team(db.session, event, captain=captain)
+            submissions.save_submission(db.session, captain, team, {"title": title}, status="submitted")
+            found.append((team.id, captain.id))
+        return [team_id for team_id, _ in found], [captain_id for _, captain_id in found]
+
+
+def save_title(app, team_id: int, captain_id: int, title: str) -> None:
+    from hackkit.models import Team, User
+    from hackkit.services import submissions
+
+    with app.app_context():
+        team, captain = db.session.get(Team, team_id), db.session.get(User, captain_id)
+        submissions.save_submission(db.session, captain, team, {"title": title})
+
+
+def project(app, team_id: int):
+    return app.test_client().get(f"/teams/{team_id}/project")
+
+
+def test_a_project_page_is_kept_while_other_teams_save_and_changes_with_its_own(app, event_slug, clock):
+    (bench, trees), (bench_captain, trees_captain) = two_submitted_projects(app, event_slug)
+    first = project(app, bench)
+    assert "Bench finder" in first.get_data(as_text=True)
+    save_title(app, trees, trees_captain, "Tree map 2")  # another team saves: this page stays
+    clock.now += SECONDS
+    kept = project(app, bench)
+    assert kept.headers["Age"] == str(int(SECONDS)) and kept.data == first.data
+    assert "Tree map 2" in project(app, trees).get_data(as_text=True)  # and theirs changed
+    assert "Tree map 2" in app.test_client().get(f"/events/{event_slug}/projects").get_data(as_text=True)
+    save_title(app, bench, bench_captain, "Bench finder 2")  # its own team saves: it changes
+    clock.now += SECONDS
+    fresh = project(app, bench)
+    assert "Age" not in fresh.headers and "Bench finder 2" in fresh.get_data(as_text=True)
+
+
+def test_a_project_page_changes_with_its_event(app, event_slug, clock):
+    (bench, _), _ = two_submitted_projects(app, event_slug)
+    project(app, bench)
+    rename(app, event_slug, "Renamed Weekend")  # the event's own row: every project page shows it
+    clock.now += SECONDS
+    fresh = project(app, bench)
+    assert "Age" not in fresh.headers and "Renamed Weekend" in fresh.get_data(as_text=True)
+
+
+def test_a_row_moved_from_one_team_to_another_changes_both_pages(app, event_slug, clock):
+    """A prize or a vote changing hands: the team that lost it changes too, not only the winner."""
+    from hackkit.models import Submission, SubmissionScreenshot
+
+    (bench, trees), _ = two_submitted_projects(app, event_slug)
+    with app.app_context():
+        of_team = sa.select(Submission).where(Submission.team_id == sa.bindparam("team"))
+        first, second = (db.session.scalar(of_team, {"team": team}) for team in (bench, trees))
+        shot = SubmissionScreenshot(
+            submission_id=first.id, stored_name="moved.png", content_type="image/png", width=1, height=1, size=1
+        )
+        db.session.add(shot)
+        db.session.commit()
+        before = versions(app)
+        shot.submission_id = second.id
+        db.session.commit()
+        event_id = first.event_id
+    after = versions(app)
+    assert after[f"event-core:{event_id}"] == before.get(f"event-core:{event_id}", 0) + 1

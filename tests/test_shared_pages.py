@@ -195,3 +195,28 @@ def test_written_versions_the_database_no_longer_reaches_are_forgotten(app, even
     assert client.get(f"/events/{event_slug}").status_code == 200
     with client.session_transaction() as session:
         assert pagecache.GLOBAL not in (session.get(shared_pages.WRITTEN) or {})
+
+
+def test_a_save_with_an_api_token_leaves_the_browser_session_alone(app, event_slug):
+    """A script's call is stateless even when the person's cookie rides along: no cookie is set,
+    and their pages do not make the hub read versions again on each request."""
+    from hackkit.services import submissions, teams, tokens
+
+    client, user = signed_in(app)
+    register(app, event_slug, user)
+    with app.app_context():
+        person = db.session.merge(user)
+        event = events.get_event(db.session, None, event_slug)
+        team = teams.create_team(db.session, person, event, {"name": "Benches"})
+        submissions.save_submission(db.session, person, team, {"title": "Bench finder"})
+        token = tokens.issue_token(db.session, person, "script")
+        team_id = team.id
+    answer = client.put(
+        f"/api/v1/teams/{team_id}/submission",
+        json={"title": "Bench finder 2"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert "Set-Cookie" not in answer.headers
+    with client.session_transaction() as session:
+        assert shared_pages.WRITTEN not in session

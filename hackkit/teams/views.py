@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
 
+from hackkit import pagecache
 from hackkit.apps.registry import template_names
 from hackkit.auth.forms import apply_service_errors, form_if_signed_in
 from hackkit.config import join_request_cooldown
@@ -489,6 +490,7 @@ def history(team_id: int):
 @bp.route("/teams/<int:team_id>/project")
 def project(team_id: int):
     team = teams.get_team(db.session, current_user, team_id)
+    pagecache.shows_one_team(team)  # kept for visitors while other teams save their projects
     submission = submissions.get_submission(db.session, team)
     content, public = submissions.shown_project(db.session, current_user, team, current=submission)
     preview = not public  # the team sees what it has so far
