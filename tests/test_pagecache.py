@@ -3,8 +3,6 @@ never a page of one person served to another, and never older than its setting."
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import sqlalchemy as sa
 from flask import flash, render_template_string
@@ -36,7 +34,7 @@ def rename(app, slug: str, name: str) -> None:
         events.update_event(db.session, organizer, event, {"name": name})
 
 
-def test_visitors_not_signed_in_share_one_answer_for_at_most_the_set_time(app, event_slug):
+def test_visitors_not_signed_in_share_one_answer_for_at_most_the_set_time(app, event_slug, clock):
     first = app.test_client().get(f"/events/{event_slug}")
     assert first.status_code == 200 and "Age" not in first.headers
     rename(app, event_slug, "Renamed Weekend")
@@ -44,7 +42,7 @@ def test_visitors_not_signed_in_share_one_answer_for_at_most_the_set_time(app, e
     assert again.headers["Age"] == "0" and again.data == first.data
     assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
     assert "Set-Cookie" not in again.headers
-    time.sleep(SECONDS + 0.1)
+    clock.now += SECONDS
     fresh = app.test_client().get(f"/events/{event_slug}")
     assert "Age" not in fresh.headers and "Renamed Weekend" in fresh.get_data(as_text=True)
 
