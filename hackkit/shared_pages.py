@@ -27,7 +27,8 @@ Freshness. The page is served while the versions of the events and datasets it r
 for visitors: someone else's change shows within that time. A person's own changes show at
 once: the versions their writes made are kept in their session, and a worker that knows older
 ones reads them again before answering (read-your-writes, across workers and hub instances).
-No page is kept longer than pagecache.MAX_LIFETIME (pages that change with the clock alone).
+No page is kept longer than pagecache.MAX_LIFETIME, or HACKKIT_PUBLIC_CACHE_SECONDS if that is longer
+(pages that change with the clock alone).
 """
 
 from __future__ import annotations
