@@ -317,3 +317,20 @@ def test_random_searches_with_numeric_conditions_get_the_plain_plans_answers(app
         assert pd.read_csv(io.StringIO(csv)).id.tolist() == [row["id"] for row in plain], pairs
     # Most questions were counted from the arrays on SQLite; PostgreSQL never has them.
     assert from_arrays >= 40 if dialect == "sqlite" else from_arrays == 0
+
+
+def test_a_search_entry_without_its_row_is_not_counted(app, client, tmp_path):
+    """A full-text entry whose row is gone (a full-text table out of step with its rows) is
+    no match for the rows API, whether the total is counted from the arrays or by SQL."""
+    _slug, table = import_file(app, make_search_csv(tmp_path), slug="places")
+    pairs = [("_search", "bike"), ("score__gte", "0")]
+    plain, total, _uses = plain_answer(app, pairs)
+    assert api_answer(client, pairs, size=500) == (plain, total) and total > 0
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL searches the rows themselves")
+        db.session.execute(sa.text(f"INSERT INTO {table}_fts (rowid, note) VALUES ({ROWS + 5}, 'bike')"))  # noqa: S608
+        db.session.commit()
+    pairs = [("_search", "bike"), ("score__gte", "1")]  # a new question: not counted before
+    plain, total, _uses = plain_answer(app, pairs)
+    assert api_answer(client, pairs, size=500) == (plain, total) and total > 0
