@@ -6,7 +6,9 @@ column twice, values with quotes and non-ASCII letters, a value nobody holds, a 
 NULLs only, thresholds, NULL tests, sorts, keyset pages, the CSV stream and OFFSET slices),
 each asked through the API and by the plain statement of the same question. On PostgreSQL,
 which gets no postings, the same questions are also checked against pandas, so that both
-databases answer alike."""
+databases answer alike. Further down: full-text searches with numeric conditions, whose totals
+SQLite counts from numpy arrays of the numeric columns (dataset_arrays.py), against the plain
+statements too."""
 
 import io
 import random
@@ -334,3 +336,27 @@ def test_a_search_entry_without_its_row_is_not_counted(app, client, tmp_path):
     pairs = [("_search", "bike"), ("score__gte", "1")]  # a new question: not counted before
     plain, total, _uses = plain_answer(app, pairs)
     assert api_answer(client, pairs, size=500) == (plain, total) and total > 0
+
+
+@pytest.mark.skipif(not (REALDATA / "paris").is_dir(), reason=f"no real-data corpus at {REALDATA}")
+def test_a_real_file_searched_with_a_threshold_answers_as_sql(app, client, tmp_path):
+    """Paris's public toilets: streets searched with a condition on the district number (an
+    integer column), counted from the arrays on SQLite, as the plain statements count."""
+    path = tmp_path / "sanisettes.csv"
+    path.write_bytes((REALDATA / "paris" / "sanisettesparis.csv").read_bytes())
+    import_file(app, path, slug="places")
+    with app.app_context():
+        version = db.session.scalar(sa.select(Dataset).where(Dataset.slug == "places")).current
+        types = {c["name"]: c["type"] for c in version.columns}
+        dialect = db.engine.dialect.name
+    assert types["arrondissement"] == "integer"
+    asked = 0
+    conditions = [("arrondissement__gt", "75010"), ("arrondissement__lte", "75004"), ("arrondissement", "75016")]
+    for words in ["rue", "avenue", "boulevard de", "quai", "place"]:
+        for condition in conditions:
+            pairs = [("_search", words), condition]
+            plain, total, _uses = plain_answer(app, pairs)
+            assert api_answer(client, pairs, size=200) == (plain, total), pairs
+            assert counted_from_arrays(app, pairs) == (dialect == "sqlite"), pairs
+            asked += total > 0
+    assert asked >= 10
