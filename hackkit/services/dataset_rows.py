@@ -30,7 +30,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
 from hackkit.models import DatasetVersion
-from hackkit.services import dataset_postings, dataset_tables
+from hackkit.services import dataset_arrays, dataset_postings, dataset_tables
 from hackkit.services.errors import Invalid
 from hackkit.services.transactions import rolls_back
 
@@ -303,16 +303,20 @@ def _where(table: sa.Table, version: DatasetVersion, query: RowQuery, dialect: s
     clauses = [_condition(table, name, op, value, dialect) for name, op, value in query.filters]
     if query.search:
         if dialect == "sqlite":
-            # Each word quoted: FTS5 syntax in the user's words must not be a syntax error.
             # The full-text table is joined in FROM (_from).
-            words = " ".join('"' + w.replace('"', '""') + '"' for w in query.search.split())
-            clauses.append(sa.text(f'"{table.name}_fts" MATCH :q').bindparams(q=words))
+            clauses.append(sa.text(f'"{table.name}_fts" MATCH :q').bindparams(q=fts_match(query.search)))
         else:
             document = dataset_tables.fts_document(version.columns)
             clauses.append(
                 document.op("@@")(sa.func.plainto_tsquery(sa.literal_column("'simple'::regconfig"), query.search))
             )
     return clauses
+
+
+def fts_match(search: str) -> str:
+    """SQLite: the FTS5 query of `_search`, each word quoted: FTS5 syntax in the user's words
+    must not be a syntax error."""
+    return " ".join('"' + w.replace('"', '""') + '"' for w in search.split())
 
 
 def _direction(col, desc: bool, dialect: str):
@@ -638,6 +642,8 @@ class _TotalsCache:
                 self._entries.move_to_end(key)
                 return self._entries[key]
         total = RANKS.count(conn, version, query) if dialect == "sqlite" else None
+        if total is None and dialect == "sqlite" and query.search:
+            total = dataset_arrays.ARRAYS.count(conn, version, query, fts_match(query.search), cap)
         if total is None and narrowed is not None and narrowed.alone:
             total = len(narrowed.ids)  # equality filters only: the candidates are the matches
         if total is not None and cap is not None:
@@ -663,6 +669,7 @@ def fetch_page(session: Session, version: DatasetVersion, query: RowQuery, time_
     dialect = conn.dialect.name
     if dialect == "sqlite" and query.count != "none" and query.total is None:
         RANKS.prepare(conn, version, query)
+        dataset_arrays.ARRAYS.prepare(conn, version, query)
     with time_limit(conn, time_limit_ms):
         narrowed = narrowing(conn, version, query)
         if narrowed is not None and narrowed.sendable:
