@@ -42,9 +42,10 @@ def _require_before_deadline(team_or_event, now: datetime | None) -> None:
 
 
 def get_team(session: Session, actor, team_id: int) -> Team:
-    # The event and the memberships come with the team: every permission check reads them.
-    eager = (orm.joinedload(Team.event), orm.selectinload(Team.memberships))
-    team = session.scalar(sa.select(Team).where(Team.id == team_id).options(*eager))
+    # The event and the memberships come with the team, in one statement: every permission
+    # check reads them, and the project page, the team page and each save start here.
+    eager = (orm.joinedload(Team.event), orm.joinedload(Team.memberships))
+    team = session.execute(sa.select(Team).where(Team.id == team_id).options(*eager)).unique().scalar_one_or_none()
     if team is None or not is_visible(actor, team.event):
         raise NotFound(_l("There is no such team."))
     return team
