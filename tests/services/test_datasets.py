@@ -61,6 +61,22 @@ def test_a_value_that_breaks_a_forced_type_midway_leaves_nothing(app, tmp_path):
     assert dataset_tables(app, with_search_tables=True) == set()
 
 
+def test_imports_that_succeed_or_fail_leave_the_cycle_collector_on(app, tmp_path):
+    """The importer pauses Python's cycle collector while it works (hackkit/ingest/collector.py);
+    a worker process must get it back either way."""
+    import gc
+
+    from hackkit.ingest import Overrides
+
+    assert gc.isenabled()
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="streets")
+    assert gc.isenabled()
+    path = write_csv(tmp_path, "f.csv", "n\n" + "1\n" * 12000 + "oops\n")
+    with app.app_context(), pytest.raises(Unreadable):
+        datasets.import_dataset(db.session, ShellActor(), path, overrides=Overrides(types={"n": "integer"}))
+    assert gc.isenabled()
+
+
 def test_drafts_are_invisible_to_everyone_but_organizers(app, tmp_path, auth):
     import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="secret", draft=True)
     participant = auth.create_user("participant")
