@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hackkit import permissions
 from hackkit.i18n import importer_message
-from hackkit.ingest import IngestError, Overrides, read_table
+from hackkit.ingest import IngestError, Overrides, collector, read_table
 from hackkit.models import Dataset, DatasetVersion
 from hackkit.models.base import utcnow
 from hackkit.services import dataset_tables, file_store
@@ -113,60 +113,62 @@ def import_dataset(
             session.commit()
             return ImportResult(dataset, same, created=False, unchanged=True)
 
-    try:
-        table = read_table(path, overrides)
-    except IngestError as error:
-        raise unreadable(error) from error
-
-    table_name = dataset_tables.new_table_name()
-    try:
-        conn = session.connection()
-        columns, count = dataset_tables.load(conn, table_name, table)
-        columns = dataset_tables.column_stats(conn, table_name, columns, count)
-        stored = _keep_original(session, path, original_name)
-        created = dataset is None
-        if created:
-            # A new dataset's draft state is the dataset's own: its first version is its data.
-            dataset = Dataset(**clean, status="draft" if draft else "published")
-            session.add(dataset)
-        else:
-            _update_metadata(dataset, clean, metadata)
-        previous = None if created else dataset.current
-        number = 1
-        if dataset.id is not None:
-            latest = sa.select(sa.func.max(DatasetVersion.number)).where(DatasetVersion.dataset_id == dataset.id)
-            number += session.scalar(latest) or 0
-        publish = created or not draft
-        version = DatasetVersion(
-            dataset=dataset,
-            number=number,
-            table_name=table_name,
-            created_by_id=getattr(actor, "id", None),
-            notes=notes,
-            original_name=original_name[:255],
-            original_path=stored,
-            format=table.source.format,
-            row_count=count,
-            columns=columns,
-            geometry=table.geometry,
-            report=table.report,
-            checksum=checksum,
-            settings=settings,
-            published_at=utcnow() if publish else None,
-        )
-        session.add(version)
-        if publish:
-            dataset.current_number = number
-        session.commit()
-    except BaseException as error:
-        session.rollback()
-        _discard(session, table_name)
-        if isinstance(error, IngestError):
+    # Reading, converting and storing make millions of short-lived values: see collector.
+    with collector.paused():
+        try:
+            table = read_table(path, overrides)
+        except IngestError as error:
             raise unreadable(error) from error
-        if isinstance(error, IntegrityError):
-            raise Conflict(_l("Another import of this dataset finished first. Try again.")) from error
-        raise
-    return ImportResult(dataset, version, created, previous=previous)
+
+        table_name = dataset_tables.new_table_name()
+        try:
+            conn = session.connection()
+            columns, count = dataset_tables.load(conn, table_name, table)
+            columns = dataset_tables.column_stats(conn, table_name, columns, count)
+            stored = _keep_original(session, path, original_name)
+            created = dataset is None
+            if created:
+                # A new dataset's draft state is the dataset's own: its first version is its data.
+                dataset = Dataset(**clean, status="draft" if draft else "published")
+                session.add(dataset)
+            else:
+                _update_metadata(dataset, clean, metadata)
+            previous = None if created else dataset.current
+            number = 1
+            if dataset.id is not None:
+                latest = sa.select(sa.func.max(DatasetVersion.number)).where(DatasetVersion.dataset_id == dataset.id)
+                number += session.scalar(latest) or 0
+            publish = created or not draft
+            version = DatasetVersion(
+                dataset=dataset,
+                number=number,
+                table_name=table_name,
+                created_by_id=getattr(actor, "id", None),
+                notes=notes,
+                original_name=original_name[:255],
+                original_path=stored,
+                format=table.source.format,
+                row_count=count,
+                columns=columns,
+                geometry=table.geometry,
+                report=table.report,
+                checksum=checksum,
+                settings=settings,
+                published_at=utcnow() if publish else None,
+            )
+            session.add(version)
+            if publish:
+                dataset.current_number = number
+            session.commit()
+        except BaseException as error:
+            session.rollback()
+            _discard(session, table_name)
+            if isinstance(error, IngestError):
+                raise unreadable(error) from error
+            if isinstance(error, IntegrityError):
+                raise Conflict(_l("Another import of this dataset finished first. Try again.")) from error
+            raise
+        return ImportResult(dataset, version, created, previous=previous)
 
 
 def _update_metadata(dataset: Dataset, clean: dict[str, Any], given: dict[str, Any] | None) -> None:

@@ -61,6 +61,33 @@ def test_a_value_that_breaks_a_forced_type_midway_leaves_nothing(app, tmp_path):
     assert dataset_tables(app, with_search_tables=True) == set()
 
 
+@pytest.mark.parametrize("count", [49, 50, 123])
+def test_every_row_is_stored_once_in_file_order(app, tmp_path, count):
+    """SQLite takes the rows many to a statement (dataset_tables._load_sqlite): whole
+    statements and the rows left over keep the file's order and ids."""
+    body = "".join(f"{i};straat {i};{i / 4}\n".replace(".", ",") for i in range(1, count + 1))
+    _, table = import_file(app, write_csv(tmp_path, "r.csv", "id;naam;waarde\n" + body), slug="rows")
+    with app.app_context():
+        rows = db.session.execute(sa.text(f'SELECT _id, id, naam, waarde FROM "{table}" ORDER BY _id')).all()
+    assert [tuple(r) for r in rows] == [(i, i, f"straat {i}", i / 4) for i in range(1, count + 1)]
+
+
+def test_imports_that_succeed_or_fail_leave_the_cycle_collector_on(app, tmp_path):
+    """The importer pauses Python's cycle collector while it works (hackkit/ingest/collector.py);
+    a worker process must get it back either way."""
+    import gc
+
+    from hackkit.ingest import Overrides
+
+    assert gc.isenabled()
+    import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="streets")
+    assert gc.isenabled()
+    path = write_csv(tmp_path, "f.csv", "n\n" + "1\n" * 12000 + "oops\n")
+    with app.app_context(), pytest.raises(Unreadable):
+        datasets.import_dataset(db.session, ShellActor(), path, overrides=Overrides(types={"n": "integer"}))
+    assert gc.isenabled()
+
+
 def test_drafts_are_invisible_to_everyone_but_organizers(app, tmp_path, auth):
     import_file(app, write_csv(tmp_path, "a.csv", CSV), slug="secret", draft=True)
     participant = auth.create_user("participant")
