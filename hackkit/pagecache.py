@@ -88,6 +88,9 @@ PRIVATE_TABLES = frozenset(
 PUBLIC_USER_COLUMNS = ("display_name", "skills", "languages", "bio", "looking_for_team", "role")
 # Where a row without an event_id or dataset_id belongs: (foreign key, model of that parent).
 PARENTS = (("submission_id", "Submission"), ("team_id", "Team"), ("proposal_id", "Proposal"), ("prize_id", "Prize"))
+# What ties a row to one team: changing one of them moves the row between teams.
+TEAM_KEYS = ("team_id", "submission_id")
+TEAM_RELATIONSHIPS = ("team", "submission")
 
 clock = time.monotonic  # tests move it on instead of sleeping
 # The scopes (event and dataset) of what the current anonymous request loaded, or None.
@@ -197,17 +200,34 @@ def _scopes_of(session: Session, obj, deleted: bool = False) -> set[str]:
             if parent is not None:
                 scopes = _scopes_of(session, parent)
                 if _moved_between_teams(obj):  # the team it left changes too
-                    scopes |= {scope.replace("event:", "event-core:") for scope in scopes if scope.startswith("event:")}
+                    scopes |= _whole_events(scopes)
                 return scopes
     return {GLOBAL}
 
 
+def _whole_events(scopes: set[str]) -> set[str]:
+    """The event's own version of each event among `scopes`: every page of one of its teams
+    depends on it, so raising it reaches the team a row left and the team it joined alike."""
+    return {scope.replace("event:", "event-core:") for scope in scopes if scope.startswith("event:")}
+
+
 def _moved_between_teams(obj) -> bool:
-    """A stored row whose team or project changes (the old value may not have been read)."""
+    """A stored row whose team or project changes (the old value may not have been read). By
+    its key or by its relationship (`winner.submission = other`): the flush sets the key from
+    the relationship only after before_flush has chosen the versions to raise."""
     state = sa.inspect(obj)
     return state.persistent and any(
-        name in state.attrs and state.attrs[name].history.has_changes() for name in ("team_id", "submission_id")
+        name in state.attrs and state.attrs[name].history.has_changes() for name in TEAM_KEYS + TEAM_RELATIONSHIPS
     )
+
+
+def _update_may_move(mapper, statement) -> bool:
+    """Whether an UPDATE statement may set a row's team or project. The row it names was read
+    before the statement ran, so its old team is known and its new one is not."""
+    if not any(name in mapper.columns for name in TEAM_KEYS):
+        return False
+    values = getattr(statement, "_values", None)  # SQLAlchemy's SET clause; absent: set from the parameters
+    return values is None or any(getattr(column, "key", column) in TEAM_KEYS for column in values)
 
 
 def _part_of_event(session: Session, obj, event_id: int) -> str:
@@ -271,7 +291,13 @@ def note_bulk_writes(execute_state) -> None:
     session = execute_state.session
     scopes = session.info.setdefault("page_scopes", set())
     row = _row_named_by_key(session, mapper, execute_state.statement.whereclause)
-    scopes |= _scopes_of(session, row) if row is not None else {GLOBAL}
+    if row is None:
+        scopes.add(GLOBAL)
+        return
+    found = _scopes_of(session, row)
+    if execute_state.is_update and _update_may_move(mapper, execute_state.statement):
+        found |= _whole_events(found)  # the team it joins changes too
+    scopes |= found
 
 
 def _row_named_by_key(session: Session, mapper, where):

@@ -321,3 +321,59 @@ def test_a_row_moved_from_one_team_to_another_changes_both_pages(app, event_slug
         event_id = first.event_id
     after = versions(app)
     assert after[f"event-core:{event_id}"] == before.get(f"event-core:{event_id}", 0) + 1
+
+
+def a_published_prize_won_by(app, letter: str) -> dict:
+    """A judged event (tests/prizes/world.py) whose published results give one prize to project `letter`."""
+    from hackkit.services import prizes, publication
+    from tests.prizes import world as prize_world
+
+    with app.app_context():
+        built = prize_world.build(db.session)
+        prize = prizes.create_prize(db.session, built.organizer, built.event, {"name": "Golden bench"})
+        chosen = built.submissions[letter].id
+        prizes.confirm_winners(db.session, built.organizer, prize, {"winners": [{"submission_id": chosen}]})
+        publication.publish_results(db.session, built.organizer, built.event, confirm=True)
+        return {
+            "winner": prize.winners[0].id,
+            "subs": {key: submission.id for key, submission in built.submissions.items()},
+            "teams": {key: submission.team_id for key, submission in built.submissions.items()},
+        }
+
+
+def test_a_prize_handed_over_through_its_relationship_shows_on_the_page_of_the_team_that_gains_it(app, clock):
+    """`winner.submission = other`: the foreign key is only set during the flush, after the
+    versions to raise were chosen; the team that gains it must change all the same."""
+    from hackkit.models import PrizeWinner, Submission
+
+    world = a_published_prize_won_by(app, "A")
+    gaining = f"/teams/{world['teams']['B']}/project"
+    assert "Winner: Golden bench" not in project_page(app, gaining)
+    with app.app_context():
+        winner = db.session.get(PrizeWinner, world["winner"])
+        winner.submission = db.session.get(Submission, world["subs"]["B"])
+        db.session.commit()
+    clock.now += SECONDS
+    assert "Winner: Golden bench" in project_page(app, gaining)
+
+
+def test_a_prize_handed_over_by_an_update_statement_shows_on_the_page_of_the_team_that_gains_it(app, clock):
+    """An UPDATE naming the row by its key reads the row before it changes: its old team."""
+    from hackkit.models import PrizeWinner
+
+    world = a_published_prize_won_by(app, "A")
+    gaining = f"/teams/{world['teams']['B']}/project"
+    assert "Winner: Golden bench" not in project_page(app, gaining)
+    with app.app_context():
+        db.session.execute(
+            sa.update(PrizeWinner).where(PrizeWinner.id == world["winner"]).values(submission_id=world["subs"]["B"])
+        )
+        db.session.commit()
+    clock.now += SECONDS
+    assert "Winner: Golden bench" in project_page(app, gaining)
+
+
+def project_page(app, url: str) -> str:
+    answer = app.test_client().get(url)
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
