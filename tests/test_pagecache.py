@@ -373,6 +373,82 @@ def test_a_prize_handed_over_by_an_update_statement_shows_on_the_page_of_the_tea
     assert "Winner: Golden bench" in project_page(app, gaining)
 
 
+def test_each_change_a_project_page_shows_reaches_it_within_the_set_time(app, clock):
+    """The page follows its team and its event's own rows only: every piece it shows must raise one
+    of those (or global). Names of members and authors, the challenge, the prize badge, what came
+    of the project, the team's updates, the results being withdrawn."""
+    from hackkit.models import Challenge, Event, Prize, Submission, User
+    from hackkit.services import accounts, outcomes, prizes, publication
+
+    world = a_published_prize_won_by(app, "A")
+    url = f"/teams/{world['teams']['A']}/project"
+    with app.app_context():
+        submission = db.session.get(Submission, world["subs"]["A"])
+        event, team = submission.event_id, submission.team
+        captain, member = team.captain_id, next(m.user_id for m in team.memberships if m.user_id != team.captain_id)
+        organizer = db.session.scalar(sa.select(User).where(User.role == "organizer")).id
+        challenge, prize = submission.challenge_id, db.session.scalar(sa.select(Prize.id))
+        started = db.session.get(Event, event).starts_at.date().isoformat()
+
+    def person(user_id):
+        return db.session.get(User, user_id)
+
+    changes = [
+        (
+            "Zelda Renamed",
+            lambda: accounts.update_profile(
+                db.session,
+                person(member),
+                display_name="Zelda Renamed",
+                skills=[],
+                languages=[],
+                bio="",
+                looking_for_team=False,
+            ),
+        ),
+        (
+            "Shadier streets",
+            lambda: events.update_challenge(
+                db.session, person(organizer), db.session.get(Challenge, challenge), {"title": "Shadier streets"}
+            ),
+        ),
+        (
+            "Winner: Silver bench",
+            lambda: prizes.update_prize(
+                db.session, person(organizer), db.session.get(Prize, prize), {"name": "Silver bench"}
+            ),
+        ),
+        (
+            "Called by the city",
+            lambda: outcomes.record_outcome(
+                db.session,
+                person(organizer),
+                db.session.get(Submission, world["subs"]["A"]),
+                {"status": "contacted", "date": started, "note": "Called by the city"},
+            ),
+        ),
+        (
+            "We shipped a second version",
+            lambda: outcomes.post_update(
+                db.session,
+                person(captain),
+                db.session.get(Submission, world["subs"]["A"]),
+                {"text": "We shipped a second version"},
+            ),
+        ),
+    ]
+    for text, change in changes:
+        assert text not in project_page(app, url)
+        with app.app_context():
+            change()
+        clock.now += SECONDS
+        assert text in project_page(app, url), text
+    with app.app_context():
+        publication.unpublish_results(db.session, person(organizer), db.session.get(Event, event))
+    clock.now += SECONDS
+    assert "Winner:" not in project_page(app, url)
+
+
 def project_page(app, url: str) -> str:
     answer = app.test_client().get(url)
     assert answer.status_code == 200
