@@ -79,6 +79,7 @@ PER_CLIENT_HEADERS = frozenset(
     {"set-cookie", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "age"}
 )
 GLOBAL = "global"
+API_CREDENTIAL_HEADERS = ("Authorization", "X-CKAN-API-Key")
 # Rows no visitor's page shows: writing them leaves every cached page as it is.
 PRIVATE_TABLES = frozenset(
     {"api_tokens", "outbox", "notification_settings", "webhooks", "page_versions", "judge_assignments"}
@@ -240,10 +241,10 @@ def _part_of_event(session: Session, obj, event_id: int) -> str:
     if _moved_between_teams(obj):
         return f"event-core:{event_id}"
 
-    team_id = obj.id if isinstance(obj, Team) else getattr(obj, "team_id", None)
-    if team_id is None and not isinstance(obj, Team):
-        team = getattr(obj, "team", None) if hasattr(obj, "team") else None
-        team_id = getattr(team, "id", None)
+    if isinstance(obj, Team):
+        team_id = obj.id
+    else:  # by its key, or by its relationship before the flush has set the key
+        team_id = getattr(obj, "team_id", None) or getattr(getattr(obj, "team", None), "id", None)
     if team_id is None and getattr(obj, "submission_id", None) is not None:
         submission = session.get(Submission, obj.submission_id)
         team_id = submission.team_id if submission is not None else None
@@ -384,11 +385,17 @@ def hook_sessions() -> None:
 # Reads -----------------------------------------------------------------------------------------
 
 
+def sends_api_credentials() -> bool:
+    """Whether this request carries an API token (as our API or CKAN clients send it): such a
+    call is a script's, answered live and stateless, whatever cookie rides along."""
+    return any(header in request.headers for header in API_CREDENTIAL_HEADERS)
+
+
 def anonymous_read() -> bool:
     """Whether this request is one whose answer is the same for every visitor not signed in."""
     if request.method not in ("GET", "HEAD") or request.path in NEVER_CACHED_PATHS:
         return False
-    if "Authorization" in request.headers or "X-CKAN-API-Key" in request.headers:
+    if sends_api_credentials():
         return False
     if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
         return False  # Flask-Login would sign this visitor in from the cookie

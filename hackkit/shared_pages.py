@@ -130,7 +130,7 @@ def _eligible() -> bool:
         request.method in ("GET", "HEAD")
         and current_user.is_authenticated
         and "_flashes" not in session
-        and "Authorization" not in request.headers
+        and not pagecache.sends_api_credentials()
     )
 
 
@@ -251,7 +251,7 @@ def remember_writes(response: Response) -> Response:
     # Signed in with the session cookie. A call made with an API token is a script's (or the
     # editor's) and stateless: it leaves the browser session alone even when a cookie rides
     # along, so it sets no cookie and does not make every page of this person read versions.
-    if written and "_user_id" in session and "Authorization" not in request.headers:
+    if written and "_user_id" in session and not pagecache.sends_api_credentials():
         mine = dict(session.get(WRITTEN) or {})
         for scope, version in written.items():
             mine[scope] = max(version, mine.pop(scope, 0))  # moved to the end: the newest

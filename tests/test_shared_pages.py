@@ -220,3 +220,16 @@ def test_a_save_with_an_api_token_leaves_the_browser_session_alone(app, event_sl
     assert "Set-Cookie" not in answer.headers
     with client.session_transaction() as session:
         assert shared_pages.WRITTEN not in session
+
+
+@pytest.mark.parametrize("header", ["Authorization", "X-CKAN-API-Key"])
+def test_a_request_with_an_api_token_is_answered_live(app, event_slug, header):
+    """Either way a client sends its token: a script's call never gets the shared page."""
+    first, _ = signed_in(app)
+    second, _ = signed_in(app)
+    first.get(f"/events/{event_slug}")  # the page is kept now
+    before = served(app)
+    assert second.get(f"/events/{event_slug}", headers={header: "some-token"}).status_code == 200
+    assert served(app) == before
+    assert second.get(f"/events/{event_slug}").status_code == 200
+    assert served(app) == before + 1
