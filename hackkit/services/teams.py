@@ -41,24 +41,17 @@ def _require_before_deadline(team_or_event, now: datetime | None) -> None:
         raise Conflict(_l("The submission deadline has passed; teams can no longer change."))
 
 
-def get_team(session: Session, actor, team_id: int) -> Team:
+def get_team(session: Session, actor, team_id: int, *, members: bool = False) -> Team:
+    """`members`: the members' accounts too, for a page that names them (the team page and the
+    project page), in the same statement."""
     # The event and the memberships come with the team, in one statement: every permission
     # check reads them, and the project page, the team page and each save start here.
-    eager = (orm.joinedload(Team.event), orm.joinedload(Team.memberships))
+    memberships = orm.joinedload(Team.memberships)
+    eager = (orm.joinedload(Team.event), memberships.joinedload(Membership.user) if members else memberships)
     team = session.execute(sa.select(Team).where(Team.id == team_id).options(*eager)).unique().scalar_one_or_none()
     if team is None or not is_visible(actor, team.event):
         raise NotFound(_l("There is no such team."))
     return team
-
-
-def load_members(session: Session, team: Team) -> None:
-    """Read the members' accounts in one statement (`membership.user` then asks nobody):
-    the team page lists them all."""
-    missing = [m for m in team.memberships if "user" not in m.__dict__]
-    if missing:
-        users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_([m.user_id for m in missing])))}
-        for membership in missing:
-            orm.attributes.set_committed_value(membership, "user", users.get(membership.user_id))
 
 
 def team_by_invite_code(session: Session, actor, code: str) -> Team:
@@ -78,7 +71,10 @@ def team_of(session: Session, event: Event, user) -> Team | None:
 
 
 def member_names(session: Session, team: Team) -> dict[int, str]:
-    """user id -> display name of the team's members, in one query (not one per member)."""
+    """user id -> display name of the team's members, in one query (not one per member), or
+    none when their accounts came with the team (get_team's `members`)."""
+    if all("user" in membership.__dict__ for membership in team.memberships):
+        return {membership.user_id: membership.user.display_name for membership in team.memberships}
     query = sa.select(Membership.user_id, User.display_name).join(User).where(Membership.team_id == team.id)
     return {user_id: name for user_id, name in session.execute(query)}
 
