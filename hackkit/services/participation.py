@@ -17,15 +17,13 @@ from hackkit.models.event import Registration
 from hackkit.models.judging import EventJudge, JudgingSettings
 from hackkit.models.team import Membership
 from hackkit.permissions import can
-from hackkit.services import submissions
+from hackkit.services import judging, submissions
 from hackkit.services.teams import is_member, team_of
 
 
 def results_published(session: Session, event: Event) -> bool:
     """Whether the event's results are public; read without creating the settings row."""
-    return bool(
-        session.scalar(sa.select(JudgingSettings.results_published).where(JudgingSettings.event_id == event.id))
-    )
+    return judging.results_are_published(session, event)
 
 
 def results_visible(session: Session, actor, event: Event) -> bool:

@@ -54,8 +54,11 @@ def snapshot(submission: Submission) -> dict:
     return data
 
 
+_SUBMISSION_OF_TEAM = sa.select(Submission).where(Submission.team_id == sa.bindparam("team_id"))
+
+
 def get_submission(session: Session, team: Team) -> Submission | None:
-    return session.scalar(sa.select(Submission).where(Submission.team_id == team.id))
+    return session.scalar(_SUBMISSION_OF_TEAM, {"team_id": team.id})
 
 
 def can_see_drafts(actor, team: Team) -> bool:

@@ -41,14 +41,26 @@ def _require_before_deadline(team_or_event, now: datetime | None) -> None:
         raise Conflict(_l("The submission deadline has passed; teams can no longer change."))
 
 
+# The statements of the busiest pages, built once (building one costs more than running it).
+# The event and the memberships come with the team, in one statement: every permission
+# check reads them, and the project page, the team page and each save start here.
+_TEAM = sa.select(Team).where(Team.id == sa.bindparam("team_id"))
+_TEAM_ONLY = _TEAM.options(orm.joinedload(Team.event), orm.joinedload(Team.memberships))
+_TEAM_WITH_MEMBERS = _TEAM.options(
+    orm.joinedload(Team.event), orm.joinedload(Team.memberships).joinedload(Membership.user)
+)
+_PENDING_REQUESTS = (
+    sa.select(JoinRequest)
+    .where(JoinRequest.team_id == sa.bindparam("team_id"), JoinRequest.status == "pending")
+    .order_by(JoinRequest.created_at)
+)
+
+
 def get_team(session: Session, actor, team_id: int, *, members: bool = False) -> Team:
     """`members`: the members' accounts too, for a page that names them (the team page and the
     project page), in the same statement."""
-    # The event and the memberships come with the team, in one statement: every permission
-    # check reads them, and the project page, the team page and each save start here.
-    memberships = orm.joinedload(Team.memberships)
-    eager = (orm.joinedload(Team.event), memberships.joinedload(Membership.user) if members else memberships)
-    team = session.execute(sa.select(Team).where(Team.id == team_id).options(*eager)).unique().scalar_one_or_none()
+    statement = _TEAM_WITH_MEMBERS if members else _TEAM_ONLY
+    team = session.execute(statement, {"team_id": team_id}).unique().scalar_one_or_none()
     if team is None or not is_visible(actor, team.event):
         raise NotFound(_l("There is no such team."))
     return team
@@ -300,13 +312,7 @@ def decide_join_request(
 
 
 def pending_requests(session: Session, team: Team) -> list[JoinRequest]:
-    return list(
-        session.scalars(
-            sa.select(JoinRequest)
-            .where(JoinRequest.team_id == team.id, JoinRequest.status == "pending")
-            .order_by(JoinRequest.created_at)
-        )
-    )
+    return list(session.scalars(_PENDING_REQUESTS, {"team_id": team.id}))
 
 
 def check_removal(team: Team, actor: User, user_id: int, now: datetime | None = None) -> Membership:
