@@ -73,12 +73,13 @@ def as_array(values):
     return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
 
 
-def plain_masks(arrays: list) -> list:
+def plain_masks(arrays: list, settled: frozenset[int] = frozenset()) -> list:
     """Where each column of a block holds a plain number as written (PLAIN), for add_column:
-    the reading thread works these out for the next block while a block is typed."""
+    the reading thread works these out for the next block while a block is typed. None for
+    the columns at the positions in `settled`: text already, add_column asks no mask of them."""
     import pyarrow.compute as pc
 
-    return [pc.match_substring_regex(array, PLAIN) for array in arrays]
+    return [None if at in settled else pc.match_substring_regex(array, PLAIN) for at, array in enumerate(arrays)]
 
 
 def add_column(
