@@ -60,7 +60,10 @@ def too_long(columns: list, max_field: int) -> bool:
     import pyarrow.compute as pc
 
     for values in columns:
-        longest = pc.max(pc.utf8_length(as_array(values))).as_py()
+        array = as_array(values)
+        if array.nbytes <= max_field:
+            continue  # a character takes a byte at least: no value here is longer (a block is 512 KB)
+        longest = pc.max(pc.utf8_length(array)).as_py()
         if longest is not None and longest > max_field:
             return True
     return False
