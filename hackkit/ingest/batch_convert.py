@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hackkit.ingest import batch_typing, text
+from hackkit.ingest import arrow_values, batch_typing, text
 from hackkit.ingest import columns as cols
 from hackkit.ingest.errors import N_, IngestError
 
@@ -84,19 +84,18 @@ def finish(plans: list[Plan], prepared: list[tuple], first_row: int) -> list[lis
 def _prepared(plan: Plan, array) -> tuple:
     """(the plain values converted, None elsewhere, or None if there are none; the positions
     of the values left to convert one by one, or None; the column)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    ascii_ = pc.fill_null(pc.string_is_ascii(array), False)
+    ascii_ = pc.fill_null(pc.string_is_ascii(array), arrow_values.boolean(False))
     bare = pc.utf8_trim(array, batch_typing.ASCII_SPACE)
     lowered = pc.ascii_lower(bare)
     marks = cols.MISSING | cols.SOFT_MISSING if plan.soft else cols.MISSING
-    missing = pc.and_(ascii_, pc.is_in(lowered, value_set=pa.array(sorted(marks))))
+    missing = pc.and_(ascii_, pc.is_in(lowered, value_set=arrow_values.string_set(marks)))
     present = pc.and_(ascii_, pc.invert(missing))
     done, values = _plain(plan, array, bare, lowered, present)
     # Pending: present in the file (not null), not a missing mark, not converted in C.
     pending = pc.and_(pc.is_valid(array), pc.invert(pc.or_(missing, done)))
-    filled = None if values is None else pc.if_else(done, values, pa.scalar(None, values.type))
+    filled = None if values is None else pc.if_else(done, values, arrow_values.null(values.type))
     indices = pc.indices_nonzero(pending) if pc.any(pending).as_py() else None
     return filled, indices, array
 
@@ -128,16 +127,16 @@ def _plain(plan: Plan, array, bare, lowered, present):
         values, plain = batch_typing.plain_numbers(array, kind, fmt)
         return pc.and_(plain, present), values
     if kind == "boolean":
-        true = pc.is_in(lowered, value_set=pa.array(sorted(cols.TRUE)))
-        false = pc.is_in(lowered, value_set=pa.array(sorted(cols.FALSE)))
+        true = pc.is_in(lowered, value_set=arrow_values.string_set(cols.TRUE))
+        false = pc.is_in(lowered, value_set=arrow_values.string_set(cols.FALSE))
         return pc.and_(present, pc.or_(true, false)), true
     if kind == "date" and fmt in (None, "ymd", "iso"):
         # Year 0 is no date in Python; every other zero-padded form casts as date() reads it.
         iso = pc.and_(pc.match_substring_regex(bare, ISO_DATE), pc.invert(pc.starts_with(bare, "0000")))
-        iso = pc.fill_null(pc.and_(present, iso), False)
+        iso = pc.fill_null(pc.and_(present, iso), arrow_values.boolean(False))
         try:
-            days = pc.cast(pc.if_else(iso, bare, pa.scalar("2000-01-01")), pa.date32())
+            days = pc.cast(pc.if_else(iso, bare, arrow_values.string("2000-01-01")), pa.date32())
         except pa.ArrowInvalid:  # 2023-02-29: the ordinary rules name it
-            return pc.and_(iso, False), None
+            return pc.and_(iso, arrow_values.boolean(False)), None
         return iso, bare if plan.dates_as_text else days  # a valid date is already written as isoformat()
-    return pc.and_(present, False), None
+    return pc.and_(present, arrow_values.boolean(False)), None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hackkit.ingest import batch_typing, placing
+from hackkit.ingest import arrow_values, batch_typing, placing
 from hackkit.ingest import columns as cols
 
 
@@ -40,20 +40,21 @@ def try_all(found: list[placing.Candidate], columns, batches: Iterable[list]) ->
                     placing._place(candidate, first + at, x, y)
                 continue
             lat, lon = a, b
+            number = arrow_values.number
             inside = pc.and_(
                 usable,
                 pc.and_(
-                    pc.and_(pc.greater_equal(lat, -90.0), pc.less_equal(lat, 90.0)),
-                    pc.and_(pc.greater_equal(lon, -180.0), pc.less_equal(lon, 180.0)),
+                    pc.and_(pc.greater_equal(lat, number(-90.0)), pc.less_equal(lat, number(90.0))),
+                    pc.and_(pc.greater_equal(lon, number(-180.0)), pc.less_equal(lon, number(180.0))),
                 ),
             )
-            inside = pc.fill_null(inside, False)
+            inside = pc.fill_null(inside, arrow_values.boolean(False))
             candidate.placed += pc.sum(inside).as_py() or 0
             blocks = kept.setdefault(id(candidate), [])
             room = placing.MAX_POINTS - sum(len(block[0]) for block in blocks)
             if room > 0:
                 rows = pc.indices_nonzero(inside).slice(0, room)
-                blocks.append((pc.add(rows, first), lon.take(rows), lat.take(rows)))
+                blocks.append((pc.add(rows, arrow_values.unsigned(first)), lon.take(rows), lat.take(rows)))
         first += len(arrays[0])
     for candidate in found:
         if blocks := kept.get(id(candidate)):
@@ -68,7 +69,6 @@ def far_rows(numbers, lons, lats) -> tuple[int, list[int]]:
     import math
     from array import array
 
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     count = len(numbers)
@@ -84,10 +84,10 @@ def far_rows(numbers, lons, lats) -> tuple[int, list[int]]:
     for start in range(0, count, 10_000):
         for lon, lat in zip(lons.slice(start, 10_000).to_pylist(), lats.slice(start, 10_000).to_pylist(), strict=True):
             distances.append(math.hypot((lon - mid_lon) * 111.32 * scale, (lat - mid_lat) * 110.57))
-    measured = pa.array(distances, pa.float64())
+    measured = arrow_values.floats(distances)
     within = kth(measured, int(0.9 * (count - 1)))
     limit = max(placing.OUTLIER_MIN_KM, placing.OUTLIER_FACTOR * within)
-    far = numbers.filter(pc.greater(measured, limit))
+    far = numbers.filter(pc.greater(measured, arrow_values.number(limit)))
     return len(far), far.slice(0, placing.ROWS_NAMED).to_pylist()
 
 
@@ -98,7 +98,7 @@ def _numbers(array, fmt: str | None):
     import pyarrow.compute as pc
 
     values, plain = batch_typing.plain_numbers(array, "number", fmt)
-    values = pc.if_else(plain, values, pa.scalar(None, pa.float64()))
+    values = pc.if_else(plain, values, arrow_values.null(pa.float64()))
     others = pc.indices_nonzero(pc.invert(plain)).to_pylist()
     if not others:
         return values
@@ -111,7 +111,7 @@ def _numbers(array, fmt: str | None):
             listed[at] = convert(raw.strip())
         except ValueError:
             continue
-    return pa.array(listed, pa.float64())
+    return arrow_values.optional_floats(listed)
 
 
 def _shapes(candidate: placing.Candidate, array, first: int) -> None:

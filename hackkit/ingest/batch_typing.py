@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hackkit.ingest import arrow_values
 from hackkit.ingest import columns as cols
 from hackkit.ingest import geometry as geo
 
@@ -59,7 +60,10 @@ def too_long(columns: list, max_field: int) -> bool:
     import pyarrow.compute as pc
 
     for values in columns:
-        longest = pc.max(pc.utf8_length(as_array(values))).as_py()
+        array = as_array(values)
+        if array.nbytes <= max_field:
+            continue  # a character takes a byte at least: no value here is longer (a block is 512 KB)
+        longest = pc.max(pc.utf8_length(array)).as_py()
         if longest is not None and longest > max_field:
             return True
     return False
@@ -72,12 +76,13 @@ def as_array(values):
     return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
 
 
-def plain_masks(arrays: list) -> list:
+def plain_masks(arrays: list, settled: frozenset[int] = frozenset()) -> list:
     """Where each column of a block holds a plain number as written (PLAIN), for add_column:
-    the reading thread works these out for the next block while a block is typed."""
+    the reading thread works these out for the next block while a block is typed. None for
+    the columns at the positions in `settled`: text already, add_column asks no mask of them."""
     import pyarrow.compute as pc
 
-    return [pc.match_substring_regex(array, PLAIN) for array in arrays]
+    return [None if at in settled else pc.match_substring_regex(array, PLAIN) for at, array in enumerate(arrays)]
 
 
 def add_column(
@@ -86,7 +91,6 @@ def add_column(
     """Add one column of a batch (a list of strings or None, or a string array). `slow(raw)`
     handles one raw value the ordinary way (repair, missing marks, guesser.add) but not the
     probe, which is fed here in file order. `plain_mask`: the column's plain_masks, if known."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     array = as_array(values)
@@ -120,9 +124,9 @@ def add_column(
         slow(raw)
     bare = pc.utf8_trim(array.filter(ascii_), ASCII_SPACE)
     lowered = pc.ascii_lower(bare)
-    present = pc.invert(pc.is_in(lowered, value_set=pa.array(sorted(cols.MISSING))))
+    present = pc.invert(pc.is_in(lowered, value_set=arrow_values.string_set(cols.MISSING)))
     bare, lowered = bare.filter(present), lowered.filter(present)
-    soft = pc.is_in(lowered, value_set=pa.array(sorted(cols.SOFT_MISSING)))
+    soft = pc.is_in(lowered, value_set=arrow_values.string_set(cols.SOFT_MISSING))
     soft_count = pc.sum(soft).as_py() or 0
     if soft_count:
         guesser.soft_missing += soft_count
@@ -256,12 +260,12 @@ def plain_numbers(array, kind: str, fmt: str | None):
     if kind == "number" and fmt != "comma":
         pattern += "|" + DECIMAL
     # Only ASCII digits, '-' and '.' match, so a match is ASCII; most values match as written.
-    plain = pc.fill_null(pc.match_substring_regex(array, pattern), False)
+    plain = pc.fill_null(pc.match_substring_regex(array, pattern), arrow_values.boolean(False))
     if not pc.all(plain).as_py():
         array = pc.utf8_trim(array, ASCII_SPACE)
-        plain = pc.fill_null(pc.match_substring_regex(array, pattern), False)
+        plain = pc.fill_null(pc.match_substring_regex(array, pattern), arrow_values.boolean(False))
     target = pa.int64() if kind == "integer" else pa.float64()
-    return pc.cast(pc.if_else(plain, array, pa.scalar("0")), target), plain
+    return pc.cast(pc.if_else(plain, array, arrow_values.string("0")), target), plain
 
 
 PENDING = object()

@@ -60,6 +60,15 @@ def build(conn: Connection, table: sa.Table, columns: list[str]) -> None:
     )
     insert = f'INSERT INTO "{target}" (col, value, row_ids) VALUES (?, ?, ?)'  # noqa: S608
     for name in columns:
+        # Counted first along the column's index, up to one past the limit: a column of many
+        # values is then passed over without listing the ids of its first thousand values and
+        # deleting them again (0.1 s a column: 7 of the benchmark's 9, 0.86 -> 0.2 s in all).
+        values = conn.exec_driver_sql(
+            f'SELECT count(*) FROM (SELECT DISTINCT "{name}" FROM "{table.name}" '  # noqa: S608
+            f'WHERE "{name}" IS NOT NULL LIMIT {MAX_VALUES + 1})'
+        ).scalar()
+        if values > MAX_VALUES:
+            continue
         # The value stored as it is (`value` has no type, so no affinity converts it); a
         # question finds it back through the version table's own comparison (_read).
         groups = conn.exec_driver_sql(

@@ -56,10 +56,15 @@ def read_settings(session: Session, event: Event) -> JudgingSettings:
     return stored or JudgingSettings(event_id=event.id, results_published=False, per_submission=3, mode="rubric")
 
 
+# Built once: the team page, the project page and the badges ask on every request.
+_RESULTS_PUBLISHED = sa.select(JudgingSettings.results_published).where(
+    JudgingSettings.event_id == sa.bindparam("event_id")
+)
+
+
 def results_are_published(session: Session, event: Event) -> bool:
     """Only that one flag: the settings row carries the frozen results, large to read."""
-    query = sa.select(JudgingSettings.results_published).where(JudgingSettings.event_id == event.id)
-    return bool(session.scalar(query))
+    return bool(session.scalar(_RESULTS_PUBLISHED, {"event_id": event.id}))
 
 
 def judging_is_open(session: Session, event: Event, now: datetime | None = None) -> bool:

@@ -36,15 +36,15 @@ LABELS = {
 }
 
 
+# Built once: the account page asks on every visit.
+_SETTINGS_OF = sa.select(NotificationSetting.kind, NotificationSetting.enabled).where(
+    NotificationSetting.user_id == sa.bindparam("user_id")
+)
+
+
 def preferences_of(session: Session, user: User) -> dict[str, bool]:
     """Every kind with its switch, in the order of the account page."""
-    turned = dict(
-        session.execute(
-            sa.select(NotificationSetting.kind, NotificationSetting.enabled).where(
-                NotificationSetting.user_id == user.id
-            )
-        ).all()
-    )
+    turned = dict(session.execute(_SETTINGS_OF, {"user_id": user.id}).all())
     return {kind: turned.get(kind, True) for kind in NOTIFICATION_KINDS}
 
 

@@ -39,6 +39,19 @@ assert tuple(STATUS_LABELS) == OUTCOME_STATUSES
 
 # Newest first: the first row of this order is the current status.
 NEWEST_FIRST = (ProjectOutcome.happened_on.desc(), ProjectOutcome.recorded_at.desc(), ProjectOutcome.id.desc())
+# A project page's two lists, built once (building a statement costs more than running it).
+_OUTCOMES_OF = (
+    sa.select(ProjectOutcome)
+    .where(ProjectOutcome.submission_id == sa.bindparam("submission_id"))
+    .options(selectinload(ProjectOutcome.recorded_by))
+    .order_by(*NEWEST_FIRST)
+)
+_UPDATES_OF = (
+    sa.select(ProjectUpdate)
+    .where(ProjectUpdate.submission_id == sa.bindparam("submission_id"))
+    .options(selectinload(ProjectUpdate.author))
+    .order_by(ProjectUpdate.created_at.desc(), ProjectUpdate.id.desc())
+)
 
 
 def get_visible_submission(session: Session, actor, submission_id: int) -> Submission:
@@ -66,14 +79,7 @@ def _require_public(session: Session, submission: Submission, message) -> None:
 
 def list_outcomes(session: Session, submission: Submission) -> list[ProjectOutcome]:
     """The project's outcome history, newest (the current status) first."""
-    return list(
-        session.scalars(
-            sa.select(ProjectOutcome)
-            .where(ProjectOutcome.submission_id == submission.id)
-            .options(selectinload(ProjectOutcome.recorded_by))
-            .order_by(*NEWEST_FIRST)
-        )
-    )
+    return list(session.scalars(_OUTCOMES_OF, {"submission_id": submission.id}))
 
 
 def current_outcomes(session: Session, submission_ids) -> dict[int, ProjectOutcome]:
@@ -150,14 +156,7 @@ def record_outcome(
 
 def list_updates(session: Session, submission: Submission) -> list[ProjectUpdate]:
     """The team's progress posts, newest first."""
-    return list(
-        session.scalars(
-            sa.select(ProjectUpdate)
-            .where(ProjectUpdate.submission_id == submission.id)
-            .options(selectinload(ProjectUpdate.author))
-            .order_by(ProjectUpdate.created_at.desc(), ProjectUpdate.id.desc())
-        )
-    )
+    return list(session.scalars(_UPDATES_OF, {"submission_id": submission.id}))
 
 
 def can_post_update(actor, submission: Submission) -> bool:

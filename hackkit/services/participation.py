@@ -17,15 +17,13 @@ from hackkit.models.event import Registration
 from hackkit.models.judging import EventJudge, JudgingSettings
 from hackkit.models.team import Membership
 from hackkit.permissions import can
-from hackkit.services import submissions
+from hackkit.services import judging, submissions
 from hackkit.services.teams import is_member, team_of
 
 
 def results_published(session: Session, event: Event) -> bool:
     """Whether the event's results are public; read without creating the settings row."""
-    return bool(
-        session.scalar(sa.select(JudgingSettings.results_published).where(JudgingSettings.event_id == event.id))
-    )
+    return judging.results_are_published(session, event)
 
 
 def results_visible(session: Session, actor, event: Event) -> bool:
@@ -38,13 +36,16 @@ def is_judged(session: Session, submission: Submission | None) -> bool:
     return submission is not None and submissions.frozen_version(session, submission) is not None
 
 
-def feedback_ready(session: Session, actor, team: Team, submission: Submission | None) -> bool:
-    """Whether this person can read the jury's feedback on the team's project now."""
+def feedback_ready(
+    session: Session, actor, team: Team, submission: Submission | None, *, judged: bool | None = None
+) -> bool:
+    """Whether this person can read the jury's feedback on the team's project now. `judged`:
+    is_judged of the submission, when the caller has it already."""
     if submission is None or not getattr(actor, "is_authenticated", False):
         return False
     if not (is_member(team, actor) or can(actor, "judging.manage")):
         return False
-    return results_published(session, team.event) and is_judged(session, submission)
+    return results_published(session, team.event) and (is_judged(session, submission) if judged is None else judged)
 
 
 def own_judged_project(session: Session, actor, event: Event) -> Submission | None:
@@ -58,7 +59,8 @@ def has_project_page(session: Session, actor, team: Team, submission: Submission
     """The project page shows the submitted project to everyone, and a draft to its team."""
     if submission is None:
         return False
-    return submissions.public_view(session, submission) is not None or submissions.can_see_drafts(actor, team)
+    # The team's own check first: it needs no database (after the deadline the other reads versions).
+    return submissions.can_see_drafts(actor, team) or submissions.public_view(session, submission) is not None
 
 
 @dataclass

@@ -41,24 +41,29 @@ def _require_before_deadline(team_or_event, now: datetime | None) -> None:
         raise Conflict(_l("The submission deadline has passed; teams can no longer change."))
 
 
-def get_team(session: Session, actor, team_id: int) -> Team:
-    # The event and the memberships come with the team, in one statement: every permission
-    # check reads them, and the project page, the team page and each save start here.
-    eager = (orm.joinedload(Team.event), orm.joinedload(Team.memberships))
-    team = session.execute(sa.select(Team).where(Team.id == team_id).options(*eager)).unique().scalar_one_or_none()
+# The statements of the busiest pages, built once (building one costs more than running it).
+# The event and the memberships come with the team, in one statement: every permission
+# check reads them, and the project page, the team page and each save start here.
+_TEAM = sa.select(Team).where(Team.id == sa.bindparam("team_id"))
+_TEAM_ONLY = _TEAM.options(orm.joinedload(Team.event), orm.joinedload(Team.memberships))
+_TEAM_WITH_MEMBERS = _TEAM.options(
+    orm.joinedload(Team.event), orm.joinedload(Team.memberships).joinedload(Membership.user)
+)
+_PENDING_REQUESTS = (
+    sa.select(JoinRequest)
+    .where(JoinRequest.team_id == sa.bindparam("team_id"), JoinRequest.status == "pending")
+    .order_by(JoinRequest.created_at)
+)
+
+
+def get_team(session: Session, actor, team_id: int, *, members: bool = False) -> Team:
+    """`members`: the members' accounts too, for a page that names them (the team page and the
+    project page), in the same statement."""
+    statement = _TEAM_WITH_MEMBERS if members else _TEAM_ONLY
+    team = session.execute(statement, {"team_id": team_id}).unique().scalar_one_or_none()
     if team is None or not is_visible(actor, team.event):
         raise NotFound(_l("There is no such team."))
     return team
-
-
-def load_members(session: Session, team: Team) -> None:
-    """Read the members' accounts in one statement (`membership.user` then asks nobody):
-    the team page lists them all."""
-    missing = [m for m in team.memberships if "user" not in m.__dict__]
-    if missing:
-        users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_([m.user_id for m in missing])))}
-        for membership in missing:
-            orm.attributes.set_committed_value(membership, "user", users.get(membership.user_id))
 
 
 def team_by_invite_code(session: Session, actor, code: str) -> Team:
@@ -78,7 +83,10 @@ def team_of(session: Session, event: Event, user) -> Team | None:
 
 
 def member_names(session: Session, team: Team) -> dict[int, str]:
-    """user id -> display name of the team's members, in one query (not one per member)."""
+    """user id -> display name of the team's members, in one query (not one per member), or
+    none when their accounts came with the team (get_team's `members`)."""
+    if all("user" in membership.__dict__ for membership in team.memberships):
+        return {membership.user_id: membership.user.display_name for membership in team.memberships}
     query = sa.select(Membership.user_id, User.display_name).join(User).where(Membership.team_id == team.id)
     return {user_id: name for user_id, name in session.execute(query)}
 
@@ -304,13 +312,7 @@ def decide_join_request(
 
 
 def pending_requests(session: Session, team: Team) -> list[JoinRequest]:
-    return list(
-        session.scalars(
-            sa.select(JoinRequest)
-            .where(JoinRequest.team_id == team.id, JoinRequest.status == "pending")
-            .order_by(JoinRequest.created_at)
-        )
-    )
+    return list(session.scalars(_PENDING_REQUESTS, {"team_id": team.id}))
 
 
 def check_removal(team: Team, actor: User, user_id: int, now: datetime | None = None) -> Membership:

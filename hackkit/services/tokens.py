@@ -47,16 +47,18 @@ def issue_token(session: Session, user: User, name: str = "api", scope: str = "w
     return create_token(session, user, name=name, scope=scope)[1]
 
 
+# Built once: the account page asks on every visit.
+_TOKENS_OF = (
+    sa.select(ApiToken)
+    .where(ApiToken.user_id == sa.bindparam("user_id"))
+    .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+)
+
+
 def list_tokens(session: Session, user: User) -> list[ApiToken]:
     """The account's own tokens, live ones first, newest first."""
     _require_account(user)
-    return list(
-        session.scalars(
-            sa.select(ApiToken)
-            .where(ApiToken.user_id == user.id)
-            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
-        )
-    )
+    return list(session.scalars(_TOKENS_OF, {"user_id": user.id}))
 
 
 def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:

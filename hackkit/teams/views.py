@@ -80,8 +80,7 @@ def edit(team_id: int):
 
 @bp.route("/teams/<int:team_id>")
 def detail(team_id: int):
-    team = teams.get_team(db.session, current_user, team_id)
-    teams.load_members(db.session, team)
+    team = teams.get_team(db.session, current_user, team_id, members=True)
     member = teams.is_member(team, current_user)
     captain = member and team.captain_id == current_user.id
     captain_form = None
@@ -91,6 +90,8 @@ def detail(team_id: int):
             (m.user_id, m.user.display_name) for m in team.memberships if m.user_id != team.captain_id
         ]
     current = submissions.get_submission(db.session, team)
+    # The jury's state shows to members only (the page's "Your project" part): read once, for them.
+    judged = member and participation.is_judged(db.session, current)
     return render_template(
         "teams/detail.html",
         team=team,
@@ -102,8 +103,8 @@ def detail(team_id: int):
         requests=teams.pending_requests(db.session, team) if captain else [],
         submission=current,
         project_page=participation.has_project_page(db.session, current_user, team, current),
-        feedback_ready=participation.feedback_ready(db.session, current_user, team, current),
-        judged=participation.is_judged(db.session, current),
+        feedback_ready=judged and participation.feedback_ready(db.session, current_user, team, current, judged=True),
+        judged=judged,
         deadline=teams.effective_deadline(team),
         now=utcnow(),
         join_form=form_if_signed_in(JoinRequestForm, formdata=None),
@@ -489,7 +490,7 @@ def history(team_id: int):
 
 @bp.route("/teams/<int:team_id>/project")
 def project(team_id: int):
-    team = teams.get_team(db.session, current_user, team_id)
+    team = teams.get_team(db.session, current_user, team_id, members=True)
     pagecache.shows_one_team(team)  # kept for visitors while other teams save their projects
     submission = submissions.get_submission(db.session, team)
     content, public = submissions.shown_project(db.session, current_user, team, current=submission)

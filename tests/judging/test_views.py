@@ -221,3 +221,35 @@ def test_gallery_shows_the_jury_winners_only_after_publication(app, client, worl
         publication.publish_results(db.session, db.session.merge(organizer), db.session.merge(event), confirm=True)
     page = client.get(gallery).get_data(as_text=True)
     assert "Jury prize: place 1" in page and "Jury prize: place 2" in page
+
+
+def test_team_page_shows_its_members_where_the_jurys_feedback_stands(app, client, auth, world):
+    """Before publication the members of a judged team read that feedback will come; after it,
+    the notice and the links to it (the project page too). Another team's member sees neither."""
+    with app.app_context():
+        from hackkit.models import Submission, User
+
+        submission = db.session.get(Submission, world["sub_a"])
+        team_id, event = submission.team_id, submission.team.event
+        judge = db.session.get(User, world["judge_id"])
+        scoring.save_scores(db.session, judge, submission, {"scores": {}, "feedback": "Clear and useful"})
+    waiting = "as soon as the organizers publish the results"
+    feedback_url = f"/events/{world['slug']}/projects/{world['sub_a']}/feedback"
+    auth.login(world["member_a"])
+    page = client.get(f"/teams/{team_id}").get_data(as_text=True)
+    assert waiting in page and feedback_url not in page
+
+    with app.app_context():
+        organizer = db.session.query(User).filter_by(email=world["organizer"]).one()
+        publication.publish_results(db.session, organizer, db.session.merge(event), confirm=True)
+    page = client.get(f"/teams/{team_id}").get_data(as_text=True)
+    assert "feedback on your project is here." in page
+    assert page.count(f'href="{feedback_url}"') == 2 and waiting not in page  # the notice and the list
+    project = client.get(f"/teams/{team_id}/project").get_data(as_text=True)
+    assert f'href="{feedback_url}"' in project
+
+    auth.logout()
+    auth.login(world["member_b"])
+    for path in (f"/teams/{team_id}", f"/teams/{team_id}/project"):
+        page = client.get(path).get_data(as_text=True)
+        assert feedback_url not in page and waiting not in page, path

@@ -207,3 +207,34 @@ def test_gallery_after_the_deadline_shows_each_teams_frozen_version(session):
     shown = {submission.team_id: content["title"] for submission, content in submissions.gallery(session, ev)}
 
     assert shown == {first.id: "Bench finder 2", second.id: "Tree map"}  # the draft has nothing frozen
+
+
+def test_one_projects_frozen_version_is_the_one_judged_among_all(session):
+    """A project's own page reads its frozen version alone: the same version the jury and the
+    gallery get for it among all the projects, whatever each team did around its deadline."""
+    from hackkit.models import SubmissionVersion
+
+    ev = f.event(session)
+    kept, late, backed_out, extended = (f.team(session, ev) for _ in range(4))
+    for team in (kept, late, backed_out, extended):
+        submissions.save_submission(session, team.memberships[0].user, team, {"title": "First"}, status="submitted")
+        submissions.save_submission(session, team.memberships[0].user, team, {"title": "Second"})
+    submissions.save_submission(session, late.memberships[0].user, late, {"title": "After"})
+    submissions.save_submission(session, backed_out.memberships[0].user, backed_out, {}, status="draft")
+    late_id = submissions.get_submission(session, late).id
+    for version in session.scalars(db.select(SubmissionVersion)):
+        # Every version before the event's deadline, except the late team's third one.
+        after = version.submission_id == late_id and version.number == 3
+        version.created_at = f.now() - timedelta(hours=0 if after else 3)
+    ev.submission_deadline = f.now() - timedelta(hours=1)
+    extended.deadline_override = f.now() + timedelta(hours=1)
+    session.commit()
+    projects = [submissions.get_submission(session, team) for team in (kept, late, backed_out, extended)]
+
+    together = submissions.frozen_versions(session, projects)
+
+    for project in projects:
+        alone = submissions.frozen_version(session, project)
+        assert alone is together.get(project.id)
+    titles = {project.team_id: together[project.id].data["title"] for project in projects if project.id in together}
+    assert titles == {kept.id: "Second", late.id: "Second", extended.id: "Second"}
