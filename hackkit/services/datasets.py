@@ -258,9 +258,16 @@ def drop_orphan_tables(session: Session) -> list[str]:
     return orphans
 
 
+# Built once: the dataset page, its API and every gallery (the districts' map) ask on each
+# request, and building the statement cost more CPU than running it.
+_DATASET_BY_SLUG = (
+    sa.select(Dataset).where(Dataset.slug == sa.bindparam("slug")).options(selectinload(Dataset.versions))
+)
+
+
 def get_dataset(session: Session, actor, slug: str) -> Dataset:
     """A dataset this actor may see; drafts look absent to everyone but organizers."""
-    dataset = session.scalar(sa.select(Dataset).where(Dataset.slug == slug).options(selectinload(Dataset.versions)))
+    dataset = session.scalar(_DATASET_BY_SLUG, {"slug": slug})
     if dataset is None or (dataset.status == "draft" and not can_see_drafts(actor)):
         raise NotFound(_l("There is no dataset %(slug)s.", slug=slug))
     return dataset

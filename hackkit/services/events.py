@@ -209,9 +209,14 @@ def is_visible(actor, event: Event) -> bool:
     return event.visibility != "draft" or can(actor, "events.manage")
 
 
+# Built once: every page of an event asks on each request (building the statement cost more
+# CPU than running it).
+_EVENT_BY_SLUG = sa.select(Event).where(Event.slug == sa.bindparam("slug"))
+
+
 def get_event(session: Session, actor, slug: str) -> Event:
     """The event at this slug; drafts exist only for organizers."""
-    event = session.scalar(sa.select(Event).where(Event.slug == slug))
+    event = session.scalar(_EVENT_BY_SLUG, {"slug": slug})
     if event is None or not is_visible(actor, event):
         raise NotFound(_l("There is no event at this address."))
     return event

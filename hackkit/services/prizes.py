@@ -52,21 +52,25 @@ def settings_of(session: Session, event: Event) -> PrizeSettings:
     return settings
 
 
+# Built once: the event page and the gallery's badges read them on every view.
+_SETTINGS = sa.select(PrizeSettings).where(PrizeSettings.event_id == sa.bindparam("event_id"))
+_PRIZES = (
+    sa.select(Prize)
+    .where(Prize.event_id == sa.bindparam("event_id"))
+    .options(orm.selectinload(Prize.winners))
+    .order_by(Prize.position, Prize.id)
+)
+
+
 def read_settings(session: Session, event: Event) -> PrizeSettings:
     """The settings for reading: the stored row, or an unsaved one with the defaults (a page
     view must not write)."""
-    stored = session.scalar(sa.select(PrizeSettings).where(PrizeSettings.event_id == event.id))
+    stored = session.scalar(_SETTINGS, {"event_id": event.id})
     return stored or PrizeSettings(event_id=event.id, several_prizes_per_project=False, ceremony_step=None)
 
 
 def prizes_of(session: Session, event: Event) -> list[Prize]:
-    query = (
-        sa.select(Prize)
-        .where(Prize.event_id == event.id)
-        .options(orm.selectinload(Prize.winners))
-        .order_by(Prize.position, Prize.id)
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(_PRIZES, {"event_id": event.id}))
 
 
 def get_prize(session: Session, actor, prize_id: int) -> Prize:

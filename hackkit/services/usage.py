@@ -8,51 +8,78 @@ the same thing as the gallery.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from hackkit.models import Challenge, Dataset, Event, Submission, SubmissionVersion, Team
-from hackkit.models.base import utcnow
+from hackkit.models.base import UTCDateTime, utcnow
 from hackkit.permissions import require
 from hackkit.services import events, feedback
 from hackkit.services.event_exports import csv_text
 from hackkit.services.submissions import public_views
 
+# The candidates of a dataset page, built once (building the statement cost more CPU than
+# running it): submissions with a saved version whose text contains the dataset's slug, each
+# with its team and event in the same statement. Before its deadline a project shows its
+# current row; after it, its frozen version. So the current row is checked, and the saved
+# versions only once the deadline has passed: during the event every edit adds a version,
+# and scanning them all on each dataset page would slow the page down as the weekend goes on.
+_DEADLINE_PASSED = sa.or_(
+    Event.submission_deadline <= sa.bindparam("now", type_=UTCDateTime()),
+    Team.deadline_override <= sa.bindparam("now", type_=UTCDateTime()),
+)
+_MENTIONING = (
+    sa.select(Submission)
+    .join(Event, Event.id == Submission.event_id)
+    .join(Team, Team.id == Submission.team_id)
+    .options(contains_eager(Submission.team).joinedload(Team.event, innerjoin=True))
+    .where(
+        sa.or_(
+            sa.cast(Submission.datasets, sa.Text).like(sa.bindparam("pattern"), escape="/"),
+            sa.and_(
+                _DEADLINE_PASSED,
+                sa.exists().where(
+                    SubmissionVersion.submission_id == Submission.id,
+                    sa.cast(SubmissionVersion.data, sa.Text).like(sa.bindparam("pattern"), escape="/"),
+                ),
+            ),
+        )
+    )
+    .order_by(Event.starts_at, Submission.id)
+)
+_CHALLENGES = sa.select(Challenge).where(Challenge.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern for any text containing `text` literally (escape character "/")."""
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
 
 def _projects(session: Session, actor, event: Event | None = None, mentioning: str | None = None) -> list[dict]:
-    """Every public project of the events this actor may see, as plain dicts.
+    """Every public project of the events this actor may see (or of `event`), as plain dicts.
 
-    `mentioning` narrows the candidates to submissions with a saved version whose text
-    contains that slug, so a dataset page does not work out every project of every event;
+    `mentioning` (of every event, not with `event`) narrows the candidates to submissions
+    with a saved version whose text contains that slug, so a dataset page does not work out
+    every project of every event;
     the public view below still decides what counts.
     """
-    query = (
-        sa.select(Submission)
-        .join(Event)
-        .options(selectinload(Submission.team).selectinload(Team.event))
-        .order_by(Event.starts_at, Submission.id)
-    )
-    if event is not None:
-        query = query.where(Submission.event_id == event.id)
-    if mentioning:
-        # Before its deadline a project shows its current row; after it, its frozen version.
-        # So the current row is checked, and the saved versions only once the deadline has
-        # passed: during the event every edit adds a version, and scanning them all on each
-        # dataset page would slow the page down as the weekend goes on.
-        now = utcnow()
-        deadline_passed = sa.or_(Event.submission_deadline <= now, Team.deadline_override <= now)
-        in_a_version = sa.exists().where(
-            SubmissionVersion.submission_id == Submission.id,
-            sa.cast(SubmissionVersion.data, sa.Text).contains(mentioning, autoescape=True),
+    if mentioning:  # a dataset page: the projects of every event that mention it
+        candidates = session.scalars(_MENTIONING, {"pattern": _containing(mentioning), "now": utcnow()})
+    else:
+        query = (
+            sa.select(Submission)
+            .join(Event)
+            .options(selectinload(Submission.team).selectinload(Team.event))
+            .order_by(Event.starts_at, Submission.id)
         )
-        query = query.join(Team, Team.id == Submission.team_id).where(
-            sa.or_(
-                sa.cast(Submission.datasets, sa.Text).contains(mentioning, autoescape=True),
-                sa.and_(deadline_passed, in_a_version),
-            )
-        )
-    challenges = {c.id: c for c in session.scalars(sa.select(Challenge))}
-    visible = [s for s in session.scalars(query) if events.is_visible(actor, s.team.event)]
+        if event is not None:
+            query = query.where(Submission.event_id == event.id)
+        candidates = session.scalars(query)
+    visible = [s for s in candidates if events.is_visible(actor, s.team.event)]
     views = public_views(session, visible)  # one query for every frozen version
+    # Only the challenges these projects name (a dataset page credits a handful of them).
+    named = {c for c in (content.get("challenge_id") for content in views.values()) if isinstance(c, int)}
+    challenges = {c.id: c for c in session.scalars(_CHALLENGES, {"ids": sorted(named)})} if named else {}
     found = []
     for submission in visible:
         content = views.get(submission.id)

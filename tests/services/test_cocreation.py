@@ -8,7 +8,7 @@ import pytest
 
 from hackkit.extensions import db
 from hackkit.models import Dataset, ProposalVote
-from hackkit.services import feedback, proposals, usage
+from hackkit.services import feedback, proposals, submissions, usage
 from hackkit.services.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from tests import factories as f
 from tests.cocreation import world as w
@@ -266,3 +266,38 @@ def test_a_deleted_account_leaves_its_words_and_takes_its_votes(session):
     session.expire_all()
     assert item.reporter is None and proposal.author is None
     assert [(i.votes, i.mine) for i in proposals.list_proposals(session, stayer, ev)] == [(1, True)]
+
+
+def test_a_dataset_page_lists_the_version_frozen_at_the_deadline_and_no_late_credit(session):
+    # After the deadline the public sees each project's last version saved before it: a credit
+    # dropped later still counts, a credit first saved later does not; drafts never count.
+    from hackkit.models.base import utcnow
+
+    organizer = f.user(session, "organizer")
+    ev = f.event(session, organizer)
+    heat = w.challenge(session, ev, organizer, "Cooler streets", ["trees"])
+    f.catalogue_dataset(session, "bikes")
+    f.catalogue_dataset(session, "tree_s")  # a LIKE wildcard in a slug matches only itself
+    before, after = utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=1)
+
+    captains = {title: f.registered(session, ev) for title in ("Kept", "Late", "Draft")}
+    teams = {title: f.team(session, ev, captain=captain) for title, captain in captains.items()}
+
+    def save(title, slug, status, now):
+        data = {"title": title, "datasets": [{"slug": slug, "how": "x"}], "challenge_id": heat.id}
+        submissions.save_submission(session, captains[title], teams[title], data, status=status, now=now)
+
+    save("Kept", "trees", "submitted", before)
+    save("Kept", "bikes", "submitted", after)
+    save("Late", "trees", "submitted", after)
+    save("Draft", "trees", "draft", before)
+    ev.submission_deadline = utcnow() - timedelta(minutes=90)
+    session.commit()
+
+    def titles(slug):
+        dataset = session.query(Dataset).filter_by(slug=slug).one()
+        return [(p["title"], p["challenge"].title) for p in usage.dataset_usage(session, None, dataset)]
+
+    assert titles("trees") == [("Kept", "Cooler streets")]
+    assert titles("bikes") == []
+    assert titles("tree_s") == []
