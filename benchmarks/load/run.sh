@@ -4,7 +4,8 @@
 #   INSTANCES=2 benchmarks/load/run.sh ...        several hub instances (as on several machines:
 #     each its own instance folder and port, one database), the users spread over them
 #   WORKERS=N           gunicorn workers per instance (default 2)
-# gunicorn keeps no access log (GUNICORN_ACCESS_LOG=, as docs/deploy.md advises behind a proxy).
+# gunicorn keeps no access log (GUNICORN_ACCESS_LOG=, as docs/deploy.md advises behind a proxy);
+#   LOAD_ACCESS_LOG=/dev/null formats it as before (a checkout older than that setting needs it).
 # Rate limits are switched off for the run: every simulated user comes from 127.0.0.1, so
 # per-address limits would measure the limiter, not the hub (they have their own tests).
 #
@@ -42,7 +43,7 @@ SERVERS="" HOSTS=""
 for i in $(seq 0 $((INSTANCES - 1))); do
   port=$((PORT + i))
   (cd "$CODE" && HACKKIT_INSTANCE_PATH="$WORK/instance-$i" WEB_CONCURRENCY=$WORKERS PORT=$port \
-    GUNICORN_ACCESS_LOG= exec "$ROOT/.venv/bin/gunicorn" -c gunicorn.conf.py --chdir "$CODE" \
+    GUNICORN_ACCESS_LOG=${LOAD_ACCESS_LOG-} exec "$ROOT/.venv/bin/gunicorn" -c gunicorn.conf.py --chdir "$CODE" \
     'hackkit:create_app()') >"$WORK/gunicorn-$i.log" 2>&1 &
   SERVERS="$SERVERS $!"
   HOSTS="$HOSTS${HOSTS:+,}http://127.0.0.1:$port"
