@@ -259,6 +259,19 @@ def shows_one_team(team) -> None:
         g.page_shows_team = (team.event_id, team.id)
 
 
+def shows_every_event(session: Session) -> None:
+    """The current page lists rows of any event, and a row it did not read may join the list
+    (a dataset page: a project of another event that starts crediting the dataset). Its copy
+    then depends on every event's version; a new event raises global. Only the rows read
+    would leave such a change unseen until MAX_LIFETIME."""
+    loaded = loaded_scopes.get()
+    if loaded is None:  # not a page being kept: nothing to read
+        return
+    from hackkit.models import Event
+
+    loaded.update(f"event:{event_id}" for event_id in session.scalars(sa.select(Event.id)))
+
+
 def _narrowed(scopes: set[str]) -> set[str]:
     shown = g.get("page_shows_team")
     if shown is None or f"event:{shown[0]}" not in scopes:

@@ -453,3 +453,23 @@ def project_page(app, url: str) -> str:
     answer = app.test_client().get(url)
     assert answer.status_code == 200
     return answer.get_data(as_text=True)
+
+
+def test_a_dataset_page_shows_a_project_newly_crediting_it_within_the_set_time(app, clock):
+    """The dataset page lists projects of every event that credit it: a project of another event
+    that starts crediting it must show on the kept page within the set time, like any change."""
+    from tests.cocreation import world as w
+
+    with app.app_context():
+        organizer = factories.user(db.session, "organizer")
+        first, other = factories.event(db.session, organizer), factories.event(db.session, organizer)
+        w.challenge(db.session, other, organizer, "Cooler streets", ["trees"])
+        w.project_using(db.session, first, "trees", title="Shade map")
+    pages = ("/datasets/trees", "/api/v1/datasets/trees/projects")
+    for url in pages:
+        assert "Shade map" in app.test_client().get(url).get_data(as_text=True)
+    with app.app_context():
+        w.project_using(db.session, db.session.merge(other), "trees", title="Tree quiz")
+    clock.now += SECONDS
+    for url in pages:
+        assert "Tree quiz" in app.test_client().get(url).get_data(as_text=True), url

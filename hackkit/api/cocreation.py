@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 
+from hackkit import pagecache
 from hackkit.api import bp
 from hackkit.api.auth import require_api_user
 from hackkit.api.helpers import caller, csv_response, json_body, writer
@@ -59,6 +60,7 @@ def proposal_dict(listed) -> dict:
 def dataset_projects(slug: str):
     actor = caller()
     dataset = datasets.get_dataset(db.session, actor, slug)
+    pagecache.shows_every_event(db.session)  # the projects crediting it, of any event
     used = usage.dataset_usage(db.session, actor, dataset)
     return jsonify({"dataset": dataset.slug, "projects": [usage.project_dict(p) for p in used]})
 

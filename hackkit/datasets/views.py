@@ -12,7 +12,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from hackkit import permissions
+from hackkit import pagecache, permissions
 from hackkit.datasets import bp, dataset_json, map_points
 from hackkit.extensions import db
 from hackkit.services import catalogue, dataset_rows, datasets, feedback, file_store, usage
@@ -31,6 +31,7 @@ def index():
 @bp.route("/<slug>")
 def detail(slug: str):
     dataset = datasets.get_dataset(db.session, current_user, slug)
+    pagecache.shows_every_event(db.session)  # the projects crediting it, of any event
     version = dataset.current
     preview = preview_rows(version) if version else None
     return render_template(
