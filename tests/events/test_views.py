@@ -85,6 +85,16 @@ def test_organizer_creates_event_with_times_in_its_zone(client, app, auth):
         assert event.max_team_size == 4 and event.city == "Ghent" and event.visibility == "published"
 
 
+def test_the_address_hint_shows_its_placeholder_as_text_in_both_languages(client, auth):
+    # A hint is text: "<address>" in a (translated, lazy) description is shown, not read as a
+    # tag that swallows the end of the sentence (the field macro turns it into text itself).
+    log_in_new(auth, "organizer")
+    english = client.get("/events/new").get_data(as_text=True)
+    dutch = client.get("/events/new", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "The page will be /events/&lt;address&gt;." in english
+    assert "/events/&lt;adres&gt;." in dutch and "<adres>" not in dutch
+
+
 def test_event_form_lists_every_problem_at_once_and_keeps_what_was_typed(client, app, auth):
     log_in_new(auth, "organizer")
     typed = {**EVENT_FORM, "name": "", "slug": "Not A Slug!", "timezone": "Mars/Olympus", "max_team_size": "99"}
