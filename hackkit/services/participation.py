@@ -21,14 +21,9 @@ from hackkit.services import judging, submissions
 from hackkit.services.teams import is_member, team_of
 
 
-def results_published(session: Session, event: Event) -> bool:
-    """Whether the event's results are public; read without creating the settings row."""
-    return judging.results_are_published(session, event)
-
-
 def results_visible(session: Session, actor, event: Event) -> bool:
     """Whether a "Results" link would lead to the results rather than to a refusal."""
-    return can(actor, "judging.manage") or results_published(session, event)
+    return can(actor, "judging.manage") or judging.results_are_published(session, event)
 
 
 def is_judged(session: Session, submission: Submission | None) -> bool:
@@ -45,7 +40,9 @@ def feedback_ready(
         return False
     if not (is_member(team, actor) or can(actor, "judging.manage")):
         return False
-    return results_published(session, team.event) and (is_judged(session, submission) if judged is None else judged)
+    if not judging.results_are_published(session, team.event):
+        return False
+    return is_judged(session, submission) if judged is None else judged
 
 
 def own_judged_project(session: Session, actor, event: Event) -> Submission | None:
