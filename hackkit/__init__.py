@@ -24,12 +24,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from hackkit.errors import HubRequest
     from hackkit.json_provider import HubJSONProvider
     from hackkit.routing import IdConverter
+    from hackkit.session_cookie import SignedCookieSessions
 
     config = dict(config or {})
     instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("HACKKIT_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.request_class = HubRequest  # a cut-off upload is a clear 400, not an empty form
     app.json = HubJSONProvider(app)  # orjson: the same JSON, faster
+    app.session_interface = SignedCookieSessions()  # Flask's cookie, its signer built once
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path, os.environ, config))
     _clean_upload_leftovers(app.instance_path)

@@ -134,7 +134,7 @@ def extend_deadline(team_id: int):
 @bp.get("/teams/<int:team_id>/submission")
 def get_submission(team_id: int):
     actor = caller()
-    team = teams.get_team(db.session, actor, team_id)
+    team = teams.get_team(db.session, actor, team_id, project=True)
     submission = submissions.get_submission(db.session, team)
     if submission is None:
         raise NotFound(_l("This team has not started a submission yet."))
@@ -150,7 +150,7 @@ def get_submission(team_id: int):
 @bp.put("/teams/<int:team_id>/submission")
 def save_submission(team_id: int):
     actor = writer()
-    team = teams.get_team(db.session, actor, team_id)
+    team = teams.get_team(db.session, actor, team_id, project=True)
     body = json_body()
     status = body.pop("status", None)
     unknown = set(body) - set(submissions.FIELDS) - READ_ONLY_FIELDS

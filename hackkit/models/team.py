@@ -44,6 +44,10 @@ class Team(Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan", order_by="Membership.joined_at"
     )
+    # The team's project (at most one: submissions.team_id is unique), read with the team by
+    # the pages and the save that need both (teams.get_team's `project`). Written only through
+    # Submission.team_id: this side never writes.
+    submission: Mapped[Submission | None] = relationship(viewonly=True, uselist=False)  # noqa: F821
 
 
 class Membership(Base):

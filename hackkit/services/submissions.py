@@ -58,6 +58,8 @@ _SUBMISSION_OF_TEAM = sa.select(Submission).where(Submission.team_id == sa.bindp
 
 
 def get_submission(session: Session, team: Team) -> Submission | None:
+    if "submission" in team.__dict__:  # read with the team (teams.get_team's `project`)
+        return team.__dict__["submission"]
     return session.scalar(_SUBMISSION_OF_TEAM, {"team_id": team.id})
 
 
@@ -227,6 +229,8 @@ def save_submission(
             credited_user_ids=[m.user_id for m in team.memberships],
         )
         session.add(submission)
+        # The team may have been read with its project (none then): it has one now.
+        orm.attributes.set_committed_value(team, "submission", submission)
         before: dict = {}
     else:
         before = snapshot(submission)

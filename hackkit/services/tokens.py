@@ -84,15 +84,19 @@ def revoke_all_tokens(session: Session, user: User) -> int:
     ).rowcount
 
 
+# Asked on every API call with a token (each save of an event day): built once, not per call.
+_LIVE_TOKEN = (
+    sa.select(ApiToken)
+    .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+    .options(orm.joinedload(ApiToken.user, innerjoin=True))  # one statement for both
+)
+
+
 def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None:
     """The live token's owner, or None; records when the token was last used."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    record = session.scalar(
-        sa.select(ApiToken)
-        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
-        .options(orm.joinedload(ApiToken.user, innerjoin=True))  # one statement for both
-    )
+    record = session.scalar(_LIVE_TOKEN, {"token_hash": _digest(token)})
     if record is None:
         return None
     now = utcnow()

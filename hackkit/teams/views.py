@@ -80,7 +80,7 @@ def edit(team_id: int):
 
 @bp.route("/teams/<int:team_id>")
 def detail(team_id: int):
-    team = teams.get_team(db.session, current_user, team_id, members=True)
+    team = teams.get_team(db.session, current_user, team_id, members=True, project=True)
     member = teams.is_member(team, current_user)
     captain = member and team.captain_id == current_user.id
     captain_form = None
@@ -490,7 +490,7 @@ def history(team_id: int):
 
 @bp.route("/teams/<int:team_id>/project")
 def project(team_id: int):
-    team = teams.get_team(db.session, current_user, team_id, members=True)
+    team = teams.get_team(db.session, current_user, team_id, members=True, project=True)
     pagecache.shows_one_team(team)  # kept for visitors while other teams save their projects
     submission = submissions.get_submission(db.session, team)
     content, public = submissions.shown_project(db.session, current_user, team, current=submission)

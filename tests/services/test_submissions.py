@@ -238,3 +238,21 @@ def test_one_projects_frozen_version_is_the_one_judged_among_all(session):
         assert alone is together.get(project.id)
     titles = {project.team_id: together[project.id].data["title"] for project in projects if project.id in together}
     assert titles == {kept.id: "Second", late.id: "Second", extended.id: "Second"}
+
+
+def test_a_team_read_with_its_project_knows_the_project_its_first_save_made(session, setup):
+    # teams.get_team(project=True) reads the submission with the team (none yet here); the
+    # save that creates it must leave no "no project" behind for the rest of the request.
+    ev, team, captain = setup
+    session.expire_all()
+    read = teams.get_team(session, captain, team.id, project=True)
+    assert submissions.get_submission(session, read) is None
+    session().expire_on_commit = False  # as the API's save runs: nothing read again after it
+    try:
+        made = submissions.save_submission(session, captain, read, {"title": "Bench finder"})
+        assert submissions.get_submission(session, read) is made
+    finally:
+        session().expire_on_commit = True
+    session.expire_all()
+    again = teams.get_team(session, captain, team.id, project=True)
+    assert submissions.get_submission(session, again).title == "Bench finder"
