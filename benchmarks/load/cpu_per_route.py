@@ -10,6 +10,10 @@ one more request of the route sends. At the end, the weighted mean of locustfile
 The page cache is used as configured (HACKKIT_PUBLIC_CACHE_SECONDS), so with it on the
 visitors' routes measure a cache hit, and the signed-in event page and gallery a page kept
 per role (hackkit/shared_pages.py) with the viewer's own parts filled in.
+
+On a machine too busy for timings to mean much, count instructions instead: run it twice
+under `valgrind --tool=callgrind` with `--instructions`, `-n 0` and `-n N`; the difference of
+the two "Collected" counts, divided by N, is what one round of the routes costs.
 """
 
 from __future__ import annotations
@@ -71,7 +75,13 @@ def count_statements(app, request) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200)
-    parser.add_argument("--only", default="", help="a part of the route's path or kind")
+    parser.add_argument("--only", default="", help="parts of the route's path or kind, comma-separated: any may match")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="only ask each route -n times after the warm-up, no timing: for valgrind's callgrind, whose "
+        "instruction counts a busy machine does not change (run with -n 0 and -n N; the difference / N)",
+    )
     args = parser.parse_args()
     with open(os.environ["HACKKIT_LOAD_PLAN"], encoding="utf-8") as plan_file:
         plan = json.load(plan_file)
@@ -90,7 +100,7 @@ def main() -> None:
     clients = {"visitor": visitor, "participant": participant, "token": token}
     spent: dict[str, list[tuple[float, float]]] = {"visitor": [], "participant": []}
     for kind, method, path, headers, weight in routes(plan):
-        if args.only not in f"{kind} {method} {path}":
+        if not any(part in f"{kind} {method} {path}" for part in args.only.split(",")):
             continue
 
         def ask(number: int, kind=kind, method=method, path=path, headers=headers) -> None:
@@ -112,6 +122,10 @@ def main() -> None:
             assert response.status_code == 200, (path, response.status_code)
 
         times = max(3, args.n // 20) if (kind, method) == ("log-in", "POST") else args.n
+        if args.instructions:
+            for number in range(10 + args.n):  # the same warm-up whatever -n is
+                ask(number)
+            continue
         for number in range(min(20, times)):
             ask(number)
         batches = []  # the least of five batches: other work on the machine only ever adds
