@@ -3,6 +3,8 @@ never a page of one person served to another, and never older than its setting."
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 import sqlalchemy as sa
 from flask import flash, render_template_string
@@ -388,7 +390,10 @@ def test_each_change_a_project_page_shows_reaches_it_within_the_set_time(app, cl
         captain, member = team.captain_id, next(m.user_id for m in team.memberships if m.user_id != team.captain_id)
         organizer = db.session.scalar(sa.select(User).where(User.role == "organizer")).id
         challenge, prize = submission.challenge_id, db.session.scalar(sa.select(Prize.id))
-        started = db.session.get(Event, event).starts_at.date().isoformat()
+        # The day the event started where it happens: the outcome's date is checked in the
+        # event's time zone, and its UTC date is the day before for a start just after midnight.
+        held = db.session.get(Event, event)
+        started = held.starts_at.astimezone(ZoneInfo(held.timezone)).date().isoformat()
 
     def person(user_id):
         return db.session.get(User, user_id)
