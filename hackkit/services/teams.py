@@ -49,9 +49,14 @@ _TEAM_ONLY = _TEAM.options(orm.joinedload(Team.event), orm.joinedload(Team.membe
 _TEAM_WITH_MEMBERS = _TEAM.options(
     orm.joinedload(Team.event), orm.joinedload(Team.memberships).joinedload(Membership.user)
 )
-# With the team's project too: one statement where a save or a project page sent two.
-_TEAM_WITH_PROJECT = _TEAM_ONLY.options(orm.joinedload(Team.submission))
-_TEAM_WITH_MEMBERS_AND_PROJECT = _TEAM_WITH_MEMBERS.options(orm.joinedload(Team.submission))
+# By (members, project): with the team's project too, one statement where a save or a project
+# page sent two.
+_TEAM_READS = {
+    (False, False): _TEAM_ONLY,
+    (True, False): _TEAM_WITH_MEMBERS,
+    (False, True): _TEAM_ONLY.options(orm.joinedload(Team.submission)),
+    (True, True): _TEAM_WITH_MEMBERS.options(orm.joinedload(Team.submission)),
+}
 _PENDING_REQUESTS = (
     sa.select(JoinRequest)
     .where(JoinRequest.team_id == sa.bindparam("team_id"), JoinRequest.status == "pending")
@@ -63,12 +68,7 @@ def get_team(session: Session, actor, team_id: int, *, members: bool = False, pr
     """`members`: the members' accounts too, for a page that names them (the team page and the
     project page); `project`: the team's submission (submissions.get_submission then asks
     nothing more). Both in the same statement."""
-    statement = (
-        (_TEAM_WITH_MEMBERS_AND_PROJECT if project else _TEAM_WITH_MEMBERS)
-        if members
-        else (_TEAM_WITH_PROJECT if project else _TEAM_ONLY)
-    )
-    team = session.execute(statement, {"team_id": team_id}).unique().scalar_one_or_none()
+    team = session.execute(_TEAM_READS[members, project], {"team_id": team_id}).unique().scalar_one_or_none()
     if team is None or not is_visible(actor, team.event):
         raise NotFound(_l("There is no such team."))
     return team
