@@ -19,7 +19,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from hackkit import pagecache, security, shared_pages, static_files
+    from hackkit import front_door, pagecache, security, shared_pages, static_files
     from hackkit.config import build_config
     from hackkit.errors import HubRequest
     from hackkit.json_provider import HubJSONProvider
@@ -35,9 +35,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path, os.environ, config))
     _clean_upload_leftovers(app.instance_path)
-    if app.config["HACKKIT_PROXY_COUNT"]:
-        count = app.config["HACKKIT_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     register_extensions(app)
@@ -48,6 +45,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_commands(app)
     pagecache.init_app(app)  # last: its lookup runs after the rate limiter's check
     shared_pages.init_app(app)  # signed-in pages, on pagecache's versions
+    front_door.init_app(app)  # kept answers for visitors, before Flask
+    if app.config["HACKKIT_PROXY_COUNT"]:  # outermost: the front door sees what Flask sees
+        count = app.config["HACKKIT_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
 
 

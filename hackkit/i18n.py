@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,8 @@ from flask_babel import LazyString, get_locale, get_translations, lazy_gettext
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 
@@ -23,7 +26,15 @@ def select_locale() -> str:
         return chosen
     # Reading current_user here would hit the database on every page; the session copy
     # is set at log-in and by the switch, which covers the account's preference.
-    return request.accept_languages.best_match(list(LANGUAGES), default="en")
+    return browser_locale(request.headers.get("Accept-Language", ""))
+
+
+@functools.lru_cache(maxsize=256)
+def browser_locale(accept_language: str) -> str:
+    """The language of ours a browser's Accept-Language header prefers (English if none): the
+    choice for someone who has not picked one. Browsers send a few distinct headers, so the
+    answers are kept (hackkit/front_door.py asks on every request it answers)."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(list(LANGUAGES), default="en")
 
 
 def _text_of_lazy(value):

@@ -106,6 +106,9 @@ class CachedAnswer:
     stored_at: float
     etag: str
     versions: tuple[tuple[str, int], ...]  # the scopes it depends on, with their versions then
+    # A rate limit counted the request that made it: each answer must be counted again, which
+    # only the limiter inside Flask does (hackkit/front_door.py leaves such answers to Flask).
+    counted: bool = False
 
 
 class PublicPageCache:
@@ -138,6 +141,13 @@ class Versions:
         self._known: dict[str, int] = {}
         self._read_at: float | None = None
         self._lock = threading.Lock()
+
+    def fresh(self) -> dict[str, int] | None:
+        """The versions if this copy needs no new read (no database at hand: hackkit/front_door.py)."""
+        read_at = self._read_at
+        if read_at is None or clock() - read_at >= self.seconds:
+            return None
+        return self._known
 
     def current(self, session: Session) -> dict[str, int]:
         now = clock()
@@ -416,13 +426,29 @@ def anonymous_read() -> bool:
 
 
 def request_key() -> tuple:
+    return key_of(request.environ, i18n.select_locale())
+
+
+def key_of(environ: dict, locale: str) -> tuple:
+    """What a kept answer depends on besides the versions, from the WSGI environ as Flask gets
+    it (inside ProxyFix): the address asked for, the language of the page and the Accept header
+    (the catalogue is negotiated). Raw, so hackkit/front_door.py builds the same key without
+    Flask; two spellings of one address are two keys, which costs a render, never a wrong page."""
     return (
-        request.host_url,
-        request.path,
-        request.query_string,
-        i18n.select_locale(),
-        request.headers.get("Accept", ""),
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        locale,
+        environ.get("HTTP_ACCEPT", ""),
     )
+
+
+def still_valid(entry, known: dict[str, int]) -> bool:
+    """Whether none of the versions a kept answer or shared page (`entry.versions`) depends on
+    has moved since it was made."""
+    return all(known.get(scope, 0) == version for scope, version in entry.versions)
 
 
 def etag_of(body: bytes) -> str:
@@ -465,16 +491,14 @@ def storable(response: Response, body: bytes) -> bool:
 def init_app(app: Flask) -> None:
     """Call last in create_app: the lookup then runs after the rate limiter's check, and the
     store (put first among the after-request hooks, which run in reverse) sees the final answer."""
-    from hackkit.extensions import db
+    from hackkit.extensions import db, limiter
 
     hook_sessions()  # versions are kept whether or not this hub caches: other instances may
     seconds = app.config["HACKKIT_PUBLIC_CACHE_SECONDS"]
     cache = PublicPageCache(max(seconds, MAX_LIFETIME)) if seconds > 0 else None
     versions = Versions(seconds)
     app.extensions["hackkit_page_versions"] = versions  # shared with hackkit/shared_pages.py
-
-    def valid(entry: CachedAnswer, known: dict[str, int]) -> bool:
-        return all(known.get(scope, 0) == version for scope, version in entry.versions)
+    app.extensions["hackkit_page_cache"] = cache  # and with hackkit/front_door.py
 
     def serve_from_cache():
         if not anonymous_read():
@@ -484,7 +508,7 @@ def init_app(app: Flask) -> None:
             return None
         known = versions.current(db.session)
         entry = cache.get(g.page_cache_key)
-        if entry is not None and valid(entry, known):
+        if entry is not None and still_valid(entry, known):
             g.page_cache_hit = True
             return answer_from(entry)
         g.page_cache_versions = known
@@ -507,7 +531,8 @@ def init_app(app: Flask) -> None:
             scopes = _narrowed({GLOBAL} | (loaded_scopes.get() or set()))
             depends = tuple(sorted((scope, known.get(scope, 0)) for scope in scopes))
             headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in PER_CLIENT_HEADERS)
-            cache.put(key, CachedAnswer(response.status_code, headers, body, clock(), etag, depends))
+            counted = bool(limiter.current_limits)
+            cache.put(key, CachedAnswer(response.status_code, headers, body, clock(), etag, depends, counted))
         if etag in request.if_none_match:
             return not_modified(etag, response.headers.items())
         return response

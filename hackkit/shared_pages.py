@@ -191,7 +191,7 @@ def shared_for_signed_in(view):
             session[WRITTEN] = {scope: v for scope, v in written.items() if scope not in behind}
         key = (pagecache.request_key(), current_user.role)
         page = cache.get(key)
-        if page is not None and all(known.get(scope, 0) == version for scope, version in page.versions):
+        if page is not None and pagecache.still_valid(page, known):
             cache.served += 1
             return _assemble(page)
         page = _render_shared(view, args, kwargs, known)
