@@ -119,6 +119,10 @@ def row_query(data: dict[str, Any], version: DatasetVersion) -> tuple[RowQuery, 
     query.order = _order(data.get("sort"), columns)
     query.offset = params.integer(data, "offset", 0)
     query.distinct = params.boolean(data, "distinct")
+    if query.distinct and not query.fields:
+        # The rows are distinct in the data's own fields: the row id would make each one
+        # distinct, so it is not read (dataset_rows) and not returned.
+        names = [name for name in names if name != dataset_tables.ROW_ID]
     params.boolean(data, "plain", True)
     return dataset_rows.check_query(query, "filters"), names
 

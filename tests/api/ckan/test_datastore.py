@@ -63,6 +63,17 @@ def test_filters_q_fields_sort_and_distinct(client, catalogue):
     assert distinct["records"] == [{"open": None}, {"open": False}, {"open": True}] and distinct["total"] == 3
 
 
+def test_distinct_without_fields_is_distinct_in_the_datas_own_fields(client, catalogue):
+    # The row id would make every row distinct: it is neither compared nor returned.
+    result = search(client, resource_id="stops", distinct="true")
+    assert result["records"] and all("_id" not in record for record in result["records"])
+    assert "_id" not in [f["id"] for f in result["fields"]]
+    assert result["total"] == len(result["records"]) == len({tuple(r.values()) for r in result["records"]})
+    dump = client.get("/datastore/dump/stops", query_string={"distinct": "true"})
+    assert dump.status_code == 200
+    assert not dump.get_data(as_text=True).lstrip("\ufeff").startswith("_id")
+
+
 def test_post_body_with_real_json_values(client, catalogue):
     body = {"resource_id": "stops", "filters": {"id": [1, 3]}, "fields": ["naam"], "limit": 1, "sort": "id desc"}
     response = client.post("/api/3/action/datastore_search", json=body).get_json()
