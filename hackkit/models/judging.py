@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from hackkit.models.base import Base, UTCDateTime, utcnow
+from hackkit.models.event import Event
 
 CONFLICT_KINDS = ("member", "organisation", "relation", "other")
 JUDGING_MODES = ("rubric", "pairwise")
@@ -175,3 +176,18 @@ class ResultsPublication(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship()  # noqa: F821
+
+
+# Whether the event's results are published: deferred, read with the team where a team's page
+# needs it (teams.get_team), so prize badges and feedback cost no statement of their own.
+# judging.results_are_published is the one rule that reads it.
+Event.judging_results_published = column_property(
+    sa.func.coalesce(
+        sa.select(JudgingSettings.results_published)
+        .where(JudgingSettings.event_id == Event.id)
+        .correlate_except(JudgingSettings)
+        .scalar_subquery(),
+        sa.false(),
+    ),
+    deferred=True,
+)

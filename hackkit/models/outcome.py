@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from hackkit.models.base import Base, UTCDateTime, utcnow
+from hackkit.models.submission import Submission
 
 # In the order a project usually goes through them; "stopped" can come at any point.
 OUTCOME_STATUSES = ("contacted", "pilot", "adopted", "live", "stopped")
@@ -55,3 +56,15 @@ class ProjectUpdate(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship()  # noqa: F821
+
+
+# Whether the project has anything to follow up on: an outcome or an update. Deferred: the
+# project page asks for it with the project (teams.get_team), so that a project with neither
+# (every project during the event, most after it) costs no statement to show that.
+Submission.has_follow_up = column_property(
+    sa.or_(
+        sa.exists().where(ProjectOutcome.submission_id == Submission.id),
+        sa.exists().where(ProjectUpdate.submission_id == Submission.id),
+    ),
+    deferred=True,
+)

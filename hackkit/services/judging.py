@@ -63,7 +63,10 @@ _RESULTS_PUBLISHED = sa.select(JudgingSettings.results_published).where(
 
 
 def results_are_published(session: Session, event: Event) -> bool:
-    """Only that one flag: the settings row carries the frozen results, large to read."""
+    """Only that one flag: the settings row carries the frozen results, large to read. A page
+    that read the event with it (teams.get_team) asks nothing more."""
+    if "judging_results_published" in event.__dict__:
+        return bool(event.judging_results_published)
     return bool(session.scalar(_RESULTS_PUBLISHED, {"event_id": event.id}))
 
 

@@ -188,10 +188,12 @@ def project_after(session: Session, actor, submission: Submission | None) -> dic
     form this person gets. None when there is nothing public to follow up on."""
     if submission is None or submissions.public_view(session, submission) is None:
         return None
+    # Read with the project on its page (teams.get_team): most projects have neither.
+    none_yet = submission.__dict__.get("has_follow_up") is False
     return {
         "submission": submission,
-        "outcomes": list_outcomes(session, submission),
-        "updates": list_updates(session, submission),
+        "outcomes": [] if none_yet else list_outcomes(session, submission),
+        "updates": [] if none_yet else list_updates(session, submission),
         "can_record": can(actor, "outcomes.record"),
         "can_post": can_post_update(actor, submission),
     }

@@ -76,3 +76,42 @@ def test_dashboard_lists_projects_due_for_an_outcome(client, auth, world):
     auth.login(world["organizer"].email)
     html = client.get("/events/winter/manage").get_data(as_text=True)
     assert "What became of the projects?" in html and "Bench rater" in html  # ended in 2025: long due
+
+
+FOLLOW_UP_TABLES = ("project_outcomes", "project_updates", "judging_settings")
+
+
+def test_a_visitor_sees_outcomes_and_updates_and_a_project_without_them_asks_nothing_more(app, client, world):
+    import sqlalchemy as sa
+
+    page = f"/teams/{world['team']}/project"
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        html = client.get(page).get_data(as_text=True)
+        # Whether the results are published and whether the project has outcomes or updates
+        # come with the read of the team: no statement of their own.
+        later = [sql for sql in statements[1:] if any(t in sql for t in FOLLOW_UP_TABLES)]
+        assert later == [] and all(table in statements[0] for table in FOLLOW_UP_TABLES)
+        assert "Nothing is recorded yet about what happened after the event." in html
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    with app.app_context():  # an update alone is something to follow up on
+        session = db.session
+        submission = outcomes.get_visible_submission(session, None, world["submission"])
+        outcomes.post_update(session, session.merge(world["captain"]), submission, {"text": "Pilot in Berchem"})
+    assert "Pilot in Berchem" in client.get(page).get_data(as_text=True)
+    with app.app_context():
+        session = db.session
+        submission = outcomes.get_visible_submission(session, None, world["submission"])
+        outcomes.record_outcome(
+            session, session.merge(world["organizer"]), submission, {"status": "live", "url": "https://banken.example"}
+        )
+    html = client.get(page).get_data(as_text=True)
+    assert "https://banken.example" in html and "Pilot in Berchem" in html
