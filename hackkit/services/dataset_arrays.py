@@ -72,7 +72,8 @@ class _Arrays:
         if not 0 < (version.row_count or 0) <= MAX_ROWS:
             return None
         types = {c["name"]: c["type"] for c in version.columns}
-        if not all(types[name] in DTYPES and op in OPS for name, op, _value in query.filters):
+        # A condition on the row id (_id, not one of the data's columns) is left to SQL.
+        if not all(types.get(name) in DTYPES and op in OPS for name, op, _value in query.filters):
             return None
         return sorted({name for name, _op, _value in query.filters})
 
