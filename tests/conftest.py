@@ -350,9 +350,11 @@ class PageClock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Freezes the page cache's clock (pagecache and shared_pages read it); `clock.now += s` moves it."""
+    """Freezes the page cache's clock (pagecache, shared_pages and account_cache read it); `clock.now += s` moves it."""
     from hackkit import pagecache
+    from hackkit.services import account_cache
 
     fake = PageClock()
     monkeypatch.setattr(pagecache, "clock", fake)
+    monkeypatch.setattr(account_cache, "clock", fake)  # kept accounts live as long as kept pages
     return fake

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from hackkit.models import ApiToken, User
 from hackkit.models.base import utcnow
+from hackkit.services import account_cache
 from hackkit.services.errors import Invalid, NotFound, Unauthorized
 
 TOKEN_PREFIX = "hk_"  # noqa: S105 (a prefix, not a secret) lets secret scanners and people recognise a leaked hackkit token
@@ -96,11 +97,25 @@ def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None
     """The live token's owner, or None; records when the token was last used."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    record = session.scalar(_LIVE_TOKEN, {"token_hash": _digest(token)})
+    digest = _digest(token)
+    now = utcnow()
+    cache = account_cache.current()  # at most HACKKIT_PUBLIC_CACHE_SECONDS old (a revoked token too)
+    if cache is not None:
+        kept = cache.get(session, account_cache.token_key(digest))
+        if kept is not None and not _last_use_due(kept[1], now):
+            user, record = kept
+            orm.attributes.set_committed_value(record, "user", user)
+            return user, record
+    record = session.scalar(_LIVE_TOKEN, {"token_hash": digest})
     if record is None:
         return None
-    now = utcnow()
-    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
+    if _last_use_due(record, now):
         record.last_used_at = now
-        session.commit()
+        session.commit()  # kept from the next call on: the commit leaves the rows to be read again
+    elif cache is not None:
+        cache.put(account_cache.token_key(digest), (record.user, record), record.user_id)
     return record.user, record
+
+
+def _last_use_due(record: ApiToken, now) -> bool:
+    return record.last_used_at is None or (now - record.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS
