@@ -100,6 +100,19 @@ def test_the_gallery_is_shared_and_still_personal_where_it_must_be(app, event_sl
     assert re.sub(CSRF_RE, "", one) == re.sub(CSRF_RE, "", other)
 
 
+def test_the_home_page_a_log_in_lands_on_is_shared_per_role(app, event_slug):
+    first, _ = signed_in(app)
+    second, _ = signed_in(app)
+    organizer, _ = signed_in(app, "organizer")
+    one = first.get("/").get_data(as_text=True)
+    before = served(app)
+    other = second.get("/").get_data(as_text=True)
+    assert served(app) == before + 1
+    assert re.sub(CSRF_RE, "", one) == re.sub(CSRF_RE, "", other)
+    assert "Antwerp Data Weekend" in one and "New event" not in one
+    assert "New event" in organizer.get("/").get_data(as_text=True)  # an organizer's page is their role's
+
+
 def test_a_writer_sees_their_own_change_at_once_on_another_hub_others_within_the_set_time(
     app, event_slug, clock, tmp_path, database_url
 ):

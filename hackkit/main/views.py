@@ -11,12 +11,14 @@ from hackkit.auth.redirects import safe_next
 from hackkit.extensions import csrf, db
 from hackkit.models import Event
 from hackkit.services import screenshots
+from hackkit.shared_pages import shared_for_signed_in
 from hackkit.stored_files import send_stored
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
+@shared_for_signed_in  # where a log-in lands: rendered once per role, as visitors' copy is
 def index():
     events = db.session.scalars(sa.select(Event).where(Event.visibility == "published").order_by(Event.starts_at)).all()
     return render_template("main/index.html", events=events)
