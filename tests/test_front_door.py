@@ -8,21 +8,13 @@ import pytest
 from flask import request_started
 
 from hackkit.extensions import db
-from tests import factories
+from tests import factories, test_pagecache
 from tests.conftest import AuthActions, make_app
 
-SECONDS = 1.0
-
-
-@pytest.fixture
-def app_settings():
-    return {"HACKKIT_PUBLIC_CACHE_SECONDS": SECONDS}
-
-
-@pytest.fixture
-def event_slug(app):
-    with app.app_context():
-        return factories.event(db.session, name="Antwerp Data Weekend").slug
+# The page cache's own fixtures: the cache on for SECONDS, and an event.
+SECONDS = test_pagecache.SECONDS
+app_settings = test_pagecache.app_settings
+event_slug = test_pagecache.event_slug
 
 
 @pytest.fixture
