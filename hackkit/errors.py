@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, Request, jsonify, make_response, render_template, request
+from flask import Flask, Request, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.formparser import FormDataParser
 
+from hackkit.services import account_cache
 from hackkit.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -118,6 +120,18 @@ def init_app(app: Flask) -> None:
         # the safety net for any other: the database refused the write, nothing was saved.
         _rollback_quietly()
         log.warning("write refused by a database constraint on %s %s: %s", request.method, request.path, error.orig)
+        return error_response(409, _("Something changed at the same moment. Reload the page and try again."))
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(ObjectDeletedError)
+    def row_gone_underneath(error):
+        # A row this request held was changed or deleted by someone else first. So far only a
+        # kept account can be that old (hackkit/services/account_cache.py): the person's account
+        # was deleted on another worker. Forget what this worker keeps and ask who this is again.
+        _rollback_quietly()
+        account_cache.forget_everything()
+        g.pop("_login_user", None)  # Flask-Login reads the account again (gone: signed out)
+        log.warning("a row changed underneath %s %s: %s", request.method, request.path, error)
         return error_response(409, _("Something changed at the same moment. Reload the page and try again."))
 
     @app.errorhandler(DataError)

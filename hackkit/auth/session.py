@@ -31,10 +31,11 @@ def load_user(cookie_id: str) -> User | None:
         kept = cache.get(db.session, account_cache.session_key(cookie_id))
         if kept is not None:
             return kept[0]
+        generation = cache.generation
     user = db.session.get(User, int(user_id))
     # A rotated token (log-out elsewhere, password change) invalidates this cookie.
     if user is None or user.session_token != token:
         return None
     if cache is not None:
-        cache.put(account_cache.session_key(cookie_id), (user,), user.id)
+        cache.put(account_cache.session_key(cookie_id), (user,), user.id, generation)
     return user

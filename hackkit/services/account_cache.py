@@ -55,6 +55,9 @@ class AccountCache:
         self.seconds = seconds
         self._kept: dict[tuple, _Kept] = {}
         self._lock = threading.Lock()
+        # Counts the forgetting: a copy read before a change this worker committed must not
+        # be stored after it (`put` is given the count from before its read).
+        self.generation = 0
 
     def get(self, session: Session, key: tuple) -> tuple | None:
         """The kept rows for `key`, as objects of `session` (no SQL), or None."""
@@ -63,9 +66,13 @@ class AccountCache:
             return None
         return tuple(_attached(session, detached) for detached in kept.copies)
 
-    def put(self, key: tuple, rows: tuple, user_id: int) -> None:
+    def put(self, key: tuple, rows: tuple, user_id: int, generation: int) -> None:
+        """Keep `rows`, read from the database when `self.generation` was `generation`; if
+        this worker has forgotten anything since, they may be from before that change."""
         copies = tuple(_detached_copy(row) for row in rows)
         with self._lock:
+            if generation != self.generation:
+                return
             if len(self._kept) >= MAX_KEPT:
                 self._kept.clear()
             self._kept[key] = _Kept(copies, user_id, clock())
@@ -73,6 +80,7 @@ class AccountCache:
     def forget(self, user_ids: set[int] | None) -> None:
         """Drop the copies of these accounts (and of their tokens); None: of every account."""
         with self._lock:
+            self.generation += 1
             if user_ids is None:
                 self._kept.clear()
             else:
@@ -84,6 +92,13 @@ def current() -> AccountCache | None:
     if not has_request_context():
         return None
     return current_app.extensions.get(_EXTENSION)
+
+
+def forget_everything() -> None:
+    """After a request found a kept account gone from the database (hackkit/errors.py)."""
+    cache = current()
+    if cache is not None:
+        cache.forget(None)
 
 
 def session_key(cookie_id: str) -> tuple:

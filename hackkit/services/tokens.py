@@ -106,6 +106,7 @@ def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None
             user, record = kept
             orm.attributes.set_committed_value(record, "user", user)
             return user, record
+        generation = cache.generation
     record = session.scalar(_LIVE_TOKEN, {"token_hash": digest})
     if record is None:
         return None
@@ -113,7 +114,7 @@ def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None
         record.last_used_at = now
         session.commit()  # kept from the next call on: the commit leaves the rows to be read again
     elif cache is not None:
-        cache.put(account_cache.token_key(digest), (record.user, record), record.user_id)
+        cache.put(account_cache.token_key(digest), (record.user, record), record.user_id, generation)
     return record.user, record
 
 

@@ -151,3 +151,35 @@ def _token(page: str) -> str:
     import re
 
     return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page).group(1)
+
+
+def test_a_copy_read_before_a_log_out_on_this_worker_is_not_kept_after_it(app, client, auth, clock, monkeypatch):
+    """The read and the keeping are two steps: a log-out everywhere committed by another
+    request of the same worker in between must still end the session at once."""
+    from hackkit.services import account_cache
+
+    user = auth.login_as()
+    laptop = same_browser(client, app)
+    keep = account_cache.AccountCache.put
+
+    def log_out_elsewhere_then_keep(cache, *args):
+        account_cache.AccountCache.put = keep  # once
+        with app.test_request_context():  # the phone's request, on the same worker
+            accounts.end_all_sessions(db.session, db.session.get(User, user.id))
+        keep(cache, *args)
+
+    monkeypatch.setattr(account_cache.AccountCache, "put", log_out_elsewhere_then_keep)
+    laptop.get("/account")  # read before the log-out, kept after it: must not be kept
+    assert not signed_in(laptop)
+
+
+def test_an_account_deleted_on_another_worker_cannot_write_there_and_is_signed_out(app, client, auth, other_worker):
+    user = auth.login_as()
+    elsewhere = same_browser(client, other_worker)
+    form = elsewhere.get("/account").get_data(as_text=True)  # the other worker keeps the account
+    with app.test_request_context():
+        accounts.delete_account(db.session, db.session.get(User, user.id), TEST_PASSWORD)
+    answer = elsewhere.post("/account", data={"display_name": "Still here?", "csrf_token": _token(form)})
+    assert answer.status_code == 409, answer.status_code
+    assert "Reload the page" in answer.get_data(as_text=True)
+    assert elsewhere.get("/account").status_code == 302  # signed out: the account is gone
