@@ -56,10 +56,9 @@ def read_settings(session: Session, event: Event) -> JudgingSettings:
     return stored or JudgingSettings(event_id=event.id, results_published=False, per_submission=3, mode="rubric")
 
 
-# Built once: the team page, the project page and the badges ask on every request.
-_RESULTS_PUBLISHED = sa.select(JudgingSettings.results_published).where(
-    JudgingSettings.event_id == sa.bindparam("event_id")
-)
+# Built once: the event page and the badges ask on every request. The flag as the model
+# defines it (Event.judging_results_published), also read with a team by teams.get_team.
+_RESULTS_PUBLISHED = sa.select(Event.judging_results_published).where(Event.id == sa.bindparam("event_id"))
 
 
 def results_are_published(session: Session, event: Event) -> bool:

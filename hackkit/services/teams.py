@@ -50,10 +50,9 @@ _TEAM_WITH_MEMBERS = _TEAM.options(
     orm.joinedload(Team.event), orm.joinedload(Team.memberships).joinedload(Membership.user)
 )
 # By (members, project): with the team's project too, one statement where a save or a project
-# page sent two.
-# The team page and the project page (members and project) also read whether the results are
-# published (prize badges, feedback) and whether the project has outcomes or updates: two
-# small subqueries instead of two or three statements of their own.
+# page sent two. The team page and the project page (members and project) also read whether
+# the results are published (prize badges, feedback) and whether the project has outcomes or
+# updates: two small subqueries instead of two or three statements of their own.
 _TEAM_READS = {
     (False, False): _TEAM_ONLY,
     (True, False): _TEAM_WITH_MEMBERS,
