@@ -13,6 +13,7 @@ import re
 import shutil
 import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -358,3 +359,24 @@ def clock(monkeypatch):
     monkeypatch.setattr(pagecache, "clock", fake)
     monkeypatch.setattr(account_cache, "clock", fake)  # kept accounts live as long as kept pages
     return fake
+
+
+@contextmanager
+def counted_queries(app=None):
+    """The statements the database receives inside the block (SQLAlchemy's cursor event on
+    the real engine): `app`'s, or the current app context's."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    if app is None:
+        engine = db.engine
+    else:
+        with app.app_context():
+            engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)

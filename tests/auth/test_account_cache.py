@@ -6,12 +6,11 @@ person's own change shows at once everywhere."""
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from hackkit.extensions import db
 from hackkit.models import User
 from hackkit.services import accounts, tokens
-from tests.conftest import TEST_PASSWORD, AuthActions, make_app
+from tests.conftest import TEST_PASSWORD, AuthActions, counted_queries, make_app
 
 SECONDS = 2.0
 
@@ -25,23 +24,6 @@ def app_settings():
 def other_worker(tmp_path, database_url, app):
     """A second app on the same database and key: another worker, or another instance."""
     return make_app(tmp_path, database_url, HACKKIT_PUBLIC_CACHE_SECONDS=SECONDS, SECRET_KEY=app.config["SECRET_KEY"])
-
-
-class Statements:
-    def __init__(self, app):
-        with app.app_context():
-            self.engine = db.engine
-        self.sent: list[str] = []
-
-    def __enter__(self):
-        sa.event.listen(self.engine, "before_cursor_execute", self.note)
-        return self.sent
-
-    def __exit__(self, *exc):
-        sa.event.remove(self.engine, "before_cursor_execute", self.note)
-
-    def note(self, _conn, _cursor, statement, *_args):
-        self.sent.append(statement)
 
 
 def reads_accounts(statements: list[str]) -> list[str]:
@@ -66,11 +48,11 @@ def same_browser(client, app):
 def test_a_signed_in_person_is_read_once_per_cache_time(app, client, auth, clock):
     auth.login_as()
     client.get("/account")
-    with Statements(app) as sent:
+    with counted_queries(app) as sent:
         assert signed_in(client)
     assert reads_accounts(sent) == []
     clock.now += SECONDS
-    with Statements(app) as sent:
+    with counted_queries(app) as sent:
         assert signed_in(client)
     assert len(reads_accounts(sent)) == 1
 
@@ -123,7 +105,7 @@ def test_a_revoked_token_stops_at_once_here_and_within_the_time_elsewhere(app, a
     for client in (here, there):  # the second call of each is answered from the kept copy
         assert client.get("/api/v1/me", headers=bearer).status_code == 200
         assert client.get("/api/v1/me", headers=bearer).status_code == 200
-    with Statements(app) as sent:
+    with counted_queries(app) as sent:
         assert here.get("/api/v1/me", headers=bearer).status_code == 200
     assert reads_accounts(sent) == []
     with app.test_request_context():

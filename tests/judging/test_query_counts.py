@@ -4,31 +4,14 @@ cursor event on the real database)."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
 
 from hackkit.extensions import db
 from hackkit.models import Event, Score, User
 from hackkit.services import judging_setup, scoring
 from tests import factories as f
+from tests.conftest import counted_queries
 from tests.judging.world import close_submissions, submitted
-
-
-@contextmanager
-def counted_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def judged_event(session, projects: int, mode: str):

@@ -8,7 +8,7 @@ import pytest
 
 from hackkit.extensions import db
 from hackkit.services import events, outcomes
-from tests.conftest import post_form
+from tests.conftest import counted_queries, post_form
 from tests.outcomes.world import ENDED, past_event, project
 
 
@@ -82,26 +82,14 @@ FOLLOW_UP_TABLES = ("project_outcomes", "project_updates", "judging_settings")
 
 
 def test_a_visitor_sees_outcomes_and_updates_and_a_project_without_them_asks_nothing_more(app, client, world):
-    import sqlalchemy as sa
-
     page = f"/teams/{world['team']}/project"
-    statements: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
+    with counted_queries(app) as statements:
         html = client.get(page).get_data(as_text=True)
-        # Whether the results are published and whether the project has outcomes or updates
-        # come with the read of the team: no statement of their own.
-        later = [sql for sql in statements[1:] if any(t in sql for t in FOLLOW_UP_TABLES)]
-        assert later == [] and all(table in statements[0] for table in FOLLOW_UP_TABLES)
-        assert "Nothing is recorded yet about what happened after the event." in html
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
+    # Whether the results are published and whether the project has outcomes or updates
+    # come with the read of the team: no statement of their own.
+    later = [sql for sql in statements[1:] if any(t in sql for t in FOLLOW_UP_TABLES)]
+    assert later == [] and all(table in statements[0] for table in FOLLOW_UP_TABLES)
+    assert "Nothing is recorded yet about what happened after the event." in html
     with app.app_context():  # an update alone is something to follow up on
         session = db.session
         submission = outcomes.get_visible_submission(session, None, world["submission"])
