@@ -23,6 +23,15 @@ graceful_timeout = 30
 _read_timeout = float(os.environ.get("HACKKIT_READ_TIMEOUT", "30"))
 
 
+def when_ready(server):
+    """gunicorn has loaded the app (preload_app): compile its templates and read its languages
+    once here, so each worker starts ready instead of doing it on its first requests."""
+    if server.cfg.preload_app:
+        from hackkit import warm_up
+
+        warm_up.warm(server.app.wsgi())
+
+
 def pre_request(worker, req):
     sock = getattr(req.unreader, "sock", None)
     if sock is not None and _read_timeout:
