@@ -18,6 +18,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
 from sqlalchemy.orm import Session, selectinload
 
 from hackkit.models import (
@@ -63,10 +64,15 @@ _RESULTS_PUBLISHED = sa.select(Event.judging_results_published).where(Event.id =
 
 def results_are_published(session: Session, event: Event) -> bool:
     """Only that one flag: the settings row carries the frozen results, large to read. A page
-    that read the event with it (teams.get_team) asks nothing more."""
+    that read the event with it (teams.get_team) asks nothing more, and once asked, the event
+    keeps the answer as if read with it (the event page and the gallery ask twice), until the
+    session expires it as it would the column."""
     if "judging_results_published" in event.__dict__:
         return bool(event.judging_results_published)
-    return bool(session.scalar(_RESULTS_PUBLISHED, {"event_id": event.id}))
+    published = bool(session.scalar(_RESULTS_PUBLISHED, {"event_id": event.id}))
+    if event in session:
+        orm.attributes.set_committed_value(event, "judging_results_published", published)
+    return published
 
 
 def judging_is_open(session: Session, event: Event, now: datetime | None = None) -> bool:

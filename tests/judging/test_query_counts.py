@@ -70,3 +70,32 @@ def jury_page_queries(app, client, auth, projects: int) -> int:
 
 def test_the_jury_page_costs_the_same_queries_for_2_or_7_projects(app, client, auth):
     assert jury_page_queries(app, client, auth, 2) == jury_page_queries(app, client, auth, 7)
+
+
+@pytest.mark.parametrize("page", ["/events/{slug}", "/events/{slug}/projects"])
+def test_a_page_asks_once_whether_the_results_are_published(app, client, page):
+    """The event page and the gallery both show prize badges and results links: the flag is
+    read once (judging.results_are_published keeps it on the event) instead of once per use."""
+    with app.app_context():
+        event = f.event(db.session)
+        submitted(db.session, event, "Team 1", "Project 1")
+        slug = event.slug
+    client.get(page.format(slug=slug))
+    with counted_queries(app) as statements:
+        assert client.get(page.format(slug=slug)).status_code == 200
+    asked = [statement for statement in statements if "judging_settings.results_published" in statement]
+    assert len(asked) == 1, asked
+
+
+def test_a_flag_kept_on_the_event_follows_publishing_and_withdrawing(app):
+    from hackkit.services import judging, publication
+
+    with app.app_context():
+        organizer_id, event_id = judged_event(db.session, 2, "rubric")
+        db.session.expunge_all()
+        organizer, event = db.session.get(User, organizer_id), db.session.get(Event, event_id)
+        assert judging.results_are_published(db.session, event) is False  # read, and kept
+        publication.publish_results(db.session, organizer, event, confirm=True)
+        assert judging.results_are_published(db.session, event) is True
+        publication.unpublish_results(db.session, organizer, event)
+        assert judging.results_are_published(db.session, event) is False
