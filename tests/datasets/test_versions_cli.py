@@ -138,3 +138,19 @@ def test_bad_overrides_are_one_clear_line_and_make_nothing(runner, app, tmp_path
         assert word in result.output and len(result.output.strip().splitlines()) == 1, result.output
     assert run(runner, "import", path, "--header", "maybe").exit_code != 0
     assert dataset_tables(app, with_search_tables=True) == set()
+
+
+def test_a_dataset_is_read_with_all_its_versions_in_one_statement(runner, app, tmp_path):
+    """The dataset page, its API and every gallery start by reading the dataset: with its
+    versions, in one round trip."""
+    from hackkit.extensions import db
+    from hackkit.services import datasets
+    from tests.conftest import counted_queries
+
+    run(runner, "import", write_csv(tmp_path, "stops.csv", STOPS), "--slug", "stops")
+    run(runner, "import", write_csv(tmp_path, "v2.csv", STOPS_V2), "--slug", "stops", "--draft")
+    with app.app_context(), counted_queries() as statements:
+        dataset = datasets.get_dataset(db.session, None, "stops")
+        assert [version.number for version in dataset.versions] == [1, 2]
+        assert datasets.get_version(dataset).number == 1  # the draft is not the public one
+    assert len(statements) == 1, statements
