@@ -261,9 +261,7 @@ def drop_orphan_tables(session: Session) -> list[str]:
 # Built once: the dataset page, its API and every gallery (the districts' map) ask on each
 # request, and building the statement cost more CPU than running it. The versions come in the
 # same statement (a dataset has a handful): one round trip instead of two for each of those.
-_DATASET_BY_SLUG = (
-    sa.select(Dataset).where(Dataset.slug == sa.bindparam("slug")).options(joinedload(Dataset.versions))
-)
+_DATASET_BY_SLUG = sa.select(Dataset).where(Dataset.slug == sa.bindparam("slug")).options(joinedload(Dataset.versions))
 
 
 def get_dataset(session: Session, actor, slug: str) -> Dataset:
