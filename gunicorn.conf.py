@@ -6,6 +6,7 @@ Every value can be changed from the environment, so a deployment needs no edited
 import gc
 import multiprocessing
 import os
+import time
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # One process per core, plus one: a worker waiting for the database leaves a core to another.
@@ -30,7 +31,16 @@ def when_ready(server):
     if server.cfg.preload_app:
         from hackkit import warm_up
 
-        warm_up.warm(server.app.wsgi())
+        started = time.perf_counter()
+        try:
+            templates = warm_up.warm(server.app.wsgi())
+            server.log.info(
+                "hackkit: %d templates and both languages ready in %.1f s, before the workers start",
+                templates,
+                time.perf_counter() - started,
+            )
+        except Exception:  # the workers then start cold, as they used to: never refuse to serve
+            server.log.exception("hackkit: the warm-up failed; each worker prepares on its first requests")
         # What the master holds now lives as long as the workers: their collector need not
         # scan it, and not touching it keeps its memory pages shared with the master.
         gc.freeze()

@@ -19,27 +19,22 @@ It opens no database connection: a connection must not be shared by forked proce
 
 from __future__ import annotations
 
-import logging
-import time
-
 from babel import Locale
 from flask import Flask
 from flask_babel import get_translations
+from jinja2.utils import LRUCache
 from sqlalchemy import orm
 
 from hackkit.i18n import LANGUAGES
 
-log = logging.getLogger(__name__)
-
 
 def warm(app: Flask) -> int:
     """Compile every template and load every language of `app`; returns how many templates."""
-    started = time.perf_counter()
     environment = app.jinja_env
     names = environment.list_templates()
     # Jinja forgets the least recently used templates past its cache size: keep room for all.
     if environment.cache is not None and environment.cache.capacity < len(names):
-        raise RuntimeError(f"the template cache holds {environment.cache.capacity}, the hub has {len(names)}")
+        environment.cache = LRUCache(2 * len(names))
     for name in names:
         environment.get_template(name)
     for language in LANGUAGES:
@@ -47,10 +42,4 @@ def warm(app: Flask) -> int:
             get_translations()
         Locale.parse(language).datetime_formats  # noqa: B018 (loads the locale's data)
     orm.configure_mappers()
-    log.warning(
-        "hackkit: %d templates and %d languages ready in %.1f s, before the workers start",
-        len(names),
-        len(LANGUAGES),
-        time.perf_counter() - started,
-    )
     return len(names)

@@ -32,5 +32,50 @@ def test_after_the_warm_up_pages_render_in_both_languages_without_reading_a_temp
 
 def test_gunicorn_warms_the_app_once_before_it_starts_its_workers(database_url, tmp_path):
     output = _output_of_gunicorn_serving(database_url, tmp_path / "instance", access_log=None).decode(errors="replace")
-    assert output.count("templates and 2 languages ready") == 1, output
+    assert output.count("templates and both languages ready") == 1, output
     assert output.index("languages ready") < output.index("Booting worker"), output
+
+
+def test_the_warm_up_keeps_every_template_even_past_a_small_cache_and_opens_no_connection(app):
+    """A hub with more templates than Jinja's cache holds would forget some again; and a
+    database connection made before gunicorn forks would be shared by its workers."""
+    import sqlalchemy as sa
+    from jinja2.utils import LRUCache
+
+    app.jinja_env.cache = LRUCache(10)
+    checked_out = []
+
+    def note(*args):
+        checked_out.append(args)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "checkout", note)
+    try:
+        count = warm_up.warm(app)
+    finally:
+        sa.event.remove(engine, "checkout", note)
+    assert app.jinja_env.cache.capacity >= count
+    assert len(app.jinja_env.cache) == count
+    assert checked_out == []
+
+
+def test_a_failed_warm_up_is_logged_and_gunicorn_starts_its_workers_anyway():
+    import runpy
+    from types import SimpleNamespace
+
+    from tests.test_read_timeout import ROOT
+
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    logged = []
+
+    def broken_app():
+        raise RuntimeError("a template that does not compile")
+
+    server = SimpleNamespace(
+        cfg=SimpleNamespace(preload_app=True),
+        app=SimpleNamespace(wsgi=broken_app),
+        log=SimpleNamespace(info=logged.append, exception=logged.append),
+    )
+    settings["when_ready"](server)  # does not raise
+    assert logged == ["hackkit: the warm-up failed; each worker prepares on its first requests"]
