@@ -71,8 +71,15 @@ def results_are_published(session: Session, event: Event) -> bool:
         return bool(event.judging_results_published)
     published = bool(session.scalar(_RESULTS_PUBLISHED, {"event_id": event.id}))
     if event in session:
-        orm.attributes.set_committed_value(event, "judging_results_published", published)
+        note_published(event, published)
     return published
+
+
+def note_published(event: Event, published: bool) -> None:
+    """The event holds the flag as if read with it; publishing and withdrawing call this too,
+    so a flag read earlier in the same session (kept by results_are_published, or read with
+    the team) never says the old thing, even where a commit does not expire it."""
+    orm.attributes.set_committed_value(event, "judging_results_published", published)
 
 
 def judging_is_open(session: Session, event: Event, now: datetime | None = None) -> bool:

@@ -146,6 +146,7 @@ def publish_results(session: Session, actor: User, event: Event, confirm: bool =
     now = utcnow()
     settings.results_snapshot = _snapshot(session, event, now)
     settings.results_published, settings.published_at = True, now
+    judging.note_published(event, True)
     session.add(ResultsPublication(event_id=event.id, actor_id=actor.id, action="published", missing=len(missing)))
     webhooks.results_published(session, event, now)
     notifications.results_published(session, event, participation.is_judged)
@@ -159,6 +160,7 @@ def unpublish_results(session: Session, actor: User, event: Event) -> dict:
     settings = judging.settings_of(session, event)
     if settings.results_published:
         settings.results_published, settings.published_at, settings.results_snapshot = False, None, None
+        judging.note_published(event, False)
         session.add(ResultsPublication(event_id=event.id, actor_id=actor.id, action="unpublished"))
         session.commit()
     return {"published": False, "published_at": None, "missing": []}

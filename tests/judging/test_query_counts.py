@@ -87,12 +87,15 @@ def test_a_page_asks_once_whether_the_results_are_published(app, client, page):
     assert len(asked) == 1, asked
 
 
-def test_a_flag_kept_on_the_event_follows_publishing_and_withdrawing(app):
+@pytest.mark.parametrize("expire_on_commit", [True, False])
+def test_a_flag_kept_on_the_event_follows_publishing_and_withdrawing(app, expire_on_commit):
+    """Also where a commit does not expire what the session read (the API's save turns that off)."""
     from hackkit.services import judging, publication
 
     with app.app_context():
         organizer_id, event_id = judged_event(db.session, 2, "rubric")
         db.session.expunge_all()
+        db.session().expire_on_commit = expire_on_commit
         organizer, event = db.session.get(User, organizer_id), db.session.get(Event, event_id)
         assert judging.results_are_published(db.session, event) is False  # read, and kept
         publication.publish_results(db.session, organizer, event, confirm=True)
