@@ -199,6 +199,14 @@ def _district_count() -> int:
     return len(json.loads(DISTRICTS_FILE.read_text(encoding="utf-8"))["features"])
 
 
+# Leaflet's own flags: no zoom animation running, no pan animation in progress.
+MAP_AT_REST = (
+    "() => { "
+    + FIND_MAPS
+    + " const m = findMaps()[0]; return !m._animatingZoom && !(m._panAnim && m._panAnim._inProgress); }"
+)
+
+
 def _map_frame(page, slug: str):
     page.locator("iframe.map-preview").wait_for()
     page.wait_for_function("() => !!document.querySelector('iframe.map-preview').contentWindow.L")
@@ -302,6 +310,9 @@ def test_a_point_on_the_dataset_map_opens_its_row_on_a_phone_in_dutch(browser, l
         frame = _map_frame(phone, "stops")
         frame.wait_for_function(f"() => ({POINTS_DRAWN})() !== null")
         for name, latlon, more in (("Zuid", [51.2, 4.39], False), ("Meir", [51.218, 4.41], True)):
+            # A tap while the map is still zooming or panning (the popup before this one moved
+            # it) is not a click to Leaflet: wait until it rests, then work out where to tap.
+            frame.wait_for_function(MAP_AT_REST)
             box = frame.evaluate(
                 "(ll) => { " + FIND_MAPS + " const p = findMaps()[0].latLngToContainerPoint(ll); return [p.x, p.y]; }",
                 latlon,
