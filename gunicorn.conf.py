@@ -33,10 +33,11 @@ def when_ready(server):
 
         started = time.perf_counter()
         try:
-            templates = warm_up.warm(server.app.wsgi())
+            templates, languages = warm_up.warm(server.app.wsgi())
             server.log.info(
-                "hackkit: %d templates and both languages ready in %.1f s, before the workers start",
+                "hackkit: %d templates and %d languages ready in %.1f s, before the workers start",
                 templates,
+                languages,
                 time.perf_counter() - started,
             )
         except Exception:  # the workers then start cold, as they used to: never refuse to serve

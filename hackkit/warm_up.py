@@ -28,8 +28,8 @@ from sqlalchemy import orm
 from hackkit.i18n import LANGUAGES
 
 
-def warm(app: Flask) -> int:
-    """Compile every template and load every language of `app`; returns how many templates."""
+def warm(app: Flask) -> tuple[int, int]:
+    """Compile every template and load every language of `app`; returns how many of each."""
     environment = app.jinja_env
     names = environment.list_templates()
     # Jinja forgets the least recently used templates past its cache size: keep room for all.
@@ -42,4 +42,4 @@ def warm(app: Flask) -> int:
             get_translations()
         Locale.parse(language).datetime_formats  # noqa: B018 (loads the locale's data)
     orm.configure_mappers()
-    return len(names)
+    return len(names), len(LANGUAGES)

@@ -15,7 +15,8 @@ def test_after_the_warm_up_pages_render_in_both_languages_without_reading_a_temp
         team = factories.team(db.session, event)
         slug, team_id = event.slug, team.id
 
-    assert warm_up.warm(app) == len(app.jinja_env.list_templates()) > 50
+    templates, languages = warm_up.warm(app)
+    assert templates == len(app.jinja_env.list_templates()) > 50 and languages == 2
 
     def read(environment, template):
         raise AssertionError(f"{template} was read after the warm-up")
@@ -32,7 +33,7 @@ def test_after_the_warm_up_pages_render_in_both_languages_without_reading_a_temp
 
 def test_gunicorn_warms_the_app_once_before_it_starts_its_workers(database_url, tmp_path):
     output = _output_of_gunicorn_serving(database_url, tmp_path / "instance", access_log=None).decode(errors="replace")
-    assert output.count("templates and both languages ready") == 1, output
+    assert output.count("templates and 2 languages ready") == 1, output
     assert output.index("languages ready") < output.index("Booting worker"), output
 
 
@@ -52,7 +53,7 @@ def test_the_warm_up_keeps_every_template_even_past_a_small_cache_and_opens_no_c
         engine = db.engine
     sa.event.listen(engine, "checkout", note)
     try:
-        count = warm_up.warm(app)
+        count, _languages = warm_up.warm(app)
     finally:
         sa.event.remove(engine, "checkout", note)
     assert app.jinja_env.cache.capacity >= count
