@@ -60,11 +60,12 @@ def _clean_upload_leftovers(instance_path: str) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from hackkit import cors, i18n, ratelimits
+    from hackkit import cors, i18n, ratelimits, read_transactions
     from hackkit.auth.session import init_login
     from hackkit.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
+    read_transactions.init_app(app)  # after db: its teardown must run before the session's close
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     ratelimits.init_app(app)  # before the limiter, to tidy the headers it writes

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
 from hackkit.models import Announcement, Challenge, Dataset, Event, Registration, User
@@ -210,8 +211,12 @@ def is_visible(actor, event: Event) -> bool:
 
 
 # Built once: every page of an event asks on each request (building the statement cost more
-# CPU than running it).
-_EVENT_BY_SLUG = sa.select(Event).where(Event.slug == sa.bindparam("slug"))
+# CPU than running it). Whether the results are published comes with the event (a subquery on
+# one indexed row): the event page and the gallery need it (judging.results_are_published),
+# and a statement of its own cost them more than the subquery costs the other pages.
+_EVENT_BY_SLUG = (
+    sa.select(Event).where(Event.slug == sa.bindparam("slug")).options(orm.undefer(Event.judging_results_published))
+)
 
 
 def get_event(session: Session, actor, slug: str) -> Event:

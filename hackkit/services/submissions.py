@@ -21,7 +21,7 @@ from hackkit.permissions import can
 from hackkit.services import validation as v
 from hackkit.services import webhooks
 from hackkit.services.errors import Conflict, Forbidden, Invalid, NotFound
-from hackkit.services.teams import effective_deadline, is_member
+from hackkit.services.teams import effective_deadline, effective_deadlines, is_member
 from hackkit.services.transactions import rolls_back
 
 # The fields a team edits, in the order the form and the API list them.
@@ -296,7 +296,8 @@ def frozen_versions(session: Session, projects: list[Submission]) -> dict[int, S
 
     The one home of this rule; one query for any number of submissions.
     """
-    deadlines = {s.id: effective_deadline(s.team) for s in projects}
+    team_deadlines = effective_deadlines(s.team for s in projects)
+    deadlines = {s.id: team_deadlines[s.team_id] for s in projects}
     if not deadlines:
         return {}
     if len(deadlines) == 1:  # one project's page: the same rule, in a statement built once
@@ -335,10 +336,11 @@ def public_views(session: Session, projects: list[Submission], now: datetime | N
     submissions come from one query, so a gallery or a report costs the same for 5 or 500.
     """
     now = now or utcnow()
-    frozen = frozen_versions(session, [s for s in projects if now >= effective_deadline(s.team)])
+    deadlines = effective_deadlines(s.team for s in projects)
+    frozen = frozen_versions(session, [s for s in projects if now >= deadlines[s.team_id]])
     views: dict[int, dict] = {}
     for submission in projects:
-        if now >= effective_deadline(submission.team):
+        if now >= deadlines[submission.team_id]:
             version = frozen.get(submission.id)
             content = version.data if version is not None else None
         else:

@@ -75,7 +75,8 @@ def test_the_jury_page_costs_the_same_queries_for_2_or_7_projects(app, client, a
 @pytest.mark.parametrize("page", ["/events/{slug}", "/events/{slug}/projects"])
 def test_a_page_asks_once_whether_the_results_are_published(app, client, page):
     """The event page and the gallery both show prize badges and results links: the flag is
-    read once (judging.results_are_published keeps it on the event) instead of once per use."""
+    read once, with the event (events.get_event; judging.results_are_published keeps it on the
+    event), instead of once per use or in a statement of its own."""
     with app.app_context():
         event = f.event(db.session)
         submitted(db.session, event, "Team 1", "Project 1")
@@ -85,6 +86,7 @@ def test_a_page_asks_once_whether_the_results_are_published(app, client, page):
         assert client.get(page.format(slug=slug)).status_code == 200
     asked = [statement for statement in statements if "judging_settings.results_published" in statement]
     assert len(asked) == 1, asked
+    assert "events.slug = " in asked[0], asked
 
 
 @pytest.mark.parametrize("expire_on_commit", [True, False])

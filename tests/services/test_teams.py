@@ -197,3 +197,18 @@ def test_invite_codes_find_their_team_and_nothing_else(session):
     assert teams.team_by_invite_code(session, None, team.invite_code) == team
     with pytest.raises(NotFound):
         teams.team_by_invite_code(session, None, "not-a-code")
+
+
+def test_effective_deadlines_of_many_teams_follow_each_teams_own_rule(session):
+    """The gallery's way (each event asked once) gives what effective_deadline gives one team."""
+    first, second = f.event(session), f.event(session, submission_deadline=(f.now() + timedelta(hours=30)).isoformat())
+    organizer = f.user(session, "organizer")
+    extended = f.team(session, first)
+    later = first.submission_deadline + timedelta(hours=2)
+    teams.extend_deadline(session, organizer, extended, later, reason="power cut")
+    every = [extended, f.team(session, first), f.team(session, second), f.team(session, second)]
+    session.expire_all()
+    found = teams.effective_deadlines(every)
+    assert found == {team.id: teams.effective_deadline(team) for team in every}
+    assert found[extended.id] == later
+    assert found[every[1].id] == first.submission_deadline != found[every[2].id] == second.submission_deadline
