@@ -18,7 +18,7 @@ postgres_only = pytest.mark.skipif(DB_KIND != "postgresql", reason="prepared sta
 @pytest.fixture
 def app_settings() -> dict:
     # One connection, so every request and the test's own question meet on the same one.
-    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0}}
+    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0, "pool_timeout": 1}}
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_a_page_that_only_read_ends_its_transaction_with_commit(app, client, eve
 
 @postgres_only
 def test_postgresql_keeps_the_prepared_statements_of_a_page_between_requests(app, client, event_slug):
-    for _ in range(6):  # psycopg prepares a statement the fifth time a connection sends it
+    for _ in range(6):  # psycopg prepares a statement the sixth time a connection sends it
         assert client.get(f"/events/{event_slug}").status_code == 200
     with app.app_context():
         kept = db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
@@ -113,3 +113,21 @@ def test_a_plain_set_does_not_outlive_its_request(app, client):
     default = client.get("/test/show").get_data(as_text=True)
     assert client.get("/test/set").get_data(as_text=True) == "1234ms"
     assert client.get("/test/show").get_data(as_text=True) == default
+
+
+def test_a_transaction_that_never_used_the_database_takes_no_connection_to_end(app, client):
+    """A view that began a transaction and answered without a statement (from what the worker
+    keeps, say): the end of the request does not ask for a connection to commit nothing, so
+    it neither waits for one nor fails when none can be had (a database down, a full pool)."""
+
+    def begun_unused():
+        db.session.begin()
+        return "ok"
+
+    app.add_url_rule("/test/begun", "begun_unused", begun_unused)
+    with app.app_context():
+        held = db.engine.connect()  # the pool's only connection
+    try:
+        assert client.get("/test/begun").status_code == 200
+    finally:
+        held.close()
