@@ -20,6 +20,7 @@ a new one must not be sent through a request's session without a write beside it
 from __future__ import annotations
 
 import logging
+import re
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
@@ -32,11 +33,13 @@ log = logging.getLogger(__name__)
 READS = ("SELECT", "SHOW", "SET LOCAL ")
 WROTE = "hackkit_transaction_wrote"  # in Connection.info, which lives as long as the DBAPI connection
 CONNECTION = "hackkit_transaction_connection"  # in Session.info: the connection its transaction uses
+# SELECT ... INTO makes a table; a ";" may hide a second statement after the first.
+HIDDEN_WRITE = re.compile(r";|\bINTO\b", re.IGNORECASE)
 
 
 def note_statement(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
     """before_cursor_execute: remember that this transaction sent something other than a read."""
-    if not statement.lstrip()[:10].upper().startswith(READS) or ";" in statement or " INTO " in statement.upper():
+    if not statement.lstrip()[:10].upper().startswith(READS) or HIDDEN_WRITE.search(statement):
         conn.info[WROTE] = True
 
 

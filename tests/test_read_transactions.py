@@ -97,12 +97,14 @@ def test_a_change_the_request_did_not_commit_is_rolled_back(app, client, event_s
 
 
 @postgres_only
-def test_a_plain_set_does_not_outlive_its_request(app, client):
+@pytest.mark.parametrize("sent", ["SET statement_timeout = 1234", "SELECT 1; SET statement_timeout = 1234"])
+def test_a_plain_set_does_not_outlive_its_request(app, client, sent):
     """SET LOCAL ends with the transaction either way; a plain SET survives a COMMIT, so a
-    request that sent one is rolled back and the next request starts from the defaults."""
+    request that sent one (alone, or behind a SELECT) is rolled back and the next request
+    starts from the defaults."""
 
     def set_timeout():
-        db.session.execute(sa.text("SET statement_timeout = 1234"))
+        db.session.connection().exec_driver_sql(sent)
         return db.session.scalar(sa.text("SHOW statement_timeout"))
 
     def show_timeout():
@@ -113,6 +115,23 @@ def test_a_plain_set_does_not_outlive_its_request(app, client):
     default = client.get("/test/show").get_data(as_text=True)
     assert client.get("/test/set").get_data(as_text=True) == "1234ms"
     assert client.get("/test/show").get_data(as_text=True) == default
+
+
+@postgres_only
+def test_a_table_made_by_select_into_is_not_kept(app, client):
+    """SELECT ... INTO writes though it starts like a read: the request is rolled back."""
+
+    def select_into():
+        db.session.execute(sa.text("SELECT 1 AS one\nINTO TEMP TABLE made_by_select"))
+        return "ok"
+
+    def look():
+        return str(db.session.scalar(sa.text("SELECT to_regclass('pg_temp.made_by_select') IS NOT NULL")))
+
+    app.add_url_rule("/test/select-into", "select_into", select_into)
+    app.add_url_rule("/test/look", "look", look)
+    assert client.get("/test/select-into").status_code == 200
+    assert client.get("/test/look").get_data(as_text=True) == "False"
 
 
 def test_a_transaction_that_never_used_the_database_takes_no_connection_to_end(app, client):

@@ -58,13 +58,14 @@ def read_settings(session: Session, event: Event) -> JudgingSettings:
 
 
 # Built once: the event page and the badges ask on every request. The flag as the model
-# defines it (Event.judging_results_published), also read with a team by teams.get_team.
+# defines it (Event.judging_results_published), also read with the event by events.get_event and
+# with a team by teams.get_team.
 _RESULTS_PUBLISHED = sa.select(Event.judging_results_published).where(Event.id == sa.bindparam("event_id"))
 
 
 def results_are_published(session: Session, event: Event) -> bool:
     """Only that one flag: the settings row carries the frozen results, large to read. A page
-    that read the event with it (teams.get_team) asks nothing more, and once asked, the event
+    that read the event with it (events.get_event, teams.get_team) asks nothing more, and once asked, the event
     keeps the answer as if read with it (the event page and the gallery ask twice), until the
     session expires it as it would the column."""
     if "judging_results_published" in event.__dict__:

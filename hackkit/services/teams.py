@@ -31,19 +31,24 @@ DEFAULT_JOIN_COOLDOWN = timedelta(hours=24)  # HACKKIT_JOIN_REQUEST_COOLDOWN_HOU
 
 
 def effective_deadline(team: Team) -> datetime:
-    return team.deadline_override or team.event.submission_deadline
+    return effective_deadlines([team])[team.id]
 
 
 def effective_deadlines(teams: Iterable[Team]) -> dict[int, datetime]:
-    """team id -> effective_deadline, asking each event once: `team.event` is a lazy load on
-    every team, even when the event is already in the session (a gallery of 60 teams spent a
-    tenth of its time there)."""
+    """team id -> its deadline: the organizer's extension for that team, else the event's.
+
+    The one home of the rule. Each event is asked once: `team.event` is a lazy load on every
+    team, even when the event is already in the session (a gallery of 60 teams spent a tenth of
+    its time there)."""
     event_deadlines: dict[int, datetime] = {}
     found: dict[int, datetime] = {}
     for team in teams:
-        if team.event_id not in event_deadlines and not team.deadline_override:
+        if team.deadline_override:
+            found[team.id] = team.deadline_override
+            continue
+        if team.event_id not in event_deadlines:
             event_deadlines[team.event_id] = team.event.submission_deadline
-        found[team.id] = team.deadline_override or event_deadlines[team.event_id]
+        found[team.id] = event_deadlines[team.event_id]
     return found
 
 
