@@ -367,14 +367,16 @@ def build_config(instance_path: str, environ: Mapping[str, str], overrides: Mapp
 
 
 def engine_options(url: str) -> dict:
+    from hackkit.models.base import read_json
+
     if url.startswith("sqlite"):
         # Several threads of the dev server share the file; wait for locks instead of failing.
-        return {"connect_args": {"timeout": 15}}
+        return {"connect_args": {"timeout": 15}, "json_deserializer": read_json}
     # No pre_ping: it costs a round trip on every request (14% of the throughput in the load
     # test). After a database restart the first request of each worker gets a 503 and
     # SQLAlchemy then drops every pooled connection of that worker, so the next requests
     # connect afresh (tests/test_database_recovery.py). connect_timeout: "down" is a quick 503.
-    return {"pool_pre_ping": False, "connect_args": {"connect_timeout": 3}}
+    return {"pool_pre_ping": False, "connect_args": {"connect_timeout": 3}, "json_deserializer": read_json}
 
 
 def join_request_cooldown(config: Mapping) -> timedelta:

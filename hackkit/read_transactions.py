@@ -35,11 +35,27 @@ WROTE = "hackkit_transaction_wrote"  # in Connection.info, which lives as long a
 CONNECTION = "hackkit_transaction_connection"  # in Session.info: the connection its transaction uses
 # SELECT ... INTO makes a table; a ";" may hide a second statement after the first.
 HIDDEN_WRITE = re.compile(r";|\bINTO\b", re.IGNORECASE)
+# The answer for each statement text seen: SQLAlchemy sends the same few hundred texts again and
+# again (its compiled cache hands out the same string), and searching each one for INTO cost 2%
+# of a worker's time under load. Emptied when full, so texts built on the fly cannot grow it.
+_IS_WRITE: dict[str, bool] = {}
+_IS_WRITE_LIMIT = 2000
+
+
+def is_write(statement: str) -> bool:
+    """Whether `statement` may change the database (or outlive the transaction), by its text."""
+    known = _IS_WRITE.get(statement)
+    if known is None:
+        known = not statement.lstrip()[:10].upper().startswith(READS) or bool(HIDDEN_WRITE.search(statement))
+        if len(_IS_WRITE) >= _IS_WRITE_LIMIT:
+            _IS_WRITE.clear()
+        _IS_WRITE[statement] = known
+    return known
 
 
 def note_statement(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
     """before_cursor_execute: remember that this transaction sent something other than a read."""
-    if not statement.lstrip()[:10].upper().startswith(READS) or HIDDEN_WRITE.search(statement):
+    if is_write(statement):
         conn.info[WROTE] = True
 
 

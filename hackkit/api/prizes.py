@@ -25,11 +25,12 @@ def prize_answer(entry: dict) -> dict:
 @bp.get("/events/<slug>/prizes")
 def list_prizes(slug: str):
     actor = caller()
-    board = prizes.prize_board(db.session, actor, events.get_event(db.session, actor, slug))
+    event = events.get_event(db.session, actor, slug)
+    board = prizes.prize_board(db.session, actor, event)
     return jsonify(
         bodies.PrizeList.answer(
             prizes=[prize_answer(entry) for entry in board["prizes"]],
-            several_prizes_per_project=board["several_prizes_per_project"],
+            several_prizes_per_project=prizes.read_settings(db.session, event).several_prizes_per_project,
             winners_visible=board["winners_visible"],
         )
     )

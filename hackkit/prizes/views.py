@@ -40,7 +40,7 @@ def _prize_form(event, prize=None, **kwargs) -> PrizeForm:
 def _setup_page(event, form=None, settings_form=None, status: int = 200):
     board = prizes.prize_board(db.session, current_user, event)
     settings_form = settings_form or PrizeSettingsForm(
-        formdata=None, several_prizes_per_project=board["several_prizes_per_project"]
+        formdata=None, several_prizes_per_project=prizes.read_settings(db.session, event).several_prizes_per_project
     )
     return render_template(
         "prizes/setup.html",

@@ -360,8 +360,10 @@ def _project(projects: dict[int, dict], submission_id: int) -> dict:
 def prize_board(session: Session, actor, event: Event) -> dict:
     """Every prize of the event with its proposal and winners, as `actor` may see them.
 
-    `{prizes: [...], winners_visible, results_published, several_prizes_per_project}`; each prize
-    carries `proposed` and `winners` (empty for others until the results are published).
+    `{prizes: [...], winners_visible, results_published, projects}`; each prize carries
+    `proposed` and `winners` (empty for others until the results are published). The settings
+    are not in it: the event page shows the board on every view and needs none of them
+    (read_settings, for the setup page and the API).
     """
     published = results_published(session, event)
     visible = can(actor, "events.manage") or published  # can_see_winners, without asking twice
@@ -383,7 +385,6 @@ def prize_board(session: Session, actor, event: Event) -> dict:
         "prizes": board,
         "winners_visible": visible,
         "results_published": published,
-        "several_prizes_per_project": read_settings(session, event).several_prizes_per_project,
         "projects": sources.projects if can(actor, "events.manage") else {},
     }
 

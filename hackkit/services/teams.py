@@ -405,8 +405,12 @@ def teams_of_event(session: Session, event: Event) -> list[Team]:
 
 
 # The event page's two lists, built once (building a statement cost more CPU than running it).
-# Counts and captains are filtered by the database; whether the list of missing skills is
-# empty is a JSON question each database answers differently, so it is asked in Python.
+# Counts and captains are filtered by the database. Whether the list of missing skills is
+# empty is a JSON question each database answers differently (and PostgreSQL's answer fails on
+# a value that is not a list), so the rule is asked in Python; the database only leaves out
+# the values written for "nothing" (an empty list and null, as the hub writes them), which on
+# an event day are most teams: the page then loads none of them.
+_NOTHING_MISSING = ("[]", "null")
 _OPEN_TEAMS = (
     sa.select(Team)
     .where(
@@ -414,6 +418,7 @@ _OPEN_TEAMS = (
         Team.member_count > 0,
         Team.member_count < sa.bindparam("max_team_size"),
         Team.captain_id.is_not(None),
+        sa.cast(Team.missing_skills, sa.Text).not_in(_NOTHING_MISSING),
     )
     .order_by(Team.name_key)
 )

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from hackkit.extensions import db
-from hackkit.models import Membership, Team
+from hackkit.models import Event, Membership, Team
 from hackkit.services import teams
 from hackkit.services.errors import Conflict, Forbidden, Invalid
 from tests import factories as f
@@ -155,6 +155,36 @@ def test_people_and_teams_looking_for_each_other(session):
     assert team in teams.teams_looking_for_members(session, ev)
     teams.join_team(session, seeker, team, team.invite_code)
     assert seeker not in teams.people_looking_for_team(session, ev)
+
+
+def test_only_teams_missing_a_skill_look_for_members_and_the_others_are_not_loaded(session):
+    ev = f.event(session)
+    looking = teams.create_team(session, f.registered(session, ev), ev, {"name": "Maps", "missing_skills": ["GIS"]})
+    teams.create_team(session, f.registered(session, ev), ev, {"name": "Bikes", "missing_skills": []})
+    cleared = teams.create_team(session, f.registered(session, ev), ev, {"name": "Trees", "missing_skills": ["UX"]})
+    teams.update_team(session, cleared.memberships[0].user, cleared, {"missing_skills": ""})
+    unknown = teams.create_team(session, f.registered(session, ev), ev, {"name": "Noise"})
+    unknown.missing_skills = None  # stored as JSON null: what an old row or a script may hold
+    session.commit()
+    assert cleared.missing_skills == []
+    event_id, looking_id = ev.id, looking.id
+    session.expunge_all()  # what the next request would load
+
+    event = session.get(Event, event_id)
+    loaded = []
+
+    def note(team, _context):
+        loaded.append(team.id)
+
+    sa.event.listen(Team, "load", note)
+    try:
+        found = teams.teams_looking_for_members(session, event)
+    finally:
+        sa.event.remove(Team, "load", note)
+
+    assert [team.id for team in found] == [looking_id]
+    # The event page asks this on every view: teams with nothing missing stay in the database.
+    assert loaded == [looking_id]  # not the team with nothing missing, the cleared one, the null one
 
 
 def test_deleting_an_account_frees_its_seat_and_passes_the_captaincy(session):
