@@ -120,7 +120,15 @@ def format_datetime_in(moment: datetime, zone: str, fmt: str = "medium") -> str:
 
     The default shows hours and minutes, not seconds: a schedule or a deadline is read in
     minutes ("17 May 2026, 12:00"), and ":00" seconds on every line is only noise."""
-    tz, locale = ZoneInfo(zone), str(get_locale() or "en")
+    return _formatted_in(moment, zone, fmt, str(get_locale() or "en"))
+
+
+# An event page shows the same few moments (its schedule, its deadline, its announcements) to
+# every visitor: each is formatted once per language, not on every view (Babel's formatting
+# was a twentieth of the page's time). The answer depends on nothing else.
+@functools.lru_cache(maxsize=4096)
+def _formatted_in(moment: datetime, zone: str, fmt: str, locale: str) -> str:
+    tz = ZoneInfo(zone)
     if fmt != "medium":
         return format_datetime(moment, fmt, tzinfo=tz, locale=locale) + f" ({zone})"
     date = format_date(moment.astimezone(tz), "medium", locale=locale)

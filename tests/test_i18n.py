@@ -117,6 +117,10 @@ def test_event_times_are_shown_to_the_minute_in_each_language(app):
         assert shown.startswith("May 17, 2026, 12:00") and ":59" not in shown and shown.endswith("(Europe/Brussels)")
     with app.test_request_context(headers={"Accept-Language": "nl"}):
         assert format_datetime_in(moment, "Europe/Brussels") == "17 mei 2026, 12:00 (Europe/Brussels)"
+        # Each answer is kept (hackkit.i18n._formatted_in): the zone and the language choose it.
+        assert format_datetime_in(moment, "America/New_York") == "17 mei 2026, 06:00 (America/New_York)"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert format_datetime_in(moment, "Europe/Brussels") == shown
 
 
 @pytest.mark.parametrize(
