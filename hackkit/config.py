@@ -376,7 +376,13 @@ def engine_options(url: str) -> dict:
     # test). After a database restart the first request of each worker gets a 503 and
     # SQLAlchemy then drops every pooled connection of that worker, so the next requests
     # connect afresh (tests/test_database_recovery.py). connect_timeout: "down" is a quick 503.
-    return {"pool_pre_ping": False, "connect_args": {"connect_timeout": 3}, "json_deserializer": read_json}
+    # client_encoding: text, JSON included, comes as UTF-8 whatever the database's own encoding
+    # (read_json reads it so).
+    return {
+        "pool_pre_ping": False,
+        "connect_args": {"connect_timeout": 3, "client_encoding": "utf8"},
+        "json_deserializer": read_json,
+    }
 
 
 def join_request_cooldown(config: Mapping) -> timedelta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time, get_datetime_format
@@ -120,7 +120,10 @@ def format_datetime_in(moment: datetime, zone: str, fmt: str = "medium") -> str:
 
     The default shows hours and minutes, not seconds: a schedule or a deadline is read in
     minutes ("17 May 2026, 12:00"), and ":00" seconds on every line is only noise."""
-    return _formatted_in(moment, zone, fmt, str(get_locale() or "en"))
+    # In UTC for the lookup: two aware times on the same wall clock in the hour a zone repeats
+    # (fold 0 and 1) compare equal, and would share one answer.
+    instant = moment.astimezone(UTC) if moment.tzinfo is not None else moment
+    return _formatted_in(instant, zone, fmt, str(get_locale() or "en"))
 
 
 # An event page shows the same few moments (its schedule, its deadline, its announcements) to

@@ -40,3 +40,10 @@ def test_json_columns_read_back_as_written_on_the_configured_database(app):
 
         assert db.session.get(Team, team_id).missing_skills == ["GIS", "één"]
         assert db.engine.dialect._json_deserializer is read_json
+
+
+def test_postgresql_sends_json_as_utf8_whatever_the_database_encoding(app):
+    from hackkit.config import engine_options
+
+    options = engine_options("postgresql+psycopg://hub@db/hackkit")
+    assert options["connect_args"]["client_encoding"] == "utf8" and options["json_deserializer"] is read_json

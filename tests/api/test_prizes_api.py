@@ -147,9 +147,12 @@ def test_one_prize_per_project_is_a_setting(client, world):
     assert client.put(f"/api/v1/prizes/{first['id']}/winners", json=a, headers=headers["organizer"]).status_code == 200
     assert_error(client.put(f"/api/v1/prizes/{second['id']}/winners", json=a, headers=headers["organizer"]), 409)
     url = f"/api/v1/events/{ids['slug']}/prize-settings"
+    listing = f"/api/v1/events/{ids['slug']}/prizes"
+    assert client.get(listing, headers=headers["organizer"]).get_json()["several_prizes_per_project"] is False
     assert_error(client.put(url, json={"several_prizes_per_project": "yes"}, headers=headers["organizer"]), 400)
     changed = client.put(url, json={"several_prizes_per_project": True}, headers=headers["organizer"])
     assert changed.get_json() == {"several_prizes_per_project": True}
+    assert client.get(listing, headers=headers["organizer"]).get_json()["several_prizes_per_project"] is True
     assert client.put(f"/api/v1/prizes/{second['id']}/winners", json=a, headers=headers["organizer"]).status_code == 200
 
 
