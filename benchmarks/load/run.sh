@@ -4,6 +4,9 @@
 #   INSTANCES=2 benchmarks/load/run.sh ...        several hub instances (as on several machines:
 #     each its own instance folder and port, one database), the users spread over them
 #   WORKERS=N           gunicorn workers per instance (default 2)
+#   SERVER=granian      serve through granian (a Rust HTTP server, WSGI, the bench extra) instead
+#     of gunicorn, two threads a worker, no warm-up: to measure the HTTP server's share of a
+#     request (benchmarks/README.md, tenth pass). Deployments use gunicorn (docs/deploy.md).
 # gunicorn keeps no access log (GUNICORN_ACCESS_LOG=, as docs/deploy.md advises behind a proxy);
 #   LOAD_ACCESS_LOG=/dev/null formats it as before (a checkout older than that setting needs it).
 # Rate limits are switched off for the run: every simulated user comes from 127.0.0.1, so
@@ -42,9 +45,15 @@ trap cleanup EXIT
 SERVERS="" HOSTS=""
 for i in $(seq 0 $((INSTANCES - 1))); do
   port=$((PORT + i))
-  (cd "$CODE" && HACKKIT_INSTANCE_PATH="$WORK/instance-$i" WEB_CONCURRENCY=$WORKERS PORT=$port \
-    GUNICORN_ACCESS_LOG=${LOAD_ACCESS_LOG-} exec "$ROOT/.venv/bin/gunicorn" -c gunicorn.conf.py --chdir "$CODE" \
-    'hackkit:create_app()') >"$WORK/gunicorn-$i.log" 2>&1 &
+  if [ "${SERVER:-gunicorn}" = granian ]; then
+    (cd "$CODE" && HACKKIT_INSTANCE_PATH="$WORK/instance-$i" exec "$ROOT/.venv/bin/granian" --interface wsgi \
+      --workers "$WORKERS" --blocking-threads 2 --host 127.0.0.1 --port $port --factory 'hackkit:create_app') \
+      >"$WORK/server-$i.log" 2>&1 &
+  else
+    (cd "$CODE" && HACKKIT_INSTANCE_PATH="$WORK/instance-$i" WEB_CONCURRENCY=$WORKERS PORT=$port \
+      GUNICORN_ACCESS_LOG=${LOAD_ACCESS_LOG-} exec "$ROOT/.venv/bin/gunicorn" -c gunicorn.conf.py --chdir "$CODE" \
+      'hackkit:create_app()') >"$WORK/server-$i.log" 2>&1 &
+  fi
   SERVERS="$SERVERS $!"
   HOSTS="$HOSTS${HOSTS:+,}http://127.0.0.1:$port"
 done
