@@ -367,7 +367,7 @@ def build_config(instance_path: str, environ: Mapping[str, str], overrides: Mapp
 
 
 def engine_options(url: str) -> dict:
-    from hackkit.models.base import read_json
+    from hackkit.models.base import read_json  # here: reading the config must not load SQLAlchemy
 
     if url.startswith("sqlite"):
         # Several threads of the dev server share the file; wait for locks instead of failing.

@@ -19,6 +19,7 @@ a new one must not be sent through a request's session without a write beside it
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -35,31 +36,26 @@ WROTE = "hackkit_transaction_wrote"  # in Connection.info, which lives as long a
 CONNECTION = "hackkit_transaction_connection"  # in Session.info: the connection its transaction uses
 # SELECT ... INTO makes a table; a ";" may hide a second statement after the first.
 HIDDEN_WRITE = re.compile(r";|\bINTO\b", re.IGNORECASE)
-# The answer for each statement text seen: SQLAlchemy sends the same few hundred texts again and
-# again (its compiled cache hands out the same string), and searching each one for INTO cost 2%
-# of a worker's time under load. Emptied when full, so texts built on the fly cannot grow it;
-# long texts are not kept (an IN list of a thousand values is a new text each time, whose hash
-# costs as much as the search, and two thousand of them would hold megabytes).
-_IS_WRITE: dict[str, bool] = {}
-_IS_WRITE_LIMIT = 2000
-_IS_WRITE_LONGEST = 4000
+# Whether each statement text is a write, kept: SQLAlchemy sends the same few hundred texts
+# again and again (its compiled cache hands out the same string), and searching each one for
+# INTO cost 2% of a worker's time under load. Long texts are not kept (an IN list of a thousand
+# values is a new text each time, whose hash costs as much as the search, and two thousand of
+# them would hold megabytes).
+_LONGEST_KEPT = 4000
 
 
 def is_write(statement: str) -> bool:
     """Whether `statement` may change the database (or outlive the transaction), by its text."""
-    if len(statement) > _IS_WRITE_LONGEST:
+    if len(statement) > _LONGEST_KEPT:
         return _looks_like_a_write(statement)
-    known = _IS_WRITE.get(statement)
-    if known is None:
-        known = _looks_like_a_write(statement)
-        if len(_IS_WRITE) >= _IS_WRITE_LIMIT:
-            _IS_WRITE.clear()
-        _IS_WRITE[statement] = known
-    return known
+    return _kept_answer(statement)
 
 
 def _looks_like_a_write(statement: str) -> bool:
     return not statement.lstrip()[:10].upper().startswith(READS) or bool(HIDDEN_WRITE.search(statement))
+
+
+_kept_answer = functools.lru_cache(maxsize=2000)(_looks_like_a_write)
 
 
 def note_statement(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
