@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time, get_datetime_format
-from flask import Flask, has_request_context, request, session
+from flask import Flask, Response, has_request_context, request, session
 from flask_babel import LazyString, get_locale, get_translations, lazy_gettext
 from flask_login import current_user
 from jinja2 import pass_context
@@ -16,17 +16,40 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
+# Noted on the request (not on g: an application context can outlive one request).
+FROM_BROWSER = "hackkit.language_from_browser"
 
 
 def select_locale() -> str:
+    """flask_babel's choice of the request's language: asked when something is translated or
+    formatted, so the answer is then in that language (and says so: say_what_it_varies_on)."""
+    locale, from_browser = request_locale()
+    if from_browser:
+        request.environ[FROM_BROWSER] = True
+    return locale
+
+
+def request_locale() -> tuple[str, bool]:
+    """The language of this request, and whether it came from the browser's Accept-Language."""
     if not has_request_context():  # CLI and background work speak English
-        return "en"
+        return "en", False
     chosen = session.get("lang")
     if chosen in LANGUAGES:
-        return chosen
+        return chosen, False
     # Reading current_user here would hit the database on every page; the session copy
     # is set at log-in and by the switch, which covers the account's preference.
-    return browser_locale(request.headers.get("Accept-Language", ""))
+    return browser_locale(request.headers.get("Accept-Language", "")), True
+
+
+def say_what_it_varies_on(response: Response) -> Response:
+    """An answer whose language came from Accept-Language names the header in Vary, so a cache
+    between the hub and the visitor (a browser's, a city's proxy or CDN) keeps one copy per
+    language instead of handing the Dutch page to an English browser. Answers that never asked
+    for the language (most of the API) and those of someone who picked one (the session's
+    choice: Flask adds Cookie) do not."""
+    if request.environ.get(FROM_BROWSER):
+        response.vary.add("Accept-Language")
+    return response
 
 
 @functools.lru_cache(maxsize=256)
@@ -82,6 +105,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.finalize = _text_of_lazy
     app.jinja_env.globals.update(_template_translations(app.jinja_env))
+    app.after_request(say_what_it_varies_on)
 
     @app.context_processor
     def language_context():

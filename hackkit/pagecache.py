@@ -426,7 +426,9 @@ def anonymous_read() -> bool:
 
 
 def request_key() -> tuple:
-    return key_of(request.environ, i18n.select_locale())
+    # The language the page would be in, without marking the answer as depending on it: an
+    # answer that translates nothing (a stylesheet) keeps one copy for every language.
+    return key_of(request.environ, i18n.request_locale()[0])
 
 
 def key_of(environ: dict, locale: str) -> tuple:

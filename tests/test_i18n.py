@@ -28,6 +28,31 @@ def test_language_switch_sticks_for_the_session_and_returns_to_the_page(client):
     assert '<html lang="nl">' in page
 
 
+def vary(response) -> set[str]:
+    return {field.strip().lower() for field in response.headers.get("Vary", "").split(",") if field.strip()}
+
+
+def test_a_page_in_the_browsers_language_says_it_varies_on_accept_language(client):
+    # A proxy or CDN in front of the hub keeps one copy per language, not the first one it saw.
+    page = client.get("/datasets/", headers={"Accept-Language": "nl"})
+    assert page.status_code == 200 and '<html lang="nl">' in page.get_data(as_text=True)
+    assert "accept-language" in vary(page)
+
+
+def test_a_picked_language_varies_on_the_session_cookie_not_the_header(client):
+    client.post("/language", data={"lang": "nl", "next": "/datasets/"})  # a visitor's switch needs no token
+    page = client.get("/datasets/", headers={"Accept-Language": "en"})
+    assert '<html lang="nl">' in page.get_data(as_text=True)
+    assert "cookie" in vary(page) and "accept-language" not in vary(page)
+
+
+def test_an_answer_that_never_asked_for_the_language_does_not_vary_on_it(client):
+    # The same stylesheet for every language: a proxy keeps one copy.
+    answer = client.get("/static/css/hackkit.css", headers={"Accept-Language": "nl"})
+    assert answer.status_code == 200
+    assert "accept-language" not in vary(answer)
+
+
 def test_language_switch_ignores_unknown_languages_and_off_site_next(client):
     response = client.post("/language", data={"lang": "xx", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
