@@ -1,4 +1,6 @@
-"""Seeds the database of a load test: an event in full swing, with people, teams and projects.
+"""Seeds the database of a load test: an event in full swing, with people, teams and projects,
+and what a city's event page shows besides: challenges (some from residents' proposals),
+announcements and prizes (with a sponsor's logo).
 
     HACKKIT_DATABASE_URL=... python benchmarks/load/seed.py OUT.json [--teams 60]
 
@@ -9,14 +11,16 @@ API token and the members' e-mails, all log-in e-mails and the shared password).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from datetime import UTC, datetime, timedelta
 
 from flask_migrate import upgrade
+from PIL import Image
 
 from hackkit import create_app
 from hackkit.extensions import db
-from hackkit.services import accounts, curated, events, submissions, teams, tokens
+from hackkit.services import accounts, curated, events, prizes, proposals, submissions, teams, tokens
 
 PASSWORD = "load test password 2026"  # noqa: S105 (made-up accounts on a throw-away database)
 MEMBERS_PER_TEAM = 3
@@ -44,6 +48,7 @@ def seed(teams_wanted: int) -> dict:
             "description": "A busy event day.",
         },
     )
+    challenges = furnish(event, organizer)
     plan = {"event": event.slug, "password": PASSWORD, "teams": [], "logins": []}
     for number in range(teams_wanted):
         people = []
@@ -60,7 +65,12 @@ def seed(teams_wanted: int) -> dict:
             db.session,
             people[0],
             team,
-            {"title": f"Project {number}", "description": "A map of playgrounds.", "datasets": ["playgrounds"]},
+            {
+                "title": f"Project {number}",
+                "description": "A map of playgrounds.",
+                "datasets": ["playgrounds"],
+                "challenge_id": challenges[number % len(challenges)].id,
+            },
             status="submitted",  # public in the gallery and on its project page
         )
         plan["teams"].append(
@@ -71,6 +81,34 @@ def seed(teams_wanted: int) -> dict:
             }
         )
     return plan
+
+
+def furnish(event, organizer) -> list:
+    """Four challenges (two from residents' proposals, made before the event started), three
+    announcements and three prizes (one with a logo, one for a challenge): the challenges."""
+    resident = accounts.register_user(db.session, "resident@load.example", "Resident", PASSWORD)
+    before_the_start = event.starts_at - timedelta(days=3)
+    found = []
+    for number, title in enumerate(
+        ["Safer school routes", "Shade in the city", "Playgrounds for all", "Quiet streets"]
+    ):
+        data = {"title": title, "department": "Mobility", "description": f"Challenge {number}: **{title}**."}
+        data["datasets"] = ["playgrounds"] if number % 2 else []
+        if number < 2:
+            idea = proposals.propose(db.session, resident, event, {"title": title}, now=before_the_start)
+            found.append(proposals.adopt(db.session, organizer, idea, data))
+        else:
+            found.append(events.add_challenge(db.session, organizer, event, data))
+    for number in range(3):
+        events.post_announcement(db.session, organizer, event, f"Announcement {number}: lunch is at *12:30*.")
+    logo = io.BytesIO()
+    Image.new("RGB", (64, 32), (20, 120, 60)).save(logo, format="PNG")
+    prizes.create_prize(db.session, organizer, event, {"name": "Main prize", "value": "€ 2,000"}, logo=logo.getvalue())
+    prizes.create_prize(
+        db.session, organizer, event, {"name": "Challenge prize", "scope": "challenge", "challenge_id": found[0].id}
+    )
+    prizes.create_prize(db.session, organizer, event, {"name": "People's choice", "scope": "public_vote"})
+    return found
 
 
 if __name__ == "__main__":

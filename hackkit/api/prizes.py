@@ -13,7 +13,7 @@ from hackkit.services import events, prizes
 
 def prize_answer(entry: dict) -> dict:
     prize = entry["prize"]
-    logo = url_for("prizes.logo", prize_id=prize.id) if prize.sponsor_logo is not None else None
+    logo = url_for("prizes.logo", prize_id=prize.id) if prize.has_logo else None
     return bodies.Prize.answer(
         prize,
         sponsor={"name": prize.sponsor_name, "url": prize.sponsor_url, "logo_url": logo},

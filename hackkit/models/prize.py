@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from hackkit.models.base import Base, UTCDateTime, utcnow
 
@@ -40,6 +40,10 @@ class Prize(Base):
     sponsor_url: Mapped[str] = mapped_column(sa.String(500), default="")
     # Re-encoded by us as PNG and served from this server (the projector works offline).
     sponsor_logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    # Whether there is a logo, read with the prize: the pages that show the logo link its own
+    # route, so the bytes stay deferred (asking `sponsor_logo is not None` loaded them, in a
+    # statement per prize, on every view of the event page).
+    has_logo: Mapped[bool] = column_property(sponsor_logo.is_not(None))
     scope: Mapped[str] = mapped_column(sa.String(20), default="event")
     challenge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("challenges.id", ondelete="CASCADE"))
     max_winners: Mapped[int] = mapped_column(default=1)

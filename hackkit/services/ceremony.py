@@ -62,7 +62,7 @@ def _prize_card(prize: Prize) -> dict:
         "name": prize.name,
         "value": prize.value,
         "sponsor": prize.sponsor_name,
-        "logo": prize.sponsor_logo is not None,
+        "logo": prize.has_logo,
         "challenge": prize.challenge.title if prize.challenge else "",
     }
 

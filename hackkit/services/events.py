@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from hackkit.models import Announcement, Challenge, Dataset, Event, Registration, User
 from hackkit.models.base import utcnow
+from hackkit.models.collections import Collection
 from hackkit.models.event import VISIBILITIES
 from hackkit.permissions import can, require
 from hackkit.services import notifications, webhooks
@@ -217,13 +218,22 @@ def is_visible(actor, event: Event) -> bool:
 _EVENT_BY_SLUG = (
     sa.select(Event).where(Event.slug == sa.bindparam("slug")).options(orm.undefer(Event.judging_results_published))
 )
+# What the event's own pages show of it, loaded before the template asks: lazily, each
+# challenge's resident proposal was a statement of its own, on every view.
+SHOWN = {
+    "challenges": Collection(Event.challenges, orm.joinedload(Challenge.proposal)),
+    "announcements": Collection(Event.announcements),
+}
 
 
-def get_event(session: Session, actor, slug: str) -> Event:
-    """The event at this slug; drafts exist only for organizers."""
+def get_event(session: Session, actor, slug: str, *, showing: tuple[str, ...] = ()) -> Event:
+    """The event at this slug; drafts exist only for organizers. `showing`: the collections the
+    page shows (keys of SHOWN), loaded with it, a statement each."""
     event = session.scalar(_EVENT_BY_SLUG, {"slug": slug})
     if event is None or not is_visible(actor, event):
         raise NotFound(_l("There is no event at this address."))
+    for name in showing:
+        SHOWN[name].load(session, [event])
     return event
 
 

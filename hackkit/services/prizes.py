@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from hackkit.models import Event, Prize, PrizeSettings, PrizeWinner, PublicVote, Submission, User
 from hackkit.models.base import utcnow
+from hackkit.models.collections import Collection
 from hackkit.models.prize import PRIZE_KINDS, PRIZE_SCOPES
 from hackkit.permissions import can, require
 from hackkit.services import events, judging, scoring, submissions
@@ -54,12 +55,8 @@ def settings_of(session: Session, event: Event) -> PrizeSettings:
 
 # Built once: the event page and the gallery's badges read them on every view.
 _SETTINGS = sa.select(PrizeSettings).where(PrizeSettings.event_id == sa.bindparam("event_id"))
-_PRIZES = (
-    sa.select(Prize)
-    .where(Prize.event_id == sa.bindparam("event_id"))
-    .options(orm.selectinload(Prize.winners))
-    .order_by(Prize.position, Prize.id)
-)
+_PRIZES = sa.select(Prize).where(Prize.event_id == sa.bindparam("event_id")).order_by(Prize.position, Prize.id)
+_WINNERS = Collection(Prize.winners)
 
 
 def read_settings(session: Session, event: Event) -> PrizeSettings:
@@ -70,7 +67,10 @@ def read_settings(session: Session, event: Event) -> PrizeSettings:
 
 
 def prizes_of(session: Session, event: Event) -> list[Prize]:
-    return list(session.scalars(_PRIZES, {"event_id": event.id}))
+    """The event's prizes in their order, with their winners."""
+    found = list(session.scalars(_PRIZES, {"event_id": event.id}))
+    _WINNERS.load(session, found)
+    return found
 
 
 def get_prize(session: Session, actor, prize_id: int) -> Prize:
