@@ -25,7 +25,7 @@ def create_event():
 
 @bp.get("/events/<slug>")
 def get_event(slug: str):
-    event = events.get_event(db.session, caller(), slug)
+    event = events.get_event(db.session, caller(), slug, showing=("announcements", "challenges"))
     data = event_dict(event)
     data["challenges"] = [challenge_dict(c) for c in event.challenges]
     data["announcements"] = [announcement_dict(a) for a in event.announcements]
@@ -41,7 +41,7 @@ def update_event(slug: str):
 
 @bp.get("/events/<slug>/challenges")
 def list_challenges(slug: str):
-    event = events.get_event(db.session, caller(), slug)
+    event = events.get_event(db.session, caller(), slug, showing=("challenges",))
     return jsonify({"challenges": [challenge_dict(c) for c in event.challenges]})
 
 
@@ -105,9 +105,11 @@ def list_registrations(slug: str):
 def looking_for_each_other(slug: str):
     """Teams that miss skills, and people without a team who are looking for one."""
     event = events.get_event(db.session, caller(), slug)
+    looking = teams.teams_looking_for_members(db.session, event)
+    teams.load_members(db.session, looking)
     return jsonify(
         {
-            "teams": [team_dict(t) for t in teams.teams_looking_for_members(db.session, event)],
+            "teams": [team_dict(t) for t in looking],
             "people": [person_dict(p) for p in teams.people_looking_for_team(db.session, event)],
         }
     )

@@ -35,7 +35,8 @@ def _team_json(team, actor) -> dict:
 def list_teams(slug: str):
     actor = caller()
     event = events.get_event(db.session, actor, slug)
-    return jsonify({"teams": [_team_json(t, actor) for t in teams.teams_of_event(db.session, event)]})
+    shown = teams.teams_of_event(db.session, event, with_members=True)
+    return jsonify({"teams": [_team_json(t, actor) for t in shown]})
 
 
 @bp.post("/events/<slug>/teams")
@@ -192,6 +193,7 @@ def gallery(slug: str):
         dataset=request.args.get("dataset") or None,
         query=request.args.get("q") or None,
     )
+    teams.load_members(db.session, [submission.team for submission, _content in found])  # their credits
     return jsonify({"projects": [project_dict(s, content) for s, content in found]})
 
 

@@ -403,7 +403,8 @@ def vote(slug: str):
         _attempt(lambda: voting.cast_public_vote(db.session, current_user, event, data), _("Thank you for voting!"))
         return redirect(url_for("judging.vote", slug=slug))
     judged = judging.judged_submissions(db.session, event)
-    projects = [(s, submissions.frozen_version(db.session, s).data) for s in judged]
+    frozen = submissions.frozen_versions(db.session, judged)  # one statement for all of them
+    projects = [(s, frozen[s.id].data) for s in judged]
     mine = voting.my_public_vote(db.session, event, current_user)
     can_manage = can(current_user, "judging.manage")  # organizers see how the votes came in
     tally = (

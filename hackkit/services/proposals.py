@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
 from hackkit.models import Challenge, Event, Proposal, ProposalVote, User
@@ -88,8 +89,13 @@ def _my_votes(session: Session, actor, proposal_ids: list[int]) -> set[int]:
 
 
 def list_proposals(session: Session, actor, event: Event) -> list[Listed]:
-    """Most votes first (oldest first among equals); hidden ones only for moderators."""
-    query = sa.select(Proposal).where(Proposal.event_id == event.id)
+    """Most votes first (oldest first among equals); hidden ones only for moderators. Each with
+    its author and the challenge it became, which the list shows (read with it, not one by one)."""
+    query = (
+        sa.select(Proposal)
+        .where(Proposal.event_id == event.id)
+        .options(orm.joinedload(Proposal.author), orm.joinedload(Proposal.challenge))
+    )
     if not can_moderate(actor):
         query = query.where(Proposal.status != "hidden")
     found = list(session.scalars(query))

@@ -14,6 +14,7 @@ from hackkit.extensions import db
 from hackkit.services import events, prizes, proposals
 from tests import factories as f
 from tests.conftest import counted_queries
+from tests.judging.world import close_submissions, submitted
 from tests.security.route_world import png
 
 
@@ -61,3 +62,54 @@ def test_the_event_page_shows_what_it_loaded_with_the_event(app, client):
     assert page.index("Idea 0") < page.index("Idea 1")  # challenges in the order they were made
     assert page.count('class="prize-logo"') == 2  # each prize links its logo
     assert "For the best project of the challenge Idea 0" in page
+
+
+# Every public page and API answer of an event, as a visitor asks them once projects are in.
+PUBLIC = [
+    "/events/{slug}",
+    "/events/{slug}/projects",
+    "/events/{slug}/proposals",
+    "/events/{slug}/impact",
+    "/events/{slug}/vote",
+    "/events/{slug}/announcements.atom",
+    "/events/{slug}/projects.atom",
+    "/events/{slug}/proposals.atom",
+    "/events/{slug}/schedule.ics",
+    "/teams/{team}/project",
+    "/api/v1/events/{slug}",
+    "/api/v1/events/{slug}/challenges",
+    "/api/v1/events/{slug}/prizes",
+    "/api/v1/events/{slug}/projects",
+    "/api/v1/events/{slug}/proposals",
+    "/api/v1/events/{slug}/teams",
+    "/api/v1/events/{slug}/looking",
+    "/api/v1/events/{slug}/impact",
+]
+
+
+def statements_of_every_page(app, client, each: int) -> dict[str, int]:
+    """A furnished event with `each` teams of two (each looking for a skill) whose projects
+    were submitted before the deadline, which has passed: statements a visitor's request sends."""
+    with app.app_context():
+        slug = furnished_event(db.session, each)
+        event = events.get_event(db.session, None, slug)
+        made = [submitted(db.session, event, f"Team {n}", f"Project {n}", members=2)[0] for n in range(each)]
+        for submission in made:
+            submission.team.missing_skills = ["GIS"]
+        close_submissions(db.session, event)
+        team_id = made[0].team_id
+    counts = {}
+    for page in PUBLIC:
+        path = page.format(slug=slug, team=team_id)
+        client.get(path)  # warm
+        with counted_queries(app) as statements:
+            answer = client.get(path)
+        assert answer.status_code == 200, (path, answer.status_code)
+        counts[page] = len(statements)
+    return counts
+
+
+def test_no_public_page_of_an_event_asks_once_per_team_challenge_or_prize(app, client):
+    one, three = statements_of_every_page(app, client, 1), statements_of_every_page(app, client, 3)
+    grew = {page: (one[page], three[page]) for page in PUBLIC if three[page] != one[page]}
+    assert not grew, grew
