@@ -42,7 +42,8 @@ class Collection:
     def load(self, session: Session, parents) -> None:
         """Fill the collection of each of `parents` that has not loaded it yet (one statement)."""
         name, parent_key, child_key, statement = self._plan
-        waiting = {getattr(p, parent_key): p for p in parents if name in sa.inspect(p).unloaded}
+        # Loaded attributes are in the state's dict (asking `unloaded` lists every attribute: 0.1 ms).
+        waiting = {getattr(p, parent_key): p for p in parents if name not in sa.inspect(p).dict}
         if not waiting:
             return
         found = defaultdict(list)
