@@ -50,8 +50,11 @@ def floor_seconds() -> float:
     return time.perf_counter() - start
 
 
-def worker_memory(root: Path) -> tuple[float, float]:
-    """(RSS, PSS) in MB of the worker right after it was forked, before any request."""
+def worker_memory(root: Path) -> tuple[float, float, float]:
+    """(RSS, PSS, USS) in MB of the worker right after it was forked, before any request. With
+    preload_app and the warm-up, most of a worker's RSS are pages it shares with the master
+    (the app, the compiled templates); its own pages (USS: private clean + dirty) are what each
+    further worker adds to the machine's memory."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -76,7 +79,8 @@ def worker_memory(root: Path) -> tuple[float, float]:
                 for row in Path(name).read_text().splitlines():
                     key, _, value = row.partition(":")
                     fields.setdefault(key, value)
-            return int(fields["VmRSS"].split()[0]) / 1024, int(fields["Pss"].split()[0]) / 1024
+            own = sum(int(fields[name].split()[0]) for name in ("Private_Clean", "Private_Dirty"))
+            return int(fields["VmRSS"].split()[0]) / 1024, int(fields["Pss"].split()[0]) / 1024, own / 1024
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -90,7 +94,7 @@ def main() -> None:
     roots = [r.resolve() for r in args.root]
     helps: dict[Path, list[float]] = {r: [] for r in roots}
     floors: list[float] = []
-    memory: dict[Path, tuple[float, float]] = {}
+    memory: dict[Path, tuple[float, float, float]] = {}
     for _ in range(args.rounds):
         for root in roots:
             helps[root].append(help_seconds(root))
@@ -99,12 +103,12 @@ def main() -> None:
         memory[root] = worker_memory(root)
     floor = statistics.median(floors)
     print(f"median of {args.rounds}, interleaved; floor `python -c 'import flask.cli'` {floor:.2f} s\n")
-    print("| checkout | `hackkit --help` | vs floor | worker RSS before 1st request | PSS |")
-    print("|---|---:|---:|---:|---:|")
+    print("| checkout | `hackkit --help` | vs floor | worker RSS before 1st request | PSS | USS (its own) |")
+    print("|---|---:|---:|---:|---:|---:|")
     for root in roots:
         seconds = statistics.median(helps[root])
-        rss, pss = memory[root]
-        print(f"| {root} | {seconds:.2f} s | {seconds / floor:.1f}x | {rss:.0f} MB | {pss:.0f} MB |")
+        rss, pss, uss = memory[root]
+        print(f"| {root} | {seconds:.2f} s | {seconds / floor:.1f}x | {rss:.0f} MB | {pss:.0f} MB | {uss:.0f} MB |")
 
 
 if __name__ == "__main__":
