@@ -56,8 +56,9 @@ class FrontDoor:
         known = self.versions.fresh()
         if known is None:
             return None
+        # No session cookie: the language can only be the browser's.
         locale = i18n.browser_locale(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
-        entry = self.cache.get(pagecache.key_of(environ, locale))
+        entry = self.cache.get(pagecache.key_of(environ, locale, True))
         if entry is None or entry.counted or not pagecache.still_valid(entry, known):
             return None
         return entry

@@ -428,14 +428,17 @@ def anonymous_read() -> bool:
 def request_key() -> tuple:
     # The language the page would be in, without marking the answer as depending on it: an
     # answer that translates nothing (a stylesheet) keeps one copy for every language.
-    return key_of(request.environ, i18n.request_locale()[0])
+    return key_of(request.environ, *i18n.request_locale())
 
 
-def key_of(environ: dict, locale: str) -> tuple:
+def key_of(environ: dict, locale: str, from_browser: bool) -> tuple:
     """What a kept answer depends on besides the versions, from the WSGI environ as Flask gets
-    it (inside ProxyFix): the address asked for, the language of the page and the Accept header
-    (the catalogue is negotiated). Raw, so hackkit/front_door.py builds the same key without
-    Flask; two spellings of one address are two keys, which costs a render, never a wrong page."""
+    it (inside ProxyFix): the address asked for, the language of the page and where it came
+    from, and the Accept header (the catalogue is negotiated). Where the language came from
+    changes the answer's headers: one in the browser's language says Vary: Accept-Language,
+    one in a language the visitor picked does not, and must not be handed to the other.
+    Raw, so hackkit/front_door.py builds the same key without Flask; two spellings of one
+    address are two keys, which costs a render, never a wrong page."""
     return (
         environ["wsgi.url_scheme"],
         environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
@@ -443,6 +446,7 @@ def key_of(environ: dict, locale: str) -> tuple:
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
         locale,
+        from_browser,
         environ.get("HTTP_ACCEPT", ""),
     )
 

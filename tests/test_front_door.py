@@ -89,6 +89,29 @@ def test_someone_flask_could_sign_in_or_who_picked_a_language_goes_to_flask(app,
     assert flask_requests == [f"/events/{event_slug}"] and 'lang="nl"' in chosen.get_data(as_text=True)
 
 
+def vary(response) -> set[str]:
+    return {field.strip().lower() for field in response.headers.get("Vary", "").split(",") if field.strip()}
+
+
+def test_a_page_in_a_picked_language_is_not_handed_to_a_browser_that_asks_for_it(app, event_slug, flask_requests):
+    """The same Dutch page, two sources of the language: a proxy in front of the hub must learn
+    from the browser visitor's answer that it varies on Accept-Language (else it hands that
+    copy to English browsers), so the chooser's copy, which does not say so, is not theirs."""
+    chooser = app.test_client()
+    chooser.post("/language", data={"lang": "nl"})
+    chosen = chooser.get(f"/events/{event_slug}")
+    assert 'lang="nl"' in chosen.get_data(as_text=True) and "accept-language" not in vary(chosen)
+    flask_requests.clear()
+    dutch = {"Accept-Language": "nl"}
+    browser = app.test_client().get(f"/events/{event_slug}", headers=dutch)
+    assert flask_requests == [f"/events/{event_slug}"], "the chooser's copy was handed out"
+    assert 'lang="nl"' in browser.get_data(as_text=True) and "accept-language" in vary(browser)
+    kept = app.test_client().get(f"/events/{event_slug}", headers=dutch)  # the front door's answer
+    assert len(flask_requests) == 1 and kept.headers["Vary"] == browser.headers["Vary"]
+    again = app.test_client().get(f"/events/{event_slug}", headers={**dutch, "If-None-Match": kept.headers["ETag"]})
+    assert again.status_code == 304 and "accept-language" in vary(again)
+
+
 def test_a_conditional_request_or_a_head_is_answered_by_flask(app, event_slug, flask_requests):
     first = app.test_client().get(f"/events/{event_slug}")
     flask_requests.clear()

@@ -25,7 +25,7 @@ def create_event():
 
 @bp.get("/events/<slug>")
 def get_event(slug: str):
-    event = events.get_event(db.session, caller(), slug, showing=("announcements", "challenges"))
+    event = events.get_event(db.session, caller(), slug, showing=("announcements", "challenges and proposals"))
     data = event_dict(event)
     data["challenges"] = [challenge_dict(c) for c in event.challenges]
     data["announcements"] = [announcement_dict(a) for a in event.announcements]
@@ -41,7 +41,7 @@ def update_event(slug: str):
 
 @bp.get("/events/<slug>/challenges")
 def list_challenges(slug: str):
-    event = events.get_event(db.session, caller(), slug, showing=("challenges",))
+    event = events.get_event(db.session, caller(), slug, showing=("challenges and proposals",))
     return jsonify({"challenges": [challenge_dict(c) for c in event.challenges]})
 
 

@@ -402,9 +402,7 @@ def vote(slug: str):
         data = {"submission_id": request.form.get("submission_id")}
         _attempt(lambda: voting.cast_public_vote(db.session, current_user, event, data), _("Thank you for voting!"))
         return redirect(url_for("judging.vote", slug=slug))
-    judged = judging.judged_submissions(db.session, event)
-    frozen = submissions.frozen_versions(db.session, judged)  # one statement for all of them
-    projects = [(s, frozen[s.id].data) for s in judged]
+    projects = [(s, version.data) for s, version in judging.judged_versions(db.session, event)]
     mine = voting.my_public_vote(db.session, event, current_user)
     can_manage = can(current_user, "judging.manage")  # organizers see how the votes came in
     tally = (

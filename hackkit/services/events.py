@@ -221,7 +221,8 @@ _EVENT_BY_SLUG = (
 # What the event's own pages show of it, loaded before the template asks: lazily, each
 # challenge's resident proposal was a statement of its own, on every view.
 SHOWN = {
-    "challenges": Collection(Event.challenges, orm.joinedload(Challenge.proposal)),
+    "challenges": Collection(Event.challenges),
+    "challenges and proposals": Collection(Event.challenges, orm.joinedload(Challenge.proposal)),
     "announcements": Collection(Event.announcements),
 }
 
