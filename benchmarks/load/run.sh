@@ -62,8 +62,10 @@ for host in ${HOSTS//,/ }; do
 done
 export HACKKIT_LOAD_HOSTS="$HOSTS"  # locustfile.py spreads the users over them
 
-# CPU seconds (user + system) of the workers and of this run's PostgreSQL backends.
-ticks() { if [ $# -eq 0 ]; then echo 0; else cat "$@" 2>/dev/null | awk '{ s += $14 + $15 } END { print s + 0 }'; fi; }
+# CPU seconds (user + system) of the workers and of this run's PostgreSQL backends. A process
+# may end between the listing and the reading (a backend whose connection closed): cat's
+# failure must not end the script (pipefail and set -e did, and the run printed no figures).
+ticks() { if [ $# -eq 0 ]; then echo 0; else { cat "$@" 2>/dev/null || true; } | awk '{ s += $14 + $15 } END { print s + 0 }'; fi; }
 workers() { for server in $SERVERS; do pgrep -P "$server" | sed 's|.*|/proc/&/stat|'; done; }
 backends() { pgrep -f "postgres: .* $DB " | sed 's|.*|/proc/&/stat|'; }
 WORKERS_BEFORE=$(ticks $(workers)) DB_BEFORE=$(ticks $(backends))
