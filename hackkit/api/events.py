@@ -25,7 +25,9 @@ def create_event():
 
 @bp.get("/events/<slug>")
 def get_event(slug: str):
-    event = events.get_event(db.session, caller(), slug, showing=("announcements", "challenges and proposals"))
+    event = events.get_event(
+        db.session, caller(), slug, showing=(events.ANNOUNCEMENTS, events.CHALLENGES_AND_PROPOSALS)
+    )
     data = event_dict(event)
     data["challenges"] = [challenge_dict(c) for c in event.challenges]
     data["announcements"] = [announcement_dict(a) for a in event.announcements]
@@ -41,7 +43,7 @@ def update_event(slug: str):
 
 @bp.get("/events/<slug>/challenges")
 def list_challenges(slug: str):
-    event = events.get_event(db.session, caller(), slug, showing=("challenges and proposals",))
+    event = events.get_event(db.session, caller(), slug, showing=(events.CHALLENGES_AND_PROPOSALS,))
     return jsonify({"challenges": [challenge_dict(c) for c in event.challenges]})
 
 

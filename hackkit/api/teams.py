@@ -35,7 +35,8 @@ def _team_json(team, actor) -> dict:
 def list_teams(slug: str):
     actor = caller()
     event = events.get_event(db.session, actor, slug)
-    shown = teams.teams_of_event(db.session, event, with_members=True)
+    shown = teams.teams_of_event(db.session, event)
+    teams.load_members(db.session, shown)
     return jsonify({"teams": [_team_json(t, actor) for t in shown]})
 
 

@@ -307,7 +307,7 @@ def _podium(event) -> dict[int, int]:
 @bp.route("/<slug>/projects")
 @shared_for_signed_in
 def gallery(slug: str):
-    event = events.get_event(db.session, current_user, slug, showing=("challenges",))
+    event = events.get_event(db.session, current_user, slug, showing=(events.CHALLENGES,))
     challenge_id = request.args.get("challenge", type=int)
     dataset = request.args.get("dataset", "").strip() or None
     query = request.args.get("q", "").strip()[:200] or None

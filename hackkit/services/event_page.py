@@ -31,7 +31,7 @@ class EventPage:
 
 def event_page(session: Session, actor, slug: str, now: datetime | None = None) -> EventPage:
     """The page as everyone of the actor's role sees it: nothing here may depend on who they are."""
-    event = events.get_event(session, actor, slug, showing=("announcements", "challenges and proposals"))
+    event = events.get_event(session, actor, slug, showing=(events.ANNOUNCEMENTS, events.CHALLENGES_AND_PROPOSALS))
     now = now or utcnow()
     return EventPage(
         event=event,

@@ -220,21 +220,19 @@ _EVENT_BY_SLUG = (
 )
 # What the event's own pages show of it, loaded before the template asks: lazily, each
 # challenge's resident proposal was a statement of its own, on every view.
-SHOWN = {
-    "challenges": Collection(Event.challenges),
-    "challenges and proposals": Collection(Event.challenges, orm.joinedload(Challenge.proposal)),
-    "announcements": Collection(Event.announcements),
-}
+CHALLENGES = Collection(Event.challenges)
+CHALLENGES_AND_PROPOSALS = Collection(Event.challenges, orm.joinedload(Challenge.proposal))
+ANNOUNCEMENTS = Collection(Event.announcements)
 
 
-def get_event(session: Session, actor, slug: str, *, showing: tuple[str, ...] = ()) -> Event:
+def get_event(session: Session, actor, slug: str, *, showing: tuple[Collection, ...] = ()) -> Event:
     """The event at this slug; drafts exist only for organizers. `showing`: the collections the
-    page shows (keys of SHOWN), loaded with it, a statement each."""
+    page shows (CHALLENGES, CHALLENGES_AND_PROPOSALS, ANNOUNCEMENTS), loaded with it, a statement each."""
     event = session.scalar(_EVENT_BY_SLUG, {"slug": slug})
     if event is None or not is_visible(actor, event):
         raise NotFound(_l("There is no event at this address."))
-    for name in showing:
-        SHOWN[name].load(session, [event])
+    for collection in showing:
+        collection.load(session, [event])
     return event
 
 

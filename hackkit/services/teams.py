@@ -401,21 +401,17 @@ def extend_deadline(session: Session, actor: User, team: Team, new_deadline: dat
     return team
 
 
-def teams_of_event(session: Session, event: Event, *, with_members: bool = False) -> list[Team]:
-    """The event's teams by name; `with_members`: each team's members (and their accounts)
-    loaded with them, for a list that shows them (one statement, not one per team and person)."""
-    found = list(session.scalars(sa.select(Team).where(Team.event_id == event.id).order_by(Team.name_key)))
-    if with_members:
-        load_members(session, found)
-    return found
+def teams_of_event(session: Session, event: Event) -> list[Team]:
+    return list(session.scalars(sa.select(Team).where(Team.event_id == event.id).order_by(Team.name_key)))
 
 
-MEMBERS = Collection(Team.memberships, orm.joinedload(Membership.user))
+_MEMBERS = Collection(Team.memberships, orm.joinedload(Membership.user))
 
 
 def load_members(session: Session, shown: Iterable[Team]) -> None:
-    """The members of each team a list shows, with their accounts, in one statement."""
-    MEMBERS.load(session, shown)
+    """The members of each team a list shows, with their accounts, in one statement (not one
+    per team and person)."""
+    _MEMBERS.load(session, shown)
 
 
 # The event page's two lists, built once (building a statement cost more CPU than running it).

@@ -96,6 +96,37 @@ def test_an_organizer_adds_edits_and_deletes_a_prize_through_the_pages(app, clie
         assert db.session.get(Prize, prize_id) is None
 
 
+def test_a_sponsors_logo_shows_until_the_organizer_removes_it(app, client, auth, world):
+    """Every page asks has_logo, not the logo's bytes: it must follow an upload, an edit that
+    keeps the logo, and its removal, on the event page, the edit form and the API."""
+    _built, ids = world
+    auth.login(ids["organizer"])
+    fields = {"name": "Logo prize", "kind": "item", "scope": "event", "max_winners": "1", "position": "0"}
+    added = post_form(
+        client,
+        f"/events/{ids['slug']}/prizes",
+        {**fields, "sponsor_logo": (io.BytesIO(png()), "logo.png")},
+        content_type="multipart/form-data",
+    )
+    assert added.status_code == 302
+    with app.app_context():
+        prize_id = db.session.query(Prize.id).scalar()
+    edit_url = f"/events/{ids['slug']}/prizes/{prize_id}/edit"
+    logo_src = f'src="/prizes/{prize_id}/logo.png"'
+
+    def shown() -> tuple[bool, bool, bool]:
+        event_page = client.get(f"/events/{ids['slug']}").get_data(as_text=True)
+        form = client.get(edit_url).get_data(as_text=True)
+        answer = client.get(f"/api/v1/events/{ids['slug']}/prizes").get_json()["prizes"][0]
+        return logo_src in event_page, logo_src in form, answer["sponsor"]["logo_url"] is not None
+
+    assert shown() == (True, True, True)
+    assert post_form(client, edit_url, {**fields, "name": "Logo prize, renamed"}).status_code == 302
+    assert shown() == (True, True, True)  # an edit without a new file keeps the logo
+    assert post_form(client, edit_url, {**fields, "remove_logo": "y"}).status_code == 302
+    assert shown() == (False, False, False)
+
+
 def test_the_winners_page_shows_ties_and_asks_a_reason_for_another_choice(app, client, auth, world):
     built, ids = world
     prize_id = _prize(app, world)
